@@ -1,0 +1,52 @@
+package io.tollgate.api;
+
+/**
+ * Every error Tollgate puts on the wire: a stable machine-readable code and its HTTP status.
+ * Clients switch on {@link #code()}; the message is for humans and may change.
+ */
+public enum ErrorCode {
+  // 400: the request itself is malformed
+  MALFORMED_JSON(400, "malformed_json", "The request body is not valid JSON."),
+  INVALID_REQUEST(400, "invalid_request", "The request does not match the API schema."),
+  INVALID_AMOUNT(400, "invalid_amount", "The amount must be a positive decimal string with at most 6 fraction digits."),
+  INVALID_TX_HASH(400, "invalid_tx_hash", "A transaction hash is 0x followed by 64 hex digits."),
+  INVALID_ADDRESS(400, "invalid_address", "An address is 0x followed by 40 hex digits."),
+  INVALID_IDEMPOTENCY_KEY(400, "invalid_idempotency_key", "The Idempotency-Key header is required and must be 1 to 255 printable characters."),
+  // 401/403: who is asking
+  UNAUTHENTICATED(401, "unauthenticated", "A valid API key is required (Authorization: Bearer ...)."),
+  INVALID_CLIENT_SECRET(401, "invalid_client_secret", "The client secret does not belong to this checkout."),
+  FORBIDDEN(403, "forbidden", "This credential may not do that."),
+  // 404
+  CHECKOUT_NOT_FOUND(404, "checkout_not_found", "No such checkout."),
+  NOT_FOUND(404, "not_found", "No such resource."),
+  // 409: conflicts with the current state
+  TX_HASH_ALREADY_USED(409, "tx_hash_already_used", "This transaction hash has already been submitted."),
+  CHECKOUT_NOT_PAYABLE(409, "checkout_not_payable", "The checkout no longer accepts payments."),
+  IDEMPOTENCY_KEY_IN_USE(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed; retry later."),
+  // 422: understood, but not acceptable
+  IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request."),
+  PAYMENT_METHOD_NOT_AVAILABLE(422, "payment_method_not_available", "The merchant does not accept this chain and token."),
+  PRICE_UNAVAILABLE(422, "price_unavailable", "No price quote is available for this token right now."),
+  UNSUPPORTED_CURRENCY(422, "unsupported_currency", "Only USD is supported."),
+  // 429
+  RATE_LIMITED(429, "rate_limited", "Too many requests; retry after the time given in Retry-After."),
+  // 5xx: our own faults
+  INTERNAL(500, "internal_error", "Something went wrong on our side."),
+  UNAVAILABLE(503, "service_unavailable", "A dependency is unavailable; retry shortly.");
+
+  private final int httpStatus;
+  private final String code;
+  private final String message;
+
+  ErrorCode(int httpStatus, String code, String message) {
+    this.httpStatus = httpStatus;
+    this.code = code;
+    this.message = message;
+  }
+
+  public int httpStatus() { return httpStatus; }
+
+  public String code() { return code; }
+
+  public String message() { return message; }
+}

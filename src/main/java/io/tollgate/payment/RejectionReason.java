@@ -1,0 +1,30 @@
+package io.tollgate.payment;
+
+/** Why a submitted transaction does not pay its checkout. Each has a stable wire code. */
+public enum RejectionReason {
+  TX_REVERTED("tx_reverted"),
+  WRONG_TOKEN("wrong_token"),
+  WRONG_RECIPIENT("wrong_recipient"),
+  WRONG_PAYER("wrong_payer"),
+  UNDERPAID("underpaid"),
+  OVERPAID("overpaid"),
+  NO_TRANSFER("no_transfer"),
+  OUTSIDE_VALIDITY_WINDOW("outside_validity_window"),
+  NOT_MINED_BEFORE_EXPIRY("not_mined_before_expiry"),
+  CHECKOUT_ALREADY_PAID("checkout_already_paid");
+
+  private final String code;
+
+  RejectionReason(String code) {
+    this.code = code;
+  }
+
+  public String code() { return code; }
+
+  public static RejectionReason fromCode(String code) {
+    for (RejectionReason r : values()) {
+      if (r.code.equals(code)) return r;
+    }
+    throw new IllegalArgumentException("unknown rejection reason: " + code);
+  }
+}

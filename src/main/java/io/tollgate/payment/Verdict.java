@@ -1,0 +1,27 @@
+package io.tollgate.payment;
+
+import java.math.BigInteger;
+import java.time.Instant;
+
+/** What the chain says about one submitted transaction at one chain head. */
+public sealed interface Verdict {
+
+  /** No receipt yet: not mined (or not yet seen by the node). Retry on the next block. */
+  record NotMined() implements Verdict {}
+
+  /**
+   * Mined and paying the expectation. {@code confirmations} = head − blockNumber + 1;
+   * {@code confirmed} when that reaches the expectation's requirement.
+   */
+  record Paying(
+      long blockNumber,
+      String blockHash,
+      Instant blockTime,
+      String payer,
+      BigInteger amount,
+      int confirmations,
+      boolean confirmed) implements Verdict {}
+
+  /** Mined, but it does not pay the expectation; final for this transaction. */
+  record Rejected(RejectionReason reason, String detail, Long blockNumber) implements Verdict {}
+}
