@@ -1,0 +1,68 @@
+package io.tollgate.chain;
+
+import io.tollgate.config.Settings;
+import io.tollgate.payment.AssetKind;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The chains this deployment watches, read from settings ({@code chains=...}, {@code chain.<id>.*}). */
+public final class ChainRegistry {
+  private final Map<Long, ChainConfig> chains;
+
+  public ChainRegistry(Collection<ChainConfig> chains) {
+    Map<Long, ChainConfig> byId = new LinkedHashMap<>();
+    chains.forEach(c -> byId.put(c.chainId(), c));
+    this.chains = Map.copyOf(byId);
+  }
+
+  public static ChainRegistry fromSettings(Settings settings) {
+    return new ChainRegistry(settings.list("chains").stream()
+        .map(id -> chainFromSettings(settings, Long.parseLong(id)))
+        .toList());
+  }
+
+  private static ChainConfig chainFromSettings(Settings s, long chainId) {
+    String prefix = "chain." + chainId + ".";
+    Map<String, TokenConfig> known = KnownTokens.on(chainId);
+    Map<String, TokenConfig> tokens = new LinkedHashMap<>();
+    for (String symbol : s.list(prefix + "tokens")) {
+      String tokenPrefix = prefix + "token." + symbol + ".";
+      String address = s.optional(tokenPrefix + "address");
+      TokenConfig token;
+      if (address != null) {
+        token = new TokenConfig(symbol, AssetKind.ERC20, address.toLowerCase(Locale.ROOT),
+            s.integer(tokenPrefix + "decimals", 6), s.bool(tokenPrefix + "usd-pegged", true));
+      } else if (s.bool(tokenPrefix + "native", false)) {
+        token = new TokenConfig(symbol, AssetKind.NATIVE, null, s.integer(tokenPrefix + "decimals", 18), false);
+      } else if (known.containsKey(symbol)) {
+        token = known.get(symbol);
+      } else {
+        throw new IllegalArgumentException("chain " + chainId + ": token " + symbol
+            + " is not known on this chain; set " + tokenPrefix + "address or " + tokenPrefix + "native=true");
+      }
+      tokens.put(symbol, token);
+    }
+    return new ChainConfig(chainId, s.string(prefix + "name", "chain " + chainId),
+        s.list(prefix + "rpc-urls"), s.integer(prefix + "confirmations", 1),
+        Duration.ofMillis(s.longValue(prefix + "poll-interval-ms", 2000)), Map.copyOf(tokens));
+  }
+
+  public Optional<ChainConfig> chain(long chainId) {
+    return Optional.ofNullable(chains.get(chainId));
+  }
+
+  public Collection<ChainConfig> all() {
+    return chains.values();
+  }
+
+  /** A copy with one chain replaced (development mode fills in the local anvil's URL and token). */
+  public ChainRegistry with(ChainConfig chain) {
+    Map<Long, ChainConfig> copy = new LinkedHashMap<>(chains);
+    copy.put(chain.chainId(), chain);
+    return new ChainRegistry(copy.values());
+  }
+}

@@ -1,0 +1,24 @@
+package io.tollgate.checkout;
+
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A checkout fully decided (quote included) but not yet stored. */
+record CheckoutPlan(
+    UUID id,
+    String orderReference,
+    BigDecimal amount,
+    String currency,
+    JsonObject metadata,
+    String payer,
+    Instant createdAt,
+    Instant expiresAt,
+    List<Option> options) {
+
+  /** One way to pay: exactly {@code amount} base units of {@code token} on {@code chainId} to {@code recipient}. */
+  record Option(long chainId, String token, String tokenAddress, int decimals, BigInteger amount, String recipient) {}
+}

@@ -1,0 +1,195 @@
+package io.tollgate.checkout;
+
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+import io.tollgate.merchant.Merchant;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The merchant side of checkouts: idempotent creation and the full read. Creation claims the
+ * idempotency key, stores checkout, options, audit row and response, and notifies the status
+ * channel, all in one transaction. A request that fails validation after the key was claimed has its
+ * error stored and replayed too (Stripe's semantics); a fault of ours (5xx) is not stored.
+ */
+public final class CheckoutService {
+  private final Pool pool;
+  private final CheckoutPlanner planner;
+  private final ClientSecrets clientSecrets;
+  private final TransitionLog transitions;
+  private final IdempotencyStore idempotency = new IdempotencyStore();
+
+  public CheckoutService(Pool pool, CheckoutPlanner planner, ClientSecrets clientSecrets, TransitionLog transitions) {
+    this.pool = pool;
+    this.planner = planner;
+    this.clientSecrets = clientSecrets;
+    this.transitions = transitions;
+  }
+
+  public Future<StoredResponse> create(Merchant merchant, String idempotencyKey, JsonObject request) {
+    byte[] fingerprint = sha256(request.encode());
+    Future<CheckoutPlan> plan = planner.plan(merchant, request);
+    return plan.transform(planned -> {
+      if (planned.failed() && !(planned.cause() instanceof ApiException)) return Future.failedFuture(planned.cause());
+      return pool.withTransaction(conn -> idempotency.claim(conn, merchant.id(), idempotencyKey, fingerprint)
+          .compose(claim -> {
+            if (!claim.isNew()) return Future.succeededFuture(claim.replay());
+            StoredResponse outcome = planned.succeeded() ? null : errorResponse((ApiException) planned.cause());
+            Future<StoredResponse> work = outcome != null
+                ? Future.succeededFuture(outcome)
+                : insert(conn, merchant, planned.result());
+            return work.compose(response -> idempotency.complete(conn, merchant.id(), idempotencyKey, response));
+          }));
+    }).map(this::withClientSecret);
+  }
+
+  /** The full checkout for its merchant; another merchant's checkout does not exist for them. */
+  public Future<JsonObject> get(Merchant merchant, UUID checkoutId) {
+    return pool.withConnection(conn -> conn.preparedQuery("""
+                SELECT * FROM checkouts WHERE id = $1 AND merchant_id = $2""")
+            .execute(Tuple.of(checkoutId, merchant.id()))
+            .compose(rows -> {
+              if (rows.size() == 0) return Future.failedFuture(new ApiException(ErrorCode.CHECKOUT_NOT_FOUND));
+              Row checkout = rows.iterator().next();
+              return Future.all(
+                      conn.preparedQuery("SELECT * FROM payment_options WHERE checkout_id = $1 ORDER BY chain_id, token")
+                          .execute(Tuple.of(checkoutId)),
+                      conn.preparedQuery("SELECT * FROM payments WHERE checkout_id = $1 ORDER BY id")
+                          .execute(Tuple.of(checkoutId)))
+                  .map(all -> representation(checkout, all.resultAt(0), all.resultAt(1)));
+            }))
+        .map(json -> json.put("clientSecret", clientSecrets.secretFor(checkoutId)));
+  }
+
+  /** The payment options a buyer may use (for the browser, authorised by the client secret). */
+  public Future<JsonArray> paymentOptions(UUID checkoutId) {
+    return pool.preparedQuery("SELECT * FROM payment_options WHERE checkout_id = $1 ORDER BY chain_id, token")
+        .execute(Tuple.of(checkoutId))
+        .map(rows -> {
+          if (rows.size() == 0) throw new ApiException(ErrorCode.CHECKOUT_NOT_FOUND);
+          JsonArray options = new JsonArray();
+          rows.forEach(row -> options.add(optionJson(row)));
+          return options;
+        });
+  }
+
+  private Future<StoredResponse> insert(SqlConnection conn, Merchant merchant, CheckoutPlan plan) {
+    OffsetDateTime created = utc(plan.createdAt());
+    return conn.preparedQuery("""
+            INSERT INTO checkouts (id, merchant_id, order_reference, amount, currency, status, payer, metadata,
+                                   expires_at, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $9)""")
+        .execute(Tuple.of(plan.id(), merchant.id(), plan.orderReference(), plan.amount(), plan.currency(),
+            plan.payer(), plan.metadata(), utc(plan.expiresAt()), created))
+        .compose(ignored -> conn.preparedQuery("""
+                INSERT INTO payment_options (checkout_id, chain_id, token, token_address, decimals, amount_base, recipient)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)""")
+            .executeBatch(plan.options().stream()
+                .map(o -> Tuple.of(plan.id(), o.chainId(), o.token(), o.tokenAddress(), o.decimals(),
+                    new BigDecimal(o.amount()), o.recipient()))
+                .toList()))
+        .compose(ignored -> transitions.record(conn, new CheckoutTransition(plan.id(), null, null, "open", null,
+            "merchant:" + merchant.id(), new JsonObject().put("orderReference", plan.orderReference()))))
+        .compose(ignored -> StatusNotifications.checkoutChanged(conn, plan.id()))
+        .map(ignored -> new StoredResponse(201, representation(plan)));
+  }
+
+  private StoredResponse withClientSecret(StoredResponse response) {
+    if (response.status() != 201) return response;
+    JsonObject body = response.body().copy();
+    body.put("clientSecret", clientSecrets.secretFor(UUID.fromString(body.getString("id"))));
+    return new StoredResponse(response.status(), body);
+  }
+
+  private static StoredResponse errorResponse(ApiException e) {
+    JsonObject error = new JsonObject().put("code", e.error().code()).put("message", e.error().message());
+    if (e.detail() != null) error.put("detail", e.detail());
+    return new StoredResponse(e.error().httpStatus(), new JsonObject().put("error", error));
+  }
+
+  private static JsonObject representation(CheckoutPlan plan) {
+    JsonArray options = new JsonArray();
+    plan.options().forEach(o -> options.add(new JsonObject()
+        .put("chainId", o.chainId()).put("token", o.token()).put("tokenAddress", o.tokenAddress())
+        .put("decimals", o.decimals()).put("amount", o.amount().toString()).put("recipient", o.recipient())));
+    return new JsonObject()
+        .put("id", plan.id().toString()).put("object", "checkout").put("status", "open").putNull("statusReason")
+        .put("orderReference", plan.orderReference()).put("amount", usd(plan.amount())).put("currency", plan.currency())
+        .put("metadata", plan.metadata()).put("payer", plan.payer())
+        .put("createdAt", plan.createdAt().toString()).put("expiresAt", plan.expiresAt().toString())
+        .put("paymentOptions", options).put("payments", new JsonArray());
+  }
+
+  private static JsonObject representation(Row c, RowSet<Row> options, RowSet<Row> payments) {
+    JsonArray optionJson = new JsonArray();
+    options.forEach(row -> optionJson.add(optionJson(row)));
+    JsonArray paymentJson = new JsonArray();
+    payments.forEach(p -> paymentJson.add(new JsonObject()
+        .put("chainId", p.getLong("chain_id")).put("token", p.getString("token")).put("txHash", p.getString("tx_hash"))
+        .put("status", p.getString("status")).put("reason", p.getString("reason")).put("payer", p.getString("payer"))
+        .put("amount", p.getValue("amount_base") == null ? null : p.getBigDecimal("amount_base").toBigInteger().toString())
+        .put("blockNumber", p.getLong("block_number")).put("blockHash", p.getString("block_hash"))
+        .put("submittedAt", instant(p.getOffsetDateTime("submitted_at")))));
+    return new JsonObject()
+        .put("id", c.getUUID("id").toString()).put("object", "checkout").put("status", c.getString("status"))
+        .put("statusReason", c.getString("status_reason"))
+        .put("orderReference", c.getString("order_reference")).put("amount", usd(c.getBigDecimal("amount")))
+        .put("currency", c.getString("currency")).put("metadata", c.getValue("metadata")).put("payer", c.getString("payer"))
+        .put("createdAt", instant(c.getOffsetDateTime("created_at")))
+        .put("expiresAt", instant(c.getOffsetDateTime("expires_at")))
+        .put("paymentOptions", optionJson).put("payments", paymentJson);
+  }
+
+  private static JsonObject optionJson(Row row) {
+    return new JsonObject()
+        .put("chainId", row.getLong("chain_id")).put("token", row.getString("token"))
+        .put("tokenAddress", row.getString("token_address")).put("decimals", row.getInteger("decimals"))
+        .put("amount", row.getBigDecimal("amount_base").toBigInteger().toString())
+        .put("recipient", row.getString("recipient"));
+  }
+
+  /** "12.5" → "12.50"; "0.123456" stays. */
+  static String usd(BigDecimal amount) {
+    BigDecimal stripped = amount.stripTrailingZeros();
+    return (stripped.scale() < 2 ? stripped.setScale(2) : stripped).toPlainString();
+  }
+
+  private static String instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Deletes idempotency keys older than the retention (run periodically). */
+  public Future<Integer> purgeIdempotencyKeys(java.time.Duration retention) {
+    return pool.preparedQuery("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)")
+        .execute(Tuple.of((double) retention.toSeconds()))
+        .map(RowSet::rowCount);
+  }
+
+}

@@ -1,0 +1,60 @@
+package io.tollgate.checkout;
+
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.security.MessageDigest;
+import java.util.UUID;
+
+/**
+ * Stripe-style idempotency keys, used inside the transaction that does the work. The claim is an
+ * {@code INSERT ... ON CONFLICT DO NOTHING}: a concurrent request with the same key waits on the
+ * unique index until the first commits, then finds its stored response, so the work runs once.
+ */
+final class IdempotencyStore {
+
+  /** Either the key is ours to execute, or a response to replay. */
+  record Claim(StoredResponse replay) {
+    boolean isNew() { return replay == null; }
+  }
+
+  Future<Claim> claim(SqlConnection conn, UUID merchantId, String key, byte[] fingerprint) {
+    return conn.preparedQuery("""
+            INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_fingerprint)
+            VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1""")
+        .execute(Tuple.of(merchantId, key, Buffer.buffer(fingerprint)))
+        .compose(inserted -> inserted.rowCount() == 1
+            ? Future.succeededFuture(new Claim(null))
+            : existing(conn, merchantId, key, fingerprint));
+  }
+
+  private Future<Claim> existing(SqlConnection conn, UUID merchantId, String key, byte[] fingerprint) {
+    return conn.preparedQuery("""
+            SELECT request_fingerprint, response_status, response_body FROM idempotency_keys
+            WHERE merchant_id = $1 AND idempotency_key = $2""")
+        .execute(Tuple.of(merchantId, key))
+        .map(rows -> {
+          if (rows.size() == 0) throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_IN_USE); // expired between the two statements
+          Row row = rows.iterator().next();
+          if (!MessageDigest.isEqual(row.getBuffer("request_fingerprint").getBytes(), fingerprint)) {
+            throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED);
+          }
+          Integer status = row.getInteger("response_status");
+          if (status == null) throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_IN_USE);
+          return new Claim(new StoredResponse(status, (JsonObject) row.getValue("response_body")));
+        });
+  }
+
+  Future<StoredResponse> complete(SqlConnection conn, UUID merchantId, String key, StoredResponse response) {
+    return conn.preparedQuery("""
+            UPDATE idempotency_keys SET response_status = $3, response_body = $4
+            WHERE merchant_id = $1 AND idempotency_key = $2""")
+        .execute(Tuple.of(merchantId, key, response.status(), response.body()))
+        .map(response);
+  }
+}

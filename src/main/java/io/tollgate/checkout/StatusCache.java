@@ -1,0 +1,65 @@
+package io.tollgate.checkout;
+
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every instance's copy of checkout statuses: what the poll path reads instead of PostgreSQL. It is
+ * filled by status notifications (creation included) and, on a miss, by one read of the snapshot
+ * view; concurrent misses for one checkout share that read. Thread-safe: all HTTP event loops share
+ * one cache. Entries are kept only as long as they are useful ({@link #evictFinished}).
+ */
+public final class StatusCache {
+  private final Pool pool;
+  private final ConcurrentHashMap<UUID, CheckoutStatus> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UUID, Future<CheckoutStatus>> loading = new ConcurrentHashMap<>();
+
+  public StatusCache(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<CheckoutStatus> get(UUID checkoutId) {
+    CheckoutStatus cached = entries.get(checkoutId);
+    if (cached != null) return Future.succeededFuture(cached);
+    return loading.computeIfAbsent(checkoutId, id -> load(id).andThen(done -> loading.remove(id)));
+  }
+
+  /** Applies a snapshot unless the cache already holds a newer version of that checkout. */
+  public void apply(CheckoutStatus status) {
+    entries.merge(status.id(), status, (old, incoming) -> incoming.version() >= old.version() ? incoming : old);
+  }
+
+  /** Drops everything: after the notification stream was interrupted, any entry may be stale. */
+  public void invalidateAll() {
+    entries.clear();
+  }
+
+  /** Forgets checkouts that are settled or long expired; a later poll reloads them from PostgreSQL. */
+  public int evictFinished(long nowMillis, long keepAfterExpiryMillis) {
+    int before = entries.size();
+    entries.values().removeIf(s -> s.expiresAtMillis() + keepAfterExpiryMillis < nowMillis);
+    return before - entries.size();
+  }
+
+  public int size() {
+    return entries.size();
+  }
+
+  private Future<CheckoutStatus> load(UUID checkoutId) {
+    return pool.preparedQuery("SELECT doc FROM checkout_status_snapshot WHERE id = $1")
+        .execute(Tuple.of(checkoutId))
+        .map(rows -> {
+          if (rows.size() == 0) throw new ApiException(ErrorCode.CHECKOUT_NOT_FOUND);
+          Object doc = rows.iterator().next().getValue("doc");
+          CheckoutStatus status = CheckoutStatus.fromJson(doc instanceof JsonObject j ? j : new JsonObject(doc.toString()));
+          apply(status);
+          return entries.get(checkoutId);
+        });
+  }
+}

@@ -1,0 +1,117 @@
+package io.tollgate.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Flat key/value settings: a properties file (conf/tollgate.properties) overlaid by environment
+ * variables. Every key {@code a.b-c} can be overridden by {@code TOLLGATE_A_B_C}, which is how
+ * secrets and URLs reach a deployment without touching the file.
+ */
+public final class Settings {
+  private final Map<String, String> values;
+
+  private Settings(Map<String, String> values) {
+    this.values = Map.copyOf(values);
+  }
+
+  public static Settings load(Path file, Map<String, String> environment) {
+    Map<String, String> values = new HashMap<>();
+    if (file != null && Files.exists(file)) {
+      Properties properties = new Properties();
+      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        properties.load(reader);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      }
+      properties.forEach((k, v) -> values.put(k.toString(), v.toString().trim()));
+    }
+    return new Settings(values).withEnvironment(environment);
+  }
+
+  public static Settings of(Map<String, String> values) {
+    return new Settings(values);
+  }
+
+  /** A copy with {@code overrides} applied on top (used by tests and development mode). */
+  public Settings with(Map<String, String> overrides) {
+    Map<String, String> merged = new HashMap<>(values);
+    merged.putAll(overrides);
+    return new Settings(merged);
+  }
+
+  private Settings withEnvironment(Map<String, String> environment) {
+    Map<String, String> merged = new HashMap<>(values);
+    environment.forEach((name, value) -> {
+      if (name.startsWith("TOLLGATE_")) merged.put(keyOf(name), value.trim());
+    });
+    return new Settings(merged);
+  }
+
+  /** TOLLGATE_CHAIN_31337_RPC_URLS → chain.31337.rpc-urls; matches existing keys first. */
+  private String keyOf(String envName) {
+    String normalized = envName.substring("TOLLGATE_".length()).toLowerCase();
+    for (String key : values.keySet()) {
+      if (key.replace('.', '_').replace('-', '_').equals(normalized)) return key;
+    }
+    return normalized.replace('_', '.');
+  }
+
+  public String string(String key, String fallback) {
+    String v = values.get(key);
+    return v == null || v.isEmpty() ? fallback : v;
+  }
+
+  /** A value that may be absent: empty means "not set". */
+  public String optional(String key) {
+    return string(key, null);
+  }
+
+  public int integer(String key, int fallback) {
+    String v = optional(key);
+    try {
+      return v == null ? fallback : Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("setting " + key + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  public long longValue(String key, long fallback) {
+    String v = optional(key);
+    try {
+      return v == null ? fallback : Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("setting " + key + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  public boolean bool(String key, boolean fallback) {
+    String v = optional(key);
+    return v == null ? fallback : Boolean.parseBoolean(v);
+  }
+
+  public Duration millis(String key, long fallbackMillis) {
+    return Duration.ofMillis(longValue(key, fallbackMillis));
+  }
+
+  public List<String> list(String key) {
+    String v = optional(key);
+    if (v == null) return List.of();
+    return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  @Override
+  public String toString() {
+    return "Settings(" + values.size() + " keys)"; // values may hold secrets
+  }
+}

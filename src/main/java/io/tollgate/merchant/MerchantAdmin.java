@@ -1,0 +1,66 @@
+package io.tollgate.merchant;
+
+import io.tollgate.db.DatabaseSettings;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Operator actions on merchants over plain JDBC: used by the {@code merchant} CLI and by development
+ * mode before the service starts, never from an event loop.
+ */
+public final class MerchantAdmin {
+  private final DatabaseSettings db;
+
+  public MerchantAdmin(DatabaseSettings db) {
+    this.db = db;
+  }
+
+  /** A merchant, its payment methods and one API key. The key is returned here and never again. */
+  public record CreatedMerchant(UUID merchantId, String apiKey) {
+    @Override
+    public String toString() {
+      return "CreatedMerchant(" + merchantId + ")";
+    }
+  }
+
+  public CreatedMerchant create(String name, List<PaymentMethod> methods) {
+    UUID merchantId = UUID.randomUUID();
+    String apiKey = ApiKeys.generate();
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      c.setAutoCommit(false);
+      try (PreparedStatement m = c.prepareStatement("INSERT INTO merchants (id, name) VALUES (?, ?)");
+          PreparedStatement k = c.prepareStatement(
+              "INSERT INTO api_keys (id, merchant_id, key_hash, key_prefix) VALUES (?, ?, ?, ?)");
+          PreparedStatement p = c.prepareStatement(
+              "INSERT INTO merchant_payment_methods (merchant_id, chain_id, token, recipient) VALUES (?, ?, ?, ?)")) {
+        m.setObject(1, merchantId);
+        m.setString(2, name);
+        m.executeUpdate();
+        k.setObject(1, UUID.randomUUID());
+        k.setObject(2, merchantId);
+        k.setBytes(3, ApiKeys.hash(apiKey));
+        k.setString(4, ApiKeys.displayPrefix(apiKey));
+        k.executeUpdate();
+        for (PaymentMethod method : methods) {
+          p.setObject(1, merchantId);
+          p.setLong(2, method.chainId());
+          p.setString(3, method.token());
+          p.setString(4, method.recipient());
+          p.addBatch();
+        }
+        p.executeBatch();
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not create merchant", e);
+    }
+    return new CreatedMerchant(merchantId, apiKey);
+  }
+}

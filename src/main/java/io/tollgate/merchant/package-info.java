@@ -1,0 +1,2 @@
+/** Merchants: who may use the merchant API (hashed API keys) and which chains and tokens each accepts. */
+package io.tollgate.merchant;

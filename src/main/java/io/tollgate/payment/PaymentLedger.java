@@ -1,0 +1,224 @@
+package io.tollgate.payment;
+
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+import io.tollgate.checkout.CheckoutStatus;
+import io.tollgate.checkout.CheckoutTransition;
+import io.tollgate.checkout.StatusNotifications;
+import io.tollgate.checkout.TransitionLog;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The only writer of checkout and payment state after creation. Every change is a compare-and-set
+ * ({@code UPDATE ... WHERE status IN (...)}) in one transaction with its audit row, its listeners and
+ * its status notification, so a replayed verdict, a duplicate submission or two instances racing
+ * change nothing twice: of two verdicts that would both pay a checkout, exactly one does.
+ */
+public final class PaymentLedger {
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final Pool pool;
+  private final TransitionLog transitions;
+
+  public PaymentLedger(Pool pool, TransitionLog transitions) {
+    this.pool = pool;
+    this.transitions = transitions;
+  }
+
+  /**
+   * Claims a transaction hash for a checkout. The unique constraint on the lowercase hash, not a
+   * pre-check, decides races: of N concurrent submissions of one hash exactly one commits.
+   */
+  public Future<CheckoutStatus> submit(PaymentSubmission s) {
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+                UPDATE checkouts c SET status = 'pending', status_reason = NULL, version = version + 1, updated_at = now()
+                FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
+                WHERE c.id = old.id AND c.status IN ('open', 'pending', 'failed') AND c.expires_at > now()
+                RETURNING old.status AS old_status""")
+            .execute(Tuple.of(s.checkoutId()))
+            .compose(claimed -> claimed.rowCount() == 1
+                ? insertPayment(conn, s, claimed.iterator().next().getString("old_status"))
+                : whyNotPayable(conn, s.checkoutId()))
+            .compose(ignored -> StatusNotifications.checkoutChanged(conn, s.checkoutId()))
+            .compose(ignored -> snapshot(conn, s.checkoutId())))
+        .recover(e -> Future.failedFuture(e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+            ? new ApiException(ErrorCode.TX_HASH_ALREADY_USED) : e));
+  }
+
+  private Future<Void> insertPayment(SqlConnection conn, PaymentSubmission s, String oldStatus) {
+    return conn.preparedQuery("SELECT 1 FROM payment_options WHERE checkout_id = $1 AND chain_id = $2 AND token = $3")
+        .execute(Tuple.of(s.checkoutId(), s.chainId(), s.token()))
+        .compose(option -> option.size() == 0
+            ? Future.failedFuture(new ApiException(ErrorCode.PAYMENT_METHOD_NOT_AVAILABLE,
+                s.token() + " on chain " + s.chainId() + " is not an option of this checkout"))
+            : conn.preparedQuery("""
+                    INSERT INTO payments (checkout_id, chain_id, token, tx_hash, status, submitted_at, updated_at)
+                    VALUES ($1, $2, $3, $4, 'submitted', now(), now()) RETURNING id""")
+                .execute(Tuple.of(s.checkoutId(), s.chainId(), s.token(), s.txHash())))
+        .compose(inserted -> transitions.record(conn, new CheckoutTransition(s.checkoutId(),
+            inserted.iterator().next().getLong("id"), oldStatus, "pending", null, s.actor(),
+            new JsonObject().put("txHash", s.txHash()).put("chainId", s.chainId()).put("token", s.token()))));
+  }
+
+  private Future<Void> whyNotPayable(SqlConnection conn, UUID checkoutId) {
+    return conn.preparedQuery("SELECT status, expires_at <= now() AS expired FROM checkouts WHERE id = $1")
+        .execute(Tuple.of(checkoutId))
+        .compose(rows -> {
+          if (rows.size() == 0) return Future.failedFuture(new ApiException(ErrorCode.CHECKOUT_NOT_FOUND));
+          Row row = rows.iterator().next();
+          String shown = row.getBoolean("expired") && !"paid".equals(row.getString("status")) ? "expired" : row.getString("status");
+          return Future.failedFuture(new ApiException(ErrorCode.CHECKOUT_NOT_PAYABLE, "checkout is " + shown));
+        });
+  }
+
+  /** Records what the chain said about a payment. Idempotent: a verdict already recorded changes nothing. */
+  public Future<Void> record(long paymentId, UUID checkoutId, Verdict verdict, String actor) {
+    if (verdict instanceof Verdict.NotMined) {
+      return Future.succeededFuture(); // nothing is stored for "not yet"; the next block asks again
+    }
+    return pool.withTransaction(conn -> {
+      Future<Boolean> changed;
+      if (verdict instanceof Verdict.Paying paying) {
+        changed = paying.confirmed()
+            ? confirm(conn, paymentId, checkoutId, paying, actor)
+            : mined(conn, paymentId, checkoutId, paying, actor);
+      } else {
+        changed = reject(conn, paymentId, checkoutId, (Verdict.Rejected) verdict, actor);
+      }
+      return changed.compose(c -> c ? StatusNotifications.checkoutChanged(conn, checkoutId) : Future.<Void>succeededFuture());
+    });
+  }
+
+  private Future<Boolean> mined(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Paying p, String actor) {
+    return conn.preparedQuery("""
+            UPDATE payments SET status = 'mined', block_number = $2, block_hash = $3, block_time = $4, payer = $5,
+                                amount_base = $6, updated_at = now()
+            WHERE id = $1 AND status IN ('submitted', 'mined') AND block_hash IS DISTINCT FROM $3""")
+        .execute(Tuple.of(paymentId, p.blockNumber(), p.blockHash(), utc(p), p.payer(), new BigDecimal(p.amount())))
+        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
+            : bumpVersion(conn, checkoutId)
+                .compose(ignored -> transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, "pending", "pending",
+                    "mined", actor, new JsonObject().put("blockNumber", p.blockNumber()).put("blockHash", p.blockHash()))))
+                .map(true));
+  }
+
+  private Future<Boolean> confirm(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Paying p, String actor) {
+    return conn.preparedQuery("""
+            UPDATE payments SET status = 'confirmed', block_number = $2, block_hash = $3, block_time = $4, payer = $5,
+                                amount_base = $6, updated_at = now()
+            WHERE id = $1 AND status IN ('submitted', 'mined')""")
+        .execute(Tuple.of(paymentId, p.blockNumber(), p.blockHash(), utc(p), p.payer(), new BigDecimal(p.amount())))
+        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery("""
+                    UPDATE checkouts c SET status = 'paid', status_reason = NULL, paid_payment_id = $2,
+                                           version = c.version + 1, updated_at = now()
+                    FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
+                    WHERE c.id = old.id AND c.status IN ('open', 'pending', 'failed')
+                    RETURNING old.status AS old_status""")
+                .execute(Tuple.of(checkoutId, paymentId))
+                .compose(paid -> paid.rowCount() == 1
+                    ? transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, oldStatus(paid), "paid", null, actor,
+                        paymentFacts(p)))
+                    // Money arrived for a checkout something else already settled: keep the payment, flag it.
+                    : conn.preparedQuery("UPDATE payments SET status = 'rejected', reason = $2 WHERE id = $1")
+                        .execute(Tuple.of(paymentId, RejectionReason.CHECKOUT_ALREADY_PAID.code()))
+                        .compose(ignored -> transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, null,
+                            "payment_rejected", RejectionReason.CHECKOUT_ALREADY_PAID.code(), actor, paymentFacts(p)))))
+                .map(true));
+  }
+
+  private Future<Boolean> reject(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Rejected r, String actor) {
+    String reason = r.reason().code();
+    return conn.preparedQuery("""
+            UPDATE payments SET status = 'rejected', reason = $2, block_number = coalesce($3, block_number), updated_at = now()
+            WHERE id = $1 AND status IN ('submitted', 'mined')""")
+        .execute(Tuple.of(paymentId, reason, r.blockNumber()))
+        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
+            // The checkout fails (or expires) only when no other payment of it is still in flight.
+            : conn.preparedQuery("""
+                    UPDATE checkouts c SET status = $3, status_reason = $2, version = c.version + 1, updated_at = now()
+                    FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
+                    WHERE c.id = old.id AND c.status = 'pending'
+                      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = $1 AND p.status IN ('submitted', 'mined'))
+                    RETURNING old.status AS old_status""")
+                .execute(Tuple.of(checkoutId, reason,
+                    r.reason() == RejectionReason.NOT_MINED_BEFORE_EXPIRY ? "expired" : "failed"))
+                .compose(moved -> transitions.record(conn, new CheckoutTransition(checkoutId, paymentId,
+                    moved.rowCount() == 1 ? oldStatus(moved) : null,
+                    moved.rowCount() == 1 ? (r.reason() == RejectionReason.NOT_MINED_BEFORE_EXPIRY ? "expired" : "failed")
+                        : "payment_rejected",
+                    reason, actor, new JsonObject().put("detail", r.detail()).put("blockNumber", r.blockNumber()))))
+                .compose(ignored -> bumpVersion(conn, checkoutId))
+                .map(true));
+  }
+
+  /**
+   * Expires open or failed checkouts whose time is up. Several instances may run it at once:
+   * {@code SKIP LOCKED} splits the work and the status condition makes each expiry happen once.
+   */
+  public Future<Integer> expireDue(int batchSize) {
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+                UPDATE checkouts c SET status = 'expired', version = c.version + 1, updated_at = now()
+                FROM (SELECT id, status FROM checkouts WHERE status IN ('open', 'failed') AND expires_at <= now()
+                      ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED) old
+                WHERE c.id = old.id
+                RETURNING c.id, old.status AS old_status""")
+            .execute(Tuple.of(batchSize))
+            .compose(expired -> {
+              List<UUID> ids = new ArrayList<>();
+              Future<Void> chain = Future.succeededFuture();
+              for (Row row : expired) {
+                UUID id = row.getUUID("id");
+                ids.add(id);
+                String old = row.getString("old_status");
+                chain = chain.compose(ignored -> transitions.record(conn,
+                    new CheckoutTransition(id, null, old, "expired", null, "sweeper", null)));
+              }
+              return chain
+                  .compose(ignored -> ids.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
+                          "SELECT pg_notify('" + StatusNotifications.CHANNEL + "', doc::text) FROM checkout_status_snapshot WHERE id = ANY($1)")
+                      .execute(Tuple.of(ids.toArray(UUID[]::new))).mapEmpty())
+                  .map(ids.size());
+            }));
+  }
+
+  private static Future<Void> bumpVersion(SqlConnection conn, UUID checkoutId) {
+    return conn.preparedQuery("UPDATE checkouts SET version = version + 1, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(checkoutId)).mapEmpty();
+  }
+
+  private static Future<CheckoutStatus> snapshot(SqlConnection conn, UUID checkoutId) {
+    return conn.preparedQuery("SELECT doc FROM checkout_status_snapshot WHERE id = $1")
+        .execute(Tuple.of(checkoutId))
+        .map(rows -> {
+          Object doc = rows.iterator().next().getValue("doc");
+          return CheckoutStatus.fromJson(doc instanceof JsonObject j ? j : new JsonObject(doc.toString()));
+        });
+  }
+
+  private static String oldStatus(RowSet<Row> rows) {
+    return rows.iterator().next().getString("old_status");
+  }
+
+  private static JsonObject paymentFacts(Verdict.Paying p) {
+    return new JsonObject().put("blockNumber", p.blockNumber()).put("blockHash", p.blockHash())
+        .put("payer", p.payer()).put("amount", p.amount().toString());
+  }
+
+  private static OffsetDateTime utc(Verdict.Paying p) {
+    return OffsetDateTime.ofInstant(p.blockTime(), ZoneOffset.UTC);
+  }
+}
