@@ -12,6 +12,7 @@ public enum ErrorCode {
   INVALID_TX_HASH(400, "invalid_tx_hash", "A transaction hash is 0x followed by 64 hex digits."),
   INVALID_ADDRESS(400, "invalid_address", "An address is 0x followed by 40 hex digits."),
   INVALID_IDEMPOTENCY_KEY(400, "invalid_idempotency_key", "The Idempotency-Key header is required and must be 1 to 255 printable characters."),
+  PAYLOAD_TOO_LARGE(413, "payload_too_large", "The request body is too large."),
   // 401/403: who is asking
   UNAUTHENTICATED(401, "unauthenticated", "A valid API key is required (Authorization: Bearer ...)."),
   INVALID_CLIENT_SECRET(401, "invalid_client_secret", "The client secret does not belong to this checkout."),
@@ -19,6 +20,7 @@ public enum ErrorCode {
   // 404
   CHECKOUT_NOT_FOUND(404, "checkout_not_found", "No such checkout."),
   NOT_FOUND(404, "not_found", "No such resource."),
+  METHOD_NOT_ALLOWED(405, "method_not_allowed", "This resource does not support that method."),
   // 409: conflicts with the current state
   TX_HASH_ALREADY_USED(409, "tx_hash_already_used", "This transaction hash has already been submitted."),
   CHECKOUT_NOT_PAYABLE(409, "checkout_not_payable", "The checkout no longer accepts payments."),

@@ -11,5 +11,11 @@ public final class Addresses {
    */
   public static final String RATELIMIT_ACQUIRE = "tollgate.ratelimit.acquire";
 
+  /** A buyer's transaction hash: {@code PaymentSubmission} in, {@code CheckoutStatus} out. */
+  public static final String PAYMENT_SUBMIT = "tollgate.payments.submit";
+
+  /** A chain watcher's verdict on one payment: {@code VerdictMessage} in, null out once recorded. */
+  public static final String PAYMENT_VERDICT = "tollgate.payments.verdict";
+
   private Addresses() {}
 }

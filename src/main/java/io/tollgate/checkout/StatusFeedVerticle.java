@@ -1,0 +1,65 @@
+package io.tollgate.checkout;
+
+import io.tollgate.db.DatabaseSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this instance's {@link StatusCache} and {@link ChainHeads} current from PostgreSQL
+ * notifications, which every instance receives for every committed change. When the listening
+ * connection drops, notifications may have been missed: on every (re)subscription the cache is
+ * emptied and refills from the database on demand.
+ */
+public final class StatusFeedVerticle extends VerticleBase {
+  public static final String HEAD_CHANNEL = "chain_head";
+  private static final Logger LOG = LoggerFactory.getLogger(StatusFeedVerticle.class);
+
+  private final DatabaseSettings db;
+  private final StatusCache cache;
+  private final ChainHeads heads;
+  private PgSubscriber subscriber;
+
+  public StatusFeedVerticle(DatabaseSettings db, StatusCache cache, ChainHeads heads) {
+    this.db = db;
+    this.cache = cache;
+    this.heads = heads;
+  }
+
+  @Override
+  public Future<?> start() {
+    subscriber = PgSubscriber.subscriber(vertx, db.connectOptions())
+        .reconnectPolicy(retries -> retries < 1_000 ? Math.min(5_000L, 100L * (retries + 1)) : -1L);
+    subscriber.channel(StatusNotifications.CHANNEL)
+        .subscribeHandler(v -> cache.invalidateAll())
+        .handler(this::onStatus);
+    subscriber.channel(HEAD_CHANNEL).handler(this::onHead);
+    subscriber.closeHandler(v -> LOG.error("status notifications stopped for good; polls fall back to the database"));
+    return subscriber.connect();
+  }
+
+  private void onStatus(String payload) {
+    try {
+      cache.apply(CheckoutStatus.fromJson(new JsonObject(payload)));
+    } catch (RuntimeException e) {
+      LOG.warn("ignored a malformed status notification: {}", e.toString());
+    }
+  }
+
+  private void onHead(String payload) {
+    try {
+      JsonObject head = new JsonObject(payload);
+      heads.advance(head.getLong("chainId"), head.getLong("head"));
+    } catch (RuntimeException e) {
+      LOG.warn("ignored a malformed head notification: {}", e.toString());
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    return subscriber == null ? Future.succeededFuture() : subscriber.close();
+  }
+}

@@ -1,0 +1,132 @@
+package io.tollgate.http;
+
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+import io.tollgate.checkout.CheckoutService;
+import io.tollgate.checkout.CheckoutStatus;
+import io.tollgate.checkout.ClientSecrets;
+import io.tollgate.checkout.StatusCache;
+import io.tollgate.checkout.StatusView;
+import io.tollgate.eventbus.Addresses;
+import io.tollgate.eventbus.Replies;
+import io.tollgate.payment.PaymentSubmission;
+import io.tollgate.ratelimit.RateLimitBucket;
+import io.tollgate.ratelimit.RateLimitDecision;
+import io.tollgate.ratelimit.RateLimiter;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The buyer's browser: payment options, transaction submission and status polling, each
+ * authorised by the checkout's client secret and rate limited per client address and per checkout.
+ * The status poll is the hot path: one rate-limit decision, one map lookup, no database, no chain.
+ */
+final class BuyerApi {
+  private static final DeliveryOptions SUBMIT = new DeliveryOptions().setSendTimeout(10_000);
+
+  private final ClientSecrets secrets;
+  private final RateLimiter limiter;
+  private final BuyerLimits limits;
+  private final Function<RoutingContext, String> clientAddress;
+  private final StatusCache cache;
+  private final StatusView view;
+  private final CheckoutService checkouts;
+  private final EventBus bus;
+  private final Clock clock;
+
+  BuyerApi(ClientSecrets secrets, RateLimiter limiter, BuyerLimits limits, Function<RoutingContext, String> clientAddress,
+      StatusCache cache, StatusView view, CheckoutService checkouts, EventBus bus, Clock clock) {
+    this.secrets = secrets;
+    this.limiter = limiter;
+    this.limits = limits;
+    this.clientAddress = clientAddress;
+    this.cache = cache;
+    this.view = view;
+    this.checkouts = checkouts;
+    this.bus = bus;
+    this.clock = clock;
+  }
+
+  void status(RoutingContext ctx) {
+    authorize(ctx)
+        .compose(id -> cache.get(id))
+        .onSuccess(status -> respondWithStatus(ctx, status, 200, true))
+        .onFailure(ctx::fail);
+  }
+
+  void paymentOptions(RoutingContext ctx) {
+    authorize(ctx)
+        .compose(checkouts::paymentOptions)
+        .onSuccess(options -> ctx.response().putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("paymentOptions", options).toBuffer()))
+        .onFailure(ctx::fail);
+  }
+
+  void submitPayment(RoutingContext ctx) {
+    authorize(ctx)
+        .compose(id -> {
+          JsonObject body = ctx.body().asJsonObject();
+          PaymentSubmission submission = new PaymentSubmission(id, body.getLong("chainId"), body.getString("token"),
+              body.getString("txHash").toLowerCase(Locale.ROOT), "buyer:" + clientAddress.apply(ctx));
+          return Replies.<CheckoutStatus>request(bus, Addresses.PAYMENT_SUBMIT, submission, SUBMIT);
+        })
+        .onSuccess(status -> {
+          cache.apply(status); // this instance shows the new state at once, before its notification arrives
+          respondWithStatus(ctx, status, 202, false);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * Checks the client secret, then charges the rate limits. A wrong secret is charged to the
+   * client address only, so nobody can drain another buyer's checkout bucket.
+   */
+  private Future<UUID> authorize(RoutingContext ctx) {
+    UUID id = UUID.fromString(ctx.pathParam("checkoutId"));
+    String secret = ctx.request().getHeader("X-Client-Secret");
+    if (secret == null) secret = ctx.request().getParam("clientSecret");
+    String address = clientAddress.apply(ctx);
+    boolean authorized = secrets.matches(id, secret);
+    if (!limits.enabled()) {
+      return authorized ? Future.succeededFuture(id) : Future.failedFuture(new ApiException(ErrorCode.INVALID_CLIENT_SECRET));
+    }
+    List<RateLimitBucket> buckets = authorized ? limits.forRequest(address, id) : List.of(limits.address(address));
+    return limiter.acquire(buckets).compose(decision -> {
+      rateLimitHeaders(ctx.response(), decision);
+      if (!decision.allowed()) return Future.failedFuture(new ApiException(ErrorCode.RATE_LIMITED));
+      return authorized ? Future.succeededFuture(id) : Future.failedFuture(new ApiException(ErrorCode.INVALID_CLIENT_SECRET));
+    });
+  }
+
+  private void respondWithStatus(RoutingContext ctx, CheckoutStatus status, int code, boolean conditional) {
+    long now = clock.millis();
+    HttpServerResponse response = ctx.response()
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("Content-Type", "application/json");
+    String etag = view.etag(status, now);
+    if (conditional && etag.equals(ctx.request().getHeader("If-None-Match"))) {
+      response.setStatusCode(304).putHeader("ETag", etag).end();
+      return;
+    }
+    StatusView.Rendered rendered = view.render(status, now);
+    response.setStatusCode(code).putHeader("ETag", rendered.etag()).end(rendered.body());
+  }
+
+  private static void rateLimitHeaders(HttpServerResponse response, RateLimitDecision d) {
+    response.putHeader("RateLimit-Limit", Integer.toString(d.limit()))
+        .putHeader("RateLimit-Remaining", Integer.toString(Math.max(0, d.remaining())))
+        .putHeader("RateLimit-Reset", Long.toString(Math.max(0, (d.resetMillis() + 999) / 1000)));
+    if (!d.allowed()) {
+      response.putHeader("Retry-After", Long.toString(Math.max(1, (d.retryAfterMillis() + 999) / 1000)));
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.tollgate.http;
+
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.JsonSchemaValidationException;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into {@code {"error": {"code", "message", "detail"?}}} with the right status:
+ * our {@link ApiException}s as they are, the OpenAPI validator's findings as 400s, routing misses
+ * as 404/405, and anything unexpected as a logged 500 that reveals nothing.
+ */
+final class ErrorResponses {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+  private ErrorResponses() {}
+
+  static void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    ApiException error = classify(ctx.statusCode(), failure);
+    if (error.error() == ErrorCode.INTERNAL) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+    }
+    send(ctx.response(), error);
+  }
+
+  static void send(HttpServerResponse response, ApiException error) {
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    JsonObject body = new JsonObject().put("code", error.error().code()).put("message", error.error().message());
+    if (error.detail() != null) body.put("detail", error.detail());
+    response.setStatusCode(error.error().httpStatus())
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(new JsonObject().put("error", body).toBuffer());
+  }
+
+  static ApiException classify(int statusCode, Throwable failure) {
+    if (failure instanceof ApiException api) return api;
+    Throwable cause = failure instanceof HttpException http && http.getCause() != null ? http.getCause() : failure;
+    if (cause instanceof ApiException api) return api;
+    if (cause instanceof DecodeException) return new ApiException(ErrorCode.MALFORMED_JSON);
+    if (cause instanceof SchemaValidationException schema) {
+      return new ApiException(ErrorCode.INVALID_REQUEST, describe(schema));
+    }
+    if (cause instanceof ValidatorException validator) {
+      String message = validator.getMessage() == null ? "" : validator.getMessage();
+      return message.contains("JSON") || message.contains("decode")
+          ? new ApiException(ErrorCode.MALFORMED_JSON, message)
+          : new ApiException(ErrorCode.INVALID_REQUEST, message);
+    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
+    return switch (status) {
+      case 400 -> new ApiException(ErrorCode.INVALID_REQUEST);
+      case 401 -> new ApiException(ErrorCode.UNAUTHENTICATED);
+      case 404 -> new ApiException(ErrorCode.NOT_FOUND);
+      case 405 -> new ApiException(ErrorCode.METHOD_NOT_ALLOWED);
+      case 413 -> new ApiException(ErrorCode.PAYLOAD_TOO_LARGE);
+      default -> new ApiException(ErrorCode.INTERNAL);
+    };
+  }
+
+  private static String describe(SchemaValidationException e) {
+    JsonSchemaValidationException cause = e.getCause() instanceof JsonSchemaValidationException j ? j : null;
+    String where = cause == null || cause.location() == null || cause.location().isEmpty() ? "" : " at " + cause.location();
+    return e.getMessage() + where;
+  }
+}

@@ -1,0 +1,34 @@
+package io.tollgate.http;
+
+import io.tollgate.checkout.CheckoutService;
+import io.tollgate.checkout.ClientSecrets;
+import io.tollgate.checkout.StatusCache;
+import io.tollgate.checkout.StatusView;
+import io.tollgate.merchant.MerchantAuthenticator;
+import io.tollgate.ratelimit.RateLimiter;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Everything the HTTP verticles need, built once by the composition root and shared by every
+ * instance (all of it is thread-safe).
+ *
+ * @param readinessProbes named checks for /health/ready (database, Redis, each chain's RPC)
+ * @param clientAddress the client's address for rate limiting (trusted-proxy aware)
+ */
+public record HttpDependencies(
+    HttpSettings settings,
+    MerchantAuthenticator merchants,
+    CheckoutService checkouts,
+    ClientSecrets clientSecrets,
+    StatusCache statusCache,
+    StatusView statusView,
+    RateLimiter rateLimiter,
+    BuyerLimits buyerLimits,
+    Function<RoutingContext, String> clientAddress,
+    Map<String, Supplier<Future<?>>> readinessProbes,
+    Clock clock) {}

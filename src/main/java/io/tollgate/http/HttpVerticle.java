@@ -1,0 +1,109 @@
+package io.tollgate.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * HTTP intake, one instance per core. Routes come from the OpenAPI document (which also validates
+ * every request); the handlers are thin: they authenticate, then call the services.
+ */
+public final class HttpVerticle extends VerticleBase {
+  public static final String OPENAPI_RESOURCE = "openapi.yaml";
+  private static final int BODY_LIMIT = 64 * 1024;
+
+  private final HttpDependencies deps;
+
+  public HttpVerticle(HttpDependencies deps) {
+    this.deps = deps;
+  }
+
+  @Override
+  public Future<?> start() {
+    MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts());
+    BuyerApi buyer = new BuyerApi(deps.clientSecrets(), deps.rateLimiter(), deps.buyerLimits(), deps.clientAddress(),
+        deps.statusCache(), deps.statusView(), deps.checkouts(), vertx.eventBus(), deps.clock());
+    return OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
+        .map(contract -> {
+          RouterBuilder builder = RouterBuilder.create(vertx, contract)
+              .rootHandler(cors())
+              .rootHandler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+          builder.getRoute("createCheckout").addHandler(merchant::create);
+          builder.getRoute("getCheckout").addHandler(merchant::get);
+          builder.getRoute("getPaymentOptions").addHandler(buyer::paymentOptions);
+          builder.getRoute("getCheckoutStatus").addHandler(buyer::status);
+          builder.getRoute("submitPayment").addHandler(buyer::submitPayment);
+          Router router = builder.createRouter();
+          router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+          router.get("/health/ready").handler(this::ready);
+          router.get("/metrics").handler(PrometheusScrapingHandler.create());
+          router.get("/openapi.yaml").handler(ctx -> ctx.response()
+              .putHeader("Content-Type", "application/yaml").sendFile(OPENAPI_RESOURCE));
+          router.route().last().handler(ctx -> ctx.fail(404));
+          router.route().failureHandler(ErrorResponses::handle);
+          return router;
+        })
+        .compose(router -> vertx.createHttpServer(new HttpServerOptions()
+                .setHost(deps.settings().host()).setPort(deps.settings().port())
+                .setCompressionSupported(false).setTcpNoDelay(true))
+            .requestHandler(router)
+            .listen());
+  }
+
+  private CorsHandler cors() {
+    CorsHandler cors = CorsHandler.create()
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+        .allowedHeaders(Set.of("Content-Type", "X-Client-Secret", "If-None-Match"))
+        .exposedHeaders(Set.of("ETag", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"))
+        .maxAgeSeconds(600);
+    List<String> origins = deps.settings().corsOrigins();
+    if (!origins.isEmpty() && !origins.contains("*")) cors.addOrigins(origins);
+    return cors;
+  }
+
+  private void ready(RoutingContext ctx) {
+    List<String> names = new ArrayList<>();
+    List<Future<?>> checks = new ArrayList<>();
+    for (Map.Entry<String, Supplier<Future<?>>> probe : deps.readinessProbes().entrySet()) {
+      names.add(probe.getKey());
+      checks.add(withTimeout(probe.getValue(), Duration.ofSeconds(3)));
+    }
+    Future.join(checks).onComplete(done -> {
+      JsonObject details = new JsonObject();
+      boolean up = true;
+      for (int i = 0; i < names.size(); i++) {
+        boolean ok = checks.get(i).succeeded();
+        up &= ok;
+        details.put(names.get(i), ok ? "UP" : "DOWN: " + checks.get(i).cause().getMessage());
+      }
+      json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", details));
+    });
+  }
+
+  private Future<?> withTimeout(Supplier<Future<?>> probe, Duration timeout) {
+    try {
+      return probe.get().timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+  }
+}

@@ -1,0 +1,58 @@
+package io.tollgate.payment;
+
+import io.tollgate.eventbus.Addresses;
+import io.tollgate.eventbus.Replies;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event-bus face of {@link PaymentLedger}: buyers' submissions and chain watchers' verdicts
+ * arrive here, and the expiry sweeper runs on its timer. Any number of instances (in one JVM or
+ * many) may run: the ledger's compare-and-set updates make concurrent work safe.
+ */
+public final class PaymentStateVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentStateVerticle.class);
+
+  private final PaymentLedger ledger;
+  private final Duration sweepInterval;
+  private long sweepTimer = -1;
+  private boolean sweeping;
+
+  public PaymentStateVerticle(PaymentLedger ledger, Duration sweepInterval) {
+    this.ledger = ledger;
+    this.sweepInterval = sweepInterval;
+  }
+
+  @Override
+  public Future<?> start() {
+    MessageConsumer<PaymentSubmission> submissions = vertx.eventBus().consumer(Addresses.PAYMENT_SUBMIT,
+        message -> Replies.respond(message, ledger.submit(message.body())));
+    MessageConsumer<VerdictMessage> verdicts = vertx.eventBus().consumer(Addresses.PAYMENT_VERDICT,
+        message -> {
+          VerdictMessage v = message.body();
+          Replies.respond(message, ledger.record(v.payment().paymentId(), v.payment().checkoutId(), v.verdict(),
+              "chain:" + v.payment().expectation().chainId()));
+        });
+    sweepTimer = vertx.setPeriodic(sweepInterval.toMillis(), tick -> sweep());
+    return Future.all(submissions.completion(), verdicts.completion());
+  }
+
+  private void sweep() {
+    if (sweeping) return; // a slow sweep is not stacked with the next one
+    sweeping = true;
+    ledger.expireDue(500)
+        .onSuccess(n -> { if (n > 0) LOG.debug("expired {} checkouts", n); })
+        .onFailure(e -> LOG.warn("expiry sweep failed: {}", e.toString()))
+        .onComplete(done -> sweeping = false);
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return Future.succeededFuture();
+  }
+}
