@@ -1,0 +1,365 @@
+package io.tollgate.chain;
+
+import io.tollgate.payment.ActivePayment;
+import io.tollgate.payment.ActivePayments;
+import io.tollgate.payment.AssetKind;
+import io.tollgate.payment.ChainDataException;
+import io.tollgate.payment.Hex;
+import io.tollgate.payment.PaymentVerifier;
+import io.tollgate.payment.RejectionReason;
+import io.tollgate.payment.Verdict;
+import io.tollgate.payment.VerdictSink;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks every active payment of one chain once per new chain head, in at most two JSON-RPC
+ * batches per head:
+ *
+ * <ol>
+ *   <li>the head's header, the receipts of payments with no recorded receipt, and the canonical
+ *       header at each height where a recorded receipt reaches its confirmations (one per height,
+ *       shared by all payments mined there);
+ *   <li>the headers of the new receipts' blocks (deduplicated, and remembered in a small cache by
+ *       number and hash) and, for native payments, the native source's evidence.
+ * </ol>
+ *
+ * A payment with a recorded receipt that is still short of its confirmations costs no call: its
+ * confirmations follow from the head. Only verdicts that change what the store holds go to the
+ * {@link VerdictSink}.
+ *
+ * <p>An RPC failure skips the round and the next tick retries it; it is logged once per outage and
+ * never turns into a rejection. Not thread-safe: {@link #poll()} must be called from one context
+ * (the verticle's event loop), and calls made while a round runs are skipped, so rounds never
+ * overlap and a slow round is followed by the newest head, not by every head it missed.
+ */
+public final class ChainWatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(ChainWatcher.class);
+  private static final int DEFAULT_HEADER_CACHE_SIZE = 256;
+
+  private final EthRpc rpc;
+  private final ActivePayments payments;
+  private final VerdictSink sink;
+  private final HeadListener heads;
+  private final PaymentVerifier verifier;
+  private final Map<BlockKey, JsonObject> headers;
+  private final LongAdder rpcCalls = new LongAdder();
+  private final LongAdder rounds = new LongAdder();
+
+  private long lastHead = -1;
+  private Future<Void> running;
+  private boolean unavailable;
+  private long skippedWhileUnavailable;
+
+  public ChainWatcher(EthRpc rpc, ActivePayments payments, VerdictSink sink, HeadListener heads,
+      PaymentVerifier verifier) {
+    this(rpc, payments, sink, heads, verifier, DEFAULT_HEADER_CACHE_SIZE);
+  }
+
+  public ChainWatcher(EthRpc rpc, ActivePayments payments, VerdictSink sink, HeadListener heads,
+      PaymentVerifier verifier, int headerCacheSize) {
+    this.rpc = Objects.requireNonNull(rpc);
+    this.payments = Objects.requireNonNull(payments);
+    this.sink = Objects.requireNonNull(sink);
+    this.heads = Objects.requireNonNull(heads);
+    this.verifier = Objects.requireNonNull(verifier);
+    this.headers = new LinkedHashMap<>(32, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<BlockKey, JsonObject> eldest) {
+        return size() > headerCacheSize;
+      }
+    };
+  }
+
+  public long chainId() { return rpc.chainId(); }
+
+  /** JSON-RPC calls this watcher asked for, each call inside a batch counted. */
+  public long rpcCalls() { return rpcCalls.sum(); }
+
+  /** Heads fully processed. */
+  public long rounds() { return rounds.sum(); }
+
+  /** The last head fully processed, or -1. */
+  public long lastHead() { return lastHead; }
+
+  /** Completes when no round is running (for an orderly stop). */
+  public Future<Void> idle() {
+    Future<Void> current = running;
+    return current == null ? Future.succeededFuture() : current.transform(done -> Future.succeededFuture());
+  }
+
+  /**
+   * One timer tick: asks for the head and, if it is new, runs a round for it. The future fails only
+   * on errors other than RPC unavailability (those skip the round and are logged here).
+   */
+  public Future<Void> poll() {
+    if (running != null) return Future.succeededFuture();
+    Future<Void> round = call("eth_blockNumber", new JsonArray())
+        .map(result -> Hex.longQuantity(requireString(result, "eth_blockNumber")))
+        .compose(head -> head > lastHead ? processHead(head) : Future.succeededFuture())
+        .transform(outcome -> {
+          if (outcome.succeeded()) {
+            if (unavailable) {
+              LOG.info("chain {}: RPC answers again after {} skipped rounds", chainId(), skippedWhileUnavailable);
+              unavailable = false;
+            }
+            return Future.<Void>succeededFuture();
+          }
+          Throwable cause = outcome.cause();
+          if (cause instanceof RpcUnavailableException || cause instanceof RpcException
+              || cause instanceof ChainDataException) {
+            skipRound(cause);
+            return Future.<Void>succeededFuture();
+          }
+          return Future.<Void>failedFuture(cause);
+        });
+    running = round;
+    round.onComplete(done -> running = null);
+    return round;
+  }
+
+  private void skipRound(Throwable cause) {
+    if (!unavailable) {
+      unavailable = true;
+      skippedWhileUnavailable = 1;
+      LOG.warn("chain {}: RPC unavailable, skipping rounds until it answers: {}", chainId(), cause.toString());
+    } else {
+      skippedWhileUnavailable++;
+      LOG.debug("chain {}: round skipped again: {}", chainId(), cause.toString());
+    }
+  }
+
+  private Future<Void> processHead(long head) {
+    return payments.activeOn(chainId())
+        .compose(active -> firstRound(head, active))
+        .compose(this::secondRound)
+        .compose(decisions -> report(head, decisions))
+        .onSuccess(done -> {
+          lastHead = head;
+          rounds.increment();
+        });
+  }
+
+  // ---- round 1: head header, new receipts, canonical headers at confirmation heights ----
+
+  /** What round 1 learned; verdicts decided so far, receipts that need round 2. */
+  private record FirstRound(long head, List<Decision> decided, List<Mined> mined) {}
+
+  private record Decision(ActivePayment payment, Verdict verdict) {}
+
+  private record Mined(ActivePayment payment, JsonObject receipt, BlockKey block) {}
+
+  private record BlockKey(long number, String hash) {}
+
+  private Future<FirstRound> firstRound(long head, List<ActivePayment> active) {
+    List<RpcRequest> calls = new ArrayList<>();
+    calls.add(RpcRequest.of("eth_getBlockByNumber", Hex.quantity(head), false));
+    Map<ActivePayment, Integer> receiptAt = new LinkedHashMap<>();
+    Map<Long, Integer> heightAt = new LinkedHashMap<>();
+    List<ActivePayment> confirmable = new ArrayList<>();
+    for (ActivePayment payment : active) {
+      boolean reached = payment.isMined()
+          && PaymentVerifier.confirmations(payment.minedBlockNumber(), head)
+              >= payment.expectation().requiredConfirmations();
+      if (!payment.isMined() || (reached && !payment.hasRecordedVerdict())) {
+        receiptAt.put(payment, calls.size());
+        calls.add(RpcRequest.of("eth_getTransactionReceipt", payment.txHash()));
+      } else if (reached) {
+        confirmable.add(payment);
+        // One confirmation means no reorg check (the chain's setting accepts the head's view).
+        if (payment.expectation().requiredConfirmations() > 1) {
+          heightAt.computeIfAbsent(payment.minedBlockNumber(), height -> {
+            calls.add(RpcRequest.of("eth_getBlockByNumber", Hex.quantity(height), false));
+            return calls.size() - 1;
+          });
+        }
+      }
+    }
+    return batch(calls).map(answers -> {
+      JsonObject headHeader = header(answers.get(0), "head " + head);
+      if (headHeader == null) throw new ChainDataException("node does not serve head block " + head + " yet");
+      Instant headTime = remember(headHeader);
+      notifyHead(head, headTime);
+
+      List<Decision> decided = new ArrayList<>();
+      List<Mined> mined = new ArrayList<>();
+      receiptAt.forEach((payment, index) -> {
+        RpcResponse answer = answers.get(index);
+        if (answer.isError()) {
+          LOG.debug("chain {}: receipt of payment {} not served: {}", chainId(), payment.paymentId(), answer.error().getMessage());
+          return;
+        }
+        if (answer.result() == null) {
+          if (payment.isMined()) {
+            decided.add(new Decision(payment, new Verdict.NotMined())); // its recorded receipt is gone: reorg
+          } else if (headTime.isAfter(payment.expectation().validUntil())) {
+            decided.add(new Decision(payment, new Verdict.Rejected(
+                RejectionReason.NOT_MINED_BEFORE_EXPIRY,
+                "no receipt at head " + head + " (" + headTime + ")", null)));
+          }
+          return;
+        }
+        try {
+          JsonObject receipt = (JsonObject) answer.result();
+          if (!Hex.hash(Hex.member(receipt, "transactionHash")).equalsIgnoreCase(payment.txHash())) {
+            throw new ChainDataException("receipt of another transaction");
+          }
+          mined.add(new Mined(payment, receipt, new BlockKey(
+              Hex.longQuantity(Hex.member(receipt, "blockNumber")), Hex.hash(Hex.member(receipt, "blockHash")))));
+        } catch (ChainDataException | ClassCastException e) {
+          LOG.warn("chain {}: malformed receipt for payment {}, retrying next head: {}", chainId(), payment.paymentId(), e.toString());
+        }
+      });
+      for (ActivePayment payment : confirmable) {
+        Decision decision = confirmRecorded(payment, head, heightAt.get(payment.minedBlockNumber()), answers);
+        if (decision != null) decided.add(decision);
+      }
+      return new FirstRound(head, decided, mined);
+    });
+  }
+
+  private Decision confirmRecorded(ActivePayment payment, long head, Integer heightIndex, List<RpcResponse> answers) {
+    if (heightIndex != null) {
+      String canonicalHash;
+      try {
+        JsonObject canonical = header(answers.get(heightIndex), "height " + payment.minedBlockNumber());
+        if (canonical == null) return null;
+        canonicalHash = Hex.hash(Hex.member(canonical, "hash"));
+      } catch (ChainDataException e) {
+        LOG.warn("chain {}: header at {} not usable, retrying next head: {}", chainId(), payment.minedBlockNumber(), e.toString());
+        return null;
+      }
+      if (!canonicalHash.equalsIgnoreCase(payment.minedBlockHash())) {
+        LOG.info("chain {}: block {} of payment {} was reorged out ({} now canonical)",
+            chainId(), payment.minedBlockNumber(), payment.paymentId(), canonicalHash);
+        return new Decision(payment, new Verdict.NotMined());
+      }
+    }
+    int confirmations = PaymentVerifier.confirmations(payment.minedBlockNumber(), head);
+    return new Decision(payment, new Verdict.Paying(payment.minedBlockNumber(), payment.minedBlockHash(),
+        payment.minedBlockTime(), payment.minedPayer(), payment.minedAmount(), confirmations, true));
+  }
+
+  // ---- round 2: headers of the receipts' blocks, native evidence ----
+
+  private Future<List<Decision>> secondRound(FirstRound first) {
+    if (first.mined().isEmpty()) return Future.succeededFuture(first.decided());
+    List<RpcRequest> calls = new ArrayList<>();
+    Map<BlockKey, Integer> headerAt = new LinkedHashMap<>();
+    Map<Mined, Integer> evidenceAt = new LinkedHashMap<>();
+    for (Mined mined : first.mined()) {
+      if (!headers.containsKey(mined.block()) && !headerAt.containsKey(mined.block())) {
+        headerAt.put(mined.block(), calls.size());
+        calls.add(RpcRequest.of("eth_getBlockByHash", mined.block().hash(), false));
+      }
+      if (mined.payment().expectation().kind() == AssetKind.NATIVE) {
+        evidenceAt.put(mined, calls.size());
+        calls.add(new RpcRequest(verifier.nativeSource().evidenceMethod(),
+            verifier.nativeSource().evidenceParams(mined.payment().txHash())));
+      }
+    }
+    return batch(calls).map(answers -> {
+      headerAt.forEach((block, index) -> {
+        try {
+          JsonObject header = header(answers.get(index), "block " + block.hash());
+          if (header != null) remember(header);
+        } catch (ChainDataException e) {
+          LOG.warn("chain {}: malformed header of block {}: {}", chainId(), block.hash(), e.toString());
+        }
+      });
+      List<Decision> decided = new ArrayList<>(first.decided());
+      for (Mined mined : first.mined()) {
+        JsonObject header = headers.get(mined.block());
+        Integer evidenceIndex = evidenceAt.get(mined);
+        RpcResponse evidence = evidenceIndex == null ? null : answers.get(evidenceIndex);
+        if (header == null || (evidence != null && evidence.isError())) {
+          LOG.debug("chain {}: data for payment {} not served, retrying next head", chainId(), mined.payment().paymentId());
+          continue;
+        }
+        try {
+          Verdict verdict = verifier.verify(mined.payment().expectation(), mined.receipt(),
+              evidence == null ? null : evidence.result(), header, first.head());
+          decided.add(new Decision(mined.payment(), verdict));
+        } catch (ChainDataException e) {
+          LOG.warn("chain {}: malformed chain data for payment {}, retrying next head: {}",
+              chainId(), mined.payment().paymentId(), e.getMessage());
+        }
+      }
+      return decided;
+    });
+  }
+
+  // ---- reporting ----
+
+  private Future<Void> report(long head, List<Decision> decisions) {
+    List<Future<Void>> writes = new ArrayList<>();
+    for (Decision decision : decisions) {
+      if (!changes(decision.payment(), decision.verdict())) continue;
+      writes.add(sink.record(decision.payment(), decision.verdict(), head)
+          .onFailure(e -> LOG.warn("chain {}: recording {} for payment {} failed; retried on a later head",
+              chainId(), decision.verdict().getClass().getSimpleName(), decision.payment().paymentId(), e)));
+    }
+    // A failed write does not fail the round: the payment stays active and is re-checked later.
+    return Future.join(writes).<Void>mapEmpty().recover(e -> Future.succeededFuture());
+  }
+
+  /** Whether the verdict differs from what the store holds (so writes stay few). */
+  static boolean changes(ActivePayment payment, Verdict verdict) {
+    if (verdict instanceof Verdict.NotMined) return payment.isMined();
+    if (verdict instanceof Verdict.Paying paying) {
+      return !payment.isMined() || paying.confirmed() || !paying.blockHash().equalsIgnoreCase(payment.minedBlockHash());
+    }
+    return true;
+  }
+
+  // ---- helpers ----
+
+  private Future<Object> call(String method, JsonArray params) {
+    rpcCalls.increment();
+    return rpc.call(method, params);
+  }
+
+  private Future<List<RpcResponse>> batch(List<RpcRequest> calls) {
+    if (calls.isEmpty()) return Future.succeededFuture(List.of());
+    rpcCalls.add(calls.size());
+    return rpc.batch(calls);
+  }
+
+  private JsonObject header(RpcResponse answer, String what) {
+    if (answer.isError()) throw new ChainDataException(what + ": " + answer.error().getMessage());
+    if (answer.result() == null) return null;
+    if (!(answer.result() instanceof JsonObject header)) throw new ChainDataException(what + " is not an object");
+    return header;
+  }
+
+  /** Caches a header under its own number and hash; returns its timestamp. */
+  private Instant remember(JsonObject header) {
+    BlockKey key = new BlockKey(Hex.longQuantity(Hex.member(header, "number")), Hex.hash(Hex.member(header, "hash")));
+    Instant time = Instant.ofEpochSecond(Hex.longQuantity(Hex.member(header, "timestamp")));
+    headers.put(key, header);
+    return time;
+  }
+
+  private void notifyHead(long head, Instant time) {
+    try {
+      heads.onHead(chainId(), head, time);
+    } catch (RuntimeException e) {
+      LOG.error("chain {}: head listener failed on head {}", chainId(), head, e);
+    }
+  }
+
+  private static String requireString(Object result, String method) {
+    if (!(result instanceof String text)) throw new ChainDataException(method + " returned " + result);
+    return text;
+  }
+}

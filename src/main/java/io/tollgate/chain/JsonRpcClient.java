@@ -1,0 +1,315 @@
+package io.tollgate.chain;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link EthRpc} over HTTP with Vert.x's non-blocking client.
+ *
+ * <p>Failover: an attempt fails over to the next endpoint on a network error, a timeout, HTTP 429
+ * or 5xx, or a body that is not the JSON-RPC answer to what was sent. A JSON-RPC error object is an
+ * answer, not an endpoint failure, and is returned as is. An endpoint that failed is tried last for
+ * {@link Options#endpointCooldown()}, so one dead provider does not cost every request a timeout.
+ *
+ * <p>Batches larger than {@link Options#maxBatchSize()} are split into chunks sent concurrently,
+ * because providers cap batch sizes (commonly 100 to 1,000 calls) and answer bigger ones with one
+ * error for the whole batch.
+ */
+public final class JsonRpcClient implements EthRpc, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(JsonRpcClient.class);
+  private static final int LOGGED_BODY_CHARS = 200;
+
+  /**
+   * @param requestTimeout bound on one HTTP attempt (connect + response); failover may take several
+   * @param maxBatchSize most calls per HTTP request
+   * @param endpointCooldown how long a failed endpoint is tried only after the healthy ones
+   * @param maxConnectionsPerEndpoint HTTP/1.1 connection pool size per endpoint
+   */
+  public record Options(
+      Duration requestTimeout, int maxBatchSize, Duration endpointCooldown, int maxConnectionsPerEndpoint) {
+    public Options {
+      Objects.requireNonNull(requestTimeout, "requestTimeout");
+      Objects.requireNonNull(endpointCooldown, "endpointCooldown");
+      if (requestTimeout.isZero() || requestTimeout.isNegative()) throw new IllegalArgumentException("requestTimeout must be positive");
+      if (maxBatchSize < 1) throw new IllegalArgumentException("maxBatchSize must be at least 1");
+      if (maxConnectionsPerEndpoint < 1) throw new IllegalArgumentException("maxConnectionsPerEndpoint must be at least 1");
+    }
+
+    public static Options defaults() {
+      return new Options(Duration.ofSeconds(5), 100, Duration.ofSeconds(30), 8);
+    }
+  }
+
+  private final HttpClient http;
+  private final boolean ownsHttpClient;
+  private final long chainId;
+  private final List<Endpoint> endpoints;
+  private final Options options;
+  private final LongSupplier nanoClock;
+  private final AtomicLong ids = new AtomicLong();
+  private final LongAdder callsSent = new LongAdder();
+  private final LongAdder httpRequests = new LongAdder();
+
+  /** Creates its own HTTP client on {@code vertx}; {@link #close()} closes it. */
+  public JsonRpcClient(Vertx vertx, long chainId, List<String> urls, Options options) {
+    this(vertx.httpClientBuilder()
+            .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true))
+            .with(new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerEndpoint()))
+            .build(),
+        true, chainId, urls, options, System::nanoTime);
+  }
+
+  /** Uses a shared HTTP client, which {@link #close()} leaves open. */
+  public JsonRpcClient(HttpClient http, long chainId, List<String> urls, Options options) {
+    this(http, false, chainId, urls, options, System::nanoTime);
+  }
+
+  JsonRpcClient(HttpClient http, boolean ownsHttpClient, long chainId, List<String> urls, Options options,
+      LongSupplier nanoClock) {
+    if (urls.isEmpty()) throw new IllegalArgumentException("chain " + chainId + " has no RPC URL");
+    this.http = http;
+    this.ownsHttpClient = ownsHttpClient;
+    this.chainId = chainId;
+    this.options = options;
+    this.nanoClock = nanoClock;
+    this.endpoints = urls.stream().map(Endpoint::new).toList();
+  }
+
+  @Override
+  public long chainId() { return chainId; }
+
+  /** JSON-RPC calls put on the wire, each call of a batch counted, failover retries included. */
+  public long callsSent() { return callsSent.sum(); }
+
+  /** HTTP requests made, failover retries included. */
+  public long httpRequests() { return httpRequests.sum(); }
+
+  @Override
+  public Future<Object> call(String method, JsonArray params) {
+    long id = ids.incrementAndGet();
+    Buffer body = envelope(id, new RpcRequest(method, params)).toBuffer();
+    return post(body, 1, parsed -> {
+      if (!(parsed instanceof JsonObject response) || !idMatches(response, id)) {
+        throw new MalformedResponseException("not the answer to call " + id);
+      }
+      RpcResponse answer = toResponse(response);
+      return answer;
+    }).compose(answer -> answer.isError() ? Future.failedFuture(answer.error()) : Future.succeededFuture(answer.result()));
+  }
+
+  @Override
+  public Future<List<RpcResponse>> batch(List<RpcRequest> requests) {
+    if (requests.isEmpty()) return Future.succeededFuture(List.of());
+    List<Future<List<RpcResponse>>> chunks = new ArrayList<>();
+    for (int from = 0; from < requests.size(); from += options.maxBatchSize()) {
+      chunks.add(sendChunk(requests.subList(from, Math.min(requests.size(), from + options.maxBatchSize()))));
+    }
+    return Future.all(chunks).map(done -> {
+      List<RpcResponse> all = new ArrayList<>(requests.size());
+      for (Future<List<RpcResponse>> chunk : chunks) all.addAll(chunk.result());
+      return all;
+    });
+  }
+
+  private Future<List<RpcResponse>> sendChunk(List<RpcRequest> chunk) {
+    long firstId = ids.getAndAdd(chunk.size()) + 1;
+    JsonArray body = new JsonArray();
+    for (int i = 0; i < chunk.size(); i++) body.add(envelope(firstId + i, chunk.get(i)));
+    return post(body.toBuffer(), chunk.size(), parsed -> {
+      if (!(parsed instanceof JsonArray answers)) {
+        // A single object here is the node rejecting the whole batch (e.g. too large): try elsewhere.
+        throw new MalformedResponseException("batch answered with " + describe(parsed));
+      }
+      Map<Long, RpcResponse> byId = new HashMap<>();
+      for (Object item : answers) {
+        if (!(item instanceof JsonObject answer) || !(answer.getValue("id") instanceof Number id)) {
+          throw new MalformedResponseException("batch answer without numeric id");
+        }
+        byId.put(id.longValue(), toResponse(answer));
+      }
+      List<RpcResponse> inOrder = new ArrayList<>(chunk.size());
+      for (int i = 0; i < chunk.size(); i++) {
+        RpcResponse answer = byId.get(firstId + i);
+        if (answer == null) throw new MalformedResponseException("batch answer lacks id " + (firstId + i));
+        inOrder.add(answer);
+      }
+      return inOrder;
+    });
+  }
+
+  private static JsonObject envelope(long id, RpcRequest request) {
+    return new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", request.method())
+        .put("params", request.params() == null ? new JsonArray() : request.params());
+  }
+
+  private static boolean idMatches(JsonObject response, long id) {
+    return response.getValue("id") instanceof Number n && n.longValue() == id;
+  }
+
+  private static RpcResponse toResponse(JsonObject answer) {
+    if (answer.containsKey("error")) {
+      if (!(answer.getValue("error") instanceof JsonObject error) || !(error.getValue("code") instanceof Number code)) {
+        throw new MalformedResponseException("error member is not a JSON-RPC error object");
+      }
+      return RpcResponse.failed(new RpcException(code.intValue(), error.getString("message", ""), error.getValue("data")));
+    }
+    if (!answer.containsKey("result")) throw new MalformedResponseException("answer has neither result nor error");
+    return RpcResponse.ok(answer.getValue("result"));
+  }
+
+  /** Sends one HTTP body, failing over endpoint by endpoint until {@code decode} accepts an answer. */
+  private <T> Future<T> post(Buffer body, int calls, Function<Object, T> decode) {
+    return attempt(endpointOrder(), 0, body, calls, decode, null);
+  }
+
+  private <T> Future<T> attempt(List<Endpoint> order, int index, Buffer body, int calls,
+      Function<Object, T> decode, Throwable lastFailure) {
+    if (index == order.size()) {
+      return Future.failedFuture(new RpcUnavailableException(
+          "no RPC endpoint of chain " + chainId + " answered (" + order.size() + " tried)", lastFailure));
+    }
+    Endpoint endpoint = order.get(index);
+    callsSent.add(calls);
+    httpRequests.increment();
+    return exchange(endpoint, body).map(decode).transform(outcome -> {
+      if (outcome.succeeded()) {
+        endpoint.markHealthy();
+        return Future.succeededFuture(outcome.result());
+      }
+      endpoint.markFailed(outcome.cause());
+      return attempt(order, index + 1, body, calls, decode, outcome.cause());
+    });
+  }
+
+  private Future<Object> exchange(Endpoint endpoint, Buffer body) {
+    long timeoutMs = options.requestTimeout().toMillis();
+    RequestOptions request = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setAbsoluteURI(endpoint.url)
+        .setConnectTimeout(timeoutMs)
+        .setIdleTimeout(timeoutMs)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Accept", "application/json");
+    return http.request(request)
+        .compose(req -> req.send(body))
+        .compose(response -> {
+          int status = response.statusCode();
+          // Nodes put JSON-RPC errors in 200 answers; 429 and 5xx mean this endpoint cannot serve now.
+          if (status == 429 || status >= 500) {
+            return Future.failedFuture(new MalformedResponseException("HTTP " + status));
+          }
+          return response.body().map(bytes -> {
+            if (status != 200) throw new MalformedResponseException("HTTP " + status + ": " + truncate(bytes.toString()));
+            try {
+              return Json.decodeValue(bytes);
+            } catch (DecodeException e) {
+              throw new MalformedResponseException("body is not JSON: " + truncate(bytes.toString()));
+            }
+          });
+        })
+        // Idle and connect timeouts alone do not bound a trickling response; this does.
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Healthy endpoints in configured order, then cooling-down ones, least recently failed first. */
+  private List<Endpoint> endpointOrder() {
+    long now = nanoClock.getAsLong();
+    List<Endpoint> healthy = new ArrayList<>(endpoints.size());
+    List<Endpoint> cooling = new ArrayList<>();
+    for (Endpoint endpoint : endpoints) {
+      (endpoint.isCooling(now) ? cooling : healthy).add(endpoint);
+    }
+    cooling.sort((a, b) -> Long.compare(a.failedAt, b.failedAt));
+    healthy.addAll(cooling);
+    return healthy;
+  }
+
+  private static String describe(Object parsed) {
+    return parsed == null ? "null" : truncate(parsed.toString());
+  }
+
+  private static String truncate(String text) {
+    return text.length() <= LOGGED_BODY_CHARS ? text : text.substring(0, LOGGED_BODY_CHARS) + "…";
+  }
+
+  @Override
+  public void close() {
+    if (ownsHttpClient) {
+      http.close().onFailure(e -> LOG.warn("closing the RPC HTTP client of chain {} failed", chainId, e));
+    }
+  }
+
+  /** One URL and its health; touched from any thread, hence volatile fields and benign races. */
+  private final class Endpoint {
+    private final String url;
+    private volatile long failedAt;
+    private volatile boolean failing;
+
+    Endpoint(String url) {
+      this.url = url;
+    }
+
+    boolean isCooling(long now) {
+      return failing && now - failedAt < options.endpointCooldown().toNanos();
+    }
+
+    void markFailed(Throwable cause) {
+      boolean wasFailing = failing;
+      failedAt = nanoClock.getAsLong();
+      failing = true;
+      if (!wasFailing) {
+        LOG.warn("RPC endpoint {} of chain {} failed, preferring others for {}: {}",
+            redact(url), chainId, options.endpointCooldown(), cause.toString());
+      } else {
+        LOG.debug("RPC endpoint {} of chain {} failed again: {}", redact(url), chainId, cause.toString());
+      }
+    }
+
+    void markHealthy() {
+      if (failing) {
+        failing = false;
+        LOG.info("RPC endpoint {} of chain {} answers again", redact(url), chainId);
+      }
+    }
+  }
+
+  /** Provider URLs often carry an API key in the path or query; logs get scheme, host and port only. */
+  static String redact(String url) {
+    try {
+      java.net.URI uri = java.net.URI.create(url);
+      return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    } catch (IllegalArgumentException e) {
+      return "<unparseable url>";
+    }
+  }
+
+  /** The endpoint answered something that is not a usable JSON-RPC answer; fail over. */
+  static final class MalformedResponseException extends RuntimeException {
+    MalformedResponseException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package io.tollgate.payment;
+
+import io.vertx.core.Future;
+
+/**
+ * Where the chain watcher reports a verdict that changes what {@link ActivePayment} says: a first
+ * paying receipt ({@link Verdict.Paying}, confirmed or not), a confirmation, a rejection, or
+ * {@link Verdict.NotMined} for a recorded receipt that a reorg removed. Implementations must be
+ * idempotent (compare-and-set): after a failed write the watcher reports the same verdict again
+ * on a later head.
+ */
+@FunctionalInterface
+public interface VerdictSink {
+
+  /**
+   * @param head the chain head the verdict was computed at
+   */
+  Future<Void> record(ActivePayment payment, Verdict verdict, long head);
+}
