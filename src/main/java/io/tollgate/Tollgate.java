@@ -1,0 +1,206 @@
+package io.tollgate;
+
+import io.tollgate.chain.ChainConfig;
+import io.tollgate.chain.ChainRegistry;
+import io.tollgate.chain.ChainWatcher;
+import io.tollgate.chain.ChainWatcherVerticle;
+import io.tollgate.chain.JsonRpcClient;
+import io.tollgate.checkout.ChainHeads;
+import io.tollgate.checkout.CheckoutPlanner;
+import io.tollgate.checkout.CheckoutService;
+import io.tollgate.checkout.CheckoutSettings;
+import io.tollgate.checkout.CheckoutStatus;
+import io.tollgate.checkout.ClientSecrets;
+import io.tollgate.checkout.HeadNotifier;
+import io.tollgate.checkout.StatusCache;
+import io.tollgate.checkout.StatusFeedVerticle;
+import io.tollgate.checkout.StatusView;
+import io.tollgate.checkout.TransitionLog;
+import io.tollgate.config.Settings;
+import io.tollgate.db.DatabaseSettings;
+import io.tollgate.db.Migrations;
+import io.tollgate.eventbus.Codecs;
+import io.tollgate.http.BuyerLimits;
+import io.tollgate.http.HttpDependencies;
+import io.tollgate.http.HttpSettings;
+import io.tollgate.http.HttpVerticle;
+import io.tollgate.merchant.MerchantAuthenticator;
+import io.tollgate.payment.EventBusVerdictSink;
+import io.tollgate.payment.PaymentLedger;
+import io.tollgate.payment.PaymentStateVerticle;
+import io.tollgate.payment.PaymentSubmission;
+import io.tollgate.payment.PaymentVerifier;
+import io.tollgate.payment.PgActivePayments;
+import io.tollgate.payment.VerdictMessage;
+import io.tollgate.pricing.FixedPriceOracle;
+import io.tollgate.ratelimit.ClientAddressResolver;
+import io.tollgate.ratelimit.EventBusRateLimiter;
+import io.tollgate.ratelimit.InMemoryRateLimiter;
+import io.tollgate.ratelimit.RateLimitDecision;
+import io.tollgate.ratelimit.RateLimitRequest;
+import io.tollgate.ratelimit.RateLimitVerticle;
+import io.tollgate.ratelimit.RateLimiter;
+import io.tollgate.ratelimit.RedisRateLimiter;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every component from {@link Settings} and deploys the verticles.
+ * Nothing else in the code base constructs services or reads configuration.
+ *
+ * <p>Start order: schema migration, then the status feed (so no notification is missed), the
+ * payment-state and rate-limit verticles, the chain watchers, and last the HTTP intake. Stopping
+ * undeploys in reverse (Vert.x undeploys in reverse deployment order on close).
+ */
+public final class Tollgate {
+  private static final Logger LOG = LoggerFactory.getLogger(Tollgate.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final List<ChainWatcher> watchers;
+  private final StatusCache statusCache;
+  private final int httpPort;
+
+  private Tollgate(Vertx vertx, Pool pool, List<ChainWatcher> watchers, StatusCache statusCache, int httpPort) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.watchers = watchers;
+    this.statusCache = statusCache;
+    this.httpPort = httpPort;
+  }
+
+  /**
+   * Migrates the database (blocking JDBC: call from a main or test thread, never an event loop),
+   * then wires and deploys everything on {@code vertx}.
+   */
+  public static Future<Tollgate> start(Vertx vertx, Settings settings) {
+    DatabaseSettings db = DatabaseSettings.fromUrl(required(settings, "database.url"));
+    Migrations.migrate(db);
+    Clock clock = Clock.systemUTC();
+
+    Pool pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(settings.integer("database.pool-size", 16)).setShared(false))
+        .connectingTo(db.connectOptions())
+        .using(vertx)
+        .build();
+
+    Codecs.register(vertx, List.of(PaymentSubmission.class, CheckoutStatus.class, VerdictMessage.class,
+        RateLimitRequest.class, RateLimitDecision.class));
+
+    ChainRegistry chains = ChainRegistry.fromSettings(settings);
+    ChainHeads heads = new ChainHeads();
+    StatusCache statusCache = new StatusCache(pool);
+    TransitionLog transitions = new TransitionLog(List.of());
+    ClientSecrets secrets = new ClientSecrets(clientSecretKey(settings));
+    PaymentLedger ledger = new PaymentLedger(pool, transitions);
+    CheckoutService checkouts = new CheckoutService(pool,
+        new CheckoutPlanner(chains, FixedPriceOracle.fromSettings(settings, List.of("ETH", "POL")), clock,
+            CheckoutSettings.fromSettings(settings)),
+        secrets, transitions);
+
+    Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
+    readiness.put("database", () -> pool.query("SELECT 1").execute());
+
+    String redisUrl = settings.optional("redis.url");
+    RateLimiter backend;
+    Redis redis = null;
+    if (redisUrl != null) {
+      redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
+          .setMaxPoolSize(settings.integer("redis.pool-size", 16)).setMaxPoolWaiting(10_000));
+      backend = new RedisRateLimiter(redis, settings.string("redis.key-prefix", "tollgate:rl:"));
+      Redis client = redis;
+      readiness.put("redis", () -> client.send(Request.cmd(io.vertx.redis.client.Command.PING)));
+    } else {
+      LOG.warn("redis.url is not set: rate limits are kept in this process only (fine for one instance)");
+      backend = new InMemoryRateLimiter();
+    }
+
+    List<ChainWatcher> watchers = new ArrayList<>();
+    List<Supplier<Future<String>>> deployments = new ArrayList<>();
+    HttpSettings http = HttpSettings.fromSettings(settings);
+
+    deployments.add(() -> vertx.deployVerticle(new StatusFeedVerticle(db, statusCache, heads)));
+    deployments.add(() -> vertx.deployVerticle(new PaymentStateVerticle(ledger,
+        Duration.ofMillis(settings.longValue("checkout.expiry-sweep-interval-ms", 1000)))));
+    deployments.add(() -> vertx.deployVerticle(new RateLimitVerticle(backend)));
+    for (ChainConfig chain : chains.all()) {
+      if (chain.rpcUrls().isEmpty()) throw new IllegalArgumentException("chain " + chain.chainId() + " has no rpc-urls");
+      JsonRpcClient rpc = new JsonRpcClient(vertx, chain.chainId(), chain.rpcUrls(), JsonRpcClient.Options.defaults());
+      ChainWatcher watcher = new ChainWatcher(rpc,
+          new PgActivePayments(pool, id -> chains.chain(id).map(ChainConfig::confirmations).orElse(1)),
+          new EventBusVerdictSink(vertx.eventBus()), new HeadNotifier(pool, heads), new PaymentVerifier());
+      watchers.add(watcher);
+      readiness.put("chain-" + chain.chainId(), () -> rpc.call("eth_blockNumber", new JsonArray()));
+      deployments.add(() -> vertx.deployVerticle(new ChainWatcherVerticle(watcher, chain.pollInterval())));
+    }
+    ClientAddressResolver addresses = new ClientAddressResolver(settings.list("http.trusted-proxies"),
+        ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);
+    HttpDependencies deps = new HttpDependencies(http,
+        new MerchantAuthenticator(pool, clock, Duration.ofSeconds(settings.longValue("merchant.key-cache-seconds", 60))),
+        checkouts, secrets, statusCache, new StatusView(chains, heads), new EventBusRateLimiter(vertx.eventBus()),
+        BuyerLimits.fromSettings(settings),
+        ctx -> addresses.resolve(ctx.request().remoteAddress().hostAddress(), name -> ctx.request().headers().getAll(name)),
+        readiness, clock);
+    deployments.add(() -> vertx.deployVerticle(() -> new HttpVerticle(deps), new DeploymentOptions().setInstances(http.instances())));
+
+    Future<String> chain = Future.succeededFuture();
+    for (Supplier<Future<String>> next : deployments) {
+      chain = chain.compose(ignored -> next.get());
+    }
+    return chain.map(ignored -> {
+      long keepMillis = Duration.ofHours(1).toMillis();
+      vertx.setPeriodic(60_000, tick -> statusCache.evictFinished(clock.millis(), keepMillis));
+      Duration retention = CheckoutSettings.fromSettings(settings).idempotencyRetention();
+      vertx.setPeriodic(3_600_000, tick -> checkouts.purgeIdempotencyKeys(retention)
+          .onFailure(e -> LOG.warn("idempotency key purge failed: {}", e.toString())));
+      LOG.info("Tollgate listening on {}:{} ({} HTTP instances, chains {})", http.host(), http.port(),
+          http.instances(), chains.all().stream().map(ChainConfig::chainId).toList());
+      return new Tollgate(vertx, pool, List.copyOf(watchers), statusCache, http.port());
+    });
+  }
+
+  private static byte[] clientSecretKey(Settings settings) {
+    return Base64.getDecoder().decode(required(settings, "secrets.client-secret-key"));
+  }
+
+  private static String required(Settings settings, String key) {
+    String value = settings.optional(key);
+    if (value == null) throw new IllegalArgumentException("setting " + key + " is required");
+    return value;
+  }
+
+  public Vertx vertx() { return vertx; }
+
+  public Pool pool() { return pool; }
+
+  public int httpPort() { return httpPort; }
+
+  public StatusCache statusCache() { return statusCache; }
+
+  /** JSON-RPC calls made by all chain watchers (every call inside a batch counted). */
+  public long rpcCalls() {
+    return watchers.stream().mapToLong(ChainWatcher::rpcCalls).sum();
+  }
+
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

@@ -1,0 +1,125 @@
+package io.tollgate.dev;
+
+import io.tollgate.config.Settings;
+import io.tollgate.db.DatabaseSettings;
+import io.tollgate.db.Migrations;
+import io.tollgate.merchant.MerchantAdmin;
+import io.tollgate.merchant.PaymentMethod;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Utf8String;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
+import org.web3j.utils.Numeric;
+
+/**
+ * Fills in what a newcomer's machine lacks, so {@code java -jar target/tollgate.jar} runs with no
+ * setup: an embedded PostgreSQL when {@code database.url} is unset, a local anvil chain (31337) with
+ * the demo stablecoin deployed when no chain is configured, a random client-secret key, and a demo
+ * merchant whose API key is printed once. Blocking; runs on the main thread before Vert.x starts.
+ */
+public final class DevEnvironment implements AutoCloseable {
+  public static final long DEV_CHAIN_ID = 31337;
+  /** anvil's first and last well-known development keys (public test mnemonic). */
+  static final Credentials DEPLOYER = Credentials.create("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+  static final String BUYER_ADDRESS = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"; // anvil account 1
+  static final String MERCHANT_RECIPIENT = "0xa0ee7a142d267c1f36714e4a8f75612f20a79720"; // anvil account 9
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private Settings settings;
+  private String banner = "";
+
+  /** Returns the settings with development defaults filled in; {@link #banner()} says what was set up. */
+  public Settings prepare(Settings configured, Path projectDir) {
+    Map<String, String> overrides = new HashMap<>();
+    if (configured.optional("secrets.client-secret-key") == null) {
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      overrides.put("secrets.client-secret-key", Base64.getEncoder().encodeToString(key));
+    }
+    boolean embeddedDatabase = configured.optional("database.url") == null;
+    if (embeddedDatabase) {
+      try {
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+        resources.add(pg);
+        overrides.put("database.url", "postgresql://postgres@127.0.0.1:" + pg.getPort() + "/postgres");
+      } catch (IOException e) {
+        throw new IllegalStateException("could not start embedded PostgreSQL", e);
+      }
+    }
+    String token = null;
+    if (configured.list("chains").isEmpty()) {
+      AnvilProcess anvil = AnvilProcess.start(projectDir, DEV_CHAIN_ID, "--block-time", "1");
+      resources.add(anvil);
+      token = deployDemoStablecoin(anvil.rpcUrl());
+      overrides.put("chains", Long.toString(DEV_CHAIN_ID));
+      overrides.put("chain." + DEV_CHAIN_ID + ".name", "local anvil");
+      overrides.put("chain." + DEV_CHAIN_ID + ".rpc-urls", anvil.rpcUrl());
+      overrides.put("chain." + DEV_CHAIN_ID + ".poll-interval-ms", "250");
+      overrides.put("chain." + DEV_CHAIN_ID + ".tokens", "USDC,ETH");
+      overrides.put("chain." + DEV_CHAIN_ID + ".token.USDC.address", token);
+      overrides.put("chain." + DEV_CHAIN_ID + ".token.ETH.native", "true");
+      if (configured.optional("pricing.fixed.ETH") == null) overrides.put("pricing.fixed.ETH", "3000");
+    }
+    settings = configured.with(overrides);
+    if (embeddedDatabase && token != null) {
+      DatabaseSettings db = DatabaseSettings.fromUrl(settings.optional("database.url"));
+      Migrations.migrate(db);
+      MerchantAdmin.CreatedMerchant merchant = new MerchantAdmin(db).create("Demo ticket shop", List.of(
+          new PaymentMethod(DEV_CHAIN_ID, "USDC", MERCHANT_RECIPIENT), new PaymentMethod(DEV_CHAIN_ID, "ETH", MERCHANT_RECIPIENT)));
+      banner = Walkthrough.text(settings.integer("http.port", 8080), merchant.apiKey(),
+          settings.optional("chain." + DEV_CHAIN_ID + ".rpc-urls"), token, BUYER_ADDRESS);
+    }
+    return settings;
+  }
+
+  public String banner() {
+    return banner;
+  }
+
+  /** Deploys the demo stablecoin and gives the first anvil accounts 1,000,000 of it each. */
+  private static String deployDemoStablecoin(String rpcUrl) {
+    BlockingRpc rpc = new BlockingRpc(rpcUrl);
+    ContractArtifact artifact = ContractArtifact.load("DemoStablecoin");
+    String deploy = artifact.bytecode() + FunctionEncoder.encodeConstructor(List.of(
+        new Utf8String("USD Coin"), new Utf8String("2"), new Utf8String("USDC")));
+    String token = rpc.receipt(send(rpc, null, deploy)).getString("contractAddress").toLowerCase();
+    for (String holder : List.of(DEPLOYER.getAddress(), BUYER_ADDRESS, "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc")) {
+      String mint = FunctionEncoder.encode(new Function("mint",
+          List.of(new Address(holder), new Uint256(BigInteger.valueOf(1_000_000L).multiply(BigInteger.TEN.pow(6)))), List.of()));
+      rpc.receipt(send(rpc, token, mint));
+    }
+    return token;
+  }
+
+  private static String send(BlockingRpc rpc, String to, String data) {
+    BigInteger nonce = Numeric.decodeQuantity((String) rpc.call("eth_getTransactionCount", DEPLOYER.getAddress(), "pending"));
+    RawTransaction tx = RawTransaction.createTransaction(DEV_CHAIN_ID, nonce, BigInteger.valueOf(3_000_000),
+        to == null ? "" : to, BigInteger.ZERO, data, BigInteger.TEN.pow(9), BigInteger.TEN.pow(11));
+    return (String) rpc.call("eth_sendRawTransaction", Numeric.toHexString(TransactionEncoder.signMessage(tx, DEPLOYER)));
+  }
+
+  @Override
+  public void close() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception ignored) {
+        // best effort at shutdown
+      }
+    }
+  }
+}

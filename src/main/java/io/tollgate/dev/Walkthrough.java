@@ -1,0 +1,48 @@
+package io.tollgate.dev;
+
+import java.math.BigInteger;
+import java.util.List;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.generated.Uint256;
+
+/** The curl walkthrough development mode prints: create a checkout, pay it on anvil, watch it turn paid. */
+final class Walkthrough {
+  private Walkthrough() {}
+
+  static String text(int port, String apiKey, String rpcUrl, String token, String buyer) {
+    String base = "http://localhost:" + port;
+    String transfer = FunctionEncoder.encode(new Function("transfer", List.of(
+        new Address(DevEnvironment.MERCHANT_RECIPIENT), new Uint256(BigInteger.valueOf(12_500_000))), List.of()));
+    String json = "node -pe 'const o=JSON.parse(require(\"fs\").readFileSync(0));";
+    return """
+
+        ==================================================================================
+         Tollgate development mode: embedded PostgreSQL, local anvil chain 31337, demo USDC
+         at %4$s. Demo merchant API key (shown once): %2$s
+        ==================================================================================
+         Walkthrough (paste into a shell):
+
+         # 1. The shop creates a checkout for 12.50 USD
+         KEY=%2$s
+         RESP=$(curl -s %1$s/v1/checkouts -H "Authorization: Bearer $KEY" -H "Idempotency-Key: demo-$RANDOM" \\
+           -H 'Content-Type: application/json' \\
+           -d '{"orderReference":"ORDER-1","amount":"12.50","paymentOptions":[{"chainId":31337,"token":"USDC"}]}')
+         ID=$(echo "$RESP" | %6$s o.id')
+         SECRET=$(echo "$RESP" | %6$s o.clientSecret')
+
+         # 2. The buyer (an unlocked anvil account holding demo USDC) pays 12.500000 USDC
+         TX=$(curl -s %3$s -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_sendTransaction",
+           "params":[{"from":"%5$s","to":"%4$s","data":"%7$s"}]}' | %6$s o.result')
+
+         # 3. The browser submits the transaction hash ...
+         curl -s %1$s/v1/checkouts/$ID/payments -H "X-Client-Secret: $SECRET" -H 'Content-Type: application/json' \\
+           -d "{\\"chainId\\":31337,\\"token\\":\\"USDC\\",\\"txHash\\":\\"$TX\\"}"; echo
+
+         # 4. ... and polls until it is paid (a block is mined every second)
+         sleep 2; curl -s %1$s/v1/checkouts/$ID/status -H "X-Client-Secret: $SECRET"; echo
+        ==================================================================================
+        """.formatted(base, apiKey, rpcUrl, token, buyer, json, transfer);
+  }
+}

@@ -1,0 +1,61 @@
+package io.tollgate.payment;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigInteger;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongToIntFunction;
+
+/**
+ * The payments a chain watcher must check, read from PostgreSQL once per head (one indexed query,
+ * however many buyers are polling). Expectations come from the frozen quote of the chosen option.
+ */
+public final class PgActivePayments implements ActivePayments {
+  private final Pool pool;
+  private final LongToIntFunction requiredConfirmations;
+
+  public PgActivePayments(Pool pool, LongToIntFunction requiredConfirmations) {
+    this.pool = pool;
+    this.requiredConfirmations = requiredConfirmations;
+  }
+
+  @Override
+  public Future<List<ActivePayment>> activeOn(long chainId) {
+    return pool.preparedQuery("""
+            SELECT p.id, p.checkout_id, p.tx_hash, p.status, p.block_number, p.block_hash, p.block_time, p.payer,
+                   p.amount_base, o.token_address, o.recipient, o.amount_base AS expected, c.payer AS bound_payer,
+                   c.created_at, c.expires_at
+            FROM payments p
+            JOIN payment_options o ON o.checkout_id = p.checkout_id AND o.chain_id = p.chain_id AND o.token = p.token
+            JOIN checkouts c ON c.id = p.checkout_id
+            WHERE p.chain_id = $1 AND p.status IN ('submitted', 'mined')""")
+        .execute(Tuple.of(chainId))
+        .map(rows -> {
+          int required = requiredConfirmations.applyAsInt(chainId);
+          List<ActivePayment> active = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            String token = r.getString("token_address");
+            PaymentExpectation expectation = new PaymentExpectation(chainId,
+                token == null ? AssetKind.NATIVE : AssetKind.ERC20, token, r.getString("recipient"),
+                r.getBigDecimal("expected").toBigInteger(), r.getString("bound_payer"),
+                r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("expires_at").toInstant(), required);
+            boolean mined = "mined".equals(r.getString("status"));
+            OffsetDateTime blockTime = r.getOffsetDateTime("block_time");
+            active.add(mined
+                ? new ActivePayment(r.getLong("id"), r.getUUID("checkout_id"), r.getString("tx_hash"), expectation,
+                    r.getLong("block_number"), r.getString("block_hash"), blockTime == null ? null : blockTime.toInstant(),
+                    r.getString("payer"), amount(r))
+                : ActivePayment.unmined(r.getLong("id"), r.getUUID("checkout_id"), r.getString("tx_hash"), expectation));
+          }
+          return active;
+        });
+  }
+
+  private static BigInteger amount(Row r) {
+    return r.getValue("amount_base") == null ? null : r.getBigDecimal("amount_base").toBigInteger();
+  }
+}
