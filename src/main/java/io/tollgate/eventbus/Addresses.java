@@ -1,0 +1,15 @@
+package io.tollgate.eventbus;
+
+/**
+ * Every event-bus address, so a typo is a compile error and the message graph can be read in one
+ * place. Each constant names the request record it carries and the reply it expects.
+ */
+public final class Addresses {
+  /**
+   * Rate-limit decisions: {@code RateLimitRequest} in, {@code RateLimitDecision} out; a failure
+   * code of 400 means the request was invalid, 503 that no decision could be made.
+   */
+  public static final String RATELIMIT_ACQUIRE = "tollgate.ratelimit.acquire";
+
+  private Addresses() {}
+}
