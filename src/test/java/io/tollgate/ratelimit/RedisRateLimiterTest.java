@@ -1,0 +1,124 @@
+package io.tollgate.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.testing.TestRedis;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RedisRateLimiterTest extends RateLimiterContract {
+  private Redis redis;
+  private String prefix;
+  private RedisRateLimiter limiter;
+
+  static Redis client(Vertx vertx, String url) {
+    // Room for the concurrency test's 200 callers at once.
+    return Redis.createClient(vertx, new RedisOptions()
+        .setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(1_000));
+  }
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    redis = client(vertx, TestRedis.url());
+    prefix = TestRedis.uniquePrefix();
+    limiter = new RedisRateLimiter(redis, prefix);
+  }
+
+  @AfterEach
+  void tearDown() {
+    redis.close();
+  }
+
+  @Override
+  RateLimiter limiter() {
+    return limiter;
+  }
+
+  @Override
+  Future<Void> elapse(Vertx vertx, long millis) {
+    return vertx.timer(millis);
+  }
+
+  @Test
+  void shouldAllowExactlyLimitAmongConcurrentAcquires(Vertx vertx, VertxTestContext ctx) {
+    List<Future<RateLimitDecision>> all = new ArrayList<>();
+    for (int i = 0; i < 200; i++) all.add(limiter.acquire(List.of(hourly("ip:a", 50))));
+    Future.all(all)
+        .onComplete(ctx.succeeding(done -> ctx.verify(() -> {
+          assertThat(all).filteredOn(f -> f.result().allowed()).hasSize(50);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldExpireKeysWhenTheirBucketHasRefilled(Vertx vertx, VertxTestContext ctx) {
+    String key = prefix + "ip:a";
+    limiter.acquire(List.of(hourly("ip:a", 5)))
+        .compose(d -> redis.send(Request.cmd(Command.PTTL).arg(key)))
+        .compose(afterOne -> limiter.acquire(List.of(hourly("ip:a", 5)))
+            .compose(d -> redis.send(Request.cmd(Command.PTTL).arg(key)))
+            .map(afterTwo -> List.of(afterOne.toLong(), afterTwo.toLong())))
+        .onComplete(ctx.succeeding(ttls -> ctx.verify(() -> {
+          // One token of 5 per hour comes back in 720 s; two in 1440 s.
+          assertThat(ttls.get(0)).isBetween(710_000L, 720_000L);
+          assertThat(ttls.get(1)).isBetween(1_430_000L, 1_440_000L);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldNotWriteAnyKeyForARefusedRequest(Vertx vertx, VertxTestContext ctx) {
+    limiter.acquire(List.of(hourly("checkout:1", 1)))
+        .compose(d -> limiter.acquire(List.of(hourly("checkout:1", 1), hourly("ip:fresh", 10))))
+        .compose(d -> redis.send(Request.cmd(Command.EXISTS).arg(prefix + "ip:fresh")))
+        .onComplete(ctx.succeeding(exists -> ctx.verify(() -> {
+          assertThat(exists.toInteger()).isZero();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldShareBucketsBetweenInstances(Vertx vertx, VertxTestContext ctx) {
+    RedisRateLimiter other = new RedisRateLimiter(redis, prefix);
+    limiter.acquire(List.of(hourly("ip:a", 3)))
+        .compose(d -> other.acquire(List.of(hourly("ip:a", 3))))
+        .onComplete(ctx.succeeding(d -> ctx.verify(() -> {
+          assertThat(d.remaining()).isEqualTo(1);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldFailAsUnavailableWhenRedisIsDown(Vertx vertx, VertxTestContext ctx) {
+    Redis nowhere = client(vertx, "redis://127.0.0.1:1");
+    new RedisRateLimiter(nowhere, prefix).acquire(List.of(hourly("ip:a", 3)))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertThat(err).isInstanceOf(RateLimiterUnavailableException.class);
+          nowhere.close();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldStoreTheScriptsStateAsAPlainIntegerUnderThePrefixedKey(Vertx vertx, VertxTestContext ctx) {
+    limiter.acquire(List.of(hourly("ip:a", 5)))
+        .compose(d -> redis.send(Request.cmd(Command.GET).arg(prefix + "ip:a")))
+        .map(Response::toString)
+        .onComplete(ctx.succeeding(tat -> ctx.verify(() -> {
+          // Microseconds since the epoch, written without exponent so no precision is lost.
+          assertThat(tat).matches("\\d{16}");
+          ctx.completeNow();
+        })));
+  }
+}
