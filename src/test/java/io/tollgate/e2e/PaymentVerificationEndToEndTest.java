@@ -1,0 +1,227 @@
+package io.tollgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.dev.ContractArtifact;
+import io.tollgate.testing.TestChain;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.web3j.abi.datatypes.Utf8String;
+import org.web3j.crypto.Credentials;
+
+/**
+ * A shop creates a checkout, a buyer pays on a real anvil chain, the browser submits the hash and
+ * polls: through HTTP, PostgreSQL, Redis and anvil. One test per rule of verification-rules.md.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PaymentVerificationEndToEndTest {
+  private static final BigInteger USDC_12_50 = BigInteger.valueOf(12_500_000);
+  private TollgateFixture app;
+
+  @BeforeAll
+  void start() {
+    app = TollgateFixture.start();
+  }
+
+  @AfterAll
+  void stop() {
+    app.close();
+  }
+
+  @Test
+  void erc20PaymentOfTheExactAmountTurnsTheCheckoutPaid() {
+    JsonObject checkout = app.newCheckout("12.50", "USDC");
+    assertThat(checkout.getString("status")).isEqualTo("open");
+    JsonObject option = checkout.getJsonArray("paymentOptions").getJsonObject(0);
+    assertThat(option.getString("amount")).isEqualTo("12500000");
+    assertThat(option.getString("tokenAddress")).isEqualTo(app.usdc);
+    Credentials buyer = app.buyer(100);
+
+    String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, USDC_12_50);
+    TollgateFixture.Response submitted = app.submit(checkout, "USDC", tx);
+
+    assertThat(submitted.status()).isEqualTo(202);
+    assertThat(submitted.json().getString("status")).isEqualTo("pending");
+    JsonObject settled = app.awaitSettled(checkout);
+    assertThat(settled.getString("status")).isEqualTo("paid");
+    assertThat(settled.getJsonObject("payment").getString("txHash")).isEqualTo(tx);
+    JsonObject full = app.merchantGet("/v1/checkouts/" + checkout.getString("id")).json();
+    assertThat(full.getString("status")).isEqualTo("paid");
+    assertThat(full.getJsonArray("payments").getJsonObject(0).getString("payer"))
+        .isEqualTo(buyer.getAddress().toLowerCase(Locale.ROOT));
+  }
+
+  @Test
+  void nativeEthPaymentWithinHalfAPercentUnderTheQuoteIsAccepted() {
+    JsonObject checkout = app.newCheckout("25.00", "ETH");
+    BigInteger quotedWei = new BigInteger(checkout.getJsonArray("paymentOptions").getJsonObject(0).getString("amount"));
+    assertThat(quotedWei).isEqualTo(new BigDecimal("0.01").movePointRight(18).toBigIntegerExact()); // 25 USD at 2500
+    BigInteger slightlyUnder = quotedWei.multiply(BigInteger.valueOf(9_960)).divide(BigInteger.valueOf(10_000));
+    Credentials buyer = app.chain.newFundedAccount();
+
+    String tx = app.chain.sendEth(buyer, TollgateFixture.RECIPIENT, slightlyUnder);
+    assertThat(app.submit(checkout, "ETH", tx).status()).isEqualTo(202);
+
+    assertThat(app.awaitSettled(checkout).getString("status")).isEqualTo("paid");
+  }
+
+  @Test
+  void nativeEthMoreThanHalfAPercentUnderIsUnderpaid() {
+    JsonObject checkout = app.newCheckout("25.00", "ETH");
+    BigInteger quotedWei = new BigInteger(checkout.getJsonArray("paymentOptions").getJsonObject(0).getString("amount"));
+    String tx = app.chain.sendEth(app.chain.newFundedAccount(), TollgateFixture.RECIPIENT,
+        quotedWei.multiply(BigInteger.valueOf(994)).divide(BigInteger.valueOf(1000)));
+    app.submit(checkout, "ETH", tx);
+    assertFailed(checkout, "underpaid");
+  }
+
+  @Test
+  void transferToAnotherRecipientFails() {
+    JsonObject checkout = app.newCheckout("12.50", "USDC");
+    String tx = app.chain.transferToken(app.buyer(100), app.usdc, "0x000000000000000000000000000000000000dead", USDC_12_50);
+    app.submit(checkout, "USDC", tx);
+    assertFailed(checkout, "wrong_recipient");
+  }
+
+  @Test
+  void transferOfAnotherTokenFails() {
+    String otherToken = app.chain.deploy(TestChain.DEPLOYER, ContractArtifact.load("DemoStablecoin"),
+        List.of(new Utf8String("Fake USD"), new Utf8String("1"), new Utf8String("FUSD")));
+    Credentials buyer = app.chain.newFundedAccount();
+    app.chain.mintToken(otherToken, buyer.getAddress(), USDC_12_50);
+    JsonObject checkout = app.newCheckout("12.50", "USDC");
+    String tx = app.chain.transferToken(buyer, otherToken, TollgateFixture.RECIPIENT, USDC_12_50);
+    app.submit(checkout, "USDC", tx);
+    assertFailed(checkout, "wrong_token");
+  }
+
+  @Test
+  void underpaymentAndOverpaymentOfAStablecoinBothFail() {
+    JsonObject under = app.newCheckout("12.50", "USDC");
+    JsonObject over = app.newCheckout("12.50", "USDC");
+    Credentials buyer = app.buyer(100);
+    app.submit(under, "USDC", app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, USDC_12_50.subtract(BigInteger.ONE)));
+    app.submit(over, "USDC", app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, USDC_12_50.add(BigInteger.ONE)));
+    assertFailed(under, "underpaid");
+    assertFailed(over, "overpaid");
+  }
+
+  @Test
+  void paymentFromSomeoneOtherThanTheBoundPayerFails() {
+    Credentials expected = app.chain.newFundedAccount();
+    TollgateFixture.Response created = app.createCheckout("payer-" + System.nanoTime(), new JsonObject()
+        .put("orderReference", "ORDER-P").put("amount", "12.50").put("payer", expected.getAddress())
+        .put("paymentOptions", new io.vertx.core.json.JsonArray().add(new JsonObject().put("chainId", 31337).put("token", "USDC"))));
+    JsonObject checkout = created.json();
+    String tx = app.chain.transferToken(app.buyer(100), app.usdc, TollgateFixture.RECIPIENT, USDC_12_50);
+    app.submit(checkout, "USDC", tx);
+    assertFailed(checkout, "wrong_payer");
+  }
+
+  @Test
+  void revertedTransactionFails() {
+    JsonObject checkout = app.newCheckout("12.50", "USDC");
+    Credentials broke = app.chain.newFundedAccount(); // holds no USDC: the transfer reverts but is mined
+    String tx = app.chain.transferToken(broke, app.usdc, TollgateFixture.RECIPIENT, USDC_12_50);
+    assertThat(app.chain.awaitReceipt(tx).getString("status")).isEqualTo("0x0");
+    app.submit(checkout, "USDC", tx);
+    assertFailed(checkout, "tx_reverted");
+  }
+
+  @Test
+  void aTransactionHashIsSingleUseWhateverItsCase() {
+    JsonObject first = app.newCheckout("12.50", "USDC");
+    JsonObject second = app.newCheckout("12.50", "USDC");
+    String tx = app.chain.transferToken(app.buyer(100), app.usdc, TollgateFixture.RECIPIENT, USDC_12_50);
+    assertThat(app.submit(first, "USDC", tx).status()).isEqualTo(202);
+
+    TollgateFixture.Response again = app.submit(second, "USDC", tx);
+    TollgateFixture.Response mixedCase = app.submit(second, "USDC", "0x" + tx.substring(2).toUpperCase(Locale.ROOT));
+
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.errorCode()).isEqualTo("tx_hash_already_used");
+    assertThat(mixedCase.status()).isEqualTo(409);
+    assertThat(mixedCase.errorCode()).isEqualTo("tx_hash_already_used");
+    assertThat(app.awaitSettled(first).getString("status")).isEqualTo("paid");
+  }
+
+  @Test
+  void ofFiftyConcurrentSubmissionsOfOneHashExactlyOneWins() throws Exception {
+    List<JsonObject> checkouts = new ArrayList<>();
+    for (int i = 0; i < 50; i++) checkouts.add(app.newCheckout("12.50", "USDC"));
+    String tx = app.chain.transferToken(app.buyer(100), app.usdc, TollgateFixture.RECIPIENT, USDC_12_50);
+    ExecutorService pool = Executors.newFixedThreadPool(50);
+    try {
+      List<Callable<Integer>> calls = checkouts.stream()
+          .<Callable<Integer>>map(c -> () -> app.submit(c, "USDC", tx).status()).toList();
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> f : pool.invokeAll(calls)) statuses.add(f.get());
+      assertThat(statuses).filteredOn(s -> s == 202).hasSize(1);
+      assertThat(statuses).filteredOn(s -> s == 409).hasSize(49);
+    } finally {
+      pool.shutdownNow();
+    }
+    long paid = checkouts.stream().filter(c -> "paid".equals(app.awaitSettled(c).getString("status"))).count();
+    assertThat(paid).isEqualTo(1);
+  }
+
+  @Test
+  void anExpiredCheckoutShowsExpiredAndRefusesPayments() {
+    TollgateFixture.Response created = app.createCheckout("exp-" + System.nanoTime(), new JsonObject()
+        .put("orderReference", "ORDER-E").put("amount", "1.00").put("expiresInSeconds", 1));
+    JsonObject checkout = created.json();
+    TollgateFixture.sleep(1_500);
+    assertThat(app.status(checkout).json().getString("status")).isEqualTo("expired");
+    String tx = app.chain.transferToken(app.buyer(10), app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(1_000_000));
+    TollgateFixture.Response late = app.submit(checkout, "USDC", tx);
+    assertThat(late.status()).isEqualTo(409);
+    assertThat(late.errorCode()).isEqualTo("checkout_not_payable");
+    TollgateFixture.sleep(500); // the sweeper has written it by now
+    assertThat(app.merchantGet("/v1/checkouts/" + checkout.getString("id")).json().getString("status")).isEqualTo("expired");
+  }
+
+  @Test
+  void aTransactionMinedBeforeTheCheckoutExistedIsOutsideTheValidityWindow() {
+    Credentials buyer = app.buyer(100);
+    String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, USDC_12_50);
+    app.chain.awaitReceipt(tx);
+    TollgateFixture.sleep(1_100); // the next checkout's window starts in a later second
+    JsonObject checkout = app.newCheckout("12.50", "USDC");
+    app.submit(checkout, "USDC", tx);
+    assertFailed(checkout, "outside_validity_window");
+  }
+
+  @Test
+  void statusPollsAnswer304WhileNothingChanged() {
+    JsonObject checkout = app.newCheckout("3.00", "USDC");
+    TollgateFixture.Response first = app.status(checkout);
+    String etag = first.header("ETag");
+    assertThat(etag).isNotBlank();
+    TollgateFixture.Response second = app.get("/v1/checkouts/" + checkout.getString("id") + "/status",
+        checkout.getString("clientSecret"), java.util.Map.of("If-None-Match", etag));
+    assertThat(second.status()).isEqualTo(304);
+    app.submit(checkout, "USDC", app.chain.transferToken(app.buyer(10), app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(3_000_000)));
+    TollgateFixture.Response changed = app.get("/v1/checkouts/" + checkout.getString("id") + "/status",
+        checkout.getString("clientSecret"), java.util.Map.of("If-None-Match", etag));
+    assertThat(changed.status()).isEqualTo(200);
+    assertThat(changed.header("ETag")).isNotEqualTo(etag);
+  }
+
+  private void assertFailed(JsonObject checkout, String reason) {
+    JsonObject settled = app.awaitSettled(checkout);
+    assertThat(settled.getString("status")).isEqualTo("failed");
+    assertThat(settled.getString("reason")).isEqualTo(reason);
+  }
+}

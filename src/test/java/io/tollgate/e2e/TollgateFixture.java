@@ -1,0 +1,215 @@
+package io.tollgate.e2e;
+
+import io.tollgate.Tollgate;
+import io.tollgate.checkout.ClientSecrets;
+import io.tollgate.config.Settings;
+import io.tollgate.dev.AnvilProcess;
+import io.tollgate.dev.ContractArtifact;
+import io.tollgate.merchant.MerchantAdmin;
+import io.tollgate.merchant.PaymentMethod;
+import io.tollgate.testing.TestChain;
+import io.tollgate.testing.TestPostgres;
+import io.tollgate.testing.TestRedis;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.web3j.abi.datatypes.Utf8String;
+
+/**
+ * The whole service as a user deploys it, in-process: real PostgreSQL (a fresh database), real
+ * Redis (a unique key prefix), a real anvil chain with the demo stablecoin, a merchant, and
+ * Tollgate started through its composition root. Tests drive it over HTTP like a shop and a browser.
+ */
+public final class TollgateFixture implements AutoCloseable {
+  public static final long CHAIN_ID = 31337;
+  public static final String RECIPIENT = "0xa0ee7a142d267c1f36714e4a8f75612f20a79720";
+
+  public final AnvilProcess anvil;
+  public final TestChain chain;
+  public final TestPostgres.TestDatabase database;
+  public final String usdc;
+  public final String apiKey;
+  public final ClientSecrets clientSecrets;
+  public final Tollgate tollgate;
+  private final Vertx vertx;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+
+  private TollgateFixture(Map<String, String> extra, String... anvilArgs) {
+    anvil = AnvilProcess.start(AnvilProcess.defaultProjectDir(), CHAIN_ID, anvilArgs);
+    chain = new TestChain(anvil.rpcUrl(), CHAIN_ID);
+    usdc = chain.deploy(TestChain.DEPLOYER, ContractArtifact.load("DemoStablecoin"),
+        List.of(new Utf8String("USD Coin"), new Utf8String("2"), new Utf8String("USDC")));
+    database = TestPostgres.newDatabase();
+    apiKey = new MerchantAdmin(database.settings()).create("Test shop", List.of(
+        new PaymentMethod(CHAIN_ID, "USDC", RECIPIENT), new PaymentMethod(CHAIN_ID, "ETH", RECIPIENT))).apiKey();
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    clientSecrets = new ClientSecrets(key);
+    int port = freePort();
+    Map<String, String> settings = new HashMap<>(Map.of(
+        "database.url", "postgresql://" + database.settings().user() + "@" + database.settings().host() + ":"
+            + database.settings().port() + "/" + database.settings().database(),
+        "redis.url", TestRedis.url(),
+        "redis.key-prefix", TestRedis.uniquePrefix(),
+        "secrets.client-secret-key", Base64.getEncoder().encodeToString(key),
+        "http.host", "127.0.0.1", "http.port", Integer.toString(port), "http.instances", "2",
+        "chains", Long.toString(CHAIN_ID)));
+    settings.putAll(Map.of(
+        "chain.31337.rpc-urls", anvil.rpcUrl(), "chain.31337.poll-interval-ms", "100",
+        "chain.31337.tokens", "USDC,ETH", "chain.31337.token.USDC.address", usdc,
+        "chain.31337.token.ETH.native", "true", "pricing.fixed.ETH", "2500",
+        "checkout.min-expiry-seconds", "1", "checkout.expiry-sweep-interval-ms", "200"));
+    settings.putAll(extra);
+    vertx = Vertx.vertx();
+    try {
+      tollgate = Tollgate.start(vertx, Settings.of(settings)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("Tollgate did not start", e);
+    }
+    base = "http://127.0.0.1:" + port;
+  }
+
+  public static TollgateFixture start() {
+    return new TollgateFixture(Map.of());
+  }
+
+  public static TollgateFixture start(Map<String, String> settings, String... anvilArgs) {
+    return new TollgateFixture(settings, anvilArgs);
+  }
+
+  /** A fresh buyer holding ETH and {@code usdc} whole units of the demo stablecoin. */
+  public org.web3j.crypto.Credentials buyer(long usdcUnits) {
+    org.web3j.crypto.Credentials buyer = chain.newFundedAccount();
+    chain.mintToken(usdc, buyer.getAddress(), BigInteger.valueOf(usdcUnits).multiply(BigInteger.TEN.pow(6)));
+    return buyer;
+  }
+
+  public Response createCheckout(String idempotencyKey, JsonObject body) {
+    return send(HttpRequest.newBuilder(URI.create(base + "/v1/checkouts"))
+        .header("Authorization", "Bearer " + apiKey).header("Idempotency-Key", idempotencyKey)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
+  public JsonObject newCheckout(String amount, String token) {
+    Response r = createCheckout("key-" + java.util.UUID.randomUUID(), new JsonObject().put("orderReference", "ORDER-1")
+        .put("amount", amount).put("paymentOptions", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("chainId", CHAIN_ID).put("token", token))));
+    if (r.status() != 201) throw new IllegalStateException("create failed: " + r);
+    return r.json();
+  }
+
+  public Response submit(JsonObject checkout, String token, String txHash) {
+    return submit(checkout.getString("id"), checkout.getString("clientSecret"), token, txHash);
+  }
+
+  public Response submit(String checkoutId, String secret, String token, String txHash) {
+    return post("/v1/checkouts/" + checkoutId + "/payments", secret,
+        new JsonObject().put("chainId", CHAIN_ID).put("token", token).put("txHash", txHash).encode());
+  }
+
+  public Response post(String path, String secret, String rawBody) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(rawBody));
+    if (secret != null) b.header("X-Client-Secret", secret);
+    return send(b);
+  }
+
+  public Response status(JsonObject checkout) {
+    return get("/v1/checkouts/" + checkout.getString("id") + "/status", checkout.getString("clientSecret"), Map.of());
+  }
+
+  public Response get(String path, String secret, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    if (secret != null) b.header("X-Client-Secret", secret);
+    headers.forEach(b::header);
+    return send(b);
+  }
+
+  public Response merchantGet(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + apiKey).GET());
+  }
+
+  /** Polls status until it leaves open/pending (or 20 s pass) and returns the last status body. */
+  public JsonObject awaitSettled(JsonObject checkout) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    JsonObject last = null;
+    while (System.nanoTime() < deadline) {
+      Response r = status(checkout);
+      last = r.json();
+      String s = last.getString("status");
+      if (!"open".equals(s) && !"pending".equals(s)) return last;
+      sleep(100);
+    }
+    return last;
+  }
+
+  public Response send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body(), r.headers().map());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // best effort
+    }
+    if (database != null) database.close();
+    anvil.close();
+  }
+
+  /** An HTTP answer. */
+  public record Response(int status, String body, Map<String, List<String>> headers) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public String errorCode() {
+      return json().getJsonObject("error").getString("code");
+    }
+
+    public String header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+          .findFirst().map(e -> e.getValue().get(0)).orElse(null);
+    }
+  }
+}
