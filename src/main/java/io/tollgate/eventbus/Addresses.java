@@ -7,7 +7,8 @@ package io.tollgate.eventbus;
 public final class Addresses {
   /**
    * Rate-limit decisions: {@code RateLimitRequest} in, {@code RateLimitDecision} out; a failure
-   * code of 400 means the request was invalid, 503 that no decision could be made.
+   * code of 400 means the request was invalid, 503 that no decision could be made
+   * ({@code RateLimitVerticle.INVALID_REQUEST}, {@code UNAVAILABLE}).
    */
   public static final String RATELIMIT_ACQUIRE = "tollgate.ratelimit.acquire";
 
