@@ -140,7 +140,7 @@ public final class Tollgate {
     deployments.add(() -> vertx.deployVerticle(new StatusFeedVerticle(db, statusCache, heads)));
     deployments.add(() -> vertx.deployVerticle(new PaymentStateVerticle(ledger,
         Duration.ofMillis(settings.longValue("checkout.expiry-sweep-interval-ms", 1000)))));
-    deployments.add(() -> vertx.deployVerticle(new RateLimitVerticle(backend)));
+    deployments.add(() -> vertx.deployVerticle(new RateLimitVerticle(backend, Duration.ofSeconds(2))));
     for (ChainConfig chain : chains.all()) {
       if (chain.rpcUrls().isEmpty()) throw new IllegalArgumentException("chain " + chain.chainId() + " has no rpc-urls");
       JsonRpcClient rpc = new JsonRpcClient(vertx, chain.chainId(), chain.rpcUrls(), JsonRpcClient.Options.defaults());
@@ -155,7 +155,7 @@ public final class Tollgate {
         ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);
     HttpDependencies deps = new HttpDependencies(http,
         new MerchantAuthenticator(pool, clock, Duration.ofSeconds(settings.longValue("merchant.key-cache-seconds", 60))),
-        checkouts, secrets, statusCache, new StatusView(chains, heads), new EventBusRateLimiter(vertx.eventBus()),
+        checkouts, secrets, statusCache, new StatusView(chains, heads), new EventBusRateLimiter(vertx.eventBus(), Duration.ofSeconds(3)),
         BuyerLimits.fromSettings(settings),
         ctx -> addresses.resolve(ctx.request().remoteAddress().hostAddress(), name -> ctx.request().headers().getAll(name)),
         readiness, clock);

@@ -11,7 +11,7 @@ import io.tollgate.eventbus.Addresses;
 import io.tollgate.eventbus.Replies;
 import io.tollgate.payment.PaymentSubmission;
 import io.tollgate.ratelimit.RateLimitBucket;
-import io.tollgate.ratelimit.RateLimitDecision;
+import io.tollgate.ratelimit.RateLimitHeaders;
 import io.tollgate.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -101,7 +101,7 @@ final class BuyerApi {
     }
     List<RateLimitBucket> buckets = authorized ? limits.forRequest(address, id) : List.of(limits.address(address));
     return limiter.acquire(buckets).compose(decision -> {
-      rateLimitHeaders(ctx.response(), decision);
+      RateLimitHeaders.of(decision).forEach(ctx.response()::putHeader);
       if (!decision.allowed()) return Future.failedFuture(new ApiException(ErrorCode.RATE_LIMITED));
       return authorized ? Future.succeededFuture(id) : Future.failedFuture(new ApiException(ErrorCode.INVALID_CLIENT_SECRET));
     });
@@ -119,14 +119,5 @@ final class BuyerApi {
     }
     StatusView.Rendered rendered = view.render(status, now);
     response.setStatusCode(code).putHeader("ETag", rendered.etag()).end(rendered.body());
-  }
-
-  private static void rateLimitHeaders(HttpServerResponse response, RateLimitDecision d) {
-    response.putHeader("RateLimit-Limit", Integer.toString(d.limit()))
-        .putHeader("RateLimit-Remaining", Integer.toString(Math.max(0, d.remaining())))
-        .putHeader("RateLimit-Reset", Long.toString(Math.max(0, (d.resetMillis() + 999) / 1000)));
-    if (!d.allowed()) {
-      response.putHeader("Retry-After", Long.toString(Math.max(1, (d.retryAfterMillis() + 999) / 1000)));
-    }
   }
 }
