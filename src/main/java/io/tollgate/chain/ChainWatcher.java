@@ -132,7 +132,8 @@ public final class ChainWatcher {
     if (!unavailable) {
       unavailable = true;
       skippedWhileUnavailable = 1;
-      LOG.warn("chain {}: RPC unavailable, skipping rounds until it answers: {}", chainId(), cause.toString());
+      LOG.warn("chain {}: RPC unavailable or answering nonsense, skipping rounds until it recovers: {}",
+          chainId(), cause.toString());
     } else {
       skippedWhileUnavailable++;
       LOG.debug("chain {}: round skipped again: {}", chainId(), cause.toString());
@@ -210,13 +211,13 @@ public final class ChainWatcher {
           return;
         }
         try {
-          JsonObject receipt = (JsonObject) answer.result();
+          if (!(answer.result() instanceof JsonObject receipt)) throw new ChainDataException("receipt is not an object");
           if (!Hex.hash(Hex.member(receipt, "transactionHash")).equalsIgnoreCase(payment.txHash())) {
             throw new ChainDataException("receipt of another transaction");
           }
           mined.add(new Mined(payment, receipt, new BlockKey(
               Hex.longQuantity(Hex.member(receipt, "blockNumber")), Hex.hash(Hex.member(receipt, "blockHash")))));
-        } catch (ChainDataException | ClassCastException e) {
+        } catch (ChainDataException e) {
           LOG.warn("chain {}: malformed receipt for payment {}, retrying next head: {}", chainId(), payment.paymentId(), e.toString());
         }
       });

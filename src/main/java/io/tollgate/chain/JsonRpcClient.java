@@ -115,8 +115,7 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
       if (!(parsed instanceof JsonObject response) || !idMatches(response, id)) {
         throw new MalformedResponseException("not the answer to call " + id);
       }
-      RpcResponse answer = toResponse(response);
-      return answer;
+      return toResponse(response);
     }).compose(answer -> answer.isError() ? Future.failedFuture(answer.error()) : Future.succeededFuture(answer.result()));
   }
 

@@ -1,0 +1,195 @@
+package io.tollgate.chain;
+
+import static io.tollgate.chain.JsonRpcClientTest.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.dev.AnvilProcess;
+import io.tollgate.dev.ContractArtifact;
+import io.tollgate.payment.ActivePayment;
+import io.tollgate.payment.AssetKind;
+import io.tollgate.payment.PaymentExpectation;
+import io.tollgate.payment.PaymentVerifier;
+import io.tollgate.payment.Verdict;
+import io.tollgate.payment.VerdictSink;
+import io.tollgate.testing.TestChain;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.web3j.abi.datatypes.Utf8String;
+import org.web3j.crypto.Credentials;
+
+/** The watcher end to end: real anvil (mining only on request), real client, in-memory store. */
+class ChainWatcherAnvilTest {
+  private static final BigInteger PRICE = BigInteger.valueOf(25_000_000);
+
+  private static AnvilProcess anvil;
+  private static TestChain chain;
+  private static Vertx vertx;
+  private static String token;
+  private static Credentials payer;
+
+  private JsonRpcClient client;
+  private InMemoryPayments store;
+  private ChainWatcher watcher;
+  private Context context;
+  private String recipient;
+
+  @BeforeAll
+  static void startChain() {
+    anvil = AnvilProcess.start(AnvilProcess.defaultProjectDir(), 31337, "--no-mining");
+    chain = new TestChain(anvil.rpcUrl(), 31337);
+    vertx = Vertx.vertx();
+    chain.rpc("evm_setAutomine", true); // set-up only; the tests mine explicitly
+    token = chain.deploy(TestChain.DEPLOYER, ContractArtifact.load("DemoStablecoin"),
+        List.of(new Utf8String("USD Coin"), new Utf8String("2"), new Utf8String("USDC")));
+    payer = chain.newFundedAccount();
+    chain.mintToken(token, payer.getAddress(), PRICE.multiply(BigInteger.valueOf(100)));
+    chain.rpc("evm_setAutomine", false);
+  }
+
+  @AfterAll
+  static void stopChain() throws Exception {
+    await(vertx.close());
+    anvil.close();
+  }
+
+  @BeforeEach
+  void newWatcher() {
+    client = new JsonRpcClient(vertx, 31337, List.of(anvil.rpcUrl()), JsonRpcClient.Options.defaults());
+    store = new InMemoryPayments();
+    watcher = new ChainWatcher(client, store, store, HeadListener.NONE, new PaymentVerifier());
+    context = vertx.getOrCreateContext();
+    recipient = chain.newAccount(BigInteger.ZERO).getAddress().toLowerCase();
+  }
+
+  @AfterEach
+  void closeClient() {
+    client.close();
+  }
+
+  /** One tick on the watcher's own context, as the verticle's timer would run it. */
+  private void poll() throws Exception {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> watcher.poll().onComplete(done));
+    await(done.future());
+  }
+
+  private ActivePayment tokenPayment(long id, String txHash, int confirmations) {
+    Instant now = Instant.now();
+    PaymentExpectation expectation = new PaymentExpectation(31337, AssetKind.ERC20, token, recipient, PRICE,
+        payer.getAddress(), now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(1)), confirmations);
+    return ActivePayment.unmined(id, UUID.randomUUID(), txHash.toLowerCase(), expectation);
+  }
+
+  private void mine(int blocks) {
+    chain.rpc("evm_mine");
+    if (blocks > 1) chain.mine(blocks - 1);
+  }
+
+  @Test
+  void shouldConfirmAPaymentOnceItIsMinedInTwoSmallBatches() throws Exception {
+    String txHash = chain.transferToken(payer, token, recipient, PRICE);
+    store.add(tokenPayment(1, txHash, 1));
+    mine(1);
+    // Sent after that block and not mined until the next one: the first round sees no receipt.
+    String pending = chain.transferToken(payer, token, recipient, PRICE);
+    store.add(tokenPayment(2, pending, 1));
+
+    poll();
+    assertThat(store.verdictsOf(2)).as("pending: nothing to report").isEmpty();
+    assertThat(store.verdictsOf(1)).singleElement().isInstanceOfSatisfying(Verdict.Paying.class,
+        paying -> assertThat(paying.confirmed()).isTrue());
+    long callsAfterFirstRound = watcher.rpcCalls();
+    assertThat(callsAfterFirstRound).as("eth_blockNumber + [head header, 2 receipts]").isEqualTo(4);
+
+    mine(1);
+    poll();
+
+    assertThat(store.verdictsOf(2)).singleElement().isInstanceOfSatisfying(Verdict.Paying.class, paying -> {
+      assertThat(paying.amount()).isEqualTo(PRICE);
+      assertThat(paying.confirmations()).isEqualTo(1);
+      assertThat(paying.confirmed()).isTrue();
+    });
+    assertThat(watcher.rpcCalls() - callsAfterFirstRound)
+        .as("eth_blockNumber + [head header, receipt]; the receipt's block is the head: no second round")
+        .isEqualTo(3);
+    assertThat(client.callsSent()).isEqualTo(watcher.rpcCalls());
+    assertThat(store.active).isEmpty();
+  }
+
+  @Test
+  void shouldStayUnconfirmedUntilTwoMoreBlocksAreMined() throws Exception {
+    String txHash = chain.transferToken(payer, token, recipient, PRICE);
+    store.add(tokenPayment(1, txHash, 3));
+
+    poll();
+    assertThat(store.recorded).as("not mined yet").isEmpty();
+
+    mine(1);
+    poll();
+    assertThat(store.verdictsOf(1)).singleElement().isInstanceOfSatisfying(Verdict.Paying.class, paying -> {
+      assertThat(paying.confirmations()).isEqualTo(1);
+      assertThat(paying.confirmed()).isFalse();
+    });
+
+    mine(1);
+    long before = watcher.rpcCalls();
+    poll();
+    assertThat(store.verdictsOf(1)).as("2 of 3: nothing changes").hasSize(1);
+    assertThat(watcher.rpcCalls() - before).as("eth_blockNumber + head header, no per-payment call").isEqualTo(2);
+
+    mine(1);
+    poll();
+    assertThat(store.verdictsOf(1)).hasSize(2).last().isInstanceOfSatisfying(Verdict.Paying.class, paying -> {
+      assertThat(paying.confirmations()).isEqualTo(3);
+      assertThat(paying.confirmed()).isTrue();
+      assertThat(paying.amount()).isEqualTo(PRICE);
+    });
+  }
+
+  @Test
+  void shouldCheckManyPaymentsWithAFixedNumberOfBatches() throws Exception {
+    int payments = 20;
+    for (int n = 0; n < payments; n++) {
+      store.add(tokenPayment(n, chain.transferToken(payer, token, recipient, BigInteger.valueOf(n + 1)), 1));
+    }
+    mine(1);
+    mine(1); // the receipts' block is no longer the head: the second round fetches its header once
+    long requestsBefore = client.httpRequests();
+
+    poll();
+
+    assertThat(store.recorded).hasSize(payments);
+    assertThat(client.httpRequests() - requestsBefore).as("eth_blockNumber, round 1, round 2").isEqualTo(3);
+    assertThat(watcher.rpcCalls()).isEqualTo(1 + (1 + payments) + 1);
+  }
+
+  @Test
+  void shouldBeReadyAfterItsFirstRoundWhenDeployedAsAVerticle() throws Exception {
+    String txHash = chain.transferToken(payer, token, recipient, PRICE);
+    Promise<Verdict> firstVerdict = Promise.promise();
+    store.add(tokenPayment(1, txHash, 1));
+    VerdictSink sink = (payment, verdict, head) -> {
+      firstVerdict.tryComplete(verdict);
+      return store.record(payment, verdict, head);
+    };
+    ChainWatcher own = new ChainWatcher(client, store, sink, HeadListener.NONE, new PaymentVerifier());
+
+    String id = await(vertx.deployVerticle(new ChainWatcherVerticle(own, Duration.ofMillis(50))));
+    assertThat(own.rounds()).as("start() completes after the first round").isEqualTo(1);
+
+    mine(1);
+    assertThat(await(firstVerdict.future())).isInstanceOf(Verdict.Paying.class);
+    await(vertx.undeploy(id));
+  }
+}

@@ -1,0 +1,97 @@
+package io.tollgate.chain;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A scripted chain answering synchronously; records every batch it was sent. */
+final class FakeEthRpc implements EthRpc {
+  final Map<Long, JsonObject> canonical = new HashMap<>();
+  final Map<String, JsonObject> byHash = new HashMap<>();
+  final Map<String, JsonObject> receipts = new HashMap<>();
+  final Map<String, JsonObject> transactions = new HashMap<>();
+  final Map<String, RpcException> receiptErrors = new HashMap<>();
+  final List<List<RpcRequest>> batches = new ArrayList<>();
+  final List<String> calls = new ArrayList<>();
+  long head;
+  boolean down;
+
+  FakeEthRpc(long genesisHead, Instant genesisTime) {
+    this.head = genesisHead;
+    addBlock(genesisHead, blockHashOf(genesisHead, 0), genesisTime);
+  }
+
+  static String blockHashOf(long number, int fork) {
+    return String.format("0x%016x%048x", fork, number);
+  }
+
+  JsonObject addBlock(long number, String hash, Instant time) {
+    JsonObject header = new JsonObject().put("number", "0x" + Long.toHexString(number)).put("hash", hash)
+        .put("timestamp", "0x" + Long.toHexString(time.getEpochSecond()));
+    canonical.put(number, header);
+    byHash.put(hash, header);
+    return header;
+  }
+
+  /** Mines the next block 12 s after the head, including the given receipts (status 0x1 unless set). */
+  String mine(JsonObject... includedReceipts) {
+    Instant time = Instant.ofEpochSecond(
+        Long.decode(canonical.get(head).getString("timestamp")) + 12);
+    head++;
+    String hash = blockHashOf(head, 0);
+    addBlock(head, hash, time);
+    for (JsonObject receipt : includedReceipts) {
+      receipt.put("blockNumber", "0x" + Long.toHexString(head)).put("blockHash", hash);
+      receipts.put(receipt.getString("transactionHash"), receipt);
+    }
+    return hash;
+  }
+
+  Instant headTime() {
+    return Instant.ofEpochSecond(Long.decode(canonical.get(head).getString("timestamp")));
+  }
+
+  @Override
+  public long chainId() { return 31337; }
+
+  @Override
+  public Future<Object> call(String method, JsonArray params) {
+    calls.add(method);
+    if (down) return Future.failedFuture(new RpcUnavailableException("down", null));
+    if (!method.equals("eth_blockNumber")) throw new UnsupportedOperationException(method);
+    return Future.succeededFuture("0x" + Long.toHexString(head));
+  }
+
+  @Override
+  public Future<List<RpcResponse>> batch(List<RpcRequest> requests) {
+    batches.add(List.copyOf(requests));
+    if (down) return Future.failedFuture(new RpcUnavailableException("down", null));
+    List<RpcResponse> answers = new ArrayList<>();
+    for (RpcRequest request : requests) {
+      String first = request.params().getValue(0).toString();
+      answers.add(switch (request.method()) {
+        case "eth_getBlockByNumber" -> RpcResponse.ok(copy(canonical.get(Long.decode(first))));
+        case "eth_getBlockByHash" -> RpcResponse.ok(copy(byHash.get(first)));
+        case "eth_getTransactionReceipt" -> receiptErrors.containsKey(first)
+            ? RpcResponse.failed(receiptErrors.get(first)) : RpcResponse.ok(copy(receipts.get(first)));
+        case "eth_getTransactionByHash" -> RpcResponse.ok(copy(transactions.get(first)));
+        default -> throw new UnsupportedOperationException(request.method());
+      });
+    }
+    return Future.succeededFuture(answers);
+  }
+
+  private static JsonObject copy(JsonObject json) {
+    return json == null ? null : json.copy();
+  }
+
+  /** Method names of the last batch. */
+  List<String> lastBatchMethods() {
+    return batches.get(batches.size() - 1).stream().map(RpcRequest::method).toList();
+  }
+}
