@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -40,7 +41,7 @@ public final class HttpVerticle extends VerticleBase {
         deps.statusCache(), deps.statusView(), deps.checkouts(), vertx.eventBus(), deps.clock());
     return OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
         .map(contract -> {
-          RouterBuilder builder = RouterBuilder.create(vertx, contract)
+          RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
               .rootHandler(cors())
               .rootHandler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
           builder.getRoute("createCheckout").addHandler(merchant::create);

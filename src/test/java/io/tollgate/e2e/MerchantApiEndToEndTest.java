@@ -76,7 +76,7 @@ class MerchantApiEndToEndTest {
     TollgateFixture.Response first = app.createCheckout(key, unknownChain);
     assertThat(first.status()).isEqualTo(422);
     assertThat(first.errorCode()).isEqualTo("payment_method_not_available");
-    assertThat(app.createCheckout(key, unknownChain).body()).isEqualTo(first.body());
+    assertThat(app.createCheckout(key, unknownChain).json()).isEqualTo(first.json());
   }
 
   @Test

@@ -72,7 +72,9 @@ public final class TollgateFixture implements AutoCloseable {
         "chain.31337.rpc-urls", anvil.rpcUrl(), "chain.31337.poll-interval-ms", "100",
         "chain.31337.tokens", "USDC,ETH", "chain.31337.token.USDC.address", usdc,
         "chain.31337.token.ETH.native", "true", "pricing.fixed.ETH", "2500",
-        "checkout.min-expiry-seconds", "1", "checkout.expiry-sweep-interval-ms", "200"));
+        "checkout.min-expiry-seconds", "1", "checkout.expiry-sweep-interval-ms", "200",
+        // every test client is 127.0.0.1: functional tests must not trip the limits (RateLimitEndToEndTest does)
+        "ratelimit.buyer.per-address", "1000000", "ratelimit.buyer.per-checkout", "1000000"));
     settings.putAll(extra);
     vertx = Vertx.vertx();
     try {
