@@ -54,7 +54,6 @@ final class ChainSignatureVerifier implements SignatureVerifier {
     if (precheck instanceof SignatureCheck.Invalid invalid) return Future.succeededFuture(invalid);
     Checked input = (Checked) precheck;
     return bounded(chain.call("eth_getCode", new JsonArray().add(input.signer()).add(BLOCK)))
-        .recover(failure -> Future.failedFuture(failure instanceof RpcException e ? new NodeTrouble(e) : failure))
         .compose(result -> {
           byte[] code = result instanceof String hex ? Hex.decodeOrNull(hex) : null;
           if (code == null) return Future.failedFuture(new NodeTrouble("eth_getCode answered " + result));
@@ -72,7 +71,7 @@ final class ChainSignatureVerifier implements SignatureVerifier {
 
   @Override
   public Future<SignatureCheck> verifyOnFirstChain(SignatureRequest request, List<EthRpc> chains) {
-    if (chains.isEmpty()) throw new IllegalArgumentException("at least one chain is needed");
+    if (chains.isEmpty()) return Future.failedFuture(new IllegalArgumentException("at least one chain is needed"));
     List<EthRpc> distinct = new ArrayList<>();
     Set<Long> seen = new HashSet<>();
     for (EthRpc chain : chains) {
@@ -323,6 +322,11 @@ final class ChainSignatureVerifier implements SignatureVerifier {
   private static Future<SignatureCheck> unavailableIfChainFailed(Throwable failure) {
     if (failure instanceof NodeTrouble || failure instanceof RpcUnavailableException) {
       return Future.succeededFuture(new SignatureCheck.Unavailable(String.valueOf(failure.getMessage())));
+    }
+    // A node error for a whole call (eth_getCode, or a batch the client could not split) says
+    // nothing about the signature either.
+    if (failure instanceof RpcException e) {
+      return Future.succeededFuture(new SignatureCheck.Unavailable("node error " + e.code() + ": " + e.getMessage()));
     }
     return Future.failedFuture(failure);
   }
