@@ -1,0 +1,29 @@
+package io.tollgate.signature;
+
+import java.util.Objects;
+
+/**
+ * What to verify: that {@code signer} signed {@code digest}, as {@code signature}.
+ *
+ * <p>{@code signer} and {@code signature} are kept as the text the client sent (0x-hex), because
+ * malformed input is an outcome the verifier reports with its own reason, not an exception the
+ * caller has to anticipate. The chain to consult is a separate argument of
+ * {@link SignatureVerifier#verify}: the same request may be tried on several chains.
+ */
+public record SignatureRequest(String signer, Digest digest, String signature) {
+
+  public SignatureRequest {
+    Objects.requireNonNull(signer, "signer");
+    Objects.requireNonNull(digest, "digest");
+    Objects.requireNonNull(signature, "signature");
+  }
+
+  public static SignatureRequest of(String signer, Digest digest, byte[] signature) {
+    return new SignatureRequest(signer, digest, Hex.encode(signature));
+  }
+
+  /** A signed Sign-In with Ethereum message: the signer is the message's address, EIP-191 digest. */
+  public static SignatureRequest forSiwe(SiweMessage message, String signature) {
+    return new SignatureRequest(message.address(), Digest.personalSign(SiweMessages.format(message)), signature);
+  }
+}

@@ -1,0 +1,8 @@
+package io.tollgate.signature;
+
+/** The text is not an EIP-4361 message in the exact form {@link SiweMessages#format} produces. */
+public final class SiweFormatException extends IllegalArgumentException {
+  public SiweFormatException(String message) {
+    super(message);
+  }
+}
