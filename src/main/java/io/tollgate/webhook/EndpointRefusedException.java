@@ -1,5 +1,8 @@
 package io.tollgate.webhook;
 
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+
 /**
  * An endpoint URL that Tollgate will not send to. Messages never name the resolved address: a
  * merchant must not be able to map our internal network through error texts.
@@ -27,4 +30,9 @@ public final class EndpointRefusedException extends RuntimeException {
   }
 
   public Reason reason() { return reason; }
+
+  /** The 422 the endpoints API answers with when a merchant registers this URL. */
+  public ApiException toApiException() {
+    return new ApiException(ErrorCode.WEBHOOK_URL_NOT_ALLOWED, getMessage());
+  }
 }

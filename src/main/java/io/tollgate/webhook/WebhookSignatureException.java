@@ -1,5 +1,8 @@
 package io.tollgate.webhook;
 
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+
 /**
  * Every way a signed webhook can fail verification, outbound or inbound. The intake route turns
  * it into a 400 carrying {@link Reason#code()}; nothing about the secret or the expected
@@ -35,4 +38,9 @@ public final class WebhookSignatureException extends RuntimeException {
   public Reason reason() { return reason; }
 
   public String code() { return reason.code(); }
+
+  /** The 400 the intake route answers with; the detail is the reason code only. */
+  public ApiException toApiException() {
+    return new ApiException(ErrorCode.INVALID_WEBHOOK_SIGNATURE, reason.code());
+  }
 }

@@ -109,6 +109,14 @@ class StandardWebhookSignatureTest {
   }
 
   @Test
+  void failuresMapToTheWireErrorWithOnlyTheReasonCode() {
+    WebhookSignatureException e = new WebhookSignatureException(Reason.TIMESTAMP_TOO_OLD, "timestamp outside tolerance");
+    assertThat(e.toApiException().error()).isEqualTo(io.tollgate.api.ErrorCode.INVALID_WEBHOOK_SIGNATURE);
+    assertThat(e.toApiException().error().httpStatus()).isEqualTo(400);
+    assertThat(e.toApiException().detail()).isEqualTo("timestamp_too_old");
+  }
+
+  @Test
   void signerRefusesIdsThatWouldMakeTheSignedContentAmbiguous() {
     assertThatThrownBy(() -> StandardWebhookSigner.signature("evt.1", TS, BODY, List.of(SECRET)))
         .isInstanceOf(IllegalArgumentException.class);
