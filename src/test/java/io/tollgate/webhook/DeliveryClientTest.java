@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Deliveries to a real HTTP receiver on 127.0.0.1 that records and checks what arrives. */
 @ExtendWith(VertxExtension.class)
@@ -86,7 +88,9 @@ class DeliveryClientTest {
                 Instant.now().plusSeconds(3600).atZone(ZoneOffset.UTC)))
             .end();
         case "/gone" -> response.setStatusCode(410).end("endpoint deleted");
-        case "/redirect" -> response.setStatusCode(302).putHeader("Location", "/ok").end();
+        case "/redirect-302" -> response.setStatusCode(302).putHeader("Location", "/ok").end();
+        case "/redirect-303" -> response.setStatusCode(303).putHeader("Location", "/ok").end();
+        case "/redirect-307" -> response.setStatusCode(307).putHeader("Location", "/ok").end();
         case "/slow" -> { } // never answers
         case "/big" -> response.setStatusCode(500).end("x".repeat(100_000));
         default -> response.setStatusCode(404).end();
@@ -175,11 +179,12 @@ class DeliveryClientTest {
     assertThat(gone.responseBody()).isEqualTo("endpoint deleted");
   }
 
-  @Test
-  void redirectsAreFailuresAndAreNotFollowed() throws Exception {
-    DeliveryResult redirected = await(client.deliver(request("/redirect", "{}", List.of(secret))));
+  @ParameterizedTest
+  @ValueSource(ints = {302, 303, 307})
+  void redirectsAreFailuresAndAreNotFollowed(int status) throws Exception {
+    DeliveryResult redirected = await(client.deliver(request("/redirect-" + status, "{}", List.of(secret))));
     assertThat(redirected.outcome()).isEqualTo(Outcome.RETRY);
-    assertThat(redirected.statusCode()).isEqualTo(302);
+    assertThat(redirected.statusCode()).isEqualTo(status);
     assertThat(redirected.error()).contains("redirect");
     assertThat(hits.get("/ok")).isNull();
     assertThat(received).hasSize(1);
