@@ -13,6 +13,7 @@ public enum ErrorCode {
   INVALID_ADDRESS(400, "invalid_address", "An address is 0x followed by 40 hex digits."),
   INVALID_IDEMPOTENCY_KEY(400, "invalid_idempotency_key", "The Idempotency-Key header is required and must be 1 to 255 printable characters."),
   PAYLOAD_TOO_LARGE(413, "payload_too_large", "The request body is too large."),
+  INVALID_WEBHOOK_SIGNATURE(400, "invalid_webhook_signature", "The webhook signature is missing, malformed, outside the time tolerance or does not match."),
   // 401/403: who is asking
   UNAUTHENTICATED(401, "unauthenticated", "A valid API key is required (Authorization: Bearer ...)."),
   INVALID_CLIENT_SECRET(401, "invalid_client_secret", "The client secret does not belong to this checkout."),
@@ -27,6 +28,7 @@ public enum ErrorCode {
   IDEMPOTENCY_KEY_IN_USE(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed; retry later."),
   // 422: understood, but not acceptable
   IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request."),
+  WEBHOOK_URL_NOT_ALLOWED(422, "webhook_url_not_allowed", "Webhook URLs must be https and resolve only to public addresses."),
   PAYMENT_METHOD_NOT_AVAILABLE(422, "payment_method_not_available", "The merchant does not accept this chain and token."),
   PRICE_UNAVAILABLE(422, "price_unavailable", "No price quote is available for this token right now."),
   UNSUPPORTED_CURRENCY(422, "unsupported_currency", "Only USD is supported."),

@@ -1,0 +1,36 @@
+package io.tollgate.webhook;
+
+/**
+ * The event types Tollgate sends to shops; endpoints subscribe to a subset. Later issues add
+ * refund and reorg types here and they travel the same path.
+ */
+public enum WebhookEventType {
+  /** A transaction was submitted for the checkout and is being verified. */
+  CHECKOUT_PENDING("checkout.pending"),
+  /** The payment is confirmed on-chain: fulfil the order. */
+  CHECKOUT_PAID("checkout.paid"),
+  /** The submitted transaction does not pay the checkout (reason in data). */
+  CHECKOUT_FAILED("checkout.failed"),
+  /** The checkout expired unpaid. */
+  CHECKOUT_EXPIRED("checkout.expired"),
+  /**
+   * Money arrived for a checkout that had already expired. The checkout stays expired, but the
+   * shop must hear about it to refund or honour the order: money is never dropped on the floor.
+   */
+  CHECKOUT_PAID_LATE("checkout.paid_late");
+
+  private final String wireName;
+
+  WebhookEventType(String wireName) { this.wireName = wireName; }
+
+  public String wireName() { return wireName; }
+
+  public static WebhookEventType fromWireName(String name) {
+    for (WebhookEventType type : values()) {
+      if (type.wireName.equals(name)) {
+        return type;
+      }
+    }
+    throw new IllegalArgumentException("unknown webhook event type: " + name);
+  }
+}

@@ -1,0 +1,153 @@
+package io.tollgate.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.webhook.EndpointRefusedException.Reason;
+import io.tollgate.webhook.EndpointUrlPolicy.HostResolver;
+import io.tollgate.webhook.EndpointUrlPolicy.Options;
+import io.tollgate.webhook.EndpointUrlPolicy.ResolvedEndpoint;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@ExtendWith(VertxExtension.class)
+class EndpointUrlPolicyTest {
+
+  /** Names pinned to addresses, so no test depends on real DNS. */
+  static HostResolver pinned(Map<String, List<String>> names) {
+    return host -> {
+      List<String> ips = names.get(host);
+      if (ips == null) {
+        return Future.failedFuture(new UnknownHostException(host));
+      }
+      return Future.succeededFuture(ips.stream().map(EndpointUrlPolicyTest::ip).toList());
+    };
+  }
+
+  static InetAddress ip(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static final HostResolver NAMES = pinned(Map.of(
+      "shop.example", List.of("93.184.215.14"),
+      "internal.example", List.of("10.1.2.3"),
+      "split.example", List.of("93.184.215.14", "192.168.1.10"),
+      "metadata.example", List.of("169.254.169.254"),
+      "empty.example", List.of()));
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  static Reason refusal(Future<?> future) throws Exception {
+    try {
+      await(future);
+    } catch (java.util.concurrent.ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(EndpointRefusedException.class);
+      assertThat(e.getCause().getMessage()).doesNotContain("10.1.2.3").doesNotContain("192.168");
+      return ((EndpointRefusedException) e.getCause()).reason();
+    }
+    throw new AssertionError("expected a refusal");
+  }
+
+  final EndpointUrlPolicy production = new EndpointUrlPolicy(NAMES, Options.production());
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "https://127.0.0.1/hook",
+      "https://127.9.9.9/hook",
+      "https://10.0.0.1/hook",
+      "https://172.16.5.4/hook",
+      "https://192.168.0.1/hook",
+      "https://169.254.169.254/latest/meta-data/",
+      "https://100.64.0.1/hook",
+      "https://0.0.0.0/hook",
+      "https://224.0.0.1/hook",
+      "https://255.255.255.255/hook",
+      "https://[::1]/hook",
+      "https://[::]/hook",
+      "https://[::ffff:127.0.0.1]/hook",
+      "https://[::ffff:169.254.169.254]/hook",
+      "https://[fe80::1]/hook",
+      "https://[fc00::1]/hook",
+      "https://[fd12:3456::1]/hook",
+      "https://[ff02::1]/hook",
+      "https://[64:ff9b::a00:1]/hook",
+      "https://[2002:7f00:1::1]/hook",
+      "https://internal.example/hook",
+      "https://metadata.example/hook",
+      "https://split.example/hook"})
+  void refusesNonPublicTargets(String url) throws Exception {
+    assertThat(refusal(production.check(url))).isEqualTo(Reason.FORBIDDEN_ADDRESS);
+  }
+
+  @Test
+  void refusesANameThatResolvesToLoopbackThroughTheSystemResolver(Vertx vertx) throws Exception {
+    EndpointUrlPolicy system = new EndpointUrlPolicy(HostResolver.system(vertx), Options.production());
+    assertThat(refusal(system.check("https://localhost:8443/hook"))).isEqualTo(Reason.FORBIDDEN_ADDRESS);
+  }
+
+  @Test
+  void acceptsPublicTargetsAndPinsTheCheckedAddress() throws Exception {
+    ResolvedEndpoint endpoint = await(production.check("https://shop.example/webhooks/tollgate?x=1"));
+    assertThat(endpoint.address()).isEqualTo(ip("93.184.215.14"));
+    assertThat(endpoint.host()).isEqualTo("shop.example");
+    assertThat(endpoint.port()).isEqualTo(443);
+    assertThat(endpoint.ssl()).isTrue();
+    assertThat(endpoint.requestUri()).isEqualTo("/webhooks/tollgate?x=1");
+    assertThat(await(production.check("https://[2606:4700:4700::1111]:8443")).address())
+        .isEqualTo(ip("2606:4700:4700::1111"));
+    assertThat(await(production.check("https://1.1.1.1")).requestUri()).isEqualTo("/");
+  }
+
+  @Test
+  void refusesMalformedInsecureAndUnresolvableUrls() throws Exception {
+    assertThat(refusal(production.check("http://shop.example/hook"))).isEqualTo(Reason.HTTPS_REQUIRED);
+    assertThat(refusal(production.check("ftp://shop.example/hook"))).isEqualTo(Reason.INVALID_URL);
+    assertThat(refusal(production.check("https://user:pw@shop.example/hook"))).isEqualTo(Reason.INVALID_URL);
+    assertThat(refusal(production.check("shop.example/hook"))).isEqualTo(Reason.INVALID_URL);
+    assertThat(refusal(production.check("https:///hook"))).isEqualTo(Reason.INVALID_URL);
+    assertThat(refusal(production.check("https://exa mple.com/"))).isEqualTo(Reason.INVALID_URL);
+    assertThat(refusal(production.check("https://nowhere.example/"))).isEqualTo(Reason.UNRESOLVABLE);
+    assertThat(refusal(production.check("https://empty.example/"))).isEqualTo(Reason.UNRESOLVABLE);
+  }
+
+  @Test
+  void developmentConfigurationAllowsPrivateTargetsAndHttp(Vertx vertx) throws Exception {
+    EndpointUrlPolicy dev = new EndpointUrlPolicy(HostResolver.system(vertx), Options.development());
+    ResolvedEndpoint loop = await(dev.check("http://127.0.0.1:8080/hook"));
+    assertThat(loop.address()).isEqualTo(ip("127.0.0.1"));
+    assertThat(loop.ssl()).isFalse();
+    assertThat(await(dev.check("http://localhost:8080/hook")).address().isLoopbackAddress()).isTrue();
+    assertThat(await(dev.check("https://[::1]/hook")).address()).isEqualTo(ip("::1"));
+    // Private allowed does not mean http allowed, and vice versa.
+    EndpointUrlPolicy privateOnly = new EndpointUrlPolicy(NAMES, new Options(false, true));
+    assertThat(await(privateOnly.check("https://internal.example/")).address()).isEqualTo(ip("10.1.2.3"));
+    assertThat(refusal(privateOnly.check("http://internal.example/"))).isEqualTo(Reason.HTTPS_REQUIRED);
+  }
+
+  @Test
+  void classifiesAddressRangesAtTheirEdges() {
+    for (String forbidden : List.of("100.64.0.0", "100.127.255.255", "172.16.0.0", "172.31.255.255",
+        "169.254.0.1", "198.18.0.1", "192.0.0.8", "240.0.0.1", "::127.0.0.1", "fec0::1")) {
+      assertThat(AddressRules.isForbidden(ip(forbidden))).as(forbidden).isTrue();
+    }
+    for (String allowed : List.of("100.63.255.255", "100.128.0.0", "172.15.255.255", "172.32.0.0",
+        "8.8.8.8", "192.169.0.1", "2606:4700::1111", "2a00:1450::1")) {
+      assertThat(AddressRules.isForbidden(ip(allowed))).as(allowed).isFalse();
+    }
+  }
+}
