@@ -19,6 +19,8 @@ public record RateLimitBucket(String key, int limit, Duration period) {
     if (period.isNegative() || period.isZero()) {
       throw new IllegalArgumentException("bucket period must be positive: " + period);
     }
+    // Far beyond any real limit, and keeps TAT arithmetic well inside the 2^53 µs that Lua's
+    // doubles hold exactly.
     if (period.compareTo(Duration.ofDays(366)) > 0) {
       throw new IllegalArgumentException("bucket period longer than a year: " + period);
     }
