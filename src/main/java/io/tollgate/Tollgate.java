@@ -18,6 +18,7 @@ import io.tollgate.checkout.StatusView;
 import io.tollgate.checkout.TransitionLog;
 import io.tollgate.config.Settings;
 import io.tollgate.db.DatabaseSettings;
+import io.tollgate.db.LeaderOnlyVerticle;
 import io.tollgate.db.Migrations;
 import io.tollgate.eventbus.Codecs;
 import io.tollgate.http.BuyerLimits;
@@ -149,7 +150,10 @@ public final class Tollgate {
           new EventBusVerdictSink(vertx.eventBus()), new HeadNotifier(pool, heads), new PaymentVerifier());
       watchers.add(watcher);
       readiness.put("chain-" + chain.chainId(), () -> rpc.call("eth_blockNumber", new JsonArray()));
-      deployments.add(() -> vertx.deployVerticle(new ChainWatcherVerticle(watcher, chain.pollInterval())));
+      // One watcher per chain across all instances: the others stand by and take over if it dies.
+      deployments.add(() -> vertx.deployVerticle(new LeaderOnlyVerticle(db, (int) chain.chainId(),
+          "chain " + chain.chainId() + " watcher", () -> new ChainWatcherVerticle(watcher, chain.pollInterval()),
+          Duration.ofMillis(settings.longValue("chain.leader-retry-ms", 5000)))));
     }
     ClientAddressResolver addresses = new ClientAddressResolver(settings.list("http.trusted-proxies"),
         ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);

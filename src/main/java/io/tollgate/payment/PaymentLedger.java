@@ -86,12 +86,11 @@ public final class PaymentLedger {
 
   /** Records what the chain said about a payment. Idempotent: a verdict already recorded changes nothing. */
   public Future<Void> record(long paymentId, UUID checkoutId, Verdict verdict, String actor) {
-    if (verdict instanceof Verdict.NotMined) {
-      return Future.succeededFuture(); // nothing is stored for "not yet"; the next block asks again
-    }
     return pool.withTransaction(conn -> {
       Future<Boolean> changed;
-      if (verdict instanceof Verdict.Paying paying) {
+      if (verdict instanceof Verdict.NotMined) {
+        changed = reorged(conn, paymentId, checkoutId, actor);
+      } else if (verdict instanceof Verdict.Paying paying) {
         changed = paying.confirmed()
             ? confirm(conn, paymentId, checkoutId, paying, actor)
             : mined(conn, paymentId, checkoutId, paying, actor);
@@ -100,6 +99,23 @@ public final class PaymentLedger {
       }
       return changed.compose(c -> c ? StatusNotifications.checkoutChanged(conn, checkoutId) : Future.<Void>succeededFuture());
     });
+  }
+
+  /**
+   * The watcher reports NotMined only for a recorded receipt that is no longer on the canonical
+   * chain: forget the block so the receipt is looked up again.
+   */
+  private Future<Boolean> reorged(SqlConnection conn, long paymentId, UUID checkoutId, String actor) {
+    return conn.preparedQuery("""
+            UPDATE payments SET status = 'submitted', block_number = NULL, block_hash = NULL, block_time = NULL,
+                                payer = NULL, amount_base = NULL, updated_at = now()
+            WHERE id = $1 AND status = 'mined'""")
+        .execute(Tuple.of(paymentId))
+        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
+            : bumpVersion(conn, checkoutId)
+                .compose(ignored -> transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, "pending", "pending",
+                    "reorged", actor, null)))
+                .map(true));
   }
 
   private Future<Boolean> mined(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Paying p, String actor) {

@@ -163,18 +163,21 @@ class PaymentVerificationEndToEndTest {
     for (int i = 0; i < 50; i++) checkouts.add(app.newCheckout("12.50", "USDC"));
     String tx = app.chain.transferToken(app.buyer(100), app.usdc, TollgateFixture.RECIPIENT, USDC_12_50);
     ExecutorService pool = Executors.newFixedThreadPool(50);
+    List<Integer> statuses = new ArrayList<>();
     try {
       List<Callable<Integer>> calls = checkouts.stream()
           .<Callable<Integer>>map(c -> () -> app.submit(c, "USDC", tx).status()).toList();
-      List<Integer> statuses = new ArrayList<>();
       for (Future<Integer> f : pool.invokeAll(calls)) statuses.add(f.get());
-      assertThat(statuses).filteredOn(s -> s == 202).hasSize(1);
-      assertThat(statuses).filteredOn(s -> s == 409).hasSize(49);
     } finally {
       pool.shutdownNow();
     }
-    long paid = checkouts.stream().filter(c -> "paid".equals(app.awaitSettled(c).getString("status"))).count();
-    assertThat(paid).isEqualTo(1);
+    assertThat(statuses).filteredOn(s -> s == 202).hasSize(1);
+    assertThat(statuses).filteredOn(s -> s == 409).hasSize(49);
+    int winner = statuses.indexOf(202);
+    assertThat(app.awaitSettled(checkouts.get(winner)).getString("status")).isEqualTo("paid");
+    for (int i = 0; i < checkouts.size(); i++) {
+      if (i != winner) assertThat(app.status(checkouts.get(i)).json().getString("status")).isEqualTo("open");
+    }
   }
 
   @Test

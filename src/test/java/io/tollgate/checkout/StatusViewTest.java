@@ -1,0 +1,64 @@
+package io.tollgate.checkout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.chain.ChainConfig;
+import io.tollgate.chain.ChainRegistry;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class StatusViewTest {
+  private final ChainHeads heads = new ChainHeads();
+  private final StatusView view = new StatusView(new ChainRegistry(List.of(
+      new ChainConfig(8453, "base", List.of("http://x"), 3, Duration.ofSeconds(1), Map.of()))), heads);
+  private final UUID id = UUID.randomUUID();
+
+  @Test
+  void pendingShowsConfirmationsFromTheChainHead() {
+    CheckoutStatus mined = status(4, "pending", 1_000_000L, new CheckoutStatus.Payment(1, 8453, "USDC", "0xab", "mined", null, 100L));
+    heads.advance(8453, 100);
+    JsonObject first = view.render(mined, 0).body().toJsonObject();
+    assertThat(first.getInteger("confirmations")).isEqualTo(1);
+    assertThat(first.getInteger("requiredConfirmations")).isEqualTo(3);
+    String etag = view.etag(mined, 0);
+    heads.advance(8453, 101);
+    assertThat(view.render(mined, 0).body().toJsonObject().getInteger("confirmations")).isEqualTo(2);
+    assertThat(view.etag(mined, 0)).isNotEqualTo(etag); // the body changed, so the ETag must
+    heads.advance(8453, 150);
+    assertThat(view.render(mined, 0).body().toJsonObject().getInteger("confirmations")).isEqualTo(3); // capped
+  }
+
+  @Test
+  void anOpenCheckoutPastItsExpiryShowsExpiredBeforeTheSweeperWritesIt() {
+    CheckoutStatus open = status(1, "open", 1_000L, null);
+    assertThat(view.render(open, 999).body().toJsonObject().getString("status")).isEqualTo("open");
+    assertThat(view.render(open, 1_001).body().toJsonObject().getString("status")).isEqualTo("expired");
+    assertThat(view.etag(open, 999)).isNotEqualTo(view.etag(open, 1_001));
+  }
+
+  @Test
+  void aPaidCheckoutNeverTurnsExpired() {
+    CheckoutStatus paid = status(9, "paid", 1_000L, new CheckoutStatus.Payment(1, 8453, "USDC", "0xab", "confirmed", null, 100L));
+    JsonObject body = view.render(paid, 5_000).body().toJsonObject();
+    assertThat(body.getString("status")).isEqualTo("paid");
+    assertThat(body.getInteger("confirmations")).isEqualTo(3);
+  }
+
+  @Test
+  void theCacheKeepsTheNewestVersion() {
+    StatusCache cache = new StatusCache(null);
+    cache.apply(status(5, "pending", 1L, null));
+    cache.apply(status(4, "open", 1L, null)); // a late notification
+    assertThat(cache.get(id).result().status()).isEqualTo("pending");
+    cache.apply(status(6, "paid", 1L, null));
+    assertThat(cache.get(id).result().status()).isEqualTo("paid");
+  }
+
+  private CheckoutStatus status(int version, String status, long expiresAt, CheckoutStatus.Payment payment) {
+    return new CheckoutStatus(id, version, status, null, expiresAt, null, payment);
+  }
+}
