@@ -138,7 +138,12 @@ public final class Tollgate {
     List<Supplier<Future<String>>> deployments = new ArrayList<>();
     HttpSettings http = HttpSettings.fromSettings(settings);
 
-    deployments.add(() -> vertx.deployVerticle(new StatusFeedVerticle(db, statusCache, heads)));
+    Map<Long, ChainWatcher> watcherByChain = new java.util.concurrent.ConcurrentHashMap<>();
+    deployments.add(() -> vertx.deployVerticle(new StatusFeedVerticle(db, statusCache, heads, status -> {
+      CheckoutStatus.Payment payment = status.payment();
+      ChainWatcher watcher = payment == null || !"submitted".equals(payment.status()) ? null : watcherByChain.get(payment.chainId());
+      if (watcher != null) watcher.paymentSubmitted();
+    })));
     deployments.add(() -> vertx.deployVerticle(new PaymentStateVerticle(ledger,
         Duration.ofMillis(settings.longValue("checkout.expiry-sweep-interval-ms", 1000)))));
     deployments.add(() -> vertx.deployVerticle(new RateLimitVerticle(backend, Duration.ofSeconds(2))));
@@ -149,6 +154,7 @@ public final class Tollgate {
           new PgActivePayments(pool, id -> chains.chain(id).map(ChainConfig::confirmations).orElse(1)),
           new EventBusVerdictSink(vertx.eventBus()), new HeadNotifier(pool, heads), new PaymentVerifier());
       watchers.add(watcher);
+      watcherByChain.put(chain.chainId(), watcher);
       readiness.put("chain-" + chain.chainId(), () -> rpc.call("eth_blockNumber", new JsonArray()));
       // One watcher per chain across all instances: the others stand by and take over if it dies.
       deployments.add(() -> vertx.deployVerticle(new LeaderOnlyVerticle(db, (int) chain.chainId(),

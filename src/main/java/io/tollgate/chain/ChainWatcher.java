@@ -57,6 +57,10 @@ public final class ChainWatcher {
   private final LongAdder rounds = new LongAdder();
 
   private long lastHead = -1;
+  /** Payments already checked at {@link #lastHead}: a catch-up round on the same head skips them. */
+  private final java.util.Set<Long> checkedAtLastHead = new java.util.HashSet<>();
+  /** Set from any thread when a payment was submitted; read on the watcher's context. */
+  private final java.util.concurrent.atomic.AtomicBoolean submissionsWaiting = new java.util.concurrent.atomic.AtomicBoolean();
   private Future<Void> running;
   private boolean unavailable;
   private long skippedWhileUnavailable;
@@ -106,7 +110,12 @@ public final class ChainWatcher {
     if (running != null) return Future.succeededFuture();
     Future<Void> round = call("eth_blockNumber", new JsonArray())
         .map(result -> Hex.longQuantity(requireString(result, "eth_blockNumber")))
-        .compose(head -> head > lastHead ? processHead(head) : Future.succeededFuture())
+        .compose(head -> {
+          // Any round covers submissions committed before it starts; later ones set the flag again.
+          boolean submitted = submissionsWaiting.getAndSet(false);
+          if (head > lastHead) return processHead(head, false);
+          return submitted && head == lastHead ? processHead(head, true) : Future.<Void>succeededFuture();
+        })
         .transform(outcome -> {
           if (outcome.succeeded()) {
             if (unavailable) {
@@ -140,15 +149,36 @@ public final class ChainWatcher {
     }
   }
 
-  private Future<Void> processHead(long head) {
+  /**
+   * Tells the watcher a payment was submitted (from any thread). Its transaction may already be in
+   * the current head, which will not be processed again by itself: the next tick runs a catch-up
+   * round on the same head for the payments not yet checked there, so confirmation does not wait
+   * for the next block, and the RPC cost stays one receipt per new payment.
+   */
+  public void paymentSubmitted() {
+    submissionsWaiting.set(true);
+  }
+
+  private Future<Void> processHead(long head, boolean sameHead) {
+    java.util.List<Long> checked = new java.util.ArrayList<>();
     return payments.activeOn(chainId())
-        .compose(active -> firstRound(head, active))
-        .compose(this::secondRound)
-        .compose(decisions -> report(head, decisions))
+        .map(active -> sameHead
+            ? active.stream().filter(p -> !checkedAtLastHead.contains(p.paymentId())).toList()
+            : active)
+        .compose(active -> {
+          active.forEach(p -> checked.add(p.paymentId()));
+          if (sameHead && active.isEmpty()) return Future.<Void>succeededFuture();
+          return firstRound(head, active)
+              .compose(this::secondRound)
+              .compose(decisions -> report(head, decisions));
+        })
         .onSuccess(done -> {
+          if (!sameHead) checkedAtLastHead.clear();
+          checkedAtLastHead.addAll(checked);
           lastHead = head;
           rounds.increment();
-        });
+        })
+        .onFailure(e -> { if (sameHead) submissionsWaiting.set(true); });
   }
 
   // ---- round 1: head header, new receipts, canonical headers at confirmation heights ----

@@ -21,12 +21,19 @@ public final class StatusFeedVerticle extends VerticleBase {
   private final DatabaseSettings db;
   private final StatusCache cache;
   private final ChainHeads heads;
+  private final java.util.function.Consumer<CheckoutStatus> onChange;
   private PgSubscriber subscriber;
 
-  public StatusFeedVerticle(DatabaseSettings db, StatusCache cache, ChainHeads heads) {
+  /**
+   * @param onChange also told of every status change (thread-safe, must not block); the chain
+   *     watchers use it to check a newly submitted payment without waiting for the next block
+   */
+  public StatusFeedVerticle(DatabaseSettings db, StatusCache cache, ChainHeads heads,
+      java.util.function.Consumer<CheckoutStatus> onChange) {
     this.db = db;
     this.cache = cache;
     this.heads = heads;
+    this.onChange = onChange;
   }
 
   @Override
@@ -43,7 +50,9 @@ public final class StatusFeedVerticle extends VerticleBase {
 
   private void onStatus(String payload) {
     try {
-      cache.apply(CheckoutStatus.fromJson(new JsonObject(payload)));
+      CheckoutStatus status = CheckoutStatus.fromJson(new JsonObject(payload));
+      cache.apply(status);
+      onChange.accept(status);
     } catch (RuntimeException e) {
       LOG.warn("ignored a malformed status notification: {}", e.toString());
     }

@@ -70,6 +70,27 @@ class ChainWatcherTest {
   }
 
   @Test
+  void shouldCheckAPaymentSubmittedAfterItsBlockWithoutWaitingForTheNextHead() {
+    store.add(tokenPayment(1, 1));
+    chain.mine(paysToken(1), paysToken(2));
+    poll(); // payment 1 confirmed; payment 2's hash is not submitted yet
+    int batchesBefore = chain.batches.size();
+
+    poll(); // same head, nothing submitted: no round at all
+    assertThat(chain.batches).hasSize(batchesBefore);
+
+    store.add(tokenPayment(2, 1));
+    watcher.paymentSubmitted();
+    poll(); // same head: a catch-up round for the new payment only
+
+    assertThat(store.verdictsOf(2)).singleElement().isInstanceOfSatisfying(Verdict.Paying.class,
+        p -> assertThat(p.confirmed()).isTrue());
+    assertThat(chain.batches).hasSize(batchesBefore + 1);
+    assertThat(chain.batches.get(batchesBefore)).extracting(r -> r.method())
+        .containsExactly("eth_getBlockByNumber", "eth_getTransactionReceipt");
+  }
+
+  @Test
   void shouldConfirmAPaymentMinedInTheHeadBlockWithoutASecondRound() {
     store.add(tokenPayment(1, 1));
     String blockHash = chain.mine(paysToken(1));
