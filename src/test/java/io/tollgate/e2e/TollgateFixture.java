@@ -46,7 +46,8 @@ public final class TollgateFixture implements AutoCloseable {
   public final Tollgate tollgate;
   private final Vertx vertx;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final String base;
+  private final Map<String, String> settings;
+  private String base;
 
   private TollgateFixture(Map<String, String> extra, String... anvilArgs) {
     anvil = AnvilProcess.start(AnvilProcess.defaultProjectDir(), CHAIN_ID, anvilArgs);
@@ -76,6 +77,7 @@ public final class TollgateFixture implements AutoCloseable {
         // every test client is 127.0.0.1: functional tests must not trip the limits (RateLimitEndToEndTest does)
         "ratelimit.buyer.per-address", "1000000", "ratelimit.buyer.per-checkout", "1000000"));
     settings.putAll(extra);
+    this.settings = Map.copyOf(settings);
     vertx = Vertx.vertx();
     try {
       tollgate = Tollgate.start(vertx, Settings.of(settings)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -92,6 +94,42 @@ public final class TollgateFixture implements AutoCloseable {
 
   public static TollgateFixture start(Map<String, String> settings, String... anvilArgs) {
     return new TollgateFixture(settings, anvilArgs);
+  }
+
+  /** Another Tollgate instance on the same database, Redis and chain (as behind a load balancer). */
+  public record Instance(Vertx vertx, Tollgate tollgate, String base) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+  }
+
+  public Instance startInstance() {
+    int port = freePort();
+    Map<String, String> own = new HashMap<>(settings);
+    own.put("http.port", Integer.toString(port));
+    Vertx other = Vertx.vertx();
+    try {
+      Tollgate started = Tollgate.start(other, Settings.of(own)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      return new Instance(other, started, "http://127.0.0.1:" + port);
+    } catch (Exception e) {
+      other.close();
+      throw new IllegalStateException("second instance did not start", e);
+    }
+  }
+
+  /** The first instance, as an {@link Instance}. */
+  public Instance firstInstance() {
+    return new Instance(vertx, tollgate, "http://127.0.0.1:" + tollgate.httpPort());
+  }
+
+  /** Sends the following requests to {@code instance}. */
+  public void target(Instance instance) {
+    base = instance.base();
   }
 
   /** A fresh buyer holding ETH and {@code usdc} whole units of the demo stablecoin. */
