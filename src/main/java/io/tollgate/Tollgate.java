@@ -176,6 +176,7 @@ public final class Tollgate {
       chain = chain.compose(ignored -> next.get());
     }
     return chain.map(ignored -> {
+      registerMetrics(statusCache, watchers);
       long keepMillis = Duration.ofHours(1).toMillis();
       vertx.setPeriodic(60_000, tick -> statusCache.evictFinished(clock.millis(), keepMillis));
       Duration retention = CheckoutSettings.fromSettings(settings).idempotencyRetention();
@@ -185,6 +186,21 @@ public final class Tollgate {
           http.instances(), chains.all().stream().map(ChainConfig::chainId).toList());
       return new Tollgate(vertx, pool, List.copyOf(watchers), statusCache, http.port());
     });
+  }
+
+  /** Tollgate's own gauges next to Vert.x's, when metrics are enabled (they are in Main). */
+  private static void registerMetrics(StatusCache statusCache, List<ChainWatcher> watchers) {
+    io.micrometer.core.instrument.MeterRegistry registry = io.vertx.micrometer.backends.BackendRegistries.getDefaultNow();
+    if (registry == null) return;
+    io.micrometer.core.instrument.Gauge.builder("tollgate.status.cache.entries", statusCache, StatusCache::size)
+        .description("checkout statuses held in this instance's poll cache").register(registry);
+    for (ChainWatcher watcher : watchers) {
+      io.micrometer.core.instrument.FunctionCounter.builder("tollgate.chain.rpc.calls", watcher, ChainWatcher::rpcCalls)
+          .description("JSON-RPC calls made by the chain watcher, every call in a batch counted")
+          .tag("chain", Long.toString(watcher.chainId())).register(registry);
+      io.micrometer.core.instrument.FunctionCounter.builder("tollgate.chain.rounds", watcher, ChainWatcher::rounds)
+          .description("chain heads processed").tag("chain", Long.toString(watcher.chainId())).register(registry);
+    }
   }
 
   private static byte[] clientSecretKey(Settings settings) {
