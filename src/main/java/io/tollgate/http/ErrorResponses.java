@@ -2,6 +2,7 @@ package io.tollgate.http;
 
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
+import io.tollgate.ratelimit.RateLimiterUnavailableException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -50,6 +51,10 @@ final class ErrorResponses {
     Throwable cause = failure instanceof HttpException http && http.getCause() != null ? http.getCause() : failure;
     if (cause instanceof ApiException api) return api;
     if (cause instanceof DecodeException) return new ApiException(ErrorCode.MALFORMED_JSON);
+    if (cause instanceof RateLimiterUnavailableException) {
+      // Failing closed: without a shared limit a drop could overrun the service; clients retry a 503.
+      return new ApiException(ErrorCode.UNAVAILABLE, "rate limiter unavailable");
+    }
     if (cause instanceof SchemaValidationException schema) {
       return new ApiException(ErrorCode.INVALID_REQUEST, describe(schema));
     }
