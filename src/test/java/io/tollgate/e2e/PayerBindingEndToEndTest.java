@@ -40,6 +40,8 @@ import org.web3j.utils.Numeric;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PayerBindingEndToEndTest {
   private static final String DOMAIN = "shop.example";
+  /** Configured with an endpoint nobody listens on: a chain Tollgate knows but cannot ask. */
+  private static final long DEAD_CHAIN = 10;
   private static final BigInteger USDC_12_50 = BigInteger.valueOf(12_500_000);
   private TollgateFixture app;
   private String factory;
@@ -48,7 +50,8 @@ class PayerBindingEndToEndTest {
 
   @BeforeAll
   void start() {
-    app = TollgateFixture.start(java.util.Map.of("payer.siwe-domain", DOMAIN));
+    app = TollgateFixture.start(java.util.Map.of("payer.siwe-domain", DOMAIN,
+        "chains", TollgateFixture.CHAIN_ID + "," + DEAD_CHAIN, "chain." + DEAD_CHAIN + ".rpc-urls", "http://127.0.0.1:1"));
     factory = app.chain.deploy(TestChain.DEPLOYER, ContractArtifact.load("TestOwnerWalletFactory"), List.of());
     permissive = app.chain.deploy(TestChain.DEPLOYER, ContractArtifact.load("PermissiveWallet"), List.of());
     envelopeDelegate = app.chain.deploy(TestChain.DEPLOYER, ContractArtifact.load("EnvelopeDelegate"), List.of());
@@ -403,6 +406,27 @@ class PayerBindingEndToEndTest {
       String fresh = challenge(checkout, buyer.getAddress());
       assertThat(bound(checkout, fresh, personalSign(fresh, buyer)).getString("payer"))
           .isEqualTo(buyer.getAddress().toLowerCase(Locale.ROOT));
+    }
+
+    @Test
+    void shouldAnswer503WithoutCountingAnAttemptWhenAChainToAskIsUnreachable() {
+      JsonObject checkout = app.newCheckout("12.50", "USDC");
+      Credentials buyer = app.chain.newFundedAccount();
+      String message = challenge(checkout, buyer.getAddress());
+      String path = "/v1/checkouts/" + checkout.getString("id") + "/payer";
+
+      // fallback order: the dead signing chain (unknown), then 31337 (wrong signer): nothing final can be said
+      TollgateFixture.Response outage = app.post(path, checkout.getString("clientSecret"), new JsonObject().put("message", message)
+          .put("signature", personalSign(message, app.chain.newFundedAccount())).put("signingChainId", DEAD_CHAIN).encode());
+
+      assertRefused(outage, 503, "signature_check_unavailable");
+      assertThat(sql("SELECT failed_attempts FROM payer_challenges WHERE message = $1", message).iterator().next()
+          .getInteger("failed_attempts")).isZero();
+      // the buyer's good signature still validates on the payment chain after the dead one
+      TollgateFixture.Response ok = app.post(path, checkout.getString("clientSecret"), new JsonObject().put("message", message)
+          .put("signature", personalSign(message, buyer)).put("signingChainId", DEAD_CHAIN).encode());
+      assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+      assertThat(ok.json().getLong("verifiedChainId")).isEqualTo(TollgateFixture.CHAIN_ID);
     }
 
     @Test
