@@ -28,6 +28,17 @@ contract TestOwnerWallet {
         return recover(replaySafeHash(hash), signature) == owner ? bytes4(0x1626ba7e) : bytes4(0xffffffff);
     }
 
+    /// The owner makes the wallet call out, so a token transfer's `from` is the wallet itself
+    /// (how a smart-wallet payer pays an ERC-20 checkout).
+    function execute(address to, uint256 value, bytes calldata data) external returns (bytes memory result) {
+        require(msg.sender == owner, "not owner");
+        bool ok;
+        (ok, result) = to.call{value: value}(data);
+        if (!ok) {
+            assembly { revert(add(result, 32), mload(result)) }
+        }
+    }
+
     function setOwner(address newOwner) external {
         require(msg.sender == owner, "not owner");
         owner = newOwner;

@@ -4,6 +4,7 @@ import io.tollgate.chain.ChainConfig;
 import io.tollgate.chain.ChainRegistry;
 import io.tollgate.chain.ChainWatcher;
 import io.tollgate.chain.ChainWatcherVerticle;
+import io.tollgate.chain.EthRpc;
 import io.tollgate.chain.JsonRpcClient;
 import io.tollgate.checkout.ChainHeads;
 import io.tollgate.checkout.CheckoutPlanner;
@@ -26,6 +27,9 @@ import io.tollgate.http.HttpDependencies;
 import io.tollgate.http.HttpSettings;
 import io.tollgate.http.HttpVerticle;
 import io.tollgate.merchant.MerchantAuthenticator;
+import io.tollgate.payer.BindingSettlementCheck;
+import io.tollgate.payer.PayerBindingService;
+import io.tollgate.payer.PayerSettings;
 import io.tollgate.payment.EventBusVerdictSink;
 import io.tollgate.payment.PaymentLedger;
 import io.tollgate.payment.PaymentStateVerticle;
@@ -42,6 +46,8 @@ import io.tollgate.ratelimit.RateLimitRequest;
 import io.tollgate.ratelimit.RateLimitVerticle;
 import io.tollgate.ratelimit.RateLimiter;
 import io.tollgate.ratelimit.RedisRateLimiter;
+import io.tollgate.signature.SignatureVerifier;
+import io.tollgate.signature.VerifierSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -79,13 +85,16 @@ public final class Tollgate {
   private final List<ChainWatcher> watchers;
   private final StatusCache statusCache;
   private final int httpPort;
+  private final Map<Long, EthRpc> rpcClients;
 
-  private Tollgate(Vertx vertx, Pool pool, List<ChainWatcher> watchers, StatusCache statusCache, int httpPort) {
+  private Tollgate(Vertx vertx, Pool pool, List<ChainWatcher> watchers, StatusCache statusCache, int httpPort,
+      Map<Long, EthRpc> rpcClients) {
     this.vertx = vertx;
     this.pool = pool;
     this.watchers = watchers;
     this.statusCache = statusCache;
     this.httpPort = httpPort;
+    this.rpcClients = rpcClients;
   }
 
   /**
@@ -137,6 +146,13 @@ public final class Tollgate {
     List<ChainWatcher> watchers = new ArrayList<>();
     List<Supplier<Future<String>>> deployments = new ArrayList<>();
     HttpSettings http = HttpSettings.fromSettings(settings);
+    // One JSON-RPC client per chain (filled below), shared by its watcher and by signature checks.
+    Map<Long, EthRpc> rpcClients = new LinkedHashMap<>();
+    // No result cache: each binding signs a fresh nonce (nothing to reuse), and at settlement a
+    // cached "valid" from binding time would hide a wallet whose owner changed since.
+    SignatureVerifier payerVerifier = SignatureVerifier.create(vertx, VerifierSettings.defaults().withCacheSize(0));
+    PayerBindingService payers = new PayerBindingService(pool, payerVerifier, rpcClients, transitions,
+        PayerSettings.fromSettings(settings), clock);
 
     Map<Long, ChainWatcher> watcherByChain = new java.util.concurrent.ConcurrentHashMap<>();
     deployments.add(() -> vertx.deployVerticle(new StatusFeedVerticle(db, statusCache, heads, status -> {
@@ -145,11 +161,13 @@ public final class Tollgate {
       if (watcher != null) watcher.paymentSubmitted();
     })));
     deployments.add(() -> vertx.deployVerticle(new PaymentStateVerticle(ledger,
-        Duration.ofMillis(settings.longValue("checkout.expiry-sweep-interval-ms", 1000)))));
+        Duration.ofMillis(settings.longValue("checkout.expiry-sweep-interval-ms", 1000)),
+        new BindingSettlementCheck(pool, payerVerifier, rpcClients))));
     deployments.add(() -> vertx.deployVerticle(new RateLimitVerticle(backend, Duration.ofSeconds(2))));
     for (ChainConfig chain : chains.all()) {
       if (chain.rpcUrls().isEmpty()) throw new IllegalArgumentException("chain " + chain.chainId() + " has no rpc-urls");
       JsonRpcClient rpc = new JsonRpcClient(vertx, chain.chainId(), chain.rpcUrls(), JsonRpcClient.Options.defaults());
+      rpcClients.put(chain.chainId(), rpc);
       ChainWatcher watcher = new ChainWatcher(rpc,
           new PgActivePayments(pool, id -> chains.chain(id).map(ChainConfig::confirmations).orElse(1)),
           new EventBusVerdictSink(vertx.eventBus()), new HeadNotifier(pool, heads), new PaymentVerifier());
@@ -168,7 +186,7 @@ public final class Tollgate {
         checkouts, secrets, statusCache, new StatusView(chains, heads), new EventBusRateLimiter(vertx.eventBus(), Duration.ofSeconds(3)),
         BuyerLimits.fromSettings(settings),
         ctx -> addresses.resolve(ctx.request().remoteAddress().hostAddress(), name -> ctx.request().headers().getAll(name)),
-        readiness, clock);
+        readiness, clock, payers);
     deployments.add(() -> vertx.deployVerticle(() -> new HttpVerticle(deps), new DeploymentOptions().setInstances(http.instances())));
 
     Future<String> chain = Future.succeededFuture();
@@ -184,7 +202,7 @@ public final class Tollgate {
           .onFailure(e -> LOG.warn("idempotency key purge failed: {}", e.toString())));
       LOG.info("Tollgate listening on {}:{} ({} HTTP instances, chains {})", http.host(), http.port(),
           http.instances(), chains.all().stream().map(ChainConfig::chainId).toList());
-      return new Tollgate(vertx, pool, List.copyOf(watchers), statusCache, http.port());
+      return new Tollgate(vertx, pool, List.copyOf(watchers), statusCache, http.port(), Map.copyOf(rpcClients));
     });
   }
 
@@ -220,6 +238,9 @@ public final class Tollgate {
   public int httpPort() { return httpPort; }
 
   public StatusCache statusCache() { return statusCache; }
+
+  /** The JSON-RPC client of each configured chain, by chain id (the ones the watchers use). */
+  public Map<Long, EthRpc> rpcClients() { return rpcClients; }
 
   /** JSON-RPC calls made by all chain watchers (every call inside a batch counted). */
   public long rpcCalls() {

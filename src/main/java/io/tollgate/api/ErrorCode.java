@@ -34,6 +34,24 @@ public enum ErrorCode {
   UNSUPPORTED_CURRENCY(422, "unsupported_currency", "Only USD is supported."),
   // 429
   RATE_LIMITED(429, "rate_limited", "Too many requests; retry after the time given in Retry-After."),
+  // payer binding (Sign-In with Ethereum challenge and signature); none of these is our fault
+  MALFORMED_SIWE_MESSAGE(400, "malformed_siwe_message", "The message is not an EIP-4361 message in canonical form."),
+  MALFORMED_SIGNATURE(400, "malformed_signature", "The signature is not 0x-hex of a length a wallet produces, or its v, r or s is invalid."),
+  CHALLENGE_NOT_FOUND(404, "challenge_not_found", "No challenge with this nonce was issued for this checkout."),
+  NONCE_ALREADY_USED(409, "nonce_already_used", "This challenge has already been used; request a new one."),
+  PAYER_ALREADY_BOUND(409, "payer_already_bound", "This checkout already has a payer."),
+  TOO_MANY_ATTEMPTS(403, "too_many_attempts", "Too many invalid signatures for this challenge; request a new one."),
+  CHALLENGE_EXPIRED(422, "challenge_expired", "The challenge has expired; request a new one."),
+  CHALLENGE_NOT_YET_VALID(422, "challenge_not_yet_valid", "The challenge is not valid yet."),
+  WRONG_DOMAIN(422, "wrong_domain", "The message was issued for another domain."),
+  ALTERED_MESSAGE(422, "altered_message", "The message is not the one issued for this challenge."),
+  WRONG_SIGNER(422, "wrong_signer", "The signature was made by another key than the message's address."),
+  WALLET_REJECTED_SIGNATURE(422, "wallet_rejected_signature", "The wallet contract does not accept this signature."),
+  PERMISSIVE_WALLET(422, "permissive_wallet", "The wallet contract accepts any signature, so its approval proves nothing."),
+  SAFE_STATIC_SIGNATURE(422, "safe_static_signature", "A Safe static (approved-hash) signature proves nothing here."),
+  MALLEABLE_SIGNATURE(422, "malleable_signature", "The signature has a high s value (a malleated copy); sign again."),
+  COUNTERFACTUAL_DEPLOY_FAILED(422, "counterfactual_deploy_failed", "The ERC-6492 factory call does not deploy the wallet at the message's address."),
+  SIGNATURE_CHECK_UNAVAILABLE(503, "signature_check_unavailable", "The chain could not be asked to check the signature; retry shortly."),
   // 5xx: our own faults
   INTERNAL(500, "internal_error", "Something went wrong on our side."),
   UNAVAILABLE(503, "service_unavailable", "A dependency is unavailable; retry shortly.");

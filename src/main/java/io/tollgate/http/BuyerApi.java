@@ -9,6 +9,7 @@ import io.tollgate.checkout.StatusCache;
 import io.tollgate.checkout.StatusView;
 import io.tollgate.eventbus.Addresses;
 import io.tollgate.eventbus.Replies;
+import io.tollgate.payer.PayerBindingService;
 import io.tollgate.payment.PaymentSubmission;
 import io.tollgate.ratelimit.RateLimitBucket;
 import io.tollgate.ratelimit.RateLimitHeaders;
@@ -42,9 +43,10 @@ final class BuyerApi {
   private final CheckoutService checkouts;
   private final EventBus bus;
   private final Clock clock;
+  private final PayerBindingService payers;
 
   BuyerApi(ClientSecrets secrets, RateLimiter limiter, BuyerLimits limits, Function<RoutingContext, String> clientAddress,
-      StatusCache cache, StatusView view, CheckoutService checkouts, EventBus bus, Clock clock) {
+      StatusCache cache, StatusView view, CheckoutService checkouts, EventBus bus, Clock clock, PayerBindingService payers) {
     this.secrets = secrets;
     this.limiter = limiter;
     this.limits = limits;
@@ -54,6 +56,7 @@ final class BuyerApi {
     this.checkouts = checkouts;
     this.bus = bus;
     this.clock = clock;
+    this.payers = payers;
   }
 
   void status(RoutingContext ctx) {
@@ -84,6 +87,38 @@ final class BuyerApi {
           respondWithStatus(ctx, status, 202, false);
         })
         .onFailure(ctx::fail);
+  }
+
+  /** Issues a Sign-In with Ethereum challenge for the wallet that wants to pay this checkout. */
+  void payerChallenge(RoutingContext ctx) {
+    authorize(ctx)
+        .compose(id -> {
+          JsonObject body = ctx.body().asJsonObject();
+          return payers.challenge(id, body.getString("address"), body.getLong("chainId"), requestHost(ctx));
+        })
+        .onSuccess(challenge -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "no-store").end(challenge.toJson().toBuffer()))
+        .onFailure(ctx::fail);
+  }
+
+  /** Binds the payer whose signature over an issued challenge checks out. */
+  void bindPayer(RoutingContext ctx) {
+    authorize(ctx)
+        .compose(id -> {
+          JsonObject body = ctx.body().asJsonObject();
+          return payers.bind(id, body.getString("message"), body.getString("signature"), body.getLong("signingChainId"),
+              requestHost(ctx), "buyer:" + clientAddress.apply(ctx));
+        })
+        .onSuccess(binding -> {
+          cache.apply(binding.status()); // this instance shows the payer at once, before its notification arrives
+          ctx.response().putHeader("Content-Type", "application/json").end(binding.toJson().toBuffer());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The Host header's host without the port: the default Sign-In with Ethereum domain. */
+  private static String requestHost(RoutingContext ctx) {
+    return ctx.request().authority() == null ? null : ctx.request().authority().host();
   }
 
   /**

@@ -5,6 +5,7 @@ import io.tollgate.checkout.ClientSecrets;
 import io.tollgate.checkout.StatusCache;
 import io.tollgate.checkout.StatusView;
 import io.tollgate.merchant.MerchantAuthenticator;
+import io.tollgate.payer.PayerBindingService;
 import io.tollgate.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -19,6 +20,7 @@ import java.util.function.Supplier;
  *
  * @param readinessProbes named checks for /health/ready (database, Redis, each chain's RPC)
  * @param clientAddress the client's address for rate limiting (trusted-proxy aware)
+ * @param payers payer binding (challenge and signed-challenge endpoints)
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -31,4 +33,5 @@ public record HttpDependencies(
     BuyerLimits buyerLimits,
     Function<RoutingContext, String> clientAddress,
     Map<String, Supplier<Future<?>>> readinessProbes,
-    Clock clock) {}
+    Clock clock,
+    PayerBindingService payers) {}

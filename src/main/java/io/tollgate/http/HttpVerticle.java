@@ -38,7 +38,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts());
     BuyerApi buyer = new BuyerApi(deps.clientSecrets(), deps.rateLimiter(), deps.buyerLimits(), deps.clientAddress(),
-        deps.statusCache(), deps.statusView(), deps.checkouts(), vertx.eventBus(), deps.clock());
+        deps.statusCache(), deps.statusView(), deps.checkouts(), vertx.eventBus(), deps.clock(), deps.payers());
     return OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
         .map(contract -> {
           RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
@@ -49,6 +49,8 @@ public final class HttpVerticle extends VerticleBase {
           builder.getRoute("getPaymentOptions").addHandler(buyer::paymentOptions);
           builder.getRoute("getCheckoutStatus").addHandler(buyer::status);
           builder.getRoute("submitPayment").addHandler(buyer::submitPayment);
+          builder.getRoute("createPayerChallenge").addHandler(buyer::payerChallenge);
+          builder.getRoute("bindPayer").addHandler(buyer::bindPayer);
           Router router = builder.createRouter();
           router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
           router.get("/health/ready").handler(this::ready);

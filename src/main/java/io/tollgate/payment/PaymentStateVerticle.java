@@ -19,12 +19,19 @@ public final class PaymentStateVerticle extends VerticleBase {
 
   private final PaymentLedger ledger;
   private final Duration sweepInterval;
+  private final SettlementCheck settlement;
   private long sweepTimer = -1;
   private boolean sweeping;
 
   public PaymentStateVerticle(PaymentLedger ledger, Duration sweepInterval) {
+    this(ledger, sweepInterval, SettlementCheck.NONE);
+  }
+
+  /** With {@code settlement} consulted before any confirmed verdict is recorded (the payer re-check). */
+  public PaymentStateVerticle(PaymentLedger ledger, Duration sweepInterval, SettlementCheck settlement) {
     this.ledger = ledger;
     this.sweepInterval = sweepInterval;
+    this.settlement = settlement;
   }
 
   @Override
@@ -34,8 +41,12 @@ public final class PaymentStateVerticle extends VerticleBase {
     MessageConsumer<VerdictMessage> verdicts = vertx.eventBus().consumer(Addresses.PAYMENT_VERDICT,
         message -> {
           VerdictMessage v = message.body();
-          Replies.respond(message, ledger.record(v.payment().paymentId(), v.payment().checkoutId(), v.verdict(),
-              "chain:" + v.payment().expectation().chainId()));
+          // Only a verdict that would pay is reviewed; a failed review records nothing (retried later).
+          Future<Verdict> verdict = v.verdict() instanceof Verdict.Paying paying && paying.confirmed()
+              ? settlement.review(v.payment(), paying)
+              : Future.succeededFuture(v.verdict());
+          Replies.respond(message, verdict.compose(decided -> ledger.record(v.payment().paymentId(),
+              v.payment().checkoutId(), decided, "chain:" + v.payment().expectation().chainId())));
         });
     sweepTimer = vertx.setPeriodic(sweepInterval.toMillis(), tick -> sweep());
     return Future.all(submissions.completion(), verdicts.completion());

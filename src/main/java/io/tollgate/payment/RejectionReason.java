@@ -11,7 +11,9 @@ public enum RejectionReason {
   NO_TRANSFER("no_transfer"),
   OUTSIDE_VALIDITY_WINDOW("outside_validity_window"),
   NOT_MINED_BEFORE_EXPIRY("not_mined_before_expiry"),
-  CHECKOUT_ALREADY_PAID("checkout_already_paid");
+  CHECKOUT_ALREADY_PAID("checkout_already_paid"),
+  /** The bound payer's signature no longer validates, or its wallet code changed since binding. */
+  PAYER_BINDING_INVALID("payer_binding_invalid");
 
   private final String code;
 

@@ -19,22 +19,28 @@ import org.web3j.rlp.RlpString;
 import org.web3j.rlp.RlpType;
 import org.web3j.utils.Numeric;
 
-/** The buyer's side for tests: raw signatures, malleated ones, wallet hashes, EIP-7702 type-4 transactions. */
-final class TestSigner {
+/**
+ * The buyer's side for tests: raw signatures, malleated ones, wallet hashes, EIP-7702 type-4
+ * transactions. Public for the end-to-end tests (io.tollgate.e2e), which sign challenges with it.
+ */
+public final class TestSigner {
+  /** Calldata of {@code DOMAIN_SEPARATOR()} (what an EIP-7702 envelope delegate answers). */
+  public static final String DOMAIN_SEPARATOR_CALL = ContractCalls.DOMAIN_SEPARATOR_CALL;
+
   private TestSigner() {}
 
   /** r ‖ s ‖ v (27/28) over a 32-byte hash, low s. */
-  static byte[] sign(byte[] hash, ECKeyPair key) {
+  public static byte[] sign(byte[] hash, ECKeyPair key) {
     Sign.SignatureData sig = Sign.signMessage(hash, key, false);
     return concat(sig.getR(), sig.getS(), sig.getV());
   }
 
-  static String signHex(byte[] hash, ECKeyPair key) {
+  public static String signHex(byte[] hash, ECKeyPair key) {
     return Numeric.toHexString(sign(hash, key));
   }
 
   /** The same signature with s' = n − s and v flipped: just as valid for ecrecover, and malleable. */
-  static byte[] highS(byte[] signature) {
+  public static byte[] highS(byte[] signature) {
     BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
     byte[] out = signature.clone();
     System.arraycopy(Numeric.toBytesPadded(Ecdsa.N.subtract(s), 32), 0, out, 32, 32);
@@ -43,7 +49,7 @@ final class TestSigner {
   }
 
   /** TestOwnerWallet's replay-safe hash: what its owner signs for {@code hash} on {@code chainId}. */
-  static byte[] walletHash(String wallet, long chainId, byte[] hash) {
+  public static byte[] walletHash(String wallet, long chainId, byte[] hash) {
     byte[] domain = Hash.sha3(Numeric.hexStringToByteArray(
         TypeEncoder.encode(new Bytes32(Hash.sha3("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)".getBytes())))
             + TypeEncoder.encode(new Bytes32(Hash.sha3("Tollgate Test Wallet".getBytes())))
@@ -61,7 +67,7 @@ final class TestSigner {
    * authorization (signed by {@code eoa}) delegates the EOA to {@code delegate}. web3j 4.13 has
    * no type-4 support, so it is RLP-encoded here by the EIP's rules.
    */
-  static String delegate(TestChain chain, Credentials sponsor, Credentials eoa, String delegate) {
+  public static String delegate(TestChain chain, Credentials sponsor, Credentials eoa, String delegate) {
     BigInteger chainId = BigInteger.valueOf(chain.chainId());
     BigInteger eoaNonce = Numeric.decodeQuantity((String) chain.rpc("eth_getTransactionCount", eoa.getAddress(), "pending"));
     byte[] delegateBytes = Numeric.hexStringToByteArray(delegate);
@@ -96,7 +102,22 @@ final class TestSigner {
     return hash;
   }
 
-  static byte[] concat(byte[]... parts) {
+  /** The EIP-191 personal_sign hash of a text (what wallets sign for a Sign-In with Ethereum message). */
+  public static byte[] personalSignHash(String text) {
+    return Digest.personalSign(text).hash();
+  }
+
+  /** keccak256(0x1901 ‖ domainSeparator ‖ hash). */
+  public static byte[] envelope(byte[] domainSeparator, byte[] hash) {
+    return Digest.envelope(domainSeparator, hash);
+  }
+
+  /** abi.encode(factory, factoryCalldata, inner) ‖ the ERC-6492 magic suffix. */
+  public static byte[] wrap6492(String factory, String factoryCalldata, byte[] inner) {
+    return Erc6492.wrap(new Erc6492.Wrapped(factory, Numeric.hexStringToByteArray(factoryCalldata), inner));
+  }
+
+  public static byte[] concat(byte[]... parts) {
     int length = 0;
     for (byte[] p : parts) length += p.length;
     byte[] out = new byte[length];
