@@ -47,8 +47,9 @@ class ConfirmationsEndToEndTest {
     String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, FIVE_USDC);
     assertThat(app.submit(checkout, "USDC", tx).status()).isEqualTo(202);
     TollgateFixture.sleep(500); // several watcher rounds: still not mined
-    assertThat(app.status(checkout).json().getString("status")).isEqualTo("pending");
-    assertThat(app.status(checkout).json().getInteger("confirmations")).isZero();
+    JsonObject unmined = app.status(checkout).json();
+    assertThat(unmined.getString("status")).as(unmined.encode()).isEqualTo("pending");
+    assertThat(unmined.getInteger("confirmations")).as(unmined.encode()).isZero();
 
     app.chain.mine(1);
     JsonObject oneOfThree = awaitConfirmations(checkout, 1);
@@ -81,7 +82,7 @@ class ConfirmationsEndToEndTest {
 
     app.chain.mine(1); // a block whose timestamp is past the expiry, without the transaction
     JsonObject settled = app.awaitSettled(checkout);
-    assertThat(settled.getString("status")).isEqualTo("expired");
+    assertThat(settled.getString("status")).as(settled.encode()).isEqualTo("expired");
     assertThat(settled.getString("reason")).isEqualTo("not_mined_before_expiry");
   }
 
