@@ -56,7 +56,15 @@ public final class ChainWatcher {
   private final LongAdder rpcCalls = new LongAdder();
   private final LongAdder rounds = new LongAdder();
 
+  /**
+   * A head already processed is examined again after this long: a payment submitted after its
+   * block's round (a quiet chain, or anvil mining only on demand) would otherwise wait for the next
+   * block, which may never come.
+   */
+  static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
   private long lastHead = -1;
+  private long lastRoundNanos;
   private Future<Void> running;
   private boolean unavailable;
   private long skippedWhileUnavailable;
@@ -106,7 +114,8 @@ public final class ChainWatcher {
     if (running != null) return Future.succeededFuture();
     Future<Void> round = call("eth_blockNumber", new JsonArray())
         .map(result -> Hex.longQuantity(requireString(result, "eth_blockNumber")))
-        .compose(head -> head > lastHead ? processHead(head) : Future.succeededFuture())
+        .compose(head -> head > lastHead || (head == lastHead && System.nanoTime() - lastRoundNanos >= RECHECK_NANOS)
+            ? processHead(head) : Future.succeededFuture())
         .transform(outcome -> {
           if (outcome.succeeded()) {
             if (unavailable) {
@@ -147,6 +156,7 @@ public final class ChainWatcher {
         .compose(decisions -> report(head, decisions))
         .onSuccess(done -> {
           lastHead = head;
+          lastRoundNanos = System.nanoTime();
           rounds.increment();
         });
   }
