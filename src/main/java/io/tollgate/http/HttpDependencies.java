@@ -6,6 +6,8 @@ import io.tollgate.checkout.StatusCache;
 import io.tollgate.checkout.StatusView;
 import io.tollgate.merchant.MerchantAuthenticator;
 import io.tollgate.ratelimit.RateLimiter;
+import io.tollgate.webhook.InboundWebhooks;
+import io.tollgate.webhook.WebhookEndpoints;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -19,6 +21,7 @@ import java.util.function.Supplier;
  *
  * @param readinessProbes named checks for /health/ready (database, Redis, each chain's RPC)
  * @param clientAddress the client's address for rate limiting (trusted-proxy aware)
+ * @param admin the operator credential check for {@code /v1/admin/...}
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -31,4 +34,7 @@ public record HttpDependencies(
     BuyerLimits buyerLimits,
     Function<RoutingContext, String> clientAddress,
     Map<String, Supplier<Future<?>>> readinessProbes,
-    Clock clock) {}
+    Clock clock,
+    WebhookEndpoints webhookEndpoints,
+    InboundWebhooks inboundWebhooks,
+    AdminAuth admin) {}
