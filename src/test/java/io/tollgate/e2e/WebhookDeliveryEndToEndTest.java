@@ -284,6 +284,50 @@ class WebhookDeliveryEndToEndTest {
   }
 
   @Test
+  void retryAfterPushesTheNextAttemptLater() {
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      receiver.answer(r -> new Answer(503, Map.of("Retry-After", "120")));
+      JsonObject endpoint = createEndpoint(receiver.url("/busy"), List.of("checkout.expired"));
+      JsonObject checkout = expiringCheckout();
+      String eventId = receiver.await(forCheckout(checkout, "checkout.expired"), 1).get(0).header("webhook-id");
+      JsonObject delivery = awaitAttempts(eventId, endpoint, 1);
+      Instant attempted = Instant.parse(delivery.getJsonArray("attemptLog").getJsonObject(0).getString("attemptedAt"));
+      JsonObject pending = awaitDelivery(eventId, endpoint, "pending");
+      // the schedule says 5 s; the receiver asked for 120 s
+      assertThat(Duration.between(attempted, Instant.parse(pending.getString("nextAttemptAt"))))
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(119));
+      assertThat(pending.getInteger("lastStatusCode")).isEqualTo(503);
+      delete(endpoint);
+    }
+  }
+
+  @Test
+  void aDeliveryGivesUpAfterItsLastAttemptAndFiveDaysOfFailingDisableTheEndpoint() throws Exception {
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      receiver.answer(r -> Answer.of(500));
+      JsonObject endpoint = createEndpoint(receiver.url("/down"), List.of("checkout.expired"));
+      JsonObject checkout = expiringCheckout();
+      String eventId = receiver.await(forCheckout(checkout, "checkout.expired"), 1).get(0).header("webhook-id");
+      awaitAttempts(eventId, endpoint, 1);
+      // Fast-forward the history instead of waiting days: seven attempts made, failing for six days.
+      app.tollgate.pool().preparedQuery("""
+              UPDATE webhook_deliveries SET attempts = 7, next_attempt_at = now() WHERE event_id = $1 AND endpoint_id = $2""")
+          .execute(io.vertx.sqlclient.Tuple.of(eventId, java.util.UUID.fromString(endpoint.getString("id"))))
+          .compose(v -> app.tollgate.pool().preparedQuery(
+                  "UPDATE webhook_endpoints SET failing_since = now() - interval '6 days' WHERE id = $1")
+              .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(endpoint.getString("id")))))
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+      JsonObject failed = awaitDelivery(eventId, endpoint, "failed");
+      assertThat(failed.getValue("nextAttemptAt")).isNull();
+      assertThat(failed.getJsonArray("attemptLog").getJsonObject(1).getInteger("attempt")).isEqualTo(8);
+      JsonObject disabled = awaitEndpoint(endpoint, e -> !e.getBoolean("enabled"));
+      assertThat(disabled.getString("disabledReason")).startsWith("failing");
+      delete(endpoint);
+    }
+  }
+
+  @Test
   void endpointsCanBeListedUpdatedAndDeletedAndBadInputIsRefused() {
     JsonObject endpoint = createEndpoint("http://127.0.0.1:9/crud", List.of("checkout.paid"));
     JsonArray listed = app.merchantGet("/v1/webhook-endpoints").json().getJsonArray("data");
