@@ -226,6 +226,12 @@ class InboundWebhookEndToEndTest {
     assertThat(ok.json().getString("status")).isEqualTo("ignored");
     assertThat(ok.json().getString("eventId")).isEqualTo(id);
     assertThat(post("/v1/webhooks/std", body, headers).json().getBoolean("duplicate")).isTrue();
+    assertThat(count("SELECT count(*) FROM inbound_webhook_events WHERE event_id = '" + id + "' AND kind = 'invoice.something_new'"
+        + " AND $1::uuid IS NOT NULL", new JsonObject().put("id", UUID.randomUUID().toString()))).isEqualTo(1);
+
+    TollgateFixture.Response forged = post("/v1/webhooks/std", body.replace("\"x\":1", "\"x\":2"), headers);
+    assertThat(forged.status()).isEqualTo(400);
+    assertThat(forged.json().getJsonObject("error").getString("detail")).isEqualTo("no_matching_signature");
 
     TollgateFixture.Response stale = post("/v1/webhooks/std", body, Map.of("webhook-id", id,
         "webhook-timestamp", Long.toString(t - 3600), "webhook-signature",
