@@ -48,6 +48,16 @@ import io.tollgate.ratelimit.RateLimiter;
 import io.tollgate.ratelimit.RedisRateLimiter;
 import io.tollgate.signature.SignatureVerifier;
 import io.tollgate.signature.VerifierSettings;
+import io.tollgate.checkout.ProcessorPayments;
+import io.tollgate.http.AdminAuth;
+import io.tollgate.webhook.EndpointUrlPolicy;
+import io.tollgate.webhook.InboundWebhooks;
+import io.tollgate.webhook.WebhookDispatcherVerticle;
+import io.tollgate.webhook.WebhookEndpoints;
+import io.tollgate.webhook.WebhookHandlerRegistry;
+import io.tollgate.webhook.WebhookOutbox;
+import io.tollgate.webhook.WebhookSettings;
+import java.security.SecureRandom;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,7 +84,8 @@ import org.slf4j.LoggerFactory;
  * Nothing else in the code base constructs services or reads configuration.
  *
  * <p>Start order: schema migration, then the status feed (so no notification is missed), the
- * payment-state and rate-limit verticles, the chain watchers, and last the HTTP intake. Stopping
+ * payment-state and rate-limit verticles, the chain watchers, the webhook dispatcher, and last the
+ * HTTP intake. Stopping
  * undeploys in reverse (Vert.x undeploys in reverse deployment order on close).
  */
 public final class Tollgate {
@@ -118,7 +129,9 @@ public final class Tollgate {
     ChainRegistry chains = ChainRegistry.fromSettings(settings);
     ChainHeads heads = new ChainHeads();
     StatusCache statusCache = new StatusCache(pool);
-    TransitionLog transitions = new TransitionLog(List.of());
+    WebhookSettings webhooks = WebhookSettings.fromSettings(settings, clock);
+    // Every transition writes its webhook event and deliveries in its own transaction (the outbox).
+    TransitionLog transitions = new TransitionLog(List.of(new WebhookOutbox(clock)));
     ClientSecrets secrets = new ClientSecrets(clientSecretKey(settings));
     PaymentLedger ledger = new PaymentLedger(pool, transitions);
     CheckoutService checkouts = new CheckoutService(pool,
@@ -179,6 +192,19 @@ public final class Tollgate {
           "chain " + chain.chainId() + " watcher", () -> new ChainWatcherVerticle(watcher, chain.pollInterval()),
           Duration.ofMillis(settings.longValue("chain.leader-retry-ms", 5000)))));
     }
+    if (webhooks.dispatcherEnabled()) {
+      deployments.add(() -> vertx.deployVerticle(new WebhookDispatcherVerticle(pool, db, webhooks.secretBox(),
+          webhooks.urlOptions(), clock, webhooks.dispatch())));
+    } else {
+      LOG.warn("webhooks.dispatcher.enabled=false: this instance writes webhook events but sends none");
+    }
+    Map<String, java.util.UUID> merchantByVariant = new LinkedHashMap<>();
+    webhooks.variants().forEach((name, variant) -> merchantByVariant.put(name, variant.merchantId()));
+    InboundWebhooks inbound = new InboundWebhooks(pool, webhooks.variants(), WebhookHandlerRegistry.builder()
+        .registerProcessorEvents(new ProcessorPayments(merchantByVariant, transitions)).build(), clock);
+    WebhookEndpoints webhookEndpoints = new WebhookEndpoints(pool, webhooks.secretBox(),
+        new EndpointUrlPolicy(EndpointUrlPolicy.HostResolver.system(vertx), webhooks.urlOptions()), new SecureRandom(),
+        clock, webhooks.secretOverlap());
     ClientAddressResolver addresses = new ClientAddressResolver(settings.list("http.trusted-proxies"),
         ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);
     HttpDependencies deps = new HttpDependencies(http,
@@ -186,7 +212,7 @@ public final class Tollgate {
         checkouts, secrets, statusCache, new StatusView(chains, heads), new EventBusRateLimiter(vertx.eventBus(), Duration.ofSeconds(3)),
         BuyerLimits.fromSettings(settings),
         ctx -> addresses.resolve(ctx.request().remoteAddress().hostAddress(), name -> ctx.request().headers().getAll(name)),
-        readiness, clock, payers);
+        readiness, clock, payers, webhookEndpoints, inbound, new AdminAuth(settings.optional("admin.token-sha256")));
     deployments.add(() -> vertx.deployVerticle(() -> new HttpVerticle(deps), new DeploymentOptions().setInstances(http.instances())));
 
     Future<String> chain = Future.succeededFuture();

@@ -50,7 +50,19 @@ public final class DevEnvironment implements AutoCloseable {
       new SecureRandom().nextBytes(key);
       overrides.put("secrets.client-secret-key", Base64.getEncoder().encodeToString(key));
     }
+    if (configured.optional("secrets.webhook-keys") == null) {
+      // Development only: a random keyring per start, so endpoint secrets sealed before a restart no longer open.
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      overrides.put("secrets.webhook-keys", "1:" + Base64.getEncoder().encodeToString(key));
+      overrides.put("secrets.webhook-active-key", "1");
+    }
     boolean embeddedDatabase = configured.optional("database.url") == null;
+    if (embeddedDatabase) {
+      // A local shop on http://localhost is the normal development receiver.
+      if (configured.optional("webhooks.allow-http") == null) overrides.put("webhooks.allow-http", "true");
+      if (configured.optional("webhooks.allow-private-targets") == null) overrides.put("webhooks.allow-private-targets", "true");
+    }
     if (embeddedDatabase) {
       try {
         EmbeddedPostgres pg = EmbeddedPostgres.builder().start();

@@ -7,6 +7,8 @@ import io.tollgate.checkout.StatusView;
 import io.tollgate.merchant.MerchantAuthenticator;
 import io.tollgate.payer.PayerBindingService;
 import io.tollgate.ratelimit.RateLimiter;
+import io.tollgate.webhook.InboundWebhooks;
+import io.tollgate.webhook.WebhookEndpoints;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -21,6 +23,7 @@ import java.util.function.Supplier;
  * @param readinessProbes named checks for /health/ready (database, Redis, each chain's RPC)
  * @param clientAddress the client's address for rate limiting (trusted-proxy aware)
  * @param payers payer binding (challenge and signed-challenge endpoints)
+ * @param admin the operator credential check for {@code /v1/admin/...}
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -34,4 +37,7 @@ public record HttpDependencies(
     Function<RoutingContext, String> clientAddress,
     Map<String, Supplier<Future<?>>> readinessProbes,
     Clock clock,
-    PayerBindingService payers) {}
+    PayerBindingService payers,
+    WebhookEndpoints webhookEndpoints,
+    InboundWebhooks inboundWebhooks,
+    AdminAuth admin) {}

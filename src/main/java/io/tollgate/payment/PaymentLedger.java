@@ -29,6 +29,8 @@ import java.util.UUID;
  */
 public final class PaymentLedger {
   private static final String UNIQUE_VIOLATION = "23505";
+  /** How long a hash submitted after expiry may take to be mined before it is rejected. */
+  static final java.time.Duration LATE_SUBMISSION_GRACE = java.time.Duration.ofMinutes(15);
 
   private final Pool pool;
   private final TransitionLog transitions;
@@ -50,15 +52,39 @@ public final class PaymentLedger {
                 RETURNING old.status AS old_status""")
             .execute(Tuple.of(s.checkoutId()))
             .compose(claimed -> claimed.rowCount() == 1
-                ? insertPayment(conn, s, claimed.iterator().next().getString("old_status"))
-                : whyNotPayable(conn, s.checkoutId()))
+                ? insertPayment(conn, s, claimed.iterator().next().getString("old_status"), "pending", null)
+                : claimLate(conn, s))
             .compose(ignored -> StatusNotifications.checkoutChanged(conn, s.checkoutId()))
             .compose(ignored -> snapshot(conn, s.checkoutId())))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
             ? new ApiException(ErrorCode.TX_HASH_ALREADY_USED) : e));
   }
 
-  private Future<Void> insertPayment(SqlConnection conn, PaymentSubmission s, String oldStatus) {
+  /**
+   * A hash for a checkout past its expiry that was never paid: the buyer may already have paid, and
+   * money is never dropped on the floor. The checkout is (or now becomes) expired and stays so; the
+   * payment is verified like any other and, if it pays, recorded as a late payment.
+   */
+  private Future<Void> claimLate(SqlConnection conn, PaymentSubmission s) {
+    return conn.preparedQuery("""
+            UPDATE checkouts c SET status = 'expired', version = c.version + 1, updated_at = now()
+            FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
+            WHERE c.id = old.id AND c.expires_at <= now() AND c.status IN ('open', 'failed', 'expired')
+              AND c.paid_payment_id IS NULL AND c.paid_processor_payment_id IS NULL
+            RETURNING old.status AS old_status""")
+        .execute(Tuple.of(s.checkoutId()))
+        .compose(late -> {
+          if (late.rowCount() == 0) return whyNotPayable(conn, s.checkoutId());
+          String old = late.iterator().next().getString("old_status");
+          // Not swept yet: record the expiry the sweeper would have recorded, so the shop hears of it.
+          Future<Void> expiry = "expired".equals(old) ? Future.succeededFuture()
+              : transitions.record(conn, new CheckoutTransition(s.checkoutId(), null, old, "expired", null, s.actor(), null));
+          return expiry.compose(ignored -> insertPayment(conn, s, "expired", "expired", "late_payment_submitted"));
+        });
+  }
+
+  private Future<Void> insertPayment(SqlConnection conn, PaymentSubmission s, String oldStatus, String newStatus,
+      String reason) {
     return conn.preparedQuery("SELECT 1 FROM payment_options WHERE checkout_id = $1 AND chain_id = $2 AND token = $3")
         .execute(Tuple.of(s.checkoutId(), s.chainId(), s.token()))
         .compose(option -> option.size() == 0
@@ -69,7 +95,7 @@ public final class PaymentLedger {
                     VALUES ($1, $2, $3, $4, 'submitted', now(), now()) RETURNING id""")
                 .execute(Tuple.of(s.checkoutId(), s.chainId(), s.token(), s.txHash())))
         .compose(inserted -> transitions.record(conn, new CheckoutTransition(s.checkoutId(),
-            inserted.iterator().next().getLong("id"), oldStatus, "pending", null, s.actor(),
+            inserted.iterator().next().getLong("id"), oldStatus, newStatus, reason, s.actor(),
             new JsonObject().put("txHash", s.txHash()).put("chainId", s.chainId()).put("token", s.token()))));
   }
 
@@ -90,6 +116,10 @@ public final class PaymentLedger {
       Future<Boolean> changed;
       if (verdict instanceof Verdict.NotMined) {
         changed = reorged(conn, paymentId, checkoutId, actor);
+      } else if (verdict instanceof Verdict.PaidLate late) {
+        // Unconfirmed late payments wait for their confirmations like any other; nothing to store yet.
+        changed = late.paying().confirmed() ? paidLate(conn, paymentId, checkoutId, late.paying(), actor)
+            : Future.succeededFuture(false);
       } else if (verdict instanceof Verdict.Paying paying) {
         changed = paying.confirmed()
             ? confirm(conn, paymentId, checkoutId, paying, actor)
@@ -142,7 +172,9 @@ public final class PaymentLedger {
                     UPDATE checkouts c SET status = 'paid', status_reason = NULL, paid_payment_id = $2,
                                            version = c.version + 1, updated_at = now()
                     FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
-                    WHERE c.id = old.id AND c.status IN ('open', 'pending', 'failed')
+                    WHERE c.id = old.id AND (c.status IN ('open', 'pending', 'failed')
+                      -- mined inside the window but submitted after expiry: when it is verified does not matter
+                      OR (c.status = 'expired' AND c.paid_payment_id IS NULL AND c.paid_processor_payment_id IS NULL))
                     RETURNING old.status AS old_status""")
                 .execute(Tuple.of(checkoutId, paymentId))
                 .compose(paid -> paid.rowCount() == 1
@@ -156,12 +188,46 @@ public final class PaymentLedger {
                 .map(true));
   }
 
+  /**
+   * Records a payment mined after the checkout's expiry: the payment is kept (confirmed, flagged
+   * late), the checkout stays or becomes expired with reason {@code paid_late}, and the transition
+   * {@code paid_late} tells the shop. A checkout something else already paid keeps its state and the
+   * payment is flagged {@code checkout_already_paid}, as in {@link #confirm}.
+   */
+  private Future<Boolean> paidLate(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Paying p, String actor) {
+    return conn.preparedQuery("""
+            UPDATE payments SET status = 'confirmed', late = true, block_number = $2, block_hash = $3, block_time = $4,
+                                payer = $5, amount_base = $6, updated_at = now()
+            WHERE id = $1 AND status IN ('submitted', 'mined')""")
+        .execute(Tuple.of(paymentId, p.blockNumber(), p.blockHash(), utc(p), p.payer(), new BigDecimal(p.amount())))
+        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery("""
+                    UPDATE checkouts c SET status = 'expired', status_reason = 'paid_late', version = c.version + 1,
+                                           updated_at = now()
+                    FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
+                    WHERE c.id = old.id AND c.status IN ('open', 'pending', 'failed', 'expired')
+                    RETURNING old.status AS old_status""")
+                .execute(Tuple.of(checkoutId))
+                .compose(moved -> moved.rowCount() == 1
+                    ? transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, oldStatus(moved), "paid_late",
+                        null, actor, paymentFacts(p)))
+                    : conn.preparedQuery("UPDATE payments SET status = 'rejected', late = false, reason = $2 WHERE id = $1")
+                        .execute(Tuple.of(paymentId, RejectionReason.CHECKOUT_ALREADY_PAID.code()))
+                        .compose(ignored -> transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, null,
+                            "payment_rejected", RejectionReason.CHECKOUT_ALREADY_PAID.code(), actor, paymentFacts(p)))))
+                .map(true));
+  }
+
   private Future<Boolean> reject(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Rejected r, String actor) {
     String reason = r.reason().code();
+    // A hash submitted after the checkout expired is "not mined before expiry" from the first
+    // round on; it gets LATE_SUBMISSION_GRACE to be mined (a buyer submits right after sending).
     return conn.preparedQuery("""
             UPDATE payments SET status = 'rejected', reason = $2, block_number = coalesce($3, block_number), updated_at = now()
-            WHERE id = $1 AND status IN ('submitted', 'mined')""")
-        .execute(Tuple.of(paymentId, reason, r.blockNumber()))
+            WHERE id = $1 AND status IN ('submitted', 'mined')
+              AND NOT ($2 = 'not_mined_before_expiry' AND submitted_at > now() - make_interval(secs => $4)
+                       AND submitted_at >= (SELECT expires_at FROM checkouts c WHERE c.id = payments.checkout_id))""")
+        .execute(Tuple.of(paymentId, reason, r.blockNumber(), (double) LATE_SUBMISSION_GRACE.toSeconds()))
         .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
             // The checkout fails (or expires) only when no other payment of it is still in flight.
             : conn.preparedQuery("""

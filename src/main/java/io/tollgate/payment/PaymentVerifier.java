@@ -15,8 +15,9 @@ import java.util.Objects;
  * timestamps are the only time that counts).
  *
  * <p>Order of the rules, so that one transaction always gets the same reason: not mined; reverted;
- * what moved (token, recipient, payer, amount); then when it was mined (validity window); then
- * confirmations. A node answer that breaks the JSON-RPC spec throws {@link ChainDataException}:
+ * what moved (token, recipient, payer, amount); then when it was mined (validity window: before it
+ * is a rejection, after it a {@link Verdict.PaidLate}); then confirmations. A node answer that
+ * breaks the JSON-RPC spec throws {@link ChainDataException}:
  * retry, never reject.
  */
 public final class PaymentVerifier {
@@ -72,15 +73,20 @@ public final class PaymentVerifier {
       return new Verdict.Rejected(movement.rejection(), movement.detail(), blockNumber);
     }
 
+    int confirmations = confirmations(blockNumber, head);
+    // After expiry, a payment that matched everything else is a late payment, not a failure: the
+    // money arrived and the shop must hear of it.
+    if (blockTime.isAfter(expectation.validUntil())) {
+      return new Verdict.PaidLate(new Verdict.Paying(blockNumber, blockHash, blockTime, movement.payer(),
+          movement.amount(), confirmations, confirmations >= expectation.requiredConfirmations()));
+    }
     // Block timestamps are whole seconds: a block in the checkout's creation second counts as inside.
-    if (blockTime.isBefore(expectation.validFrom().truncatedTo(ChronoUnit.SECONDS))
-        || blockTime.isAfter(expectation.validUntil())) {
+    if (blockTime.isBefore(expectation.validFrom().truncatedTo(ChronoUnit.SECONDS))) {
       return new Verdict.Rejected(RejectionReason.OUTSIDE_VALIDITY_WINDOW,
           "mined at " + blockTime + ", window [" + expectation.validFrom() + ", " + expectation.validUntil() + "]",
           blockNumber);
     }
 
-    int confirmations = confirmations(blockNumber, head);
     return new Verdict.Paying(blockNumber, blockHash, blockTime, movement.payer(), movement.amount(),
         confirmations, confirmations >= expectation.requiredConfirmations());
   }

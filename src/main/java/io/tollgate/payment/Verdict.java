@@ -22,6 +22,14 @@ public sealed interface Verdict {
       int confirmations,
       boolean confirmed) implements Verdict {}
 
+  /**
+   * Mined and paying everything the expectation asks (recipient, token, amount, payer) except time:
+   * the block is after the checkout's expiry. The checkout stays expired, but the money is recorded
+   * and the shop is told ("you can't prevent somebody from paying you"). Recorded once
+   * {@code paying.confirmed()}.
+   */
+  record PaidLate(Paying paying) implements Verdict {}
+
   /** Mined, but it does not pay the expectation; final for this transaction. */
   record Rejected(RejectionReason reason, String detail, Long blockNumber) implements Verdict {}
 }

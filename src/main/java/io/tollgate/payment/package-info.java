@@ -1,5 +1,7 @@
 /**
  * Payments: the rules that decide whether a transaction pays a checkout, and the compare-and-set
- * state transitions (with audit) that record the decision exactly once.
+ * state transitions (with audit) that record the decision exactly once. A correct payment mined
+ * after the checkout's expiry is recorded as a late payment ({@link io.tollgate.payment.Verdict.PaidLate}),
+ * never dropped.
  */
 package io.tollgate.payment;

@@ -29,6 +29,19 @@
  * processor's payment id, session id, and the order reference ({@code order_reference} metadata
  * or NodeRails {@code externalId}).
  *
+ * <h2>Wiring (PostgreSQL)</h2>
+ *
+ * {@link io.tollgate.webhook.WebhookOutbox} is the {@code TransitionLog} listener that writes each
+ * event and its deliveries in the transaction of the state change and {@code NOTIFY}s
+ * {@value io.tollgate.webhook.WebhookOutbox#CHANNEL}. {@link io.tollgate.webhook.WebhookDispatcher}
+ * claims due deliveries ({@code FOR UPDATE SKIP LOCKED} plus a lease), sends them and records every
+ * attempt; {@link io.tollgate.webhook.WebhookDispatcherVerticle} runs it on notifications and a
+ * timer. {@link io.tollgate.webhook.WebhookEndpoints} is the merchant's endpoints API, delivery log,
+ * resend and recover. {@link io.tollgate.webhook.InboundWebhooks} is the intake: verify, store
+ * deduplicated, process in one transaction, capture failures for an operator's retry. Configuration
+ * comes from {@link io.tollgate.webhook.WebhookSettings}; inbound variants are
+ * {@link io.tollgate.webhook.InboundVariant}s.
+ *
  * <p>Every class here is free of blocking calls; verification and extraction are pure and take
  * time from an injected {@link java.time.Clock}. Nothing here logs or prints a secret.
  */

@@ -68,8 +68,11 @@ class ConfirmationsEndToEndTest {
   @Test
   void aTransactionNeverMinedLeavesTheCheckoutPendingUntilItExpires() {
     Credentials buyer = app.buyer(100);
+    // Expiry is judged by block timestamps, and anvil's run ahead of the wall clock when blocks come
+    // fast, so the test moves chain time itself instead of sleeping past a short expiry. (It moves it
+    // 120 s ahead: well inside the 600 s windows of the other tests on this chain.)
     JsonObject checkout = app.createCheckout("unmined-" + System.nanoTime(), new JsonObject()
-        .put("orderReference", "ORDER-U").put("amount", "5.00").put("expiresInSeconds", 2)
+        .put("orderReference", "ORDER-U").put("amount", "5.00").put("expiresInSeconds", 120)
         .put("paymentOptions", new io.vertx.core.json.JsonArray().add(new JsonObject().put("chainId", 31337).put("token", "USDC"))))
         .json();
     app.chain.rpc("evm_setAutomine", false);
@@ -77,12 +80,18 @@ class ConfirmationsEndToEndTest {
     assertThat(app.submit(checkout, "USDC", tx).status()).isEqualTo(202);
     app.chain.rpc("anvil_dropTransaction", tx); // it will never be mined
 
-    TollgateFixture.sleep(2_500); // past the expiry; no block has been mined since
-    assertThat(app.status(checkout).json().getString("status")).isEqualTo("pending");
+    app.chain.mine(1); // an empty block inside the validity window: still waiting
+    TollgateFixture.sleep(500);
+    JsonObject waiting = app.status(checkout).json();
+    assertThat(waiting.getString("status")).as(waiting.encode()).isEqualTo("pending");
 
-    app.chain.mine(1); // a block whose timestamp is past the expiry, without the transaction
+    long expiresAt = java.time.Instant.parse(checkout.getString("expiresAt")).getEpochSecond();
+    app.chain.rpc("evm_setNextBlockTimestamp", expiresAt + 1);
+    app.chain.mine(1); // the first block past the expiry, without the transaction
     JsonObject settled = app.awaitSettled(checkout);
-    assertThat(settled.getString("status")).as(settled.encode()).isEqualTo("expired");
+    assertThat(settled.getString("status"))
+        .as("%s / stored: %s", settled.encode(), app.merchantGet("/v1/checkouts/" + checkout.getString("id")).body())
+        .isEqualTo("expired");
     assertThat(settled.getString("reason")).isEqualTo("not_mined_before_expiry");
   }
 

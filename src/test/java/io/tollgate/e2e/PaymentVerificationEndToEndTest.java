@@ -181,26 +181,79 @@ class PaymentVerificationEndToEndTest {
   }
 
   @Test
-  void anExpiredCheckoutShowsExpiredAndRefusesPayments() {
+  void aPaymentToAnExpiredCheckoutIsAcceptedAndRecordedAsLateWhileTheCheckoutStaysExpired() {
+    // Issue 4 changed this deliberately: an expired checkout used to refuse hashes (409); money may
+    // already have been sent, so it is now verified and recorded as a late payment.
     TollgateFixture.Response created = app.createCheckout("exp-" + System.nanoTime(), new JsonObject()
         .put("orderReference", "ORDER-E").put("amount", "1.00").put("expiresInSeconds", 1));
     JsonObject checkout = created.json();
     TollgateFixture.sleep(1_500);
     assertThat(app.status(checkout).json().getString("status")).isEqualTo("expired");
+    // block timestamps are whole seconds: mine strictly after the expiry's second
+    TollgateFixture.awaitWallClockPast(java.time.Instant.parse(checkout.getString("expiresAt")).plusSeconds(1));
     String tx = app.chain.transferToken(app.buyer(10), app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(1_000_000));
     TollgateFixture.Response late = app.submit(checkout, "USDC", tx);
-    assertThat(late.status()).isEqualTo(409);
-    assertThat(late.errorCode()).isEqualTo("checkout_not_payable");
-    TollgateFixture.sleep(500); // the sweeper has written it by now
-    assertThat(app.merchantGet("/v1/checkouts/" + checkout.getString("id")).json().getString("status")).isEqualTo("expired");
+    assertThat(late.status()).isEqualTo(202);
+    assertThat(late.json().getString("status")).isEqualTo("expired");
+
+    JsonObject full = null;
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      full = app.merchantGet("/v1/checkouts/" + checkout.getString("id")).json();
+      if ("confirmed".equals(full.getJsonArray("payments").getJsonObject(0).getString("status"))) break;
+      TollgateFixture.sleep(100);
+    }
+    assertThat(full.getString("status")).isEqualTo("expired");
+    assertThat(full.getString("statusReason")).isEqualTo("paid_late");
+    assertThat(full.getJsonArray("payments").getJsonObject(0).getString("status")).isEqualTo("confirmed");
+    assertThat(app.status(checkout).json().getString("status")).isEqualTo("expired");
+  }
+
+  @Test
+  void aPaymentMinedInTimeButSubmittedAfterExpiryPaysTheCheckout() {
+    TollgateFixture.Response created = app.createCheckout("in-time-" + System.nanoTime(), new JsonObject()
+        .put("orderReference", "ORDER-T").put("amount", "1.00").put("expiresInSeconds", 3));
+    JsonObject checkout = created.json();
+    String tx = app.chain.transferToken(app.buyer(10), app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(1_000_000));
+    app.chain.awaitReceipt(tx);
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (!"expired".equals(app.status(checkout).json().getString("status")) && System.nanoTime() < deadline) {
+      TollgateFixture.sleep(100);
+    }
+    assertThat(app.status(checkout).json().getString("status")).isEqualTo("expired");
+
+    assertThat(app.submit(checkout, "USDC", tx).status()).isEqualTo(202);
+
+    // The validity window decides, not when the hash arrived.
+    long paidBy = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (!"paid".equals(app.status(checkout).json().getString("status")) && System.nanoTime() < paidBy) {
+      TollgateFixture.sleep(100);
+    }
+    assertThat(app.status(checkout).json().getString("status")).isEqualTo("paid");
+  }
+
+  @Test
+  void aPaidCheckoutStillRefusesFurtherHashes() {
+    JsonObject checkout = app.newCheckout("2.00", "USDC");
+    app.submit(checkout, "USDC", app.chain.transferToken(app.buyer(10), app.usdc, TollgateFixture.RECIPIENT,
+        BigInteger.valueOf(2_000_000)));
+    assertThat(app.awaitSettled(checkout).getString("status")).isEqualTo("paid");
+    TollgateFixture.Response again = app.submit(checkout, "USDC", app.chain.transferToken(app.buyer(10), app.usdc,
+        TollgateFixture.RECIPIENT, BigInteger.valueOf(2_000_000)));
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.errorCode()).isEqualTo("checkout_not_payable");
   }
 
   @Test
   void aTransactionMinedBeforeTheCheckoutExistedIsOutsideTheValidityWindow() {
     Credentials buyer = app.buyer(100);
     String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, USDC_12_50);
-    app.chain.awaitReceipt(tx);
-    TollgateFixture.sleep(1_100); // the next checkout's window starts in a later second
+    JsonObject receipt = app.chain.awaitReceipt(tx);
+    JsonObject block = (JsonObject) app.chain.rpc("eth_getBlockByNumber", receipt.getString("blockNumber"), false);
+    // Block timestamps can run ahead of the wall clock: wait until the checkout's window (which
+    // starts at its creation second) certainly begins after the transaction's block.
+    TollgateFixture.awaitWallClockPast(java.time.Instant.ofEpochSecond(
+        org.web3j.utils.Numeric.decodeQuantity(block.getString("timestamp")).longValueExact() + 1));
     JsonObject checkout = app.newCheckout("12.50", "USDC");
     app.submit(checkout, "USDC", tx);
     assertFailed(checkout, "outside_validity_window");

@@ -42,12 +42,14 @@ public final class TollgateFixture implements AutoCloseable {
   public final TestPostgres.TestDatabase database;
   public final String usdc;
   public final String apiKey;
+  public final java.util.UUID merchantId;
   public final ClientSecrets clientSecrets;
   public final Tollgate tollgate;
   private final Vertx vertx;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<String, String> settings;
   private String base;
+  private final List<Vertx> others = new java.util.ArrayList<>();
 
   private TollgateFixture(Map<String, String> extra, String... anvilArgs) {
     anvil = AnvilProcess.start(AnvilProcess.defaultProjectDir(), CHAIN_ID, anvilArgs);
@@ -55,8 +57,10 @@ public final class TollgateFixture implements AutoCloseable {
     usdc = chain.deploy(TestChain.DEPLOYER, ContractArtifact.load("DemoStablecoin"),
         List.of(new Utf8String("USD Coin"), new Utf8String("2"), new Utf8String("USDC")));
     database = TestPostgres.newDatabase();
-    apiKey = new MerchantAdmin(database.settings()).create("Test shop", List.of(
-        new PaymentMethod(CHAIN_ID, "USDC", RECIPIENT), new PaymentMethod(CHAIN_ID, "ETH", RECIPIENT))).apiKey();
+    MerchantAdmin.CreatedMerchant merchant = new MerchantAdmin(database.settings()).create("Test shop", List.of(
+        new PaymentMethod(CHAIN_ID, "USDC", RECIPIENT), new PaymentMethod(CHAIN_ID, "ETH", RECIPIENT)));
+    apiKey = merchant.apiKey();
+    merchantId = merchant.merchantId();
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     clientSecrets = new ClientSecrets(key);
@@ -76,6 +80,12 @@ public final class TollgateFixture implements AutoCloseable {
         "checkout.min-expiry-seconds", "1", "checkout.expiry-sweep-interval-ms", "200",
         // every test client is 127.0.0.1: functional tests must not trip the limits (RateLimitEndToEndTest does)
         "ratelimit.buyer.per-address", "1000000", "ratelimit.buyer.per-checkout", "1000000"));
+    byte[] webhookKey = new byte[32];
+    new SecureRandom().nextBytes(webhookKey);
+    settings.putAll(Map.of(
+        "secrets.webhook-keys", "1:" + Base64.getEncoder().encodeToString(webhookKey), "secrets.webhook-active-key", "1",
+        // test receivers listen on http://127.0.0.1 (WebhookDeliveryEndToEndTest overrides this to test the refusal)
+        "webhooks.allow-http", "true", "webhooks.allow-private-targets", "true", "webhooks.dispatch-interval-ms", "200"));
     settings.putAll(extra);
     this.settings = Map.copyOf(settings);
     vertx = Vertx.vertx();
@@ -109,17 +119,7 @@ public final class TollgateFixture implements AutoCloseable {
   }
 
   public Instance startInstance() {
-    int port = freePort();
-    Map<String, String> own = new HashMap<>(settings);
-    own.put("http.port", Integer.toString(port));
-    Vertx other = Vertx.vertx();
-    try {
-      Tollgate started = Tollgate.start(other, Settings.of(own)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      return new Instance(other, started, "http://127.0.0.1:" + port);
-    } catch (Exception e) {
-      other.close();
-      throw new IllegalStateException("second instance did not start", e);
-    }
+    return startAnother(Map.of());
   }
 
   /** The first instance, as an {@link Instance}. */
@@ -210,6 +210,11 @@ public final class TollgateFixture implements AutoCloseable {
     }
   }
 
+  /** Waits until the wall clock (which anvil's block timestamps follow) is past {@code instant}. */
+  public static void awaitWallClockPast(java.time.Instant instant) {
+    while (!java.time.Instant.now().isAfter(instant)) sleep(50);
+  }
+
   public static void sleep(long millis) {
     try {
       Thread.sleep(millis);
@@ -226,8 +231,49 @@ public final class TollgateFixture implements AutoCloseable {
     }
   }
 
+  /** The first instance's base URL ({@code http://127.0.0.1:port}). */
+  public String base() {
+    return base;
+  }
+
+  /**
+   * Another Tollgate instance on the same database, Redis and chain (its own Vert.x and port), with
+   * {@code overrides} on top of this fixture's settings: several instances, or a restart.
+   */
+  public Instance startAnother(Map<String, String> overrides) {
+    int port = freePort();
+    Map<String, String> own = new HashMap<>(settings);
+    own.put("http.port", Integer.toString(port));
+    own.putAll(overrides);
+    Vertx other = Vertx.vertx();
+    others.add(other);
+    try {
+      Tollgate started = Tollgate.start(other, Settings.of(own)).toCompletionStage().toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
+      return new Instance(other, started, "http://127.0.0.1:" + port);
+    } catch (Exception e) {
+      throw new IllegalStateException("another Tollgate did not start", e);
+    }
+  }
+
+  /** Stops the first instance (the fixture's HTTP helpers stop working; use another instance's base). */
+  public void stopFirst() {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void close() {
+    for (Vertx other : others) {
+      try {
+        other.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
     try {
       if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     } catch (Exception ignored) {

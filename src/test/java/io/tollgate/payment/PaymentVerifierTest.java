@@ -175,8 +175,10 @@ class PaymentVerifierTest {
     }
 
     @Test
-    void shouldRejectABlockOneSecondAfterExpiry() {
-      assertThat(reason(minedAt(EXPIRES.plusSeconds(1)))).isEqualTo(RejectionReason.OUTSIDE_VALIDITY_WINDOW);
+    void shouldReportAMatchingBlockOneSecondAfterExpiryAsAPaidLatePayment() {
+      Verdict verdict = minedAt(EXPIRES.plusSeconds(1));
+      assertThat(verdict).isInstanceOf(Verdict.PaidLate.class);
+      assertThat(((Verdict.PaidLate) verdict).paying().blockTime()).isEqualTo(EXPIRES.plusSeconds(1));
     }
 
     @Test

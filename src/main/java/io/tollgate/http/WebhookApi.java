@@ -1,0 +1,145 @@
+package io.tollgate.http;
+
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+import io.tollgate.merchant.MerchantAuthenticator;
+import io.tollgate.webhook.InboundWebhooks;
+import io.tollgate.webhook.WebhookEndpoints;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+
+/**
+ * Webhook routes: the merchant's endpoints and delivery log (Bearer API key), the inbound intake
+ * (authenticated by the provider's signature only) and the operator's view of inbound events
+ * ({@link AdminAuth}).
+ */
+final class WebhookApi {
+  private final MerchantAuthenticator merchants;
+  private final WebhookEndpoints endpoints;
+  private final InboundWebhooks inbound;
+  private final AdminAuth admin;
+
+  WebhookApi(MerchantAuthenticator merchants, WebhookEndpoints endpoints, InboundWebhooks inbound, AdminAuth admin) {
+    this.merchants = merchants;
+    this.endpoints = endpoints;
+    this.inbound = inbound;
+    this.admin = admin;
+  }
+
+  // ---- endpoints ----
+
+  void createEndpoint(RoutingContext ctx) {
+    respond(ctx, 201, merchant(ctx).compose(m -> endpoints.create(m, ctx.body().asJsonObject())));
+  }
+
+  void listEndpoints(RoutingContext ctx) {
+    respond(ctx, 200, merchant(ctx).compose(endpoints::list).map(WebhookApi::list));
+  }
+
+  void getEndpoint(RoutingContext ctx) {
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.get(m, endpointId(ctx))));
+  }
+
+  void updateEndpoint(RoutingContext ctx) {
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.update(m, endpointId(ctx), ctx.body().asJsonObject())));
+  }
+
+  void deleteEndpoint(RoutingContext ctx) {
+    merchant(ctx).compose(m -> endpoints.delete(m, endpointId(ctx)))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  void rotateSecret(RoutingContext ctx) {
+    JsonObject body = optionalBody(ctx);
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.rotateSecret(m, endpointId(ctx), body.getLong("overlapSeconds"))));
+  }
+
+  void endpointAttempts(RoutingContext ctx) {
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.endpointAttempts(m, endpointId(ctx), limit(ctx)))
+        .map(WebhookApi::list));
+  }
+
+  void recover(RoutingContext ctx) {
+    respond(ctx, 202, merchant(ctx).compose(m -> {
+      Instant since;
+      try {
+        since = Instant.parse(ctx.body().asJsonObject().getString("since"));
+      } catch (DateTimeParseException | NullPointerException e) {
+        return Future.failedFuture(new ApiException(ErrorCode.INVALID_REQUEST, "since must be an RFC 3339 time"));
+      }
+      return endpoints.recover(m, endpointId(ctx), since);
+    }).map(n -> new JsonObject().put("scheduled", n)));
+  }
+
+  // ---- events ----
+
+  void listEvents(RoutingContext ctx) {
+    String checkout = ctx.request().getParam("checkoutId");
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.events(m, checkout == null ? null : UUID.fromString(checkout),
+        limit(ctx))).map(WebhookApi::list));
+  }
+
+  void getEvent(RoutingContext ctx) {
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.event(m, ctx.pathParam("eventId"))));
+  }
+
+  void resendEvent(RoutingContext ctx) {
+    JsonObject body = optionalBody(ctx);
+    String endpoint = body.getString("endpointId");
+    respond(ctx, 202, merchant(ctx).compose(m -> endpoints.resend(m, ctx.pathParam("eventId"),
+        endpoint == null ? null : UUID.fromString(endpoint))).map(n -> new JsonObject().put("scheduled", n)));
+  }
+
+  // ---- inbound ----
+
+  void receive(RoutingContext ctx) {
+    respond(ctx, 200, inbound.receive(ctx.pathParam("variant"), ctx.request().headers(), ctx.body().buffer())
+        .map(InboundWebhooks.Receipt::toJson));
+  }
+
+  void adminListInbound(RoutingContext ctx) {
+    respond(ctx, 200, admin.authorize(ctx.request().getHeader("Authorization"))
+        .compose(v -> inbound.list(ctx.request().getParam("status"), limit(ctx))).map(WebhookApi::list));
+  }
+
+  void adminRetryInbound(RoutingContext ctx) {
+    respond(ctx, 200, admin.authorize(ctx.request().getHeader("Authorization"))
+        .compose(v -> inbound.retry(Long.parseLong(ctx.pathParam("inboundEventId")))));
+  }
+
+  // ---- helpers ----
+
+  private Future<UUID> merchant(RoutingContext ctx) {
+    return merchants.authenticate(ctx.request().getHeader("Authorization")).map(m -> m.id());
+  }
+
+  private static UUID endpointId(RoutingContext ctx) {
+    return UUID.fromString(ctx.pathParam("endpointId"));
+  }
+
+  private static int limit(RoutingContext ctx) {
+    String limit = ctx.request().getParam("limit");
+    return limit == null ? 50 : Integer.parseInt(limit);
+  }
+
+  private static JsonObject optionalBody(RoutingContext ctx) {
+    JsonObject body = ctx.body() == null || ctx.body().length() <= 0 ? null : ctx.body().asJsonObject();
+    return body == null ? new JsonObject() : body;
+  }
+
+  private static JsonObject list(JsonArray data) {
+    return new JsonObject().put("data", data);
+  }
+
+  private static void respond(RoutingContext ctx, int status, Future<JsonObject> work) {
+    work.onSuccess(json -> ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "no-store").end(json.toBuffer()))
+        .onFailure(ctx::fail);
+  }
+}

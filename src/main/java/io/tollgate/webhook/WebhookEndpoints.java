@@ -1,0 +1,349 @@
+package io.tollgate.webhook;
+
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The merchant's side of outbound webhooks: endpoints (create, list, read, update, disable,
+ * delete, rotate the secret) and the delivery log with its operations (resend one event, recover
+ * everything that failed since a time). Every call is scoped to the calling merchant; another
+ * merchant's endpoint or event does not exist for it.
+ *
+ * <p>A signing secret leaves this class in the clear exactly twice: in the answer to create and to
+ * rotate. It is stored sealed by {@link SecretBox} with the endpoint id as associated data.
+ */
+public final class WebhookEndpoints {
+  private final Pool pool;
+  private final SecretBox box;
+  private final EndpointUrlPolicy policy;
+  private final SecureRandom random;
+  private final Clock clock;
+  private final Duration defaultOverlap;
+
+  public WebhookEndpoints(Pool pool, SecretBox box, EndpointUrlPolicy policy, SecureRandom random, Clock clock,
+      Duration defaultOverlap) {
+    this.pool = pool;
+    this.box = box;
+    this.policy = policy;
+    this.random = random;
+    this.clock = clock;
+    this.defaultOverlap = defaultOverlap;
+  }
+
+  static String secretContext(UUID endpointId) {
+    return "webhook_endpoint:" + endpointId;
+  }
+
+  static String previousSecretContext(UUID endpointId) {
+    return "webhook_endpoint:" + endpointId + ":previous";
+  }
+
+  public Future<JsonObject> create(UUID merchantId, JsonObject request) {
+    String url = request.getString("url");
+    List<String> types = eventTypes(request.getJsonArray("eventTypes"));
+    return checkUrl(url).compose(ok -> {
+      UUID id = UUID.randomUUID();
+      WebhookSecret secret = WebhookSecret.generate(random);
+      return pool.preparedQuery("""
+              INSERT INTO webhook_endpoints (id, merchant_id, url, description, event_types, secret_sealed)
+              VALUES ($1, $2, $3, $4, $5, $6) RETURNING *""")
+          .execute(Tuple.of(id, merchantId, url.trim(), request.getString("description"), types.toArray(String[]::new),
+              Buffer.buffer(box.seal(secret, secretContext(id)))))
+          .map(rows -> json(rows.iterator().next()).put("secret", secret.serialized()));
+    });
+  }
+
+  public Future<JsonArray> list(UUID merchantId) {
+    return pool.preparedQuery("""
+            SELECT * FROM webhook_endpoints WHERE merchant_id = $1 AND deleted_at IS NULL ORDER BY created_at, id""")
+        .execute(Tuple.of(merchantId))
+        .map(rows -> {
+          JsonArray all = new JsonArray();
+          rows.forEach(row -> all.add(json(row)));
+          return all;
+        });
+  }
+
+  public Future<JsonObject> get(UUID merchantId, UUID endpointId) {
+    return pool.preparedQuery("SELECT * FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL")
+        .execute(Tuple.of(endpointId, merchantId))
+        .map(rows -> json(one(rows)));
+  }
+
+  /**
+   * Changes url, eventTypes, description and/or enabled. Enabling clears the disabled reason and
+   * the failing streak; disabling leaves pending deliveries waiting (a later enable sends them).
+   */
+  public Future<JsonObject> update(UUID merchantId, UUID endpointId, JsonObject request) {
+    String url = request.getString("url");
+    Future<Void> checked = url == null ? Future.succeededFuture() : checkUrl(url);
+    String[] types = request.containsKey("eventTypes")
+        ? eventTypes(request.getJsonArray("eventTypes")).toArray(String[]::new) : null;
+    Boolean enabled = request.getBoolean("enabled");
+    return checked.compose(ok -> pool.preparedQuery("""
+            UPDATE webhook_endpoints SET
+              url = coalesce($3, url),
+              event_types = coalesce($4, event_types),
+              description = CASE WHEN $5 THEN $6 ELSE description END,
+              enabled = coalesce($7, enabled),
+              disabled_reason = CASE WHEN $7 IS NULL THEN disabled_reason WHEN $7 THEN NULL ELSE 'disabled_by_merchant' END,
+              disabled_at = CASE WHEN $7 IS NULL THEN disabled_at WHEN $7 THEN NULL ELSE now() END,
+              failing_since = CASE WHEN $7 THEN NULL ELSE failing_since END,
+              updated_at = now()
+            WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL
+            RETURNING *""")
+        .execute(Tuple.tuple().addValue(endpointId).addValue(merchantId).addValue(url == null ? null : url.trim())
+            .addValue(types).addValue(request.containsKey("description")).addValue(request.getString("description"))
+            .addValue(enabled))
+        .map(rows -> json(one(rows))));
+  }
+
+  /** Deletes the endpoint; its delivery log stays (the row is kept, hidden and never sent to). */
+  public Future<Void> delete(UUID merchantId, UUID endpointId) {
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+                UPDATE webhook_endpoints SET deleted_at = now(), enabled = false, disabled_reason = 'deleted',
+                                             disabled_at = now(), updated_at = now()
+                WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL""")
+            .execute(Tuple.of(endpointId, merchantId))
+            .compose(rows -> rows.rowCount() == 0 ? Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND))
+                : conn.preparedQuery("""
+                        UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL,
+                                                      last_error = 'endpoint deleted', updated_at = now()
+                        WHERE endpoint_id = $1 AND status = 'pending'""")
+                    .execute(Tuple.of(endpointId)).mapEmpty()));
+  }
+
+  /**
+   * A new secret, shown once. The current one becomes the previous one and keeps signing (both
+   * signatures are sent) until the overlap ends, so receivers can switch without losing events.
+   */
+  public Future<JsonObject> rotateSecret(UUID merchantId, UUID endpointId, Long overlapSeconds) {
+    Duration overlap = overlapSeconds == null ? defaultOverlap : Duration.ofSeconds(overlapSeconds);
+    Instant until = clock.instant().plus(overlap);
+    WebhookSecret fresh = WebhookSecret.generate(random);
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+                SELECT secret_sealed FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL
+                FOR UPDATE""")
+            .execute(Tuple.of(endpointId, merchantId))
+            .compose(rows -> {
+              Row row = one(rows);
+              // Re-sealed under the "previous" context: a sealed value only opens where it was sealed for.
+              WebhookSecret current = box.openWebhookSecret(row.getBuffer("secret_sealed").getBytes(),
+                  secretContext(endpointId));
+              return conn.preparedQuery("""
+                      UPDATE webhook_endpoints SET secret_sealed = $2, previous_secret_sealed = $3,
+                                                   previous_secret_expires_at = $4, updated_at = now()
+                      WHERE id = $1 RETURNING *""")
+                  .execute(Tuple.of(endpointId, Buffer.buffer(box.seal(fresh, secretContext(endpointId))),
+                      Buffer.buffer(box.seal(current, previousSecretContext(endpointId))), utc(until)));
+            })
+            .map(rows -> json(rows.iterator().next()).put("secret", fresh.serialized())));
+  }
+
+  // ---- delivery log and operations ----
+
+  /** The merchant's latest events, optionally of one checkout. */
+  public Future<JsonArray> events(UUID merchantId, UUID checkoutId, int limit) {
+    return pool.preparedQuery("""
+            SELECT id, type, checkout_id, created_at FROM webhook_events
+            WHERE merchant_id = $1 AND ($2::uuid IS NULL OR checkout_id = $2)
+            ORDER BY created_at DESC, id DESC LIMIT $3""")
+        .execute(Tuple.of(merchantId, checkoutId, limit))
+        .map(rows -> {
+          JsonArray all = new JsonArray();
+          rows.forEach(row -> all.add(new JsonObject().put("id", row.getString("id")).put("type", row.getString("type"))
+              .put("checkoutId", row.getUUID("checkout_id") == null ? null : row.getUUID("checkout_id").toString())
+              .put("createdAt", instant(row.getOffsetDateTime("created_at")))));
+          return all;
+        });
+  }
+
+  /** One event: its body, and per endpoint the delivery state and every attempt. */
+  public Future<JsonObject> event(UUID merchantId, String eventId) {
+    return pool.withConnection(conn -> conn.preparedQuery("""
+                SELECT * FROM webhook_events WHERE id = $1 AND merchant_id = $2""")
+            .execute(Tuple.of(eventId, merchantId))
+            .compose(events -> {
+              Row event = one(events);
+              return Future.all(
+                      conn.preparedQuery("SELECT * FROM webhook_deliveries WHERE event_id = $1 ORDER BY id")
+                          .execute(Tuple.of(eventId)),
+                      conn.preparedQuery("SELECT * FROM webhook_attempts WHERE event_id = $1 ORDER BY id")
+                          .execute(Tuple.of(eventId)))
+                  .map(all -> {
+                    RowSet<Row> deliveries = all.resultAt(0);
+                    RowSet<Row> attempts = all.resultAt(1);
+                    JsonArray out = new JsonArray();
+                    for (Row d : deliveries) {
+                      JsonArray log = new JsonArray();
+                      for (Row a : attempts) {
+                        if (a.getLong("delivery_id").equals(d.getLong("id"))) log.add(attemptJson(a));
+                      }
+                      out.add(deliveryJson(d).put("attemptLog", log));
+                    }
+                    return new JsonObject().put("id", event.getString("id")).put("type", event.getString("type"))
+                        .put("checkoutId", event.getUUID("checkout_id") == null ? null : event.getUUID("checkout_id").toString())
+                        .put("createdAt", instant(event.getOffsetDateTime("created_at")))
+                        .put("payload", new JsonObject(event.getString("body")))
+                        .put("deliveries", out);
+                  });
+            }));
+  }
+
+  /** The latest attempts made to one endpoint, newest first. */
+  public Future<JsonArray> endpointAttempts(UUID merchantId, UUID endpointId, int limit) {
+    return pool.preparedQuery("""
+            SELECT a.* FROM webhook_attempts a JOIN webhook_endpoints e ON e.id = a.endpoint_id
+            WHERE a.endpoint_id = $1 AND e.merchant_id = $2 AND e.deleted_at IS NULL
+            ORDER BY a.id DESC LIMIT $3""")
+        .execute(Tuple.of(endpointId, merchantId, limit))
+        .compose(rows -> rows.size() > 0 ? Future.succeededFuture(rows)
+            : get(merchantId, endpointId).map(exists -> rows)) // 404 for an unknown endpoint, [] for a quiet one
+        .map(rows -> {
+          JsonArray all = new JsonArray();
+          rows.forEach(row -> all.add(attemptJson(row)));
+          return all;
+        });
+  }
+
+  /**
+   * Sends one event again, with the same {@code webhook-id}: to one endpoint, or to every enabled
+   * endpoint subscribed to its type. Answers how many deliveries were scheduled.
+   */
+  public Future<Integer> resend(UUID merchantId, String eventId, UUID endpointId) {
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT 1 FROM webhook_events WHERE id = $1 AND merchant_id = $2")
+        .execute(Tuple.of(eventId, merchantId))
+        .compose(found -> {
+          if (found.size() == 0) return Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "no such event"));
+          return conn.preparedQuery("""
+                  INSERT INTO webhook_deliveries (event_id, endpoint_id, status, next_attempt_at)
+                  SELECT ev.id, e.id, 'pending', now()
+                  FROM webhook_events ev JOIN webhook_endpoints e ON e.merchant_id = ev.merchant_id
+                  WHERE ev.id = $1 AND e.deleted_at IS NULL
+                    AND (($2::uuid IS NULL AND e.enabled AND ev.type = ANY (e.event_types)) OR e.id = $2)
+                  ON CONFLICT (event_id, endpoint_id) DO UPDATE
+                    SET status = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()""")
+              .execute(Tuple.of(eventId, endpointId));
+        })
+        .compose(rows -> {
+          if (endpointId != null && rows.rowCount() == 0) {
+            return Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "no such endpoint"));
+          }
+          return rows.rowCount() == 0 ? Future.succeededFuture(0) : WebhookOutbox.notifyDue(conn).map(rows.rowCount());
+        }));
+  }
+
+  /** Schedules again every delivery to the endpoint that failed (gave up) and was created since {@code since}. */
+  public Future<Integer> recover(UUID merchantId, UUID endpointId, Instant since) {
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+                SELECT 1 FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL""")
+        .execute(Tuple.of(endpointId, merchantId))
+        .compose(found -> found.size() == 0 ? Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND))
+            : conn.preparedQuery("""
+                    UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()
+                    WHERE endpoint_id = $1 AND status = 'failed' AND created_at >= $2""")
+                .execute(Tuple.of(endpointId, utc(since))))
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(0)
+            : WebhookOutbox.notifyDue(conn).map(rows.rowCount())));
+  }
+
+  // ---- helpers ----
+
+  private Future<Void> checkUrl(String url) {
+    // Resolved now, so a merchant hears at once that a URL is refused; re-checked on every attempt.
+    return policy.check(url).<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(e instanceof EndpointRefusedException refused ? refused.toApiException() : e));
+  }
+
+  private static List<String> eventTypes(JsonArray requested) {
+    List<String> types = new ArrayList<>();
+    if (requested == null || requested.isEmpty()) {
+      for (WebhookEventType type : WebhookEventType.values()) types.add(type.wireName());
+      return types;
+    }
+    for (Object item : requested) {
+      String name = String.valueOf(item);
+      try {
+        WebhookEventType.fromWireName(name);
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "unknown event type " + name);
+      }
+      if (!types.contains(name)) types.add(name);
+    }
+    return types;
+  }
+
+  private static Row one(RowSet<Row> rows) {
+    if (rows.size() == 0) throw new ApiException(ErrorCode.NOT_FOUND);
+    return rows.iterator().next();
+  }
+
+  private JsonObject json(Row row) {
+    OffsetDateTime previousUntil = row.getOffsetDateTime("previous_secret_expires_at");
+    boolean overlapping = previousUntil != null && previousUntil.toInstant().isAfter(clock.instant());
+    JsonArray types = new JsonArray();
+    for (String type : row.getArrayOfStrings("event_types")) types.add(type);
+    return new JsonObject()
+        .put("id", row.getUUID("id").toString())
+        .put("object", "webhook_endpoint")
+        .put("url", row.getString("url"))
+        .put("description", row.getString("description"))
+        .put("eventTypes", types)
+        .put("enabled", row.getBoolean("enabled"))
+        .put("disabledReason", row.getString("disabled_reason"))
+        .put("disabledAt", instant(row.getOffsetDateTime("disabled_at")))
+        .put("failingSince", instant(row.getOffsetDateTime("failing_since")))
+        .put("previousSecretExpiresAt", overlapping ? instant(previousUntil) : null)
+        .put("createdAt", instant(row.getOffsetDateTime("created_at")))
+        .put("updatedAt", instant(row.getOffsetDateTime("updated_at")));
+  }
+
+  private static JsonObject deliveryJson(Row d) {
+    return new JsonObject()
+        .put("endpointId", d.getUUID("endpoint_id").toString())
+        .put("status", d.getString("status"))
+        .put("attempts", d.getInteger("attempts"))
+        .put("nextAttemptAt", instant(d.getOffsetDateTime("next_attempt_at")))
+        .put("lastAttemptAt", instant(d.getOffsetDateTime("last_attempt_at")))
+        .put("lastStatusCode", d.getInteger("last_status_code"))
+        .put("lastError", d.getString("last_error"));
+  }
+
+  private static JsonObject attemptJson(Row a) {
+    return new JsonObject()
+        .put("eventId", a.getString("event_id"))
+        .put("endpointId", a.getUUID("endpoint_id").toString())
+        .put("attempt", a.getInteger("attempt"))
+        .put("attemptedAt", instant(a.getOffsetDateTime("attempted_at")))
+        .put("outcome", a.getString("outcome"))
+        .put("statusCode", a.getInteger("status_code"))
+        .put("latencyMs", a.getInteger("latency_ms"))
+        .put("error", a.getString("error"))
+        .put("responseBody", a.getString("response_body"));
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  static String instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}

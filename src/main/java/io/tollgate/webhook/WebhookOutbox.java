@@ -1,0 +1,147 @@
+package io.tollgate.webhook;
+
+import io.tollgate.checkout.CheckoutTransition;
+import io.tollgate.checkout.TransitionLog;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+
+/**
+ * The transactional outbox: a {@link TransitionLog.Listener}, so it runs inside the transaction of
+ * every checkout transition. For a transition a shop hears about it writes the event (its exact
+ * body) and one pending delivery per enabled endpoint of the merchant subscribed to the type, then
+ * {@code NOTIFY}s {@value #CHANNEL}. Both commit with the state change or not at all: a crash after
+ * the commit loses nothing (a dispatcher finds the due rows), a rollback sends nothing.
+ */
+public final class WebhookOutbox implements TransitionLog.Listener {
+  /** PostgreSQL channel notified at commit when deliveries became due; dispatchers listen to it. */
+  public static final String CHANNEL = "webhook_outbox";
+
+  private final Clock clock;
+
+  public WebhookOutbox(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * Which event a transition is for the shop. Creation, the "mined" step and rejections of extra
+   * payments (e.g. a second payment for a paid checkout) send nothing.
+   */
+  public static Optional<WebhookEventType> typeOf(CheckoutTransition t) {
+    WebhookEventType type = switch (t.toStatus()) {
+      // pending → pending with reason "mined" is progress of the same payment, not a new claim
+      case "pending" -> "mined".equals(t.reason()) ? null : WebhookEventType.CHECKOUT_PENDING;
+      case "paid" -> WebhookEventType.CHECKOUT_PAID;
+      case "failed" -> WebhookEventType.CHECKOUT_FAILED;
+      // expired → expired is a late submission to an already expired checkout
+      case "expired" -> "expired".equals(t.fromStatus()) ? null : WebhookEventType.CHECKOUT_EXPIRED;
+      case "paid_late" -> WebhookEventType.CHECKOUT_PAID_LATE;
+      default -> null;
+    };
+    return Optional.ofNullable(type);
+  }
+
+  @Override
+  public Future<Void> onTransition(SqlConnection conn, CheckoutTransition t) {
+    Optional<WebhookEventType> type = typeOf(t);
+    if (type.isEmpty()) return Future.succeededFuture();
+    return conn.preparedQuery("""
+            SELECT c.id, c.merchant_id, c.order_reference, c.amount, c.currency, c.status, c.status_reason, c.metadata,
+                   c.payer AS bound_payer, c.created_at, c.expires_at,
+                   p.id AS payment_id, p.chain_id, p.token, p.tx_hash, p.status AS payment_status, p.reason AS payment_reason,
+                   p.payer, p.amount_base, p.block_number, p.block_hash, p.block_time, p.late,
+                   o.token_address, o.decimals, o.recipient,
+                   pp.provider, pp.processor_payment_id, pp.amount AS processor_amount, pp.currency AS processor_currency
+            FROM checkouts c
+            LEFT JOIN payments p ON p.id = coalesce($2, c.paid_payment_id)
+            LEFT JOIN payment_options o ON o.checkout_id = p.checkout_id AND o.chain_id = p.chain_id AND o.token = p.token
+            LEFT JOIN processor_payments pp ON pp.id = c.paid_processor_payment_id
+            WHERE c.id = $1""")
+        .execute(Tuple.of(t.checkoutId(), t.paymentId()))
+        .compose(rows -> {
+          Row row = rows.iterator().next();
+          WebhookEvent event = WebhookEvent.create(type.get(), data(row, t), clock);
+          return conn.preparedQuery("""
+                  INSERT INTO webhook_events (id, merchant_id, type, checkout_id, body, created_at)
+                  VALUES ($1, $2, $3, $4, $5, $6)""")
+              .execute(Tuple.of(event.id(), row.getUUID("merchant_id"), event.type().wireName(), t.checkoutId(),
+                  event.body(), OffsetDateTime.ofInstant(event.createdAt(), java.time.ZoneOffset.UTC)))
+              .compose(ignored -> conn.preparedQuery("""
+                      INSERT INTO webhook_deliveries (event_id, endpoint_id, status, next_attempt_at)
+                      SELECT $1, e.id, 'pending', now() FROM webhook_endpoints e
+                      WHERE e.merchant_id = $2 AND e.enabled AND e.deleted_at IS NULL AND $3 = ANY (e.event_types)""")
+                  .execute(Tuple.of(event.id(), row.getUUID("merchant_id"), event.type().wireName())))
+              .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture()
+                  : notifyDue(conn));
+        });
+  }
+
+  /** Wakes every dispatcher at commit (delivered only if the transaction commits). */
+  public static Future<Void> notifyDue(SqlConnection conn) {
+    return conn.query("SELECT pg_notify('" + CHANNEL + "', '')").execute().mapEmpty();
+  }
+
+  /**
+   * Everything a shop needs to act without calling back: the checkout as it is after the
+   * transition, the payment (on-chain facts, or the processor's) and why.
+   */
+  static JsonObject data(Row row, CheckoutTransition t) {
+    JsonObject checkout = new JsonObject()
+        .put("id", row.getUUID("id").toString())
+        .put("order_reference", row.getString("order_reference"))
+        .put("amount", usd(row.getBigDecimal("amount")))
+        .put("currency", row.getString("currency"))
+        .put("status", row.getString("status"))
+        .put("status_reason", row.getString("status_reason"))
+        .put("metadata", row.getValue("metadata"))
+        .put("payer", row.getString("bound_payer"))
+        .put("created_at", instant(row.getOffsetDateTime("created_at")))
+        .put("expires_at", instant(row.getOffsetDateTime("expires_at")));
+    JsonObject data = new JsonObject().put("checkout", checkout);
+    if (row.getValue("payment_id") != null) {
+      data.put("payment", new JsonObject()
+          .put("method", "onchain")
+          .put("tx_hash", row.getString("tx_hash"))
+          .put("chain_id", row.getLong("chain_id"))
+          .put("token", row.getString("token"))
+          .put("token_address", row.getString("token_address"))
+          .put("decimals", row.getInteger("decimals"))
+          .put("recipient", row.getString("recipient"))
+          .put("payer", row.getString("payer"))
+          .put("amount", row.getValue("amount_base") == null ? null
+              : row.getBigDecimal("amount_base").toBigInteger().toString())
+          .put("block_number", row.getLong("block_number"))
+          .put("block_hash", row.getString("block_hash"))
+          .put("block_time", instant(row.getOffsetDateTime("block_time")))
+          .put("status", row.getString("payment_status"))
+          .put("reason", row.getString("payment_reason"))
+          .put("late", row.getBoolean("late")));
+    } else if (row.getValue("provider") != null) {
+      data.put("payment", new JsonObject()
+          .put("method", "processor")
+          .put("provider", row.getString("provider"))
+          .put("processor_payment_id", row.getString("processor_payment_id"))
+          .put("amount", row.getValue("processor_amount") == null ? null : usd(row.getBigDecimal("processor_amount")))
+          .put("currency", row.getString("processor_currency")));
+    } else {
+      data.putNull("payment");
+    }
+    data.put("reason", t.reason());
+    return data;
+  }
+
+  private static String usd(BigDecimal amount) {
+    BigDecimal stripped = amount.stripTrailingZeros();
+    return (stripped.scale() < 2 ? stripped.setScale(2) : stripped).toPlainString();
+  }
+
+  private static String instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}
