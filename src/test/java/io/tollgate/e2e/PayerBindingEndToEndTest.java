@@ -357,6 +357,25 @@ class PayerBindingEndToEndTest {
     }
 
     @Test
+    void shouldRefuseANonceThatWasNeverIssuedForThisCheckout() {
+      JsonObject checkout = app.newCheckout("12.50", "USDC");
+      JsonObject other = app.newCheckout("12.50", "USDC");
+      Credentials buyer = app.chain.newFundedAccount();
+      String forOther = challenge(other, buyer.getAddress());
+      assertRefused(bind(checkout, forOther, personalSign(forOther, buyer)), 404, "challenge_not_found");
+      assertRefused(bind(checkout, "not a Sign-In with Ethereum message", personalSign("x", buyer)), 400, "malformed_siwe_message");
+    }
+
+    @Test
+    void shouldRefuseAChallengeWhenTheMerchantAlreadyNamedThePayer() {
+      String preset = app.chain.newFundedAccount().getAddress();
+      TollgateFixture.Response created = app.createCheckout("key-" + UUID.randomUUID(), new JsonObject()
+          .put("orderReference", "ORDER-P").put("amount", "12.50").put("payer", preset));
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      assertRefused(requestChallenge(created.json(), preset), 409, "payer_already_bound");
+    }
+
+    @Test
     void shouldRefuseAPermissiveWallet() {
       JsonObject checkout = app.newCheckout("12.50", "USDC");
       String message = challenge(checkout, permissive);
