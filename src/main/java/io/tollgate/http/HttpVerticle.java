@@ -47,7 +47,10 @@ public final class HttpVerticle extends VerticleBase {
           builder.getRoute("createCheckout").addHandler(merchant::create);
           builder.getRoute("getCheckout").addHandler(merchant::get);
           builder.getRoute("getPaymentOptions").addHandler(buyer::paymentOptions);
-          builder.getRoute("getCheckoutStatus").addHandler(buyer::status);
+          // the poll path: the same schemas, with validators built once (see HotPathValidation)
+          HotPathValidation statusParameters = HotPathValidation.forOperation(contract, "getCheckoutStatus");
+          builder.getRoute("getCheckoutStatus").setDoValidation(false)
+              .addHandler(statusParameters::handle).addHandler(buyer::status);
           builder.getRoute("submitPayment").addHandler(buyer::submitPayment);
           Router router = builder.createRouter();
           router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
