@@ -164,20 +164,21 @@ public final class Drop {
         createCheckout(load, api, apiKey, b).onComplete(ar -> {
           inFlight.release();
           created.countDown();
-          if (ar.succeeded()) startPolling(load, api, b);
+          if (ar.succeeded()) {
+            startPolling(load, api, b);
+            // the buyer pays in its slot of the pay window, but never before 1 s after its checkout exists
+            long at = t0 + (long) (TimeUnit.SECONDS.toNanos(payWindow) * (b.index + random.nextDouble()) / n);
+            long delayMs = Math.max(1_000, (at - System.nanoTime()) / 1_000_000);
+            load.setTimer(delayMs, t -> pay(load, api, chain, anvilUri, token, b));
+          }
         });
       }
       created.await(hardLimit, TimeUnit.SECONDS);
       double creationSeconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf("created %d checkouts in %.1f s%n", n, creationSeconds);
 
-      // ---- phase 2: payments spread over the pay window (from the start of creations)
+      // ---- phase 2: payments spread over the pay window (scheduled as each checkout was created)
       long payStart = t0;
-      for (Buyer b : buyers) {
-        long at = payStart + (long) (TimeUnit.SECONDS.toNanos(payWindow) * (b.index + random.nextDouble()) / n);
-        long delayMs = Math.max(1, (at - System.nanoTime()) / 1_000_000);
-        load.setTimer(delayMs, t -> pay(load, api, chain, anvilUri, token, b));
-      }
       long payDeadline = payStart + TimeUnit.SECONDS.toNanos(payWindow + grace);
       long waitNanos = Math.min(payDeadline, deadline) - System.nanoTime();
       boolean everyonePaid = allPaid.await(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
