@@ -46,7 +46,7 @@ import org.web3j.utils.Numeric;
  * database, an anvil producing a block every {@code blockTime} seconds, a JSON-RPC counting proxy
  * between Tollgate and anvil; N checkouts created through the merchant API (each with its own
  * Idempotency-Key, some retried), N buyers from distinct accounts (ERC-20 and native ETH mixed)
- * paying over {@code payWindow} seconds and submitting their hashes, every buyer's browser polling
+ * paying over {@code payWindow} seconds once all checkouts exist and submitting their hashes, every buyer's browser polling
  * the status every {@code pollMs} from its checkout's creation until paid. It stops by itself when
  * every checkout is paid or at the deadline, checks PostgreSQL, and writes a report.
  *
@@ -76,6 +76,8 @@ public final class Drop {
   final Latencies submit = new Latencies("POST /v1/checkouts/{id}/payments");
   final Latencies poll = new Latencies("GET /v1/checkouts/{id}/status");
   final AtomicLong pollsWithTxUnpaid = new AtomicLong();
+  /** Polls answered per second of the run, to find the peak. */
+  final java.util.concurrent.atomic.AtomicLongArray pollsPerSecond = new java.util.concurrent.atomic.AtomicLongArray(4000);
   final AtomicInteger retryMismatch = new AtomicInteger();
   final AtomicInteger sendFailures = new AtomicInteger();
   final Map<Long, Long> blockSeenNanos = new ConcurrentHashMap<>();
@@ -164,21 +166,21 @@ public final class Drop {
         createCheckout(load, api, apiKey, b).onComplete(ar -> {
           inFlight.release();
           created.countDown();
-          if (ar.succeeded()) {
-            startPolling(load, api, b);
-            // the buyer pays in its slot of the pay window, but never before 1 s after its checkout exists
-            long at = t0 + (long) (TimeUnit.SECONDS.toNanos(payWindow) * (b.index + random.nextDouble()) / n);
-            long delayMs = Math.max(1_000, (at - System.nanoTime()) / 1_000_000);
-            load.setTimer(delayMs, t -> pay(load, api, chain, anvilUri, token, b));
-          }
+          if (ar.succeeded()) startPolling(load, api, b);
         });
       }
       created.await(hardLimit, TimeUnit.SECONDS);
       double creationSeconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf("created %d checkouts in %.1f s%n", n, creationSeconds);
 
-      // ---- phase 2: payments spread over the pay window (scheduled as each checkout was created)
-      long payStart = t0;
+      // ---- phase 2: payments spread evenly over the pay window, which opens when every checkout
+      // exists: all N browsers are polling then (the peak, N / interval polls per second), and the
+      // polling drains as buyers pay
+      long payStart = System.nanoTime();
+      for (Buyer b : buyers) {
+        long at = payStart + (long) (TimeUnit.SECONDS.toNanos(payWindow) * (b.index + random.nextDouble()) / n);
+        load.setTimer(Math.max(1, (at - System.nanoTime()) / 1_000_000), t -> pay(load, api, chain, anvilUri, token, b));
+      }
       long payDeadline = payStart + TimeUnit.SECONDS.toNanos(payWindow + grace);
       long waitNanos = Math.min(payDeadline, deadline) - System.nanoTime();
       boolean everyonePaid = allPaid.await(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
@@ -339,6 +341,7 @@ public final class Drop {
     api.request(ro).compose(req -> req.send()).compose(resp -> resp.body().map(buf -> {
       int code = resp.statusCode();
       poll.record(start, Integer.toString(code));
+      pollsPerSecond.incrementAndGet((int) Math.min(3999, (System.nanoTime() - t0) / 1_000_000_000L));
       if (code == 200) {
         b.etag = resp.getHeader("ETag");
         String status = buf.toJsonObject().getString("status");
@@ -490,6 +493,17 @@ public final class Drop {
         n / creationSeconds, create.count(), createConcurrency, createRetry.count(), retryMismatch.get()));
     r.append(String.format("* polls/s: %,.0f on average over the run (%,d polls); expected at the plateau N/interval = %,.0f%n",
         poll.count() / seconds, poll.count(), n * 1000.0 / pollMs));
+    long best = 0;
+    int bestStart = 0;
+    for (int i = 0; i + 10 <= pollsPerSecond.length(); i++) {
+      long sum = 0;
+      for (int j = i; j < i + 10; j++) sum += pollsPerSecond.get(j);
+      if (sum > best) {
+        best = sum;
+        bestStart = i;
+      }
+    }
+    r.append(String.format("* polls/s at the peak (busiest 10 s, from second %d of the run): %,.0f%n", bestStart, best / 10.0));
     r.append(String.format("* errors: polls 429 = %,d, polls other non-2xx/304 = %,d, buyer send/submit failures = %d%n",
         pollErrors429, pollsNon2xx, sendFailures.get()));
     r.append(String.format("* PostgreSQL: checkouts %s; payments %s%n", v.checkoutsByStatus(), v.paymentsByStatus()));
