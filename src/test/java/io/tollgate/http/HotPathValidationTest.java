@@ -37,6 +37,13 @@ class HotPathValidationTest {
   }
 
   @Test
+  void paymentOptionsParametersHaveAFastAcceptToo() {
+    HotPathValidation v = HotPathValidation.forOperation(contract, "getPaymentOptions");
+    assertThat(v.hasFastAccept("checkoutId")).isTrue();
+    assertThat(v.hasFastAccept("X-Client-Secret")).isTrue();
+  }
+
+  @Test
   void theFastAcceptTakesOnlyWhatTheSchemaValidatorTakes() {
     List<String> samples = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString().toUpperCase(), "not-a-uuid", "",
         "x".repeat(200), "x".repeat(201), "é".repeat(200), "😀".repeat(150), "😀".repeat(201),
