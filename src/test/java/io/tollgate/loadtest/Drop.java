@@ -82,6 +82,8 @@ public final class Drop {
   final AtomicInteger sendFailures = new AtomicInteger();
   final Map<Long, Long> blockSeenNanos = new ConcurrentHashMap<>();
   final Map<String, Long> paidNotifiedNanos = new ConcurrentHashMap<>();
+  final Map<Long, Long> blockSeenWallMillis = new ConcurrentHashMap<>();
+  final Map<String, Long> paidNotifiedWallMillis = new ConcurrentHashMap<>();
 
   final Buyer[] buyers;
   final Random random = new Random(42);
@@ -244,7 +246,11 @@ public final class Drop {
         try {
           long head = Numeric.toBigInt((String) rig.rpc(anvilUrl, "eth_blockNumber")).longValue();
           long now = System.nanoTime();
-          for (long b = last + 1; b <= head; b++) blockSeenNanos.putIfAbsent(b, now);
+          long wall = System.currentTimeMillis();
+          for (long b = last + 1; b <= head; b++) {
+            blockSeenNanos.putIfAbsent(b, now);
+            blockSeenWallMillis.putIfAbsent(b, wall);
+          }
           last = Math.max(last, head);
           Thread.sleep(5);
         } catch (InterruptedException e) {
@@ -274,7 +280,10 @@ public final class Drop {
           if (ns == null) continue;
           for (PGNotification note : ns) {
             JsonObject doc = new JsonObject(note.getParameter());
-            if ("paid".equals(doc.getString("status"))) paidNotifiedNanos.putIfAbsent(doc.getString("id"), now);
+            if ("paid".equals(doc.getString("status"))) {
+              paidNotifiedNanos.putIfAbsent(doc.getString("id"), now);
+              paidNotifiedWallMillis.putIfAbsent(doc.getString("id"), System.currentTimeMillis());
+            }
           }
         }
       } catch (Exception e) {
@@ -415,7 +424,8 @@ public final class Drop {
   // ---------------------------------------------------------------- verification and report
 
   record Verification(Map<String, Long> checkoutsByStatus, Map<String, Long> paymentsByStatus, long doubleCredits,
-      long paidWithoutOneConfirmed, long paidTransitionsTwice, Map<String, Long> blockOfPaidCheckout) {}
+      long paidWithoutOneConfirmed, long paidTransitionsTwice, Map<String, Long> blockOfPaidCheckout,
+      Map<String, Long> paidAuditMillis) {}
 
   Verification verify(String databaseUrl) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:" + databaseUrl.replace("postgresql://postgres@", "postgresql://") + "?user=postgres");
@@ -452,7 +462,13 @@ public final class Drop {
           "SELECT c.id::text, p.block_number FROM checkouts c JOIN payments p ON p.id = c.paid_payment_id WHERE c.status = 'paid'")) {
         while (rs.next()) blocks.put(rs.getString(1), rs.getLong(2));
       }
-      return new Verification(byStatus, payments, doubles, paidWithoutOne, twice, blocks);
+      // when the transaction that wrote 'paid' began (the audit row's default now())
+      Map<String, Long> audit = new ConcurrentHashMap<>();
+      try (ResultSet rs = st.executeQuery(
+          "SELECT checkout_id::text, (extract(epoch FROM at) * 1000)::bigint FROM checkout_events WHERE to_status = 'paid'")) {
+        while (rs.next()) audit.put(rs.getString(1), rs.getLong(2));
+      }
+      return new Verification(byStatus, payments, doubles, paidWithoutOne, twice, blocks, audit);
     }
   }
 
@@ -472,6 +488,16 @@ public final class Drop {
       if (blockSeen != null && notified != null) notifyDelay.add((notified - blockSeen) / 1_000);
       Buyer b = byId.get(id);
       if (blockSeen != null && b != null && b.paidSeen) seenDelay.add((b.paidSeenNanos - blockSeen) / 1_000);
+    });
+    // the same delay split at the start of the verdict's transaction (wall clocks of one machine, ms)
+    List<Long> toTransaction = new ArrayList<>();
+    List<Long> transactionToNotify = new ArrayList<>();
+    v.blockOfPaidCheckout().forEach((id, block) -> {
+      Long seen = blockSeenWallMillis.get(block);
+      Long began = v.paidAuditMillis().get(id);
+      Long published = paidNotifiedWallMillis.get(id);
+      if (seen != null && began != null) toTransaction.add((began - seen) * 1_000);
+      if (began != null && published != null) transactionToNotify.add((published - began) * 1_000);
     });
     Map<String, Long> terminal = new LinkedHashMap<>();
     for (Buyer b : buyers) if (b.terminal != null) terminal.merge(b.terminal, 1L, Long::sum);
@@ -519,6 +545,8 @@ public final class Drop {
         + "(and it grows with the poll rate)%n",
         pollsWithTxUnpaid.get(), 3 * pollsWithTxUnpaid.get(), paid == 0 ? Double.NaN : 3.0 * pollsWithTxUnpaid.get() / paid));
     r.append(String.format("* confirming block first seen -> paid snapshot published (NOTIFY): %s%n", summary(notifyDelay)));
+    r.append(String.format("*   of which block first seen -> the verdict's transaction began (audit row time): %s%n", summary(toTransaction)));
+    r.append(String.format("*   and the verdict's transaction began -> paid published: %s%n", summary(transactionToNotify)));
     r.append(String.format("* confirming block first seen -> a polling browser saw paid (includes up to one poll interval): %s%n%n",
         summary(seenDelay)));
     r.append(Latencies.header()).append('\n');
