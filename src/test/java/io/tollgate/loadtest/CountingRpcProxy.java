@@ -33,7 +33,8 @@ final class CountingRpcProxy {
 
   static CountingRpcProxy start(Vertx vertx, String upstream) {
     java.net.URI target = java.net.URI.create(upstream);
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(16));
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setIdleTimeout(60),
+        new PoolOptions().setHttp1MaxSize(16));
     HttpServer server = vertx.createHttpServer();
     CountingRpcProxy proxy = new CountingRpcProxy(server);
     server.requestHandler(req -> req.body().compose(body -> {

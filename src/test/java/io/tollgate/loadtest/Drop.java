@@ -151,9 +151,11 @@ public final class Drop {
       Thread blocks = startBlockObserver(rig, anvil.rpcUrl());
 
       Vertx load = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-      HttpClient api = load.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost("127.0.0.1").setDefaultPort(port),
+      // every request is bounded: a connection idle for 30 s fails its request
+      HttpClient api = load.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost("127.0.0.1").setDefaultPort(port)
+              .setConnectTimeout(5_000).setIdleTimeout(30),
           new PoolOptions().setHttp1MaxSize(128).setMaxWaitQueueSize(-1));
-      HttpClient chain = load.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+      HttpClient chain = load.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setIdleTimeout(30),
           new PoolOptions().setHttp1MaxSize(16).setMaxWaitQueueSize(-1));
       java.net.URI anvilUri = java.net.URI.create(anvil.rpcUrl());
 
@@ -164,14 +166,14 @@ public final class Drop {
       Semaphore inFlight = new Semaphore(createConcurrency);
       CountDownLatch created = new CountDownLatch(n);
       for (Buyer b : buyers) {
-        inFlight.acquire();
+        if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) break;
         createCheckout(load, api, apiKey, b).onComplete(ar -> {
           inFlight.release();
           created.countDown();
           if (ar.succeeded()) startPolling(load, api, b);
         });
       }
-      created.await(hardLimit, TimeUnit.SECONDS);
+      created.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       double creationSeconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf("created %d checkouts in %.1f s%n", n, creationSeconds);
 

@@ -105,14 +105,15 @@ public final class PollBench {
   /** Creates checkouts through the merchant API (32 in flight) and writes "id secret" lines. */
   static void createCheckouts(String base, String apiKey, int n, Path file) throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(32));
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setIdleTimeout(30),
+        new PoolOptions().setHttp1MaxSize(32));
     String[] lines = new String[n];
     Semaphore inFlight = new Semaphore(32);
     AtomicInteger failures = new AtomicInteger();
     CompletableFuture<Void> all = new CompletableFuture<>();
     AtomicInteger done = new AtomicInteger();
     for (int i = 0; i < n; i++) {
-      inFlight.acquire();
+      if (!inFlight.tryAcquire(5, TimeUnit.MINUTES)) throw new IllegalStateException("creations stalled");
       int idx = i;
       JsonObject body = new JsonObject().put("orderReference", "POLL-" + i).put("amount", "12.50").put("currency", "USD")
           .put("expiresInSeconds", 7200).put("paymentOptions", new JsonArray().add(new JsonObject().put("chainId", 31337).put("token", "USDC")));
