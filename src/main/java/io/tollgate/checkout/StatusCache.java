@@ -3,6 +3,7 @@ package io.tollgate.checkout;
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -27,7 +28,18 @@ public final class StatusCache {
   public Future<CheckoutStatus> get(UUID checkoutId) {
     CheckoutStatus cached = entries.get(checkoutId);
     if (cached != null) return Future.succeededFuture(cached);
-    return loading.computeIfAbsent(checkoutId, id -> load(id).andThen(done -> loading.remove(id)));
+    Future<CheckoutStatus> inFlight = loading.get(checkoutId);
+    if (inFlight != null) return inFlight;
+    // Not computeIfAbsent: the load can complete on the pool's event loop before a listener is
+    // attached, and removing the entry from inside the mapping function is a recursive update.
+    Promise<CheckoutStatus> promise = Promise.promise();
+    Future<CheckoutStatus> raced = loading.putIfAbsent(checkoutId, promise.future());
+    if (raced != null) return raced;
+    load(checkoutId).onComplete(result -> {
+      loading.remove(checkoutId, promise.future());
+      promise.handle(result);
+    });
+    return promise.future();
   }
 
   /** Applies a snapshot unless the cache already holds a newer version of that checkout. */

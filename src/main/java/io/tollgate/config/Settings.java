@@ -58,17 +58,28 @@ public final class Settings {
     return new Settings(merged);
   }
 
-  /** TOLLGATE_CHAIN_31337_RPC_URLS → chain.31337.rpc-urls; matches existing keys first. */
+  /**
+   * TOLLGATE_CHAIN_31337_RPC_URLS → chain.31337.rpc-urls when the file has that key; otherwise the
+   * value is kept under the variable's own form ({@code chain_31337_rpc_urls}), which
+   * {@link #string} consults for any key whose dots and dashes become those underscores, whatever
+   * its case: a key absent from the file (chain.31337.token.USDC.address) can still be set from the
+   * environment. (Turning the underscores back into dots could not restore dashes or case.)
+   */
   private String keyOf(String envName) {
-    String normalized = envName.substring("TOLLGATE_".length()).toLowerCase();
+    String normalized = envName.substring("TOLLGATE_".length()).toLowerCase(java.util.Locale.ROOT);
     for (String key : values.keySet()) {
-      if (key.replace('.', '_').replace('-', '_').equals(normalized)) return key;
+      if (environmentForm(key).equals(normalized)) return key;
     }
-    return normalized.replace('_', '.');
+    return normalized;
+  }
+
+  private static String environmentForm(String key) {
+    return key.replace('.', '_').replace('-', '_').toLowerCase(java.util.Locale.ROOT);
   }
 
   public String string(String key, String fallback) {
     String v = values.get(key);
+    if (v == null) v = values.get(environmentForm(key));
     return v == null || v.isEmpty() ? fallback : v;
   }
 

@@ -46,8 +46,13 @@ public final class HttpVerticle extends VerticleBase {
               .rootHandler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
           builder.getRoute("createCheckout").addHandler(merchant::create);
           builder.getRoute("getCheckout").addHandler(merchant::get);
-          builder.getRoute("getPaymentOptions").addHandler(buyer::paymentOptions);
-          builder.getRoute("getCheckoutStatus").addHandler(buyer::status);
+          HotPathValidation optionParameters = HotPathValidation.forOperation(contract, "getPaymentOptions");
+          builder.getRoute("getPaymentOptions").setDoValidation(false)
+              .addHandler(optionParameters::handle).addHandler(buyer::paymentOptions);
+          // the poll path: the same schemas, with validators built once (see HotPathValidation)
+          HotPathValidation statusParameters = HotPathValidation.forOperation(contract, "getCheckoutStatus");
+          builder.getRoute("getCheckoutStatus").setDoValidation(false)
+              .addHandler(statusParameters::handle).addHandler(buyer::status);
           builder.getRoute("submitPayment").addHandler(buyer::submitPayment);
           builder.getRoute("createPayerChallenge").addHandler(buyer::payerChallenge);
           builder.getRoute("bindPayer").addHandler(buyer::bindPayer);

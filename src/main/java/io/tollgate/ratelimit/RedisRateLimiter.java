@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
@@ -19,8 +20,13 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Needs Redis 5 or later (scripts that read {@code TIME} before writing rely on effect
  * replication). All keys of one request go into one script, so on Redis Cluster they must share a
- * hash slot. The {@link Redis} client is the caller's to create and close; size its pool
- * ({@code maxPoolSize}, {@code maxPoolWaiting}) for the peak number of concurrent decisions.
+ * hash slot. The {@link Redis} client is the caller's to create and close.
+ *
+ * <p>Decisions are pipelined on one connection taken from the client: a pooled {@code send} holds
+ * a connection for a whole round trip, so throughput was capped at pool size ÷ round-trip time,
+ * which under CPU contention (Redis sharing the cores with the service) was the poll path's limit
+ * in the load test. When that connection's queue of unanswered commands is full, or while it is
+ * being (re)opened after a failure, commands go through the pool as before.
  */
 public final class RedisRateLimiter implements RateLimiter {
 
@@ -66,6 +72,8 @@ public final class RedisRateLimiter implements RateLimiter {
   private final String keyPrefix;
   // The SHA of the loaded script, shared by concurrent callers while SCRIPT LOAD is in flight.
   private final AtomicReference<Future<String>> scriptSha = new AtomicReference<>();
+  // The pipelined connection, or null after it failed or closed (the next command opens another).
+  private final AtomicReference<Future<RedisConnection>> shared = new AtomicReference<>();
 
   /**
    * @param redis a client the caller owns (pooled, standalone or sentinel)
@@ -92,13 +100,39 @@ public final class RedisRateLimiter implements RateLimiter {
   private Future<Response> evaluate(List<RateLimitBucket> buckets) {
     Future<String> loaded = loadedSha();
     return loaded
-        .compose(sha -> redis.send(evalsha(sha, buckets)))
+        .compose(sha -> send(evalsha(sha, buckets)))
         .recover(err -> {
           if (!isNoScript(err)) return Future.failedFuture(err);
           // Redis restarted or someone ran SCRIPT FLUSH: load again, once for all waiting callers.
           scriptSha.compareAndSet(loaded, null);
-          return loadedSha().compose(sha -> redis.send(evalsha(sha, buckets)));
+          return loadedSha().compose(sha -> send(evalsha(sha, buckets)));
         });
+  }
+
+  private Future<Response> send(Request request) {
+    Future<RedisConnection> connection = connection();
+    if (!connection.succeeded() || connection.result().pendingQueueFull()) return redis.send(request);
+    return connection.result().send(request);
+  }
+
+  /** The shared connection if it is open; else starts opening one and answers the pending future. */
+  private Future<RedisConnection> connection() {
+    while (true) {
+      Future<RedisConnection> current = shared.get();
+      if (current != null && !current.failed()) return current;
+      Promise<RedisConnection> promise = Promise.promise();
+      if (shared.compareAndSet(current, promise.future())) {
+        redis.connect().onComplete(ar -> {
+          if (ar.succeeded()) {
+            RedisConnection c = ar.result();
+            c.exceptionHandler(err -> shared.compareAndSet(promise.future(), null));
+            c.endHandler(end -> shared.compareAndSet(promise.future(), null));
+          }
+          promise.handle(ar);
+        });
+        return promise.future();
+      }
+    }
   }
 
   private Future<String> loadedSha() {

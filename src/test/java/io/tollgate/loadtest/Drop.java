@@ -1,0 +1,575 @@
+package io.tollgate.loadtest;
+
+import io.tollgate.dev.AnvilProcess;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
+
+/**
+ * Issue 5's ticket drop, on this machine, against Tollgate as a user deploys it. One run: a fresh
+ * database, an anvil producing a block every {@code blockTime} seconds, a JSON-RPC counting proxy
+ * between Tollgate and anvil; N checkouts created through the merchant API (each with its own
+ * Idempotency-Key, some retried), N buyers from distinct accounts (ERC-20 and native ETH mixed)
+ * paying over {@code payWindow} seconds once all checkouts exist and submitting their hashes, every buyer's browser polling
+ * the status every {@code pollMs} from its checkout's creation until paid. It stops by itself when
+ * every checkout is paid or at the deadline, checks PostgreSQL, and writes a report.
+ *
+ * <p>Settings (system properties): n (1000), pollMs (2000), blockTime (2), payWindow (120),
+ * ethShare (0.5), retryShare (0.05), createConcurrency (32), headPollMs (100: Tollgate's
+ * chain.31337.poll-interval-ms), grace (90 s after the pay window), hardLimit (1200 s for the run).
+ */
+public final class Drop {
+  private static final long CHAIN = Rig.CHAIN_ID;
+
+  // settings
+  final int n = Integer.getInteger("n", 1000);
+  final int pollMs = Integer.getInteger("pollMs", 2000);
+  final int blockTime = Integer.getInteger("blockTime", 2);
+  final int payWindow = Integer.getInteger("payWindow", 120);
+  final double ethShare = Double.parseDouble(System.getProperty("ethShare", "0.5"));
+  final double retryShare = Double.parseDouble(System.getProperty("retryShare", "0.05"));
+  final int createConcurrency = Integer.getInteger("createConcurrency", 32);
+  final int headPollMs = Integer.getInteger("headPollMs", 100);
+  final int grace = Integer.getInteger("grace", 90);
+  final int hardLimit = Integer.getInteger("hardLimit", 1200);
+
+  // measurements
+  final Latencies create = new Latencies("POST /v1/checkouts");
+  final Latencies createRetry = new Latencies("POST /v1/checkouts (retry, same key)");
+  final Latencies options = new Latencies("GET /v1/checkouts/{id}/payment-options");
+  final Latencies submit = new Latencies("POST /v1/checkouts/{id}/payments");
+  final Latencies poll = new Latencies("GET /v1/checkouts/{id}/status");
+  final AtomicLong pollsWithTxUnpaid = new AtomicLong();
+  /** Polls answered per second of the run, to find the peak. */
+  final java.util.concurrent.atomic.AtomicLongArray pollsPerSecond = new java.util.concurrent.atomic.AtomicLongArray(4000);
+  final AtomicInteger retryMismatch = new AtomicInteger();
+  final AtomicInteger sendFailures = new AtomicInteger();
+  final Map<Long, Long> blockSeenNanos = new ConcurrentHashMap<>();
+  final Map<String, Long> paidNotifiedNanos = new ConcurrentHashMap<>();
+  final Map<Long, Long> blockSeenWallMillis = new ConcurrentHashMap<>();
+  final Map<String, Long> paidNotifiedWallMillis = new ConcurrentHashMap<>();
+
+  final Buyer[] buyers;
+  final Random random = new Random(42);
+  final AtomicBoolean stopping = new AtomicBoolean();
+  final CountDownLatch allPaid;
+  long t0;
+
+  Drop() {
+    buyers = new Buyer[n];
+    allPaid = new CountDownLatch(n);
+  }
+
+  static final class Buyer {
+    final int index;
+    final String address;
+    final String clientIp;
+    final boolean eth;
+    volatile String checkoutId;
+    volatile String secret;
+    volatile String amount;
+    volatile String recipient;
+    volatile String tokenAddress;
+    volatile String etag;
+    volatile String txHash;
+    volatile boolean paidSeen;
+    volatile long paidSeenNanos;
+    volatile String terminal;
+
+    Buyer(int index, boolean eth) {
+      this.index = index;
+      this.address = "0x" + Numeric.toHexStringNoPrefix(Hash.sha3(BigInteger.valueOf(1_000_000L + index).toByteArray())).substring(24);
+      this.clientIp = String.format("198.18.%d.%d", (index / 250) % 250, index % 250 + 1);
+      this.eth = eth;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    new Drop().run();
+    System.exit(0);
+  }
+
+  void run() throws Exception {
+    for (int i = 0; i < n; i++) buyers[i] = new Buyer(i, random.nextDouble() < ethShare);
+    String runName = "drop-n" + n + "-poll" + pollMs;
+    try (Rig rig = new Rig(runName)) {
+      String db = Rig.freshDatabase("tollgate_load");
+      AnvilProcess anvil = rig.anvil("--block-time", Integer.toString(blockTime), "--auto-impersonate",
+          "--gas-limit", "300000000", "--no-request-size-limit");
+      String token = rig.deployToken(anvil.rpcUrl());
+      prefund(rig, anvil.rpcUrl(), token);
+
+      Vertx proxyVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+      CountingRpcProxy proxy = CountingRpcProxy.start(proxyVertx, anvil.rpcUrl());
+      int port = 18180;
+      Map<String, String> env = Rig.tollgateEnv(db, proxy.url(), token, port, "loadtest:drop:" + System.currentTimeMillis() + ":");
+      env.put("TOLLGATE_CHAIN_31337_POLL_INTERVAL_MS", Integer.toString(headPollMs));
+      List<String> flags = Boolean.getBoolean("jfr")
+          ? List.of("-XX:StartFlightRecording=settings=profile,filename=" + rig.outDir.resolve("tollgate.jfr")) : List.of();
+      Process tollgate = rig.startTollgate(env, flags, "tollgate.log");
+      String apiKey = rig.createMerchant(env);
+      long rpcAtStart = proxy.calls();
+      Map<String, Long> rpcByMethodAtStart = proxy.byMethod();
+
+      Thread listener = startListener(db);
+      Thread blocks = startBlockObserver(rig, anvil.rpcUrl());
+
+      Vertx load = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+      // every request is bounded: a connection idle for 30 s fails its request
+      HttpClient api = load.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost("127.0.0.1").setDefaultPort(port)
+              .setConnectTimeout(5_000).setIdleTimeout(30),
+          new PoolOptions().setHttp1MaxSize(128).setMaxWaitQueueSize(-1));
+      HttpClient chain = load.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setIdleTimeout(30),
+          new PoolOptions().setHttp1MaxSize(16).setMaxWaitQueueSize(-1));
+      java.net.URI anvilUri = java.net.URI.create(anvil.rpcUrl());
+
+      String loadBefore = Rig.uptime();
+      t0 = System.nanoTime();
+      long deadline = t0 + TimeUnit.SECONDS.toNanos(hardLimit);
+      // ---- phase 1: creations (bounded concurrency); each created checkout starts its browser
+      Semaphore inFlight = new Semaphore(createConcurrency);
+      CountDownLatch created = new CountDownLatch(n);
+      for (Buyer b : buyers) {
+        if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) break;
+        createCheckout(load, api, apiKey, b).onComplete(ar -> {
+          inFlight.release();
+          created.countDown();
+          if (ar.succeeded()) startPolling(load, api, b);
+        });
+      }
+      created.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      double creationSeconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("created %d checkouts in %.1f s%n", n, creationSeconds);
+
+      // ---- phase 2: payments spread evenly over the pay window, which opens when every checkout
+      // exists: all N browsers are polling then (the peak, N / interval polls per second), and the
+      // polling drains as buyers pay
+      long payStart = System.nanoTime();
+      for (Buyer b : buyers) {
+        long at = payStart + (long) (TimeUnit.SECONDS.toNanos(payWindow) * (b.index + random.nextDouble()) / n);
+        load.setTimer(Math.max(1, (at - System.nanoTime()) / 1_000_000), t -> pay(load, api, chain, anvilUri, token, b));
+      }
+      long payDeadline = payStart + TimeUnit.SECONDS.toNanos(payWindow + grace);
+      long waitNanos = Math.min(payDeadline, deadline) - System.nanoTime();
+      boolean everyonePaid = allPaid.await(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long rpcCalls = proxy.calls() - rpcAtStart;
+      Map<String, Long> rpcByMethod = minus(proxy.byMethod(), rpcByMethodAtStart);
+      long rpcHttp = proxy.httpRequests();
+      String loadAfter = Rig.uptime();
+      stopping.set(true);
+      Rig.sleep(pollMs + 500L); // let in-flight polls finish
+      blocks.interrupt();
+      listener.interrupt();
+
+      Verification v = verify(db);
+      Rig.stop(tollgate);
+      load.close();
+      proxyVertx.close();
+
+      String report = report(runName, everyonePaid, creationSeconds, seconds, rpcCalls, rpcByMethod, rpcHttp, v,
+          loadBefore, loadAfter);
+      Files.writeString(rig.outDir.resolve("report.md"), report);
+      System.out.println(report);
+    }
+  }
+
+  // ---------------------------------------------------------------- set-up
+
+  /** Gives every buyer gas money (anvil_setBalance) and ERC-20 buyers 1,000 USDC (balance slot 4). */
+  void prefund(Rig rig, String anvilUrl, String token) {
+    List<JsonObject> calls = new ArrayList<>();
+    for (Buyer b : buyers) {
+      calls.add(Rig.call("anvil_setBalance", b.address, "0x56bc75e2d63100000")); // 100 ETH
+      if (!b.eth) {
+        byte[] slotKey = new byte[64];
+        byte[] addr = Numeric.hexStringToByteArray(b.address);
+        System.arraycopy(addr, 0, slotKey, 32 - addr.length, addr.length);
+        slotKey[63] = 4;
+        String slot = Numeric.toHexString(Hash.sha3(slotKey));
+        calls.add(Rig.call("anvil_setStorageAt", token, slot, String.format("0x%064x", 1_000_000_000L)));
+      }
+      if (calls.size() >= 1000) {
+        rig.rpcBatch(anvilUrl, calls);
+        calls.clear();
+      }
+    }
+    if (!calls.isEmpty()) rig.rpcBatch(anvilUrl, calls);
+    for (Buyer b : buyers) {
+      if (b.eth) continue;
+      String data = FunctionEncoder.encode(new Function("balanceOf", List.of(new Address(b.address)), List.of()));
+      String balance = (String) rig.rpc(anvilUrl, "eth_call", new JsonObject().put("to", token).put("data", data), "latest");
+      if (Numeric.toBigInt(balance).longValue() != 1_000_000_000L) throw new IllegalStateException("USDC prefund failed: " + balance);
+      break;
+    }
+  }
+
+  /** Records when each block number is first seen (anvil polled every 5 ms, directly). */
+  Thread startBlockObserver(Rig rig, String anvilUrl) {
+    Thread t = new Thread(() -> {
+      long last = -1;
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          long head = Numeric.toBigInt((String) rig.rpc(anvilUrl, "eth_blockNumber")).longValue();
+          long now = System.nanoTime();
+          long wall = System.currentTimeMillis();
+          for (long b = last + 1; b <= head; b++) {
+            blockSeenNanos.putIfAbsent(b, now);
+            blockSeenWallMillis.putIfAbsent(b, wall);
+          }
+          last = Math.max(last, head);
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          if (Thread.currentThread().isInterrupted()) return;
+        }
+      }
+    }, "block-observer");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** LISTENs on Tollgate's status channel: the moment each checkout's paid snapshot is published. */
+  Thread startListener(String databaseUrl) throws Exception {
+    Connection c = DriverManager.getConnection("jdbc:" + databaseUrl.replace("postgresql://postgres@", "postgresql://") + "?user=postgres");
+    try (Statement st = c.createStatement()) {
+      st.execute("LISTEN checkout_status");
+    }
+    PGConnection pg = c.unwrap(PGConnection.class);
+    Thread t = new Thread(() -> {
+      try (c) {
+        while (!Thread.currentThread().isInterrupted()) {
+          PGNotification[] ns = pg.getNotifications(50);
+          long now = System.nanoTime();
+          if (ns == null) continue;
+          for (PGNotification note : ns) {
+            JsonObject doc = new JsonObject(note.getParameter());
+            if ("paid".equals(doc.getString("status"))) {
+              paidNotifiedNanos.putIfAbsent(doc.getString("id"), now);
+              paidNotifiedWallMillis.putIfAbsent(doc.getString("id"), System.currentTimeMillis());
+            }
+          }
+        }
+      } catch (Exception e) {
+        if (!Thread.currentThread().isInterrupted()) e.printStackTrace();
+      }
+    }, "pg-listener");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  // ---------------------------------------------------------------- the shop, the buyers, the browsers
+
+  Future<Void> createCheckout(Vertx vertx, HttpClient api, String apiKey, Buyer b) {
+    String token = b.eth ? "ETH" : "USDC";
+    String amount = String.format("%d.%02d", 20 + b.index % 180, b.index % 100);
+    JsonObject body = new JsonObject().put("orderReference", "DROP-" + b.index).put("amount", amount).put("currency", "USD")
+        .put("expiresInSeconds", 1800).put("metadata", new JsonObject().put("seat", "A-" + b.index))
+        .put("paymentOptions", new JsonArray().add(new JsonObject().put("chainId", CHAIN).put("token", token)));
+    String key = "drop-" + t0 + "-" + b.index;
+    return postCheckout(api, apiKey, key, body, create).compose(first -> {
+      JsonObject option = first.getJsonArray("paymentOptions").getJsonObject(0);
+      b.checkoutId = first.getString("id");
+      b.secret = first.getString("clientSecret");
+      b.amount = option.getString("amount");
+      b.recipient = option.getString("recipient");
+      b.tokenAddress = option.getString("tokenAddress");
+      if (random.nextDouble() >= retryShare) return Future.succeededFuture();
+      // the shop's retry (e.g. after a timeout): same key, same body -> the same checkout
+      return postCheckout(api, apiKey, key, body, createRetry).map(again -> {
+        if (!first.getString("id").equals(again.getString("id"))) retryMismatch.incrementAndGet();
+        return null;
+      });
+    });
+  }
+
+  private Future<JsonObject> postCheckout(HttpClient api, String apiKey, String key, JsonObject body, Latencies lat) {
+    long start = System.nanoTime();
+    return api.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/checkouts")
+            .putHeader("Authorization", "Bearer " + apiKey).putHeader("Idempotency-Key", key)
+            .putHeader("Content-Type", "application/json"))
+        .compose(req -> req.send(body.toBuffer()))
+        .compose(resp -> resp.body().map(buf -> {
+          lat.record(start, Integer.toString(resp.statusCode()));
+          if (resp.statusCode() != 201) throw new IllegalStateException("create: " + resp.statusCode() + " " + buf);
+          return buf.toJsonObject();
+        }), err -> {
+          lat.record(start, "io:" + err.getClass().getSimpleName());
+          return Future.failedFuture(err);
+        });
+  }
+
+  void startPolling(Vertx vertx, HttpClient api, Buyer b) {
+    vertx.setTimer(1 + random.nextInt(pollMs), t -> pollOnce(vertx, api, b));
+  }
+
+  private void pollOnce(Vertx vertx, HttpClient api, Buyer b) {
+    if (stopping.get() || b.paidSeen || b.terminal != null) return;
+    long start = System.nanoTime();
+    boolean withTx = b.txHash != null;
+    RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setURI("/v1/checkouts/" + b.checkoutId + "/status")
+        .putHeader("X-Client-Secret", b.secret).putHeader("X-Forwarded-For", b.clientIp);
+    if (b.etag != null) ro.putHeader("If-None-Match", b.etag);
+    api.request(ro).compose(req -> req.send()).compose(resp -> resp.body().map(buf -> {
+      int code = resp.statusCode();
+      poll.record(start, Integer.toString(code));
+      pollsPerSecond.incrementAndGet((int) Math.min(3999, (System.nanoTime() - t0) / 1_000_000_000L));
+      if (code == 200) {
+        b.etag = resp.getHeader("ETag");
+        String status = buf.toJsonObject().getString("status");
+        if ("paid".equals(status)) {
+          b.paidSeen = true;
+          b.paidSeenNanos = System.nanoTime();
+          allPaid.countDown();
+        } else if ("failed".equals(status) || "expired".equals(status)) {
+          b.terminal = status + ":" + buf.toJsonObject().getString("reason");
+        }
+      }
+      if (withTx && !b.paidSeen) pollsWithTxUnpaid.incrementAndGet();
+      return null;
+    }), err -> {
+      poll.record(start, "io:" + err.getClass().getSimpleName());
+      return Future.succeededFuture();
+    }).onComplete(done -> {
+      if (!b.paidSeen && b.terminal == null && !stopping.get()) vertx.setTimer(pollMs, t -> pollOnce(vertx, api, b));
+    });
+  }
+
+  void pay(Vertx vertx, HttpClient api, HttpClient chain, java.net.URI anvil, String token, Buyer b) {
+    if (stopping.get() || b.checkoutId == null) return;
+    long optionsStart = System.nanoTime();
+    api.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/v1/checkouts/" + b.checkoutId + "/payment-options")
+            .putHeader("X-Client-Secret", b.secret).putHeader("X-Forwarded-For", b.clientIp))
+        .compose(req -> req.send()).compose(resp -> resp.body().map(buf -> {
+          options.record(optionsStart, Integer.toString(resp.statusCode()));
+          return null;
+        }))
+        .compose(ignored -> {
+          JsonObject tx = new JsonObject().put("from", b.address);
+          if (b.eth) {
+            tx.put("to", b.recipient).put("value", Rig.hex(new BigInteger(b.amount))).put("gas", "0x5208");
+          } else {
+            tx.put("to", b.tokenAddress).put("gas", "0x186a0").put("data", FunctionEncoder.encode(new Function("transfer",
+                List.of(new Address(b.recipient), new Uint256(new BigInteger(b.amount))), List.of())));
+          }
+          JsonObject call = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "eth_sendTransaction")
+              .put("params", new JsonArray().add(tx));
+          return chain.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(anvil.getHost()).setPort(anvil.getPort())
+                  .setURI("/").putHeader("Content-Type", "application/json"))
+              .compose(req -> req.send(call.toBuffer()))
+              .compose(resp -> resp.body())
+              .map(buf -> {
+                JsonObject answer = buf.toJsonObject();
+                if (answer.containsKey("error")) throw new IllegalStateException("send: " + answer.getValue("error"));
+                return answer.getString("result");
+              });
+        })
+        .compose(hash -> {
+          b.txHash = hash;
+          long start = System.nanoTime();
+          JsonObject body = new JsonObject().put("chainId", CHAIN).put("token", b.eth ? "ETH" : "USDC").put("txHash", hash);
+          return api.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/checkouts/" + b.checkoutId + "/payments")
+                  .putHeader("X-Client-Secret", b.secret).putHeader("X-Forwarded-For", b.clientIp)
+                  .putHeader("Content-Type", "application/json"))
+              .compose(req -> req.send(body.toBuffer()))
+              .compose(resp -> resp.body().map(buf -> {
+                submit.record(start, Integer.toString(resp.statusCode()));
+                if (resp.statusCode() != 202) System.err.println("submit " + resp.statusCode() + " " + buf);
+                return null;
+              }));
+        })
+        .onFailure(err -> {
+          sendFailures.incrementAndGet();
+          System.err.println("buyer " + b.index + ": " + err.getMessage());
+        });
+  }
+
+  // ---------------------------------------------------------------- verification and report
+
+  record Verification(Map<String, Long> checkoutsByStatus, Map<String, Long> paymentsByStatus, long doubleCredits,
+      long paidWithoutOneConfirmed, long paidTransitionsTwice, Map<String, Long> blockOfPaidCheckout,
+      Map<String, Long> paidAuditMillis) {}
+
+  Verification verify(String databaseUrl) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:" + databaseUrl.replace("postgresql://postgres@", "postgresql://") + "?user=postgres");
+        Statement st = c.createStatement()) {
+      Map<String, Long> byStatus = new LinkedHashMap<>();
+      try (ResultSet rs = st.executeQuery("SELECT status, count(*) FROM checkouts GROUP BY 1 ORDER BY 1")) {
+        while (rs.next()) byStatus.put(rs.getString(1), rs.getLong(2));
+      }
+      Map<String, Long> payments = new LinkedHashMap<>();
+      try (ResultSet rs = st.executeQuery("SELECT status || coalesce(':' || reason, ''), count(*) FROM payments GROUP BY 1 ORDER BY 1")) {
+        while (rs.next()) payments.put(rs.getString(1), rs.getLong(2));
+      }
+      long doubles;
+      try (ResultSet rs = st.executeQuery(
+          "SELECT count(*) FROM (SELECT checkout_id FROM payments WHERE status = 'confirmed' GROUP BY 1 HAVING count(*) > 1) d")) {
+        rs.next();
+        doubles = rs.getLong(1);
+      }
+      long paidWithoutOne;
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM checkouts c WHERE c.status = 'paid' AND ("
+          + "(SELECT count(*) FROM payments p WHERE p.checkout_id = c.id AND p.status = 'confirmed') <> 1 "
+          + "OR NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = c.paid_payment_id AND p.status = 'confirmed'))")) {
+        rs.next();
+        paidWithoutOne = rs.getLong(1);
+      }
+      long twice;
+      try (ResultSet rs = st.executeQuery(
+          "SELECT count(*) FROM (SELECT checkout_id FROM checkout_events WHERE to_status = 'paid' GROUP BY 1 HAVING count(*) > 1) d")) {
+        rs.next();
+        twice = rs.getLong(1);
+      }
+      Map<String, Long> blocks = new ConcurrentHashMap<>();
+      try (ResultSet rs = st.executeQuery(
+          "SELECT c.id::text, p.block_number FROM checkouts c JOIN payments p ON p.id = c.paid_payment_id WHERE c.status = 'paid'")) {
+        while (rs.next()) blocks.put(rs.getString(1), rs.getLong(2));
+      }
+      // when the transaction that wrote 'paid' began (the audit row's default now())
+      Map<String, Long> audit = new ConcurrentHashMap<>();
+      try (ResultSet rs = st.executeQuery(
+          "SELECT checkout_id::text, (extract(epoch FROM at) * 1000)::bigint FROM checkout_events WHERE to_status = 'paid'")) {
+        while (rs.next()) audit.put(rs.getString(1), rs.getLong(2));
+      }
+      return new Verification(byStatus, payments, doubles, paidWithoutOne, twice, blocks, audit);
+    }
+  }
+
+  String report(String runName, boolean everyonePaid, double creationSeconds, double seconds, long rpcCalls,
+      Map<String, Long> rpcByMethod, long rpcHttp, Verification v, String loadBefore, String loadAfter) {
+    long paid = v.checkoutsByStatus().getOrDefault("paid", 0L);
+    long paidSeen = Arrays.stream(buyers).filter(b -> b.paidSeen).count();
+    // confirmation latency: block first seen (anvil polled every 5 ms) -> paid snapshot published
+    // (PostgreSQL NOTIFY, which every instance's status cache applies on arrival)
+    List<Long> notifyDelay = new ArrayList<>();
+    List<Long> seenDelay = new ArrayList<>();
+    Map<String, Buyer> byId = new ConcurrentHashMap<>();
+    for (Buyer b : buyers) if (b.checkoutId != null) byId.put(b.checkoutId, b);
+    v.blockOfPaidCheckout().forEach((id, block) -> {
+      Long blockSeen = blockSeenNanos.get(block);
+      Long notified = paidNotifiedNanos.get(id);
+      if (blockSeen != null && notified != null) notifyDelay.add((notified - blockSeen) / 1_000);
+      Buyer b = byId.get(id);
+      if (blockSeen != null && b != null && b.paidSeen) seenDelay.add((b.paidSeenNanos - blockSeen) / 1_000);
+    });
+    // the same delay split at the start of the verdict's transaction (wall clocks of one machine, ms)
+    List<Long> toTransaction = new ArrayList<>();
+    List<Long> transactionToNotify = new ArrayList<>();
+    v.blockOfPaidCheckout().forEach((id, block) -> {
+      Long seen = blockSeenWallMillis.get(block);
+      Long began = v.paidAuditMillis().get(id);
+      Long published = paidNotifiedWallMillis.get(id);
+      if (seen != null && began != null) toTransaction.add((began - seen) * 1_000);
+      if (began != null && published != null) transactionToNotify.add((published - began) * 1_000);
+    });
+    Map<String, Long> terminal = new LinkedHashMap<>();
+    for (Buyer b : buyers) if (b.terminal != null) terminal.merge(b.terminal, 1L, Long::sum);
+    long ethBuyers = Arrays.stream(buyers).filter(b -> b.eth).count();
+    long pollErrors429 = poll.count("429");
+    long pollsNon2xx = poll.outcomes().entrySet().stream()
+        .filter(e -> !e.getKey().equals("200") && !e.getKey().equals("304") && !e.getKey().equals("429"))
+        .mapToLong(Map.Entry::getValue).sum();
+    double perPaid = paid == 0 ? Double.NaN : (double) rpcCalls / paid;
+    long headPolls = rpcByMethod.getOrDefault("eth_blockNumber", 0L);
+
+    StringBuilder r = new StringBuilder();
+    r.append("### Drop ").append(runName).append(" (").append(Instant.now()).append(")\n\n");
+    r.append(String.format("N = %,d checkouts (%,d native ETH, %,d USDC), poll interval %d ms, anvil --block-time %d, "
+        + "Tollgate head poll %d ms, pay window %d s; load average before %s, after %s.%n%n",
+        n, ethBuyers, n - ethBuyers, pollMs, blockTime, headPollMs, payWindow, loadBefore, loadAfter));
+    r.append(String.format("* everyone paid before the deadline: %s; run took %.1f s (creation phase %.1f s)%n", everyonePaid, seconds, creationSeconds));
+    r.append(String.format("* creations/s: %,.0f (%,d creations, %d in flight at most; %,d retried with the same key, %d answered with another id)%n",
+        n / creationSeconds, create.count(), createConcurrency, createRetry.count(), retryMismatch.get()));
+    r.append(String.format("* polls/s: %,.0f on average over the run (%,d polls); expected at the plateau N/interval = %,.0f%n",
+        poll.count() / seconds, poll.count(), n * 1000.0 / pollMs));
+    long best = 0;
+    int bestStart = 0;
+    for (int i = 0; i + 10 <= pollsPerSecond.length(); i++) {
+      long sum = 0;
+      for (int j = i; j < i + 10; j++) sum += pollsPerSecond.get(j);
+      if (sum > best) {
+        best = sum;
+        bestStart = i;
+      }
+    }
+    r.append(String.format("* polls/s at the peak (busiest 10 s, from second %d of the run): %,.0f%n", bestStart, best / 10.0));
+    r.append(String.format("* errors: polls 429 = %,d, polls other non-2xx/304 = %,d, buyer send/submit failures = %d%n",
+        pollErrors429, pollsNon2xx, sendFailures.get()));
+    r.append(String.format("* PostgreSQL: checkouts %s; payments %s%n", v.checkoutsByStatus(), v.paymentsByStatus()));
+    r.append(String.format("* paid %,d of %,d (seen paid by the polling browsers: %,d); lost (not paid) %,d; double credits "
+        + "(checkouts with more than one confirmed payment) %d; paid checkouts without exactly one confirmed payment %d; "
+        + "checkouts with two 'paid' audit rows %d; browsers that saw failed/expired: %s%n",
+        paid, n, paidSeen, n - paid, v.doubleCredits(), v.paidWithoutOneConfirmed(), v.paidTransitionsTwice(), terminal));
+    r.append(String.format("* JSON-RPC calls by Tollgate during the drop: %,d in %,d HTTP requests; per paid checkout %.2f "
+        + "(without the head polls, eth_blockNumber: %.2f); by method %s%n",
+        rpcCalls, rpcHttp, perPaid, paid == 0 ? Double.NaN : (double) (rpcCalls - headPolls) / paid, rpcByMethod));
+    r.append(String.format("* verify-on-every-poll contrast: %,d polls came while the buyer's tx was submitted and not yet paid; "
+        + "at 3 calls per verify (receipt, block number, block) that design would make %,d calls, %.1f per paid checkout "
+        + "(and it grows with the poll rate)%n",
+        pollsWithTxUnpaid.get(), 3 * pollsWithTxUnpaid.get(), paid == 0 ? Double.NaN : 3.0 * pollsWithTxUnpaid.get() / paid));
+    r.append(String.format("* confirming block first seen -> paid snapshot published (NOTIFY): %s%n", summary(notifyDelay)));
+    r.append(String.format("*   of which block first seen -> the verdict's transaction began (audit row time): %s%n", summary(toTransaction)));
+    r.append(String.format("*   and the verdict's transaction began -> paid published: %s%n", summary(transactionToNotify)));
+    r.append(String.format("* confirming block first seen -> a polling browser saw paid (includes up to one poll interval): %s%n%n",
+        summary(seenDelay)));
+    r.append(Latencies.header()).append('\n');
+    for (Latencies l : List.of(create, createRetry, options, submit, poll)) r.append(l.row(seconds)).append('\n');
+    return r.toString();
+  }
+
+  static String summary(List<Long> micros) {
+    if (micros.isEmpty()) return "no samples";
+    long[] s = micros.stream().mapToLong(Long::longValue).sorted().toArray();
+    java.util.function.DoubleFunction<Double> p = q -> s[(int) Math.min(s.length - 1, Math.max(0, Math.ceil(q / 100 * s.length) - 1))] / 1000.0;
+    return String.format("n = %,d, p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms, max %.0f ms", s.length, p.apply(50), p.apply(99),
+        p.apply(99.9), s[s.length - 1] / 1000.0);
+  }
+
+  static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    after.forEach((k, v) -> {
+      long d = v - before.getOrDefault(k, 0L);
+      if (d != 0) out.put(k, d);
+    });
+    return out;
+  }
+}

@@ -1,0 +1,54 @@
+package io.tollgate.loadtest;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Latency samples (microseconds) and outcome counts of one endpoint. Thread-safe. */
+final class Latencies {
+  final String name;
+  private long[] samples = new long[1 << 14];
+  private int size;
+  private final Map<String, Long> outcomes = new TreeMap<>();
+
+  Latencies(String name) {
+    this.name = name;
+  }
+
+  synchronized void record(long startNanos, String outcome) {
+    if (size == samples.length) samples = Arrays.copyOf(samples, size * 2);
+    samples[size++] = (System.nanoTime() - startNanos) / 1_000;
+    outcomes.merge(outcome, 1L, Long::sum);
+  }
+
+  synchronized int count() {
+    return size;
+  }
+
+  synchronized long count(String outcome) {
+    return outcomes.getOrDefault(outcome, 0L);
+  }
+
+  synchronized Map<String, Long> outcomes() {
+    return new TreeMap<>(outcomes);
+  }
+
+  /** p in [0, 100]; milliseconds. */
+  synchronized double percentileMillis(double p) {
+    if (size == 0) return Double.NaN;
+    long[] sorted = Arrays.copyOf(samples, size);
+    Arrays.sort(sorted);
+    int idx = (int) Math.min(size - 1, Math.max(0, Math.ceil(p / 100.0 * size) - 1));
+    return sorted[idx] / 1000.0;
+  }
+
+  String row(double seconds) {
+    return String.format("| %s | %,d | %,.0f | %.2f | %.2f | %.2f | %.2f | %s |", name, count(), count() / seconds,
+        percentileMillis(50), percentileMillis(99), percentileMillis(99.9), percentileMillis(100), outcomes());
+  }
+
+  static String header() {
+    return "| endpoint | requests | req/s (over the phase) | p50 ms | p99 ms | p99.9 ms | max ms | outcomes |\n"
+        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |";
+  }
+}
