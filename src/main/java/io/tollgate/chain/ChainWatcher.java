@@ -57,8 +57,11 @@ public final class ChainWatcher {
   private final LongAdder rounds = new LongAdder();
 
   private long lastHead = -1;
-  /** Payments already checked at {@link #lastHead}: a catch-up round on the same head skips them. */
-  private final java.util.Set<Long> checkedAtLastHead = new java.util.HashSet<>();
+  /**
+   * The highest payment id checked at {@link #lastHead}: a catch-up round on the same head reads only
+   * newer payments. One committed late with a lower id waits for the next head's full round.
+   */
+  private long newestCheckedPayment;
   /** Set from any thread when a payment was submitted; read on the watcher's context. */
   private final java.util.concurrent.atomic.AtomicBoolean submissionsWaiting = new java.util.concurrent.atomic.AtomicBoolean();
   private Future<Void> running;
@@ -160,21 +163,20 @@ public final class ChainWatcher {
   }
 
   private Future<Void> processHead(long head, boolean sameHead) {
-    java.util.List<Long> checked = new java.util.ArrayList<>();
-    return payments.activeOn(chainId())
-        .map(active -> sameHead
-            ? active.stream().filter(p -> !checkedAtLastHead.contains(p.paymentId())).toList()
-            : active)
+    Future<List<ActivePayment>> loaded = sameHead
+        ? payments.activeOn(chainId(), newestCheckedPayment)
+        : payments.activeOn(chainId());
+    long[] newest = {sameHead ? newestCheckedPayment : 0};
+    return loaded
         .compose(active -> {
-          active.forEach(p -> checked.add(p.paymentId()));
+          active.forEach(p -> newest[0] = Math.max(newest[0], p.paymentId()));
           if (sameHead && active.isEmpty()) return Future.<Void>succeededFuture();
           return firstRound(head, active)
               .compose(this::secondRound)
               .compose(decisions -> report(head, decisions));
         })
         .onSuccess(done -> {
-          if (!sameHead) checkedAtLastHead.clear();
-          checkedAtLastHead.addAll(checked);
+          newestCheckedPayment = newest[0];
           lastHead = head;
           rounds.increment();
         })

@@ -8,4 +8,12 @@ import java.util.List;
 public interface ActivePayments {
 
   Future<List<ActivePayment>> activeOn(long chainId);
+
+  /**
+   * Only the active payments with an id above {@code afterPaymentId}: what a catch-up round on an
+   * already processed head needs. Stores should override this with a query that reads only those.
+   */
+  default Future<List<ActivePayment>> activeOn(long chainId, long afterPaymentId) {
+    return activeOn(chainId).map(all -> all.stream().filter(p -> p.paymentId() > afterPaymentId).toList());
+  }
 }

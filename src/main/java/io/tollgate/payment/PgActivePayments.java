@@ -25,6 +25,11 @@ public final class PgActivePayments implements ActivePayments {
 
   @Override
   public Future<List<ActivePayment>> activeOn(long chainId) {
+    return activeOn(chainId, 0);
+  }
+
+  @Override
+  public Future<List<ActivePayment>> activeOn(long chainId, long afterPaymentId) {
     return pool.preparedQuery("""
             SELECT p.id, p.checkout_id, p.tx_hash, p.status, p.block_number, p.block_hash, p.block_time, p.payer,
                    p.amount_base, o.token_address, o.recipient, o.amount_base AS expected, c.payer AS bound_payer,
@@ -32,8 +37,8 @@ public final class PgActivePayments implements ActivePayments {
             FROM payments p
             JOIN payment_options o ON o.checkout_id = p.checkout_id AND o.chain_id = p.chain_id AND o.token = p.token
             JOIN checkouts c ON c.id = p.checkout_id
-            WHERE p.chain_id = $1 AND p.status IN ('submitted', 'mined')""")
-        .execute(Tuple.of(chainId))
+            WHERE p.chain_id = $1 AND p.status IN ('submitted', 'mined') AND p.id > $2""")
+        .execute(Tuple.of(chainId, afterPaymentId))
         .map(rows -> {
           int required = requiredConfirmations.applyAsInt(chainId);
           List<ActivePayment> active = new ArrayList<>(rows.size());
