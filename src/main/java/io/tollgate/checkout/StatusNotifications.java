@@ -15,6 +15,14 @@ public final class StatusNotifications {
 
   private StatusNotifications() {}
 
+  /** Many checkouts changed by one transaction: one statement, one notification each. */
+  public static Future<Void> checkoutsChanged(SqlConnection conn, UUID[] checkoutIds) {
+    if (checkoutIds.length == 0) return Future.succeededFuture();
+    return conn.preparedQuery("SELECT pg_notify('" + CHANNEL + "', doc::text) FROM checkout_status_snapshot WHERE id = ANY($1)")
+        .execute(Tuple.of(checkoutIds))
+        .mapEmpty();
+  }
+
   public static Future<Void> checkoutChanged(SqlConnection conn, UUID checkoutId) {
     return conn.preparedQuery("SELECT pg_notify('" + CHANNEL + "', doc::text) FROM checkout_status_snapshot WHERE id = $1")
         .execute(Tuple.of(checkoutId))

@@ -10,7 +10,11 @@ import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The transactional outbox: a {@link TransitionLog.Listener}, so it runs inside the transaction of
@@ -47,39 +51,77 @@ public final class WebhookOutbox implements TransitionLog.Listener {
     return Optional.ofNullable(type);
   }
 
+  // What an event's data is built from; $1/$2 are arrays of checkout and payment ids (one row each, in order).
+  private static final String EVENT_FACTS = """
+      SELECT c.id, c.merchant_id, c.order_reference, c.amount, c.currency, c.status, c.status_reason, c.metadata,
+             c.payer AS bound_payer, c.created_at, c.expires_at,
+             p.id AS payment_id, p.chain_id, p.token, p.tx_hash, p.status AS payment_status, p.reason AS payment_reason,
+             p.payer, p.amount_base, p.block_number, p.block_hash, p.block_time, p.late,
+             o.token_address, o.decimals, o.recipient,
+             pp.provider, pp.processor_payment_id, pp.amount AS processor_amount, pp.currency AS processor_currency
+      FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS t(checkout_id, payment_id, ord)
+      JOIN checkouts c ON c.id = t.checkout_id
+      LEFT JOIN payments p ON p.id = coalesce(t.payment_id, c.paid_payment_id)
+      LEFT JOIN payment_options o ON o.checkout_id = p.checkout_id AND o.chain_id = p.chain_id AND o.token = p.token
+      LEFT JOIN processor_payments pp ON pp.id = c.paid_processor_payment_id
+      ORDER BY t.ord""";
+
   @Override
   public Future<Void> onTransition(SqlConnection conn, CheckoutTransition t) {
-    Optional<WebhookEventType> type = typeOf(t);
-    if (type.isEmpty()) return Future.succeededFuture();
-    return conn.preparedQuery("""
-            SELECT c.id, c.merchant_id, c.order_reference, c.amount, c.currency, c.status, c.status_reason, c.metadata,
-                   c.payer AS bound_payer, c.created_at, c.expires_at,
-                   p.id AS payment_id, p.chain_id, p.token, p.tx_hash, p.status AS payment_status, p.reason AS payment_reason,
-                   p.payer, p.amount_base, p.block_number, p.block_hash, p.block_time, p.late,
-                   o.token_address, o.decimals, o.recipient,
-                   pp.provider, pp.processor_payment_id, pp.amount AS processor_amount, pp.currency AS processor_currency
-            FROM checkouts c
-            LEFT JOIN payments p ON p.id = coalesce($2, c.paid_payment_id)
-            LEFT JOIN payment_options o ON o.checkout_id = p.checkout_id AND o.chain_id = p.chain_id AND o.token = p.token
-            LEFT JOIN processor_payments pp ON pp.id = c.paid_processor_payment_id
-            WHERE c.id = $1""")
-        .execute(Tuple.of(t.checkoutId(), t.paymentId()))
+    return onTransitions(conn, List.of(t));
+  }
+
+  /**
+   * Set-based: one read of the facts, one insert of the events, one of the deliveries and at most
+   * one notification, however many transitions (a chain watcher's round confirms hundreds at once).
+   */
+  @Override
+  public Future<Void> onTransitions(SqlConnection conn, List<CheckoutTransition> transitions) {
+    List<CheckoutTransition> announced = new ArrayList<>();
+    List<WebhookEventType> types = new ArrayList<>();
+    for (CheckoutTransition t : transitions) {
+      typeOf(t).ifPresent(type -> {
+        announced.add(t);
+        types.add(type);
+      });
+    }
+    if (announced.isEmpty()) return Future.succeededFuture();
+    UUID[] checkoutIds = announced.stream().map(CheckoutTransition::checkoutId).toArray(UUID[]::new);
+    Long[] paymentIds = announced.stream().map(CheckoutTransition::paymentId).toArray(Long[]::new);
+    return conn.preparedQuery(EVENT_FACTS)
+        .execute(Tuple.from(List.<Object>of(checkoutIds, paymentIds)))
         .compose(rows -> {
-          Row row = rows.iterator().next();
-          WebhookEvent event = WebhookEvent.create(type.get(), data(row, t), clock);
+          int n = announced.size();
+          if (rows.size() != n) return Future.failedFuture(new IllegalStateException(
+              "outbox: " + rows.size() + " fact rows for " + n + " transitions (a checkout is missing)"));
+          String[] ids = new String[n];
+          UUID[] merchants = new UUID[n];
+          String[] typeNames = new String[n];
+          String[] bodies = new String[n];
+          OffsetDateTime[] created = new OffsetDateTime[n];
+          int i = 0;
+          for (Row row : rows) {
+            WebhookEvent event = WebhookEvent.create(types.get(i), data(row, announced.get(i)), clock);
+            ids[i] = event.id();
+            merchants[i] = row.getUUID("merchant_id");
+            typeNames[i] = event.type().wireName();
+            bodies[i] = event.body();
+            created[i] = OffsetDateTime.ofInstant(event.createdAt(), ZoneOffset.UTC);
+            i++;
+          }
           return conn.preparedQuery("""
                   INSERT INTO webhook_events (id, merchant_id, type, checkout_id, body, created_at)
-                  VALUES ($1, $2, $3, $4, $5, $6)""")
-              .execute(Tuple.of(event.id(), row.getUUID("merchant_id"), event.type().wireName(), t.checkoutId(),
-                  event.body(), OffsetDateTime.ofInstant(event.createdAt(), java.time.ZoneOffset.UTC)))
+                  SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::timestamptz[])""")
+              .execute(Tuple.of(ids, merchants, typeNames, checkoutIds, bodies, created))
               .compose(ignored -> conn.preparedQuery("""
                       INSERT INTO webhook_deliveries (event_id, endpoint_id, status, next_attempt_at)
-                      SELECT $1, e.id, 'pending', now() FROM webhook_endpoints e
-                      WHERE e.merchant_id = $2 AND e.enabled AND e.deleted_at IS NULL AND $3 = ANY (e.event_types)""")
-                  .execute(Tuple.of(event.id(), row.getUUID("merchant_id"), event.type().wireName())))
-              .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture()
-                  : notifyDue(conn));
-        });
+                      SELECT ev.id, e.id, 'pending', now()
+                      FROM unnest($1::text[], $2::uuid[], $3::text[]) AS ev(id, merchant_id, type)
+                      JOIN webhook_endpoints e ON e.merchant_id = ev.merchant_id AND e.enabled AND e.deleted_at IS NULL
+                                              AND ev.type = ANY (e.event_types)""")
+                  .execute(Tuple.of(ids, merchants, typeNames)));
+        })
+        .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture() : notifyDue(conn));
   }
 
   /** Wakes every dispatcher at commit (delivered only if the transaction commits). */
