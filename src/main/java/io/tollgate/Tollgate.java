@@ -36,7 +36,7 @@ import io.tollgate.payment.PaymentStateVerticle;
 import io.tollgate.payment.PaymentSubmission;
 import io.tollgate.payment.PaymentVerifier;
 import io.tollgate.payment.PgActivePayments;
-import io.tollgate.payment.VerdictMessage;
+import io.tollgate.payment.VerdictBatch;
 import io.tollgate.pricing.FixedPriceOracle;
 import io.tollgate.ratelimit.ClientAddressResolver;
 import io.tollgate.ratelimit.EventBusRateLimiter;
@@ -123,7 +123,7 @@ public final class Tollgate {
         .using(vertx)
         .build();
 
-    Codecs.register(vertx, List.of(PaymentSubmission.class, CheckoutStatus.class, VerdictMessage.class,
+    Codecs.register(vertx, List.of(PaymentSubmission.class, CheckoutStatus.class, VerdictBatch.class,
         RateLimitRequest.class, RateLimitDecision.class));
 
     ChainRegistry chains = ChainRegistry.fromSettings(settings);

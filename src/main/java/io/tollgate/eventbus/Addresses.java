@@ -15,8 +15,11 @@ public final class Addresses {
   /** A buyer's transaction hash: {@code PaymentSubmission} in, {@code CheckoutStatus} out. */
   public static final String PAYMENT_SUBMIT = "tollgate.payments.submit";
 
-  /** A chain watcher's verdict on one payment: {@code VerdictMessage} in, null out once recorded. */
-  public static final String PAYMENT_VERDICT = "tollgate.payments.verdict";
+  /**
+   * A chain watcher's verdicts of one round: {@code VerdictBatch} in, null out once all are
+   * recorded (a failure names how many were not; the watcher reports those again later).
+   */
+  public static final String PAYMENT_VERDICTS = "tollgate.payments.verdicts";
 
   private Addresses() {}
 }

@@ -16,7 +16,12 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import io.tollgate.payment.VerdictMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The payer re-check at settlement (time of check vs time of use): before a payment of a checkout
@@ -45,16 +50,39 @@ public final class BindingSettlementCheck implements SettlementCheck {
     this.chains = chains;
   }
 
+  private static final String BINDINGS = """
+      SELECT b.checkout_id, b.payer, b.signature, b.verified_chain_id, b.wallet_kind, b.code_prefix, b.code_hash,
+             ch.message
+      FROM payer_bindings b JOIN payer_challenges ch ON ch.id = b.challenge_id
+      WHERE b.checkout_id = ANY ($1)""";
+
   @Override
   public Future<Verdict> review(ActivePayment payment, Verdict.Paying paying) {
-    return pool.preparedQuery("""
-            SELECT b.payer, b.signature, b.verified_chain_id, b.wallet_kind, b.code_prefix, b.code_hash, ch.message
-            FROM payer_bindings b JOIN payer_challenges ch ON ch.id = b.challenge_id
-            WHERE b.checkout_id = $1""")
-        .execute(Tuple.of(payment.checkoutId()))
+    return pool.preparedQuery(BINDINGS)
+        .execute(Tuple.of(new UUID[] {payment.checkoutId()}))
         .compose(rows -> rows.size() == 0
             ? Future.succeededFuture(paying)
             : recheck(rows.iterator().next(), paying));
+  }
+
+  /** One read of the bindings for the whole round; only checkouts with a binding are re-checked. */
+  @Override
+  public Future<List<VerdictMessage>> reviewAll(List<VerdictMessage> verdicts) {
+    UUID[] checkouts = verdicts.stream().filter(SettlementCheck::needsReview)
+        .map(v -> v.payment().checkoutId()).distinct().toArray(UUID[]::new);
+    if (checkouts.length == 0) return Future.succeededFuture(verdicts);
+    return pool.preparedQuery(BINDINGS)
+        .execute(Tuple.of(checkouts))
+        .compose(rows -> {
+          Map<UUID, Row> bindings = new HashMap<>();
+          rows.forEach(row -> bindings.put(row.getUUID("checkout_id"), row));
+          List<Future<Verdict>> reviews = new ArrayList<>(verdicts.size());
+          for (VerdictMessage v : verdicts) {
+            Row binding = SettlementCheck.needsReview(v) ? bindings.get(v.payment().checkoutId()) : null;
+            reviews.add(binding == null ? Future.succeededFuture(v.verdict()) : recheck(binding, (Verdict.Paying) v.verdict()));
+          }
+          return Future.join(reviews).transform(done -> Future.succeededFuture(SettlementCheck.reviewed(verdicts, reviews)));
+        });
   }
 
   private Future<Verdict> recheck(Row binding, Verdict.Paying paying) {

@@ -18,8 +18,14 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The only writer of checkout and payment state after creation. Every change is a compare-and-set
@@ -28,6 +34,7 @@ import java.util.UUID;
  * change nothing twice: of two verdicts that would both pay a checkout, exactly one does.
  */
 public final class PaymentLedger {
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentLedger.class);
   private static final String UNIQUE_VIOLATION = "23505";
   /** How long a hash submitted after expiry may take to be mined before it is rejected. */
   static final java.time.Duration LATE_SUBMISSION_GRACE = java.time.Duration.ofMinutes(15);
@@ -129,6 +136,126 @@ public final class PaymentLedger {
       }
       return changed.compose(c -> c ? StatusNotifications.checkoutChanged(conn, checkoutId) : Future.<Void>succeededFuture());
     });
+  }
+
+  /**
+   * Records a chain watcher's round. The confirmations that pay a checkout, the bulk of a ticket
+   * drop's writes, go into one set-based transaction ({@link #confirmAll}); the rest, and a second
+   * confirmation for a checkout already in that batch, are recorded one by one as by
+   * {@link #record}. If the set-based transaction fails as a whole (a deadlock with another
+   * writer, say), its verdicts are recorded one by one, so one bad row cannot hold up the others.
+   * Fails if any verdict could not be recorded; those are reported again on a later head.
+   */
+  public Future<Void> recordAll(List<VerdictMessage> verdicts) {
+    List<VerdictMessage> paying = new ArrayList<>();
+    List<VerdictMessage> others = new ArrayList<>();
+    Set<UUID> batched = new HashSet<>();
+    for (VerdictMessage v : verdicts) {
+      boolean confirms = v.verdict() instanceof Verdict.Paying p && p.confirmed();
+      (confirms && batched.add(v.payment().checkoutId()) ? paying : others).add(v);
+    }
+    List<Future<Void>> writes = new ArrayList<>();
+    if (paying.size() == 1) {
+      others.add(paying.get(0));
+    } else if (!paying.isEmpty()) {
+      writes.add(pool.withTransaction(conn -> confirmAll(conn, paying))
+          .recover(e -> {
+            LOG.warn("set-based confirmation of {} payments failed, recording them one by one: {}", paying.size(), e.toString());
+            return Future.join(paying.stream().map(this::record).toList()).mapEmpty();
+          }));
+    }
+    others.forEach(v -> writes.add(record(v)));
+    return Future.join(writes).mapEmpty();
+  }
+
+  private Future<Void> record(VerdictMessage v) {
+    return record(v.payment().paymentId(), v.payment().checkoutId(), v.verdict(), actor(v));
+  }
+
+  private static String actor(VerdictMessage v) {
+    return "chain:" + v.payment().expectation().chainId();
+  }
+
+  /**
+   * {@link #confirm} for many payments of distinct checkouts in one transaction: the payments'
+   * compare-and-set, the checkouts' (each paid by its payment, or the payment flagged
+   * {@code checkout_already_paid}), the audit rows and outbox in one statement each, one
+   * notification per checkout. Rows are locked in id order, payments before checkouts, as
+   * everywhere else.
+   */
+  private Future<Void> confirmAll(SqlConnection conn, List<VerdictMessage> verdicts) {
+    int n = verdicts.size();
+    Long[] ids = new Long[n];
+    Long[] blocks = new Long[n];
+    String[] hashes = new String[n];
+    OffsetDateTime[] times = new OffsetDateTime[n];
+    String[] payers = new String[n];
+    String[] amounts = new String[n];
+    Map<Long, VerdictMessage> byPayment = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      VerdictMessage v = verdicts.get(i);
+      Verdict.Paying p = (Verdict.Paying) v.verdict();
+      ids[i] = v.payment().paymentId();
+      blocks[i] = p.blockNumber();
+      hashes[i] = p.blockHash();
+      times[i] = utc(p);
+      payers[i] = p.payer();
+      amounts[i] = p.amount().toString();
+      byPayment.put(ids[i], v);
+    }
+    return conn.preparedQuery("""
+            UPDATE payments p SET status = 'confirmed', block_number = v.block_number, block_hash = v.block_hash,
+                                  block_time = v.block_time, payer = v.payer, amount_base = v.amount_base::numeric,
+                                  updated_at = now()
+            FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
+                 AS v(id, block_number, block_hash, block_time, payer, amount_base)
+            WHERE p.id = v.id AND p.status IN ('submitted', 'mined')
+              AND p.id IN (SELECT id FROM payments WHERE id = ANY ($1) ORDER BY id FOR UPDATE)
+            RETURNING p.id""")
+        .execute(Tuple.of(ids, blocks, hashes, times, payers, amounts))
+        .compose(updated -> {
+          // Only the payments this transaction moved go on; the others were recorded before (a replay).
+          List<VerdictMessage> moved = new ArrayList<>();
+          updated.forEach(row -> moved.add(byPayment.get(row.getLong("id"))));
+          if (moved.isEmpty()) return Future.succeededFuture();
+          UUID[] checkouts = moved.stream().map(v -> v.payment().checkoutId()).toArray(UUID[]::new);
+          Long[] payments = moved.stream().map(v -> v.payment().paymentId()).toArray(Long[]::new);
+          return conn.preparedQuery("""
+                  UPDATE checkouts c SET status = 'paid', status_reason = NULL, paid_payment_id = v.payment_id,
+                                         version = c.version + 1, updated_at = now()
+                  FROM (SELECT id, status FROM checkouts WHERE id = ANY ($1) ORDER BY id FOR UPDATE) old,
+                       unnest($1::uuid[], $2::bigint[]) AS v(checkout_id, payment_id)
+                  WHERE c.id = old.id AND c.id = v.checkout_id AND (c.status IN ('open', 'pending', 'failed')
+                    -- mined inside the window but submitted after expiry: when it is verified does not matter
+                    OR (c.status = 'expired' AND c.paid_payment_id IS NULL AND c.paid_processor_payment_id IS NULL))
+                  RETURNING c.id, old.status AS old_status""")
+              .execute(Tuple.from(List.<Object>of(checkouts, payments)))
+              .compose(paid -> {
+                Map<UUID, String> oldStatus = new HashMap<>();
+                paid.forEach(row -> oldStatus.put(row.getUUID("id"), row.getString("old_status")));
+                List<CheckoutTransition> changes = new ArrayList<>(moved.size());
+                List<Long> alreadyPaid = new ArrayList<>();
+                for (VerdictMessage v : moved) {
+                  UUID checkout = v.payment().checkoutId();
+                  long payment = v.payment().paymentId();
+                  JsonObject facts = paymentFacts((Verdict.Paying) v.verdict());
+                  if (oldStatus.containsKey(checkout)) {
+                    changes.add(new CheckoutTransition(checkout, payment, oldStatus.get(checkout), "paid", null, actor(v), facts));
+                  } else {
+                    // Money arrived for a checkout something else already settled: keep the payment, flag it.
+                    alreadyPaid.add(payment);
+                    changes.add(new CheckoutTransition(checkout, payment, null, "payment_rejected",
+                        RejectionReason.CHECKOUT_ALREADY_PAID.code(), actor(v), facts));
+                  }
+                }
+                Future<?> flagged = alreadyPaid.isEmpty() ? Future.succeededFuture()
+                    : conn.preparedQuery("UPDATE payments SET status = 'rejected', reason = $2 WHERE id = ANY ($1)")
+                        .execute(Tuple.of(alreadyPaid.toArray(Long[]::new), RejectionReason.CHECKOUT_ALREADY_PAID.code()));
+                return flagged
+                    .compose(ignored -> transitions.recordAll(conn, changes))
+                    .compose(ignored -> StatusNotifications.checkoutsChanged(conn, checkouts));
+              });
+        });
   }
 
   /**
@@ -270,9 +397,7 @@ public final class PaymentLedger {
                     new CheckoutTransition(id, null, old, "expired", null, "sweeper", null)));
               }
               return chain
-                  .compose(ignored -> ids.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
-                          "SELECT pg_notify('" + StatusNotifications.CHANNEL + "', doc::text) FROM checkout_status_snapshot WHERE id = ANY($1)")
-                      .execute(Tuple.of(ids.toArray(UUID[]::new))).mapEmpty())
+                  .compose(ignored -> StatusNotifications.checkoutsChanged(conn, ids.toArray(UUID[]::new)))
                   .map(ids.size());
             }));
   }

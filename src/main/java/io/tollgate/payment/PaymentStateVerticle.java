@@ -6,12 +6,13 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The event-bus face of {@link PaymentLedger}: buyers' submissions and chain watchers' verdicts
- * arrive here, and the expiry sweeper runs on its timer. Any number of instances (in one JVM or
+ * (a round at a time, reviewed by the {@link SettlementCheck} and written set-based) arrive here, and the expiry sweeper runs on its timer. Any number of instances (in one JVM or
  * many) may run: the ledger's compare-and-set updates make concurrent work safe.
  */
 public final class PaymentStateVerticle extends VerticleBase {
@@ -38,15 +39,16 @@ public final class PaymentStateVerticle extends VerticleBase {
   public Future<?> start() {
     MessageConsumer<PaymentSubmission> submissions = vertx.eventBus().consumer(Addresses.PAYMENT_SUBMIT,
         message -> Replies.respond(message, ledger.submit(message.body())));
-    MessageConsumer<VerdictMessage> verdicts = vertx.eventBus().consumer(Addresses.PAYMENT_VERDICT,
+    MessageConsumer<VerdictBatch> verdicts = vertx.eventBus().consumer(Addresses.PAYMENT_VERDICTS,
         message -> {
-          VerdictMessage v = message.body();
-          // Only a verdict that would pay is reviewed; a failed review records nothing (retried later).
-          Future<Verdict> verdict = v.verdict() instanceof Verdict.Paying paying && paying.confirmed()
-              ? settlement.review(v.payment(), paying)
-              : Future.succeededFuture(v.verdict());
-          Replies.respond(message, verdict.compose(decided -> ledger.record(v.payment().paymentId(),
-              v.payment().checkoutId(), decided, "chain:" + v.payment().expectation().chainId())));
+          List<VerdictMessage> round = message.body().verdicts();
+          // A verdict whose review could not be made now is left out and reported again later.
+          Replies.respond(message, settlement.reviewAll(round).compose(reviewed -> {
+            if (reviewed.size() < round.size()) {
+              LOG.debug("{} of {} verdicts not reviewable now; retried on a later head", round.size() - reviewed.size(), round.size());
+            }
+            return ledger.recordAll(reviewed);
+          }));
         });
     sweepTimer = vertx.setPeriodic(sweepInterval.toMillis(), tick -> sweep());
     return Future.all(submissions.completion(), verdicts.completion());

@@ -1,0 +1,126 @@
+package io.tollgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.e2e.WebhookReceiver.Received;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+
+/**
+ * One block that confirms many payments at once, as every block does during a ticket drop: the
+ * watcher's round is written set-based, in one transaction, and that changes nothing a shop or a
+ * buyer sees: every checkout paid by its own payment, one audit row and one {@code checkout.paid}
+ * event each with the payment's facts, and a second payment for a checkout in the same block kept
+ * and flagged {@code checkout_already_paid}, never a second credit.
+ */
+class BlockOfPaymentsEndToEndTest {
+  private static final BigInteger TWO_USDC = BigInteger.valueOf(2_000_000);
+
+  @Test
+  void aBlockConfirmingManyPaymentsPaysEachCheckoutOnceInOneTransaction() {
+    try (TollgateFixture app = TollgateFixture.start(); WebhookReceiver receiver = new WebhookReceiver()) {
+      JsonObject endpoint = createEndpoint(app, receiver.url("/block"));
+      int count = 12;
+      List<JsonObject> checkouts = new ArrayList<>();
+      List<Credentials> buyers = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        checkouts.add(app.newCheckout("2.00", "USDC"));
+        buyers.add(app.buyer(10));
+      }
+      JsonObject paidTwice = checkouts.get(0);
+      Credentials secondBuyer = app.buyer(10);
+
+      app.chain.rpc("evm_setAutomine", false);
+      Map<String, String> txByCheckout = new HashMap<>();
+      for (int i = 0; i < count; i++) {
+        String tx = app.chain.transferToken(buyers.get(i), app.usdc, TollgateFixture.RECIPIENT, TWO_USDC);
+        TollgateFixture.Response submitted = app.submit(checkouts.get(i), "USDC", tx);
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        txByCheckout.put(checkouts.get(i).getString("id"), tx);
+      }
+      String secondTx = app.chain.transferToken(secondBuyer, app.usdc, TollgateFixture.RECIPIENT, TWO_USDC);
+      assertThat(app.submit(paidTwice, "USDC", secondTx).status()).isEqualTo(202);
+      TollgateFixture.sleep(300); // watcher rounds see the submissions, no receipts yet
+      app.chain.mine(1);
+      app.chain.rpc("evm_setAutomine", true);
+
+      for (JsonObject checkout : checkouts) {
+        JsonObject settled = app.awaitSettled(checkout);
+        assertThat(settled.getString("status")).as(settled.encode()).isEqualTo("paid");
+      }
+
+      // Each checkout: exactly one paid transition; all but the twice-paid one in one transaction
+      // (PostgreSQL's now() is the transaction's start, so one value = one transaction).
+      Set<Object> transactionStarts = new HashSet<>();
+      for (JsonObject checkout : checkouts) {
+        RowSet<Row> paid = query(app, "SELECT at, payment_id FROM checkout_events WHERE checkout_id = $1 AND to_status = 'paid'",
+            UUID.fromString(checkout.getString("id")));
+        assertThat(paid.size()).as("paid rows of %s", checkout.getString("id")).isEqualTo(1);
+        if (checkout != paidTwice) transactionStarts.add(paid.iterator().next().getValue("at"));
+      }
+      assertThat(transactionStarts).as("one transaction for the block's confirmations").hasSize(1);
+
+      // The twice-paid checkout: one payment pays it, the other is kept, flagged, and credited nothing.
+      RowSet<Row> payments = query(app, "SELECT tx_hash, status, reason FROM payments WHERE checkout_id = $1 ORDER BY id",
+          UUID.fromString(paidTwice.getString("id")));
+      List<String> states = new ArrayList<>();
+      payments.forEach(row -> states.add(row.getString("status") + "/" + row.getString("reason")));
+      assertThat(states).containsExactlyInAnyOrder("confirmed/null", "rejected/checkout_already_paid");
+      assertThat(query(app, "SELECT 1 FROM checkout_events WHERE checkout_id = $1 AND to_status = 'payment_rejected'"
+          + " AND reason = 'checkout_already_paid'", UUID.fromString(paidTwice.getString("id"))).size()).isEqualTo(1);
+
+      // The shop hears checkout.paid once per checkout, with the payment that paid it.
+      Set<String> ids = new HashSet<>(txByCheckout.keySet());
+      List<Received> paidEvents = receiver.await(r -> "checkout.paid".equals(r.type()) && ids.contains(r.checkoutId()), count);
+      assertThat(paidEvents).hasSize(count);
+      Map<String, String> confirmedTx = new HashMap<>();
+      for (Received event : paidEvents) {
+        event.verify(endpoint.getString("secret"));
+        JsonObject data = event.json().getJsonObject("data");
+        assertThat(data.getJsonObject("checkout").getString("status")).isEqualTo("paid");
+        assertThat(data.getJsonObject("payment").getString("status")).isEqualTo("confirmed");
+        assertThat(data.getJsonObject("payment").getString("amount")).isEqualTo("2000000");
+        confirmedTx.put(event.checkoutId(), data.getJsonObject("payment").getString("tx_hash"));
+      }
+      assertThat(confirmedTx).hasSize(count);
+      txByCheckout.forEach((checkout, tx) -> {
+        if (!checkout.equals(paidTwice.getString("id"))) assertThat(confirmedTx.get(checkout)).isEqualTo(tx);
+      });
+      assertThat(confirmedTx.get(paidTwice.getString("id"))).isIn(txByCheckout.get(paidTwice.getString("id")), secondTx);
+    }
+  }
+
+  private static JsonObject createEndpoint(TollgateFixture app, String url) {
+    TollgateFixture.Response created = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/webhook-endpoints"))
+        .header("Authorization", "Bearer " + app.apiKey).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("url", url)
+            .put("eventTypes", new JsonArray().add("checkout.paid")).encode())));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    return created.json();
+  }
+
+  private static RowSet<Row> query(TollgateFixture app, String sql, UUID checkoutId) {
+    try {
+      return app.tollgate.pool().preparedQuery(sql).execute(Tuple.of(checkoutId))
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
