@@ -8,6 +8,7 @@ import io.tollgate.payment.Hex;
 import io.tollgate.payment.PaymentVerifier;
 import io.tollgate.payment.RejectionReason;
 import io.tollgate.payment.Verdict;
+import io.tollgate.payment.VerdictMessage;
 import io.tollgate.payment.VerdictSink;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -40,8 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An RPC failure skips the round and the next tick retries it; it is logged once per outage and
  * never turns into a rejection. Not thread-safe: {@link #poll()} must be called from one context
- * (the verticle's event loop), and calls made while a round runs are skipped, so rounds never
- * overlap and a slow round is followed by the newest head, not by every head it missed.
+ * (the verticle's event loop). Calls made while a round runs are folded into one poll right after
+ * it, so rounds never overlap, a head announced mid-round is not left for the next timer tick, and
+ * a slow round is followed by the newest head, not by every head it missed.
  */
 public final class ChainWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ChainWatcher.class);
@@ -65,6 +67,8 @@ public final class ChainWatcher {
   /** Set from any thread when a payment was submitted; read on the watcher's context. */
   private final java.util.concurrent.atomic.AtomicBoolean submissionsWaiting = new java.util.concurrent.atomic.AtomicBoolean();
   private Future<Void> running;
+  /** A poll asked for while a round ran (a new-head notification, say): run one more after it. */
+  private boolean pollRequested;
   private boolean unavailable;
   private long skippedWhileUnavailable;
 
@@ -110,7 +114,10 @@ public final class ChainWatcher {
    * on errors other than RPC unavailability (those skip the round and are logged here).
    */
   public Future<Void> poll() {
-    if (running != null) return Future.succeededFuture();
+    if (running != null) {
+      pollRequested = true;
+      return Future.succeededFuture();
+    }
     Future<Void> round = call("eth_blockNumber", new JsonArray())
         .map(result -> Hex.longQuantity(requireString(result, "eth_blockNumber")))
         .compose(head -> {
@@ -136,7 +143,13 @@ public final class ChainWatcher {
           return Future.<Void>failedFuture(cause);
         });
     running = round;
-    round.onComplete(done -> running = null);
+    round.onComplete(done -> {
+      running = null;
+      if (pollRequested) {
+        pollRequested = false;
+        poll();
+      }
+    });
     return round;
   }
 
@@ -334,16 +347,20 @@ public final class ChainWatcher {
 
   // ---- reporting ----
 
+  /** Hands the round's changing verdicts to the sink together, so they can be written set-based. */
   private Future<Void> report(long head, List<Decision> decisions) {
-    List<Future<Void>> writes = new ArrayList<>();
+    List<VerdictMessage> changed = new ArrayList<>();
     for (Decision decision : decisions) {
-      if (!changes(decision.payment(), decision.verdict())) continue;
-      writes.add(sink.record(decision.payment(), decision.verdict(), head)
-          .onFailure(e -> LOG.warn("chain {}: recording {} for payment {} failed; retried on a later head",
-              chainId(), decision.verdict().getClass().getSimpleName(), decision.payment().paymentId(), e)));
+      if (changes(decision.payment(), decision.verdict())) {
+        changed.add(new VerdictMessage(decision.payment(), decision.verdict(), head));
+      }
     }
+    if (changed.isEmpty()) return Future.succeededFuture();
     // A failed write does not fail the round: the payment stays active and is re-checked later.
-    return Future.join(writes).<Void>mapEmpty().recover(e -> Future.succeededFuture());
+    return sink.recordAll(changed)
+        .onFailure(e -> LOG.warn("chain {}: recording the {} verdicts of head {} failed in part; retried on a later head: {}",
+            chainId(), changed.size(), head, e.toString()))
+        .recover(e -> Future.succeededFuture());
   }
 
   /** Whether the verdict differs from what the store holds (so writes stay few). */
