@@ -139,29 +139,39 @@ public final class PaymentLedger {
   }
 
   /**
-   * Records a chain watcher's round. The confirmations that pay a checkout, the bulk of a ticket
-   * drop's writes, go into one set-based transaction ({@link #confirmAll}); the rest, and a second
-   * confirmation for a checkout already in that batch, are recorded one by one as by
-   * {@link #record}. If the set-based transaction fails as a whole (a deadlock with another
-   * writer, say), its verdicts are recorded one by one, so one bad row cannot hold up the others.
-   * Fails if any verdict could not be recorded; those are reported again on a later head.
+   * Records a chain watcher's round. Paying verdicts, the bulk of a ticket drop's writes (a receipt
+   * first seen, a confirmation that pays a checkout), go into one set-based transaction
+   * ({@link #confirmAll}, {@link #minedAll}); the rest, and a second paying verdict for a checkout
+   * already in that batch, are recorded one by one as by {@link #record}. If the set-based
+   * transaction fails as a whole (a deadlock with another writer, say), its verdicts are recorded
+   * one by one, so one bad row cannot hold up the others. Fails if any verdict could not be
+   * recorded; those are reported again on a later head.
    */
   public Future<Void> recordAll(List<VerdictMessage> verdicts) {
-    List<VerdictMessage> paying = new ArrayList<>();
+    List<VerdictMessage> confirming = new ArrayList<>();
+    List<VerdictMessage> mining = new ArrayList<>();
     List<VerdictMessage> others = new ArrayList<>();
     Set<UUID> batched = new HashSet<>();
     for (VerdictMessage v : verdicts) {
-      boolean confirms = v.verdict() instanceof Verdict.Paying p && p.confirmed();
-      (confirms && batched.add(v.payment().checkoutId()) ? paying : others).add(v);
+      if (v.verdict() instanceof Verdict.Paying p && batched.add(v.payment().checkoutId())) {
+        (p.confirmed() ? confirming : mining).add(v);
+      } else {
+        others.add(v);
+      }
     }
     List<Future<Void>> writes = new ArrayList<>();
-    if (paying.size() == 1) {
-      others.add(paying.get(0));
-    } else if (!paying.isEmpty()) {
-      writes.add(pool.withTransaction(conn -> confirmAll(conn, paying))
+    if (confirming.size() + mining.size() == 1) {
+      others.addAll(confirming);
+      others.addAll(mining);
+    } else if (confirming.size() + mining.size() > 1) {
+      writes.add(pool.withTransaction(conn -> confirmAll(conn, confirming).compose(ignored -> minedAll(conn, mining)))
           .recover(e -> {
-            LOG.warn("set-based confirmation of {} payments failed, recording them one by one: {}", paying.size(), e.toString());
-            return Future.join(paying.stream().map(this::record).toList()).mapEmpty();
+            LOG.warn("set-based recording of {} paying verdicts failed, recording them one by one: {}",
+                confirming.size() + mining.size(), e.toString());
+            List<Future<Void>> single = new ArrayList<>();
+            confirming.forEach(v -> single.add(record(v)));
+            mining.forEach(v -> single.add(record(v)));
+            return Future.join(single).mapEmpty();
           }));
     }
     others.forEach(v -> writes.add(record(v)));
@@ -177,13 +187,13 @@ public final class PaymentLedger {
   }
 
   /**
-   * {@link #confirm} for many payments of distinct checkouts in one transaction: the payments'
-   * compare-and-set, the checkouts' (each paid by its payment, or the payment flagged
-   * {@code checkout_already_paid}), the audit rows and outbox in one statement each, one
-   * notification per checkout. Rows are locked in id order, payments before checkouts, as
-   * everywhere else.
+   * Stores the paying verdicts' block facts on their payments with {@code status} (a compare-and-set
+   * from submitted or mined, locking in id order) and answers the verdicts whose payment moved; the
+   * others were recorded before (a replay). {@code onlyNewBlock} skips a payment already recorded
+   * in the same block.
    */
-  private Future<Void> confirmAll(SqlConnection conn, List<VerdictMessage> verdicts) {
+  private static Future<List<VerdictMessage>> storePaying(SqlConnection conn, List<VerdictMessage> verdicts, String status,
+      boolean onlyNewBlock) {
     int n = verdicts.size();
     Long[] ids = new Long[n];
     Long[] blocks = new Long[n];
@@ -204,19 +214,34 @@ public final class PaymentLedger {
       byPayment.put(ids[i], v);
     }
     return conn.preparedQuery("""
-            UPDATE payments p SET status = 'confirmed', block_number = v.block_number, block_hash = v.block_hash,
+            UPDATE payments p SET status = $7, block_number = v.block_number, block_hash = v.block_hash,
                                   block_time = v.block_time, payer = v.payer, amount_base = v.amount_base::numeric,
                                   updated_at = now()
             FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
                  AS v(id, block_number, block_hash, block_time, payer, amount_base)
             WHERE p.id = v.id AND p.status IN ('submitted', 'mined')
+              AND (NOT $8 OR p.block_hash IS DISTINCT FROM v.block_hash)
               AND p.id IN (SELECT id FROM payments WHERE id = ANY ($1) ORDER BY id FOR UPDATE)
             RETURNING p.id""")
-        .execute(Tuple.of(ids, blocks, hashes, times, payers, amounts))
-        .compose(updated -> {
-          // Only the payments this transaction moved go on; the others were recorded before (a replay).
+        .execute(Tuple.of(ids, blocks, hashes, times, payers, amounts, status, onlyNewBlock))
+        .map(updated -> {
           List<VerdictMessage> moved = new ArrayList<>();
           updated.forEach(row -> moved.add(byPayment.get(row.getLong("id"))));
+          return moved;
+        });
+  }
+
+  /**
+   * {@link #confirm} for many payments of distinct checkouts in one transaction: the payments'
+   * compare-and-set, the checkouts' (each paid by its payment, or the payment flagged
+   * {@code checkout_already_paid}), the audit rows and outbox in one statement each, one
+   * notification per checkout. Rows are locked in id order, payments before checkouts, as
+   * everywhere else.
+   */
+  private Future<Void> confirmAll(SqlConnection conn, List<VerdictMessage> verdicts) {
+    if (verdicts.isEmpty()) return Future.succeededFuture();
+    return storePaying(conn, verdicts, "confirmed", false)
+        .compose(moved -> {
           if (moved.isEmpty()) return Future.succeededFuture();
           UUID[] checkouts = moved.stream().map(v -> v.payment().checkoutId()).toArray(UUID[]::new);
           Long[] payments = moved.stream().map(v -> v.payment().paymentId()).toArray(Long[]::new);
@@ -255,6 +280,30 @@ public final class PaymentLedger {
                     .compose(ignored -> transitions.recordAll(conn, changes))
                     .compose(ignored -> StatusNotifications.checkoutsChanged(conn, checkouts));
               });
+        });
+  }
+
+  /**
+   * {@link #mined} for many payments of distinct checkouts in one transaction: a paying receipt
+   * seen, still short of its confirmations (the browser shows the count from the head).
+   */
+  private Future<Void> minedAll(SqlConnection conn, List<VerdictMessage> verdicts) {
+    if (verdicts.isEmpty()) return Future.succeededFuture();
+    return storePaying(conn, verdicts, "mined", true)
+        .compose(moved -> {
+          if (moved.isEmpty()) return Future.succeededFuture();
+          UUID[] checkouts = moved.stream().map(v -> v.payment().checkoutId()).toArray(UUID[]::new);
+          List<CheckoutTransition> changes = moved.stream().map(v -> {
+            Verdict.Paying p = (Verdict.Paying) v.verdict();
+            return new CheckoutTransition(v.payment().checkoutId(), v.payment().paymentId(), "pending", "pending", "mined",
+                actor(v), new JsonObject().put("blockNumber", p.blockNumber()).put("blockHash", p.blockHash()));
+          }).toList();
+          return conn.preparedQuery("""
+                  UPDATE checkouts SET version = version + 1, updated_at = now()
+                  WHERE id IN (SELECT id FROM checkouts WHERE id = ANY ($1) ORDER BY id FOR UPDATE)""")
+              .execute(Tuple.of(checkouts))
+              .compose(ignored -> transitions.recordAll(conn, changes))
+              .compose(ignored -> StatusNotifications.checkoutsChanged(conn, checkouts));
         });
   }
 

@@ -27,7 +27,8 @@ import org.web3j.crypto.Credentials;
  * watcher's round is written set-based, in one transaction, and that changes nothing a shop or a
  * buyer sees: every checkout paid by its own payment, one audit row and one {@code checkout.paid}
  * event each with the payment's facts, and a second payment for a checkout in the same block kept
- * and flagged {@code checkout_already_paid}, never a second credit.
+ * and flagged {@code checkout_already_paid}, never a second credit. On a chain needing more
+ * confirmations, the block's receipts ("mined") are one transaction too.
  */
 class BlockOfPaymentsEndToEndTest {
   private static final BigInteger TWO_USDC = BigInteger.valueOf(2_000_000);
@@ -104,6 +105,64 @@ class BlockOfPaymentsEndToEndTest {
       });
       assertThat(confirmedTx.get(paidTwice.getString("id"))).isIn(txByCheckout.get(paidTwice.getString("id")), secondTx);
     }
+  }
+
+  @Test
+  void onAChainNeedingThreeConfirmationsTheBlockOfReceiptsAndTheConfirmingBlockAreEachOneTransaction() {
+    try (TollgateFixture app = TollgateFixture.start(Map.of("chain.31337.confirmations", "3"))) {
+      int count = 8;
+      List<JsonObject> checkouts = new ArrayList<>();
+      List<Credentials> buyers = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        checkouts.add(app.newCheckout("2.00", "USDC"));
+        buyers.add(app.buyer(10));
+      }
+      app.chain.rpc("evm_setAutomine", false);
+      for (int i = 0; i < count; i++) {
+        String tx = app.chain.transferToken(buyers.get(i), app.usdc, TollgateFixture.RECIPIENT, TWO_USDC);
+        TollgateFixture.Response submitted = app.submit(checkouts.get(i), "USDC", tx);
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+      }
+      TollgateFixture.sleep(300);
+      app.chain.mine(1);
+      for (JsonObject checkout : checkouts) {
+        JsonObject seen = awaitConfirmations(app, checkout, 1);
+        assertThat(seen.getString("status")).as(seen.encode()).isEqualTo("pending");
+      }
+      assertThat(transactionStarts(app, checkouts, "pending", "mined")).as("one transaction for the receipts").hasSize(1);
+
+      app.chain.mine(2);
+      app.chain.rpc("evm_setAutomine", true);
+      for (JsonObject checkout : checkouts) {
+        JsonObject settled = app.awaitSettled(checkout);
+        assertThat(settled.getString("status")).as(settled.encode()).isEqualTo("paid");
+        assertThat(settled.getInteger("confirmations")).isEqualTo(3);
+      }
+      assertThat(transactionStarts(app, checkouts, "paid", null)).as("one transaction for the confirmations").hasSize(1);
+    }
+  }
+
+  /** The distinct transaction starts of the checkouts' audit rows to {@code toStatus} (with {@code reason}, if given). */
+  private static Set<Object> transactionStarts(TollgateFixture app, List<JsonObject> checkouts, String toStatus, String reason) {
+    Set<Object> starts = new HashSet<>();
+    for (JsonObject checkout : checkouts) {
+      RowSet<Row> rows = query(app, "SELECT at FROM checkout_events WHERE checkout_id = $1 AND to_status = '" + toStatus + "'"
+          + (reason == null ? "" : " AND reason = '" + reason + "'"), UUID.fromString(checkout.getString("id")));
+      assertThat(rows.size()).as("%s rows of %s", toStatus, checkout.getString("id")).isEqualTo(1);
+      starts.add(rows.iterator().next().getValue("at"));
+    }
+    return starts;
+  }
+
+  private static JsonObject awaitConfirmations(TollgateFixture app, JsonObject checkout, int confirmations) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    JsonObject last = null;
+    while (System.nanoTime() < deadline) {
+      last = app.status(checkout).json();
+      if (last.getInteger("confirmations", 0) >= confirmations) return last;
+      TollgateFixture.sleep(50);
+    }
+    return last;
   }
 
   private static JsonObject createEndpoint(TollgateFixture app, String url) {
