@@ -69,6 +69,8 @@ public final class ChainWatcher {
   private Future<Void> running;
   /** A poll asked for while a round ran (a new-head notification, say): run one more after it. */
   private boolean pollRequested;
+  /** The highest head a subscription announced, or -1. */
+  private long announcedHead = -1;
   private boolean unavailable;
   private long skippedWhileUnavailable;
 
@@ -114,17 +116,32 @@ public final class ChainWatcher {
    * on errors other than RPC unavailability (those skip the round and are logged here).
    */
   public Future<Void> poll() {
+    return start(null);
+  }
+
+  /**
+   * A new head announced by a subscription ({@code eth_subscribe newHeads}): runs its round without
+   * first asking for the head number. Announcements during a round fold into one round after it.
+   */
+  public Future<Void> headAnnounced(long head) {
+    announcedHead = Math.max(announcedHead, head);
+    return start(head);
+  }
+
+  private Future<Void> start(Long announced) {
     if (running != null) {
       pollRequested = true;
       return Future.succeededFuture();
     }
-    Future<Void> round = call("eth_blockNumber", new JsonArray())
-        .map(result -> Hex.longQuantity(requireString(result, "eth_blockNumber")))
-        .compose(head -> {
+    Future<Long> head = announced != null && announced > lastHead
+        ? Future.succeededFuture(announced)
+        : call("eth_blockNumber", new JsonArray()).map(result -> Hex.longQuantity(requireString(result, "eth_blockNumber")));
+    Future<Void> round = head
+        .compose(number -> {
           // Any round covers submissions committed before it starts; later ones set the flag again.
           boolean submitted = submissionsWaiting.getAndSet(false);
-          if (head > lastHead) return processHead(head, false);
-          return submitted && head == lastHead ? processHead(head, true) : Future.<Void>succeededFuture();
+          if (number > lastHead) return processHead(number, false);
+          return submitted && number == lastHead ? processHead(number, true) : Future.<Void>succeededFuture();
         })
         .transform(outcome -> {
           if (outcome.succeeded()) {
@@ -147,7 +164,8 @@ public final class ChainWatcher {
       running = null;
       if (pollRequested) {
         pollRequested = false;
-        poll();
+        // An announced head not processed yet needs no head call; otherwise ask.
+        start(announcedHead > lastHead ? announcedHead : null);
       }
     });
     return round;

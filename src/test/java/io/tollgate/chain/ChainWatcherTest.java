@@ -308,6 +308,22 @@ class ChainWatcherTest {
   }
 
   @Test
+  void shouldRunTheRoundOfAnAnnouncedHeadWithoutAskingForTheHeadNumber() {
+    store.add(tokenPayment(1, 1));
+    chain.mine(paysToken(1));
+
+    Future<Void> round = watcher.headAnnounced(GENESIS + 1);
+    assertThat(round.succeeded()).as("round outcome %s", round.cause()).isTrue();
+
+    assertThat(chain.calls).isEmpty();
+    assertThat(watcher.lastHead()).isEqualTo(GENESIS + 1);
+    assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
+    // An announcement of a head already processed costs nothing but a head-number check.
+    assertThat(watcher.headAnnounced(GENESIS + 1).succeeded()).isTrue();
+    assertThat(chain.batches).hasSize(1);
+  }
+
+  @Test
   void shouldReportAgainOnALaterHeadWhenRecordingFailed() {
     store.add(tokenPayment(1, 1));
     chain.mine(paysToken(1));
