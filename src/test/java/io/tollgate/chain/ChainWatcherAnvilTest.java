@@ -192,4 +192,73 @@ class ChainWatcherAnvilTest {
     assertThat(await(firstVerdict.future())).isInstanceOf(Verdict.Paying.class);
     await(vertx.undeploy(id));
   }
+
+  /**
+   * With a new-heads subscription a mined block is checked at once, although the timer would not
+   * poll for a minute: the round is driven by anvil's eth_subscription notification.
+   */
+  @Test
+  void shouldCheckANewBlockAsSoonAsTheSubscriptionAnnouncesIt() throws Exception {
+    Promise<Verdict> verdict = Promise.promise();
+    ChainWatcher own = new ChainWatcher(client, store, (payment, v, head) -> {
+      verdict.tryComplete(v);
+      return store.record(payment, v, head);
+    }, HeadListener.NONE, new PaymentVerifier());
+    Duration never = Duration.ofMinutes(1);
+    ChainWatcherVerticle verticle = new ChainWatcherVerticle(own, new ChainWatcherVerticle.HeadSource(
+        never, anvil.wsUrl(), never, NewHeadsSubscription.Options.defaults()));
+    String id = await(vertx.deployVerticle(verticle));
+    awaitLive(verticle);
+    store.add(tokenPayment(1, chain.transferToken(payer, token, recipient, PRICE), 1));
+    long roundsBefore = own.rounds();
+
+    long minedAt = System.nanoTime();
+    mine(1);
+
+    assertThat(await(verdict.future())).isInstanceOfSatisfying(Verdict.Paying.class,
+        paying -> assertThat(paying.confirmed()).isTrue());
+    assertThat(Duration.ofNanos(System.nanoTime() - minedAt)).isLessThan(Duration.ofSeconds(5));
+    assertThat(own.rounds()).isEqualTo(roundsBefore + 1);
+    await(vertx.undeploy(id));
+  }
+
+  /**
+   * While heads come by subscription the timer is slow; a payment whose transaction is already in
+   * the processed head still gets its catch-up round within the normal poll interval, not at the
+   * next block (which this chain, mining on request, never produces) or the slow timer's tick.
+   */
+  @Test
+  void shouldCatchUpOnASubmissionSoonWhileTheTimerIsSlow() throws Exception {
+    Promise<Verdict> verdict = Promise.promise();
+    ChainWatcher own = new ChainWatcher(client, store, (payment, v, head) -> {
+      verdict.tryComplete(v);
+      return store.record(payment, v, head);
+    }, HeadListener.NONE, new PaymentVerifier());
+    ChainWatcherVerticle verticle = new ChainWatcherVerticle(own, new ChainWatcherVerticle.HeadSource(
+        Duration.ofMillis(200), anvil.wsUrl(), Duration.ofMinutes(1), NewHeadsSubscription.Options.defaults()));
+    String id = await(vertx.deployVerticle(verticle));
+    awaitLive(verticle);
+    String txHash = chain.transferToken(payer, token, recipient, PRICE);
+    long roundsBefore = own.rounds();
+    mine(1);
+    awaitRounds(own, roundsBefore + 1); // that block's round ran before the payment was submitted
+
+    store.add(tokenPayment(1, txHash, 1));
+    verticle.paymentSubmitted();
+
+    assertThat(await(verdict.future())).isInstanceOf(Verdict.Paying.class);
+    await(vertx.undeploy(id));
+  }
+
+  private static void awaitLive(ChainWatcherVerticle verticle) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!verticle.subscriptionLive() && System.nanoTime() < deadline) Thread.sleep(10);
+    assertThat(verticle.subscriptionLive()).as("subscribed to anvil's new heads").isTrue();
+  }
+
+  private static void awaitRounds(ChainWatcher watcher, long rounds) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (watcher.rounds() < rounds && System.nanoTime() < deadline) Thread.sleep(10);
+    assertThat(watcher.rounds()).isGreaterThanOrEqualTo(rounds);
+  }
 }
