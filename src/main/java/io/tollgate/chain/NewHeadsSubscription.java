@@ -277,7 +277,7 @@ public final class NewHeadsSubscription {
           wait.toMillis());
     }
     if (wasLive) callListener(() -> listener.onLive(false));
-    if (!closed) retryTimer = vertx.setTimer(wait.toMillis(), t -> connect());
+    retryTimer = vertx.setTimer(wait.toMillis(), t -> connect());
   }
 
   /** The socket closed or went silent. While subscribing, the attempt's future fails instead. */
