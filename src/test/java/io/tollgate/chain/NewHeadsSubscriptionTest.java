@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +37,7 @@ class NewHeadsSubscriptionTest {
       Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30));
 
   private static Vertx vertx;
-  private FakeNode node;
+  private FakeNewHeadsNode node;
   private NewHeadsSubscription subscription;
   private final BlockingQueue<Long> heads = new LinkedBlockingQueue<>();
   private final BlockingQueue<Boolean> liveness = new LinkedBlockingQueue<>();
@@ -77,7 +75,7 @@ class NewHeadsSubscriptionTest {
 
   @Test
   void sendsEthSubscribeNewHeadsAndGoesLiveOnTheAnswer() throws Exception {
-    node = FakeNode.start(FakeNode::acceptSubscription);
+    node = FakeNewHeadsNode.start(vertx, FakeNewHeadsNode::acceptSubscription);
     subscribe(node.url("/"), FAST);
 
     assertThat(liveness.poll(5, TimeUnit.SECONDS)).isTrue();
@@ -91,7 +89,7 @@ class NewHeadsSubscriptionTest {
 
   @Test
   void reportsTheNumberOfEveryAnnouncedHead() throws Exception {
-    node = FakeNode.start(FakeNode::acceptSubscription);
+    node = FakeNewHeadsNode.start(vertx, FakeNewHeadsNode::acceptSubscription);
     subscribe(node.url("/"), FAST);
     assertThat(liveness.poll(5, TimeUnit.SECONDS)).isTrue();
 
@@ -105,7 +103,7 @@ class NewHeadsSubscriptionTest {
 
   @Test
   void skipsMalformedAndForeignMessagesWithoutDroppingTheSocket() throws Exception {
-    node = FakeNode.start(FakeNode::acceptSubscription);
+    node = FakeNewHeadsNode.start(vertx, FakeNewHeadsNode::acceptSubscription);
     subscribe(node.url("/"), FAST);
     assertThat(liveness.poll(5, TimeUnit.SECONDS)).isTrue();
     ServerWebSocket ws = node.sockets.get(0);
@@ -135,7 +133,7 @@ class NewHeadsSubscriptionTest {
 
   @Test
   void reconnectsAndSubscribesAgainAfterTheNodeClosesTheSocket() throws Exception {
-    node = FakeNode.start(FakeNode::acceptSubscription);
+    node = FakeNewHeadsNode.start(vertx, FakeNewHeadsNode::acceptSubscription);
     subscribe(node.url("/"), FAST);
     assertThat(liveness.poll(5, TimeUnit.SECONDS)).isTrue();
     node.announce(0, 7);
@@ -157,14 +155,14 @@ class NewHeadsSubscriptionTest {
 
   @Test
   void retriesWhenTheSubscribeIsRefusedOrNeverAnswered() throws Exception {
-    node = FakeNode.start((node, request) -> {
+    node = FakeNewHeadsNode.start(vertx, (node, request) -> {
       switch (request.socket()) {
         case 0 -> node.sockets.get(0).writeTextMessage(new JsonObject().put("jsonrpc", "2.0")
             .put("id", request.message().getValue("id"))
             .put("error", new JsonObject().put("code", -32601).put("message", "the method eth_subscribe does not exist"))
             .encode());
         case 1 -> { } // silence: the subscribe timeout gives up on this socket
-        default -> FakeNode.acceptSubscription(node, request);
+        default -> FakeNewHeadsNode.acceptSubscription(node, request);
       }
     });
     subscribe(node.url("/"), FAST);
@@ -187,7 +185,7 @@ class NewHeadsSubscriptionTest {
     Thread.sleep(300); // several refused attempts, capped at 200 ms apart
     assertThat(subscription.isLive()).isFalse();
 
-    node = FakeNode.start(port, FakeNode::acceptSubscription);
+    node = FakeNewHeadsNode.start(vertx, port, FakeNewHeadsNode::acceptSubscription);
 
     assertThat(liveness.poll(5, TimeUnit.SECONDS)).isTrue();
     node.announce(0, 1);
@@ -196,7 +194,7 @@ class NewHeadsSubscriptionTest {
 
   @Test
   void replacesASocketThatGoesSilentWithoutClosing() throws Exception {
-    node = FakeNode.start(FakeNode::acceptSubscription);
+    node = FakeNewHeadsNode.start(vertx, FakeNewHeadsNode::acceptSubscription);
     try (BlackHoleProxy proxy = BlackHoleProxy.start(node.port)) {
       subscribe("ws://127.0.0.1:" + proxy.port + "/", new NewHeadsSubscription.Options(
           Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(100)));
@@ -213,7 +211,7 @@ class NewHeadsSubscriptionTest {
 
   @Test
   void closingStopsReconnecting() throws Exception {
-    node = FakeNode.start(FakeNode::acceptSubscription);
+    node = FakeNewHeadsNode.start(vertx, FakeNewHeadsNode::acceptSubscription);
     subscribe(node.url("/"), FAST);
     assertThat(liveness.poll(5, TimeUnit.SECONDS)).isTrue();
     int sockets = node.sockets.size();
@@ -229,7 +227,7 @@ class NewHeadsSubscriptionTest {
 
   @Test
   void connectsToThePathAndQueryOfTheUrlButLogsNeither() throws Exception {
-    node = FakeNode.start(FakeNode::acceptSubscription);
+    node = FakeNewHeadsNode.start(vertx, FakeNewHeadsNode::acceptSubscription);
     subscribe(node.url("/v2/SECRET-KEY?token=SECRET2"), FAST);
     assertThat(liveness.poll(5, TimeUnit.SECONDS)).isTrue();
 
@@ -248,79 +246,13 @@ class NewHeadsSubscriptionTest {
   }
 
   private static JsonObject notification(String subscriptionId, long number) {
-    return new JsonObject().put("jsonrpc", "2.0").put("method", "eth_subscription").put("params", new JsonObject()
-        .put("subscription", subscriptionId)
-        .put("result", new JsonObject().put("number", "0x" + Long.toHexString(number))
-            .put("hash", "0x" + "ab".repeat(32)).put("parentHash", "0x" + "cd".repeat(32)).put("timestamp", "0x6553f100")));
+    return FakeNewHeadsNode.notification(subscriptionId, number);
   }
 
   private static void awaitClosed(ServerWebSocket ws) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!ws.isClosed() && System.nanoTime() < deadline) Thread.sleep(10);
     assertThat(ws.isClosed()).isTrue();
-  }
-
-  /** A WebSocket JSON-RPC node that records what it receives and answers as the test says. */
-  static final class FakeNode {
-    record Request(int socket, JsonObject message) {}
-
-    final List<ServerWebSocket> sockets = new CopyOnWriteArrayList<>();
-    final List<Request> requests = new CopyOnWriteArrayList<>();
-    final List<String> paths = new CopyOnWriteArrayList<>();
-    final int port;
-    private final HttpServer server;
-
-    private FakeNode(HttpServer server) {
-      this.server = server;
-      this.port = server.actualPort();
-    }
-
-    static FakeNode start(BiConsumer<FakeNode, Request> onRequest) throws Exception {
-      return start(0, onRequest);
-    }
-
-    static FakeNode start(int port, BiConsumer<FakeNode, Request> onRequest) throws Exception {
-      FakeNode[] self = new FakeNode[1];
-      HttpServer server = vertx.createHttpServer().webSocketHandler(ws -> {
-        FakeNode node = self[0];
-        int index;
-        synchronized (node) {
-          index = node.sockets.size();
-          node.sockets.add(ws);
-        }
-        node.paths.add(ws.uri());
-        ws.textMessageHandler(text -> {
-          Request request = new Request(index, new JsonObject(text));
-          node.requests.add(request);
-          onRequest.accept(node, request);
-        });
-      });
-      server = await(server.listen(port, "127.0.0.1"));
-      self[0] = new FakeNode(server);
-      return self[0];
-    }
-
-    /** Answers an eth_subscribe with the id {@code 0xsub<socket>}. */
-    static void acceptSubscription(FakeNode node, Request request) {
-      node.sockets.get(request.socket()).writeTextMessage(new JsonObject().put("jsonrpc", "2.0")
-          .put("id", request.message().getValue("id")).put("result", node.subscriptionId(request.socket())).encode());
-    }
-
-    String subscriptionId(int socket) {
-      return "0xsub" + socket;
-    }
-
-    void announce(int socket, long number) {
-      sockets.get(socket).writeTextMessage(notification(subscriptionId(socket), number).encode());
-    }
-
-    String url(String pathAndQuery) {
-      return "ws://127.0.0.1:" + port + pathAndQuery;
-    }
-
-    void close() throws Exception {
-      await(server.close());
-    }
   }
 
   /** A TCP relay that can stop relaying the connections it holds, without closing them. */
