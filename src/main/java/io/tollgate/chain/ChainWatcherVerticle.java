@@ -13,11 +13,16 @@ import org.slf4j.LoggerFactory;
  * Drives one {@link ChainWatcher} on this verticle's event loop (the watcher is confined to it).
  * Deploy one per chain, on the instance holding that chain's leadership.
  *
- * <p>A round is asked for ({@link ChainWatcher#poll()}) on every head announced by the chain's
- * {@link NewHeadsSubscription}, when one is configured, and by a timer. While the subscription is
- * live the timer is only a safety net and runs at the slower fallback interval; while it is down
- * (or when there is none) the timer runs at the normal poll interval, and each change of state asks
- * for a round at once, so heads announced while the socket was down are not waited for.
+ * <p>Every head announced by the chain's {@link NewHeadsSubscription}, when one is configured, goes
+ * to {@link ChainWatcher#headAnnounced} at once; a timer asks {@link ChainWatcher#poll()}. While
+ * the subscription is live the timer is only a safety net and runs at the slower fallback interval;
+ * while it is down (or when there is none) it runs at the normal poll interval, and each change of
+ * state asks for a round at once, so heads announced while the socket was down are not waited for.
+ *
+ * <p>Two things still need a poll within the normal interval while the timer is slow, and get one
+ * shared one-shot poll ("poll soon"): a submitted payment's catch-up round, and an announced head
+ * that its round could not process (the HTTP endpoint, often another node of the provider, did
+ * not serve that block yet), which is polled for again until HTTP has caught up.
  */
 public final class ChainWatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ChainWatcherVerticle.class);
@@ -67,7 +72,9 @@ public final class ChainWatcherVerticle extends VerticleBase {
   // confined to the verticle's context
   private long timerId = -1;
   private Duration timerInterval;
-  private long catchUpTimer = -1;
+  private long soonTimer = -1;
+  private boolean submissionWaiting;
+  private long highestAnnounced = -1;
 
   /** Polls every {@code pollInterval}, with no subscription. */
   public ChainWatcherVerticle(ChainWatcher watcher, Duration pollInterval) {
@@ -118,11 +125,9 @@ public final class ChainWatcherVerticle extends VerticleBase {
     Context ctx = watcherContext;
     if (ctx == null || stopped) return;
     ctx.runOnContext(v -> {
-      if (stopped || catchUpTimer >= 0 || !subscriptionLive()) return;
-      catchUpTimer = vertx.setTimer(source.pollInterval().toMillis(), t -> {
-        catchUpTimer = -1;
-        poll();
-      });
+      if (stopped || !subscriptionLive()) return;
+      submissionWaiting = true;
+      pollSoon();
     });
   }
 
@@ -130,7 +135,7 @@ public final class ChainWatcherVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     if (timerId >= 0) vertx.cancelTimer(timerId);
-    if (catchUpTimer >= 0) vertx.cancelTimer(catchUpTimer);
+    if (soonTimer >= 0) vertx.cancelTimer(soonTimer);
     Future<Void> closed = subscription == null ? Future.succeededFuture() : subscription.close();
     return closed.compose(v -> watcher.idle());
   }
@@ -139,7 +144,12 @@ public final class ChainWatcherVerticle extends VerticleBase {
   private final class Heads implements NewHeadsSubscription.Listener {
     @Override
     public void onHead(long number) {
-      poll();
+      if (stopped) return;
+      highestAnnounced = Math.max(highestAnnounced, number);
+      watcher.headAnnounced(number)
+          .onFailure(e -> LOG.error("chain {}: watcher round failed", watcher.chainId(), e))
+          // Not processed: skipped (HTTP behind the socket) or folded into a round still running.
+          .onComplete(done -> { if (watcher.lastHead() < number) pollSoon(); });
     }
 
     @Override
@@ -150,9 +160,24 @@ public final class ChainWatcherVerticle extends VerticleBase {
     }
   }
 
-  private void poll() {
-    if (stopped) return;
-    watcher.poll().onFailure(e -> LOG.error("chain {}: watcher round failed", watcher.chainId(), e));
+  private Future<Void> poll() {
+    if (stopped) return Future.succeededFuture();
+    return watcher.poll().onFailure(e -> LOG.error("chain {}: watcher round failed", watcher.chainId(), e));
+  }
+
+  /**
+   * One poll within the normal interval, shared by every reason to want one; at that time it polls
+   * only if a submission waits or an announced head is still unprocessed (a folded round has
+   * usually done it by then, at no cost), and it asks again while HTTP stays behind the socket.
+   */
+  private void pollSoon() {
+    if (stopped || soonTimer >= 0) return;
+    soonTimer = vertx.setTimer(source.pollInterval().toMillis(), t -> {
+      soonTimer = -1;
+      if (!submissionWaiting && watcher.lastHead() >= highestAnnounced) return;
+      submissionWaiting = false;
+      poll().onComplete(done -> { if (watcher.lastHead() < highestAnnounced) pollSoon(); });
+    });
   }
 
   private void pollEvery(Duration interval) {

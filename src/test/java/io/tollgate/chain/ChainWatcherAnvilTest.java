@@ -218,7 +218,8 @@ class ChainWatcherAnvilTest {
     assertThat(await(verdict.future())).isInstanceOfSatisfying(Verdict.Paying.class,
         paying -> assertThat(paying.confirmed()).isTrue());
     assertThat(Duration.ofNanos(System.nanoTime() - minedAt)).isLessThan(Duration.ofSeconds(5));
-    assertThat(own.rounds()).isEqualTo(roundsBefore + 1);
+    awaitRounds(own, roundsBefore + 1); // the verdict is written inside the round, which ends after it
+    assertThat(own.rounds()).as("one round for the one block").isEqualTo(roundsBefore + 1);
     await(vertx.undeploy(id));
   }
 
@@ -248,6 +249,40 @@ class ChainWatcherAnvilTest {
 
     assertThat(await(verdict.future())).isInstanceOf(Verdict.Paying.class);
     await(vertx.undeploy(id));
+  }
+
+  /**
+   * A subscription may announce a block before the HTTP endpoint (often another node of the
+   * provider) serves it. That round is skipped, and the verticle polls again within the normal
+   * interval until HTTP has the block, instead of leaving it to the next announcement or the slow
+   * fallback timer.
+   */
+  @Test
+  void shouldPollSoonForAnAnnouncedHeadThatHttpDidNotServeYet() throws Exception {
+    FakeNewHeadsNode ahead = FakeNewHeadsNode.start(vertx, FakeNewHeadsNode::acceptSubscription);
+    Promise<Verdict> verdict = Promise.promise();
+    ChainWatcher own = new ChainWatcher(client, store, (payment, v, head) -> {
+      verdict.tryComplete(v);
+      return store.record(payment, v, head);
+    }, HeadListener.NONE, new PaymentVerifier());
+    ChainWatcherVerticle verticle = new ChainWatcherVerticle(own, new ChainWatcherVerticle.HeadSource(
+        Duration.ofMillis(200), ahead.url("/"), Duration.ofMinutes(1), NewHeadsSubscription.Options.defaults()));
+    String id = await(vertx.deployVerticle(verticle));
+    awaitLive(verticle);
+    store.add(tokenPayment(1, chain.transferToken(payer, token, recipient, PRICE), 1));
+    long next = chain.blockNumber() + 1;
+
+    ahead.announce(0, next); // anvil has not mined it yet
+    Thread.sleep(500);
+    assertThat(own.lastHead()).as("nothing to process at %s yet", next).isLessThan(next);
+    mine(1); // announced no more: only a poll can find it
+
+    assertThat(await(verdict.future())).isInstanceOf(Verdict.Paying.class);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (own.lastHead() < next && System.nanoTime() < deadline) Thread.sleep(10); // the round ends after its writes
+    assertThat(own.lastHead()).isEqualTo(next);
+    await(vertx.undeploy(id));
+    ahead.close();
   }
 
   private static void awaitLive(ChainWatcherVerticle verticle) throws InterruptedException {
