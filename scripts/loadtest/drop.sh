@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Issue 5's ticket drop in one command: a fresh database (tollgate_load), an anvil mining on a timer,
-# a counting JSON-RPC proxy, Tollgate from target/tollgate.jar configured as a user deploys it,
+# a counting JSON-RPC proxy (HTTP and WebSocket), Tollgate from target/tollgate.jar configured as a user deploys it,
 # N checkouts, N buyers paying (ERC-20 and native ETH) and polling, then PostgreSQL checks and a
 # report (printed and written to target/loadtest/drop-n<N>-poll<ms>/report.md). Everything runs on
 # 127.0.0.1 and stops by itself: when every checkout is paid, or at the pay window + grace, or at
 # hardLimit seconds.
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379.
 # Settings: -Dn=1000 -DpollMs=2000 -DblockTime=2 -DpayWindow=120 -DethShare=0.5 -DretryShare=0.05
-#           -DcreateConcurrency=32 -DheadPollMs=100 -Dgrace=90 -DhardLimit=1200 -Djfr=true
+#           -DcreateConcurrency=32 -DheadPollMs=100 -DwsHeads=true -DwsFallbackMs=5000 -Dgrace=90
+#           -DhardLimit=1200 -Djfr=true
 #           LOADTEST_JVM_FLAGS (default "-Xms1g -Xmx1g -XX:+UseG1GC") for Tollgate.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

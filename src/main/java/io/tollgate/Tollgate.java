@@ -168,10 +168,19 @@ public final class Tollgate {
         PayerSettings.fromSettings(settings), clock);
 
     Map<Long, ChainWatcher> watcherByChain = new java.util.concurrent.ConcurrentHashMap<>();
+    // The verticle of the current leadership term, when this instance leads the chain: it also asks
+    // for a prompt catch-up poll while heads come by subscription and its timer runs slowly.
+    Map<Long, ChainWatcherVerticle> watchingByChain = new java.util.concurrent.ConcurrentHashMap<>();
     deployments.add(() -> vertx.deployVerticle(new StatusFeedVerticle(db, statusCache, heads, status -> {
       CheckoutStatus.Payment payment = status.payment();
-      ChainWatcher watcher = payment == null || !"submitted".equals(payment.status()) ? null : watcherByChain.get(payment.chainId());
-      if (watcher != null) watcher.paymentSubmitted();
+      if (payment == null || !"submitted".equals(payment.status())) return;
+      ChainWatcherVerticle watching = watchingByChain.get(payment.chainId());
+      ChainWatcher watcher = watcherByChain.get(payment.chainId());
+      if (watching != null) {
+        watching.paymentSubmitted();
+      } else if (watcher != null) {
+        watcher.paymentSubmitted();
+      }
     })));
     deployments.add(() -> vertx.deployVerticle(new PaymentStateVerticle(ledger,
         Duration.ofMillis(settings.longValue("checkout.expiry-sweep-interval-ms", 1000)),
@@ -186,10 +195,16 @@ public final class Tollgate {
           new EventBusVerdictSink(vertx.eventBus()), new HeadNotifier(pool, heads), new PaymentVerifier());
       watchers.add(watcher);
       watcherByChain.put(chain.chainId(), watcher);
+      // HTTP only: a chain whose new-heads WebSocket is down is still watched (by polling), so it
+      // is not a reason to take this instance out of the load balancer.
       readiness.put("chain-" + chain.chainId(), () -> rpc.call("eth_blockNumber", new JsonArray()));
       // One watcher per chain across all instances: the others stand by and take over if it dies.
       deployments.add(() -> vertx.deployVerticle(new LeaderOnlyVerticle(db, (int) chain.chainId(),
-          "chain " + chain.chainId() + " watcher", () -> new ChainWatcherVerticle(watcher, chain.pollInterval()),
+          "chain " + chain.chainId() + " watcher", () -> {
+            ChainWatcherVerticle watching = new ChainWatcherVerticle(watcher, ChainWatcherVerticle.HeadSource.of(chain));
+            watchingByChain.put(chain.chainId(), watching);
+            return watching;
+          },
           Duration.ofMillis(settings.longValue("chain.leader-retry-ms", 5000)))));
     }
     if (webhooks.dispatcherEnabled()) {
@@ -220,7 +235,7 @@ public final class Tollgate {
       chain = chain.compose(ignored -> next.get());
     }
     return chain.map(ignored -> {
-      registerMetrics(statusCache, watchers);
+      registerMetrics(statusCache, watchers, watchingByChain);
       long keepMillis = Duration.ofHours(1).toMillis();
       vertx.setPeriodic(60_000, tick -> statusCache.evictFinished(clock.millis(), keepMillis));
       Duration retention = CheckoutSettings.fromSettings(settings).idempotencyRetention();
@@ -233,7 +248,8 @@ public final class Tollgate {
   }
 
   /** Tollgate's own gauges next to Vert.x's, when metrics are enabled (they are in Main). */
-  private static void registerMetrics(StatusCache statusCache, List<ChainWatcher> watchers) {
+  private static void registerMetrics(StatusCache statusCache, List<ChainWatcher> watchers,
+      Map<Long, ChainWatcherVerticle> watchingByChain) {
     io.micrometer.core.instrument.MeterRegistry registry = io.vertx.micrometer.backends.BackendRegistries.getDefaultNow();
     if (registry == null) return;
     io.micrometer.core.instrument.Gauge.builder("tollgate.status.cache.entries", statusCache, StatusCache::size)
@@ -244,6 +260,11 @@ public final class Tollgate {
           .tag("chain", Long.toString(watcher.chainId())).register(registry);
       io.micrometer.core.instrument.FunctionCounter.builder("tollgate.chain.rounds", watcher, ChainWatcher::rounds)
           .description("chain heads processed").tag("chain", Long.toString(watcher.chainId())).register(registry);
+      long chainId = watcher.chainId();
+      io.micrometer.core.instrument.Gauge.builder("tollgate.chain.newheads.live", watchingByChain,
+              byChain -> byChain.containsKey(chainId) && byChain.get(chainId).subscriptionLive() ? 1 : 0)
+          .description("1 while this instance watches the chain and its new-heads subscription is live")
+          .tag("chain", Long.toString(chainId)).register(registry);
     }
   }
 

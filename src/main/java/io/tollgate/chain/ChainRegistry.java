@@ -48,7 +48,10 @@ public final class ChainRegistry {
     }
     return new ChainConfig(chainId, s.string(prefix + "name", "chain " + chainId),
         s.list(prefix + "rpc-urls"), s.integer(prefix + "confirmations", 1),
-        Duration.ofMillis(s.longValue(prefix + "poll-interval-ms", 2000)), Map.copyOf(tokens));
+        Duration.ofMillis(s.longValue(prefix + "poll-interval-ms", 2000)), Map.copyOf(tokens),
+        s.optional(prefix + "ws-url"),
+        Duration.ofMillis(s.longValue(prefix + "ws-fallback-poll-interval-ms",
+            ChainConfig.DEFAULT_WS_FALLBACK_POLL_INTERVAL.toMillis())));
   }
 
   public Optional<ChainConfig> chain(long chainId) {

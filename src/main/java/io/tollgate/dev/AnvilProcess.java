@@ -65,6 +65,9 @@ public final class AnvilProcess implements AutoCloseable {
 
   public String rpcUrl() { return "http://127.0.0.1:" + port; }
 
+  /** JSON-RPC over WebSocket: anvil serves it on its HTTP port (for eth_subscribe). */
+  public String wsUrl() { return "ws://127.0.0.1:" + port; }
+
   public int port() { return port; }
 
   public long chainId() { return chainId; }

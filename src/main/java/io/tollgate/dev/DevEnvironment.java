@@ -80,6 +80,8 @@ public final class DevEnvironment implements AutoCloseable {
       overrides.put("chains", Long.toString(DEV_CHAIN_ID));
       overrides.put("chain." + DEV_CHAIN_ID + ".name", "local anvil");
       overrides.put("chain." + DEV_CHAIN_ID + ".rpc-urls", anvil.rpcUrl());
+      // New heads are pushed over anvil's WebSocket; the 250 ms poll applies only while it is down.
+      overrides.put("chain." + DEV_CHAIN_ID + ".ws-url", anvil.wsUrl());
       overrides.put("chain." + DEV_CHAIN_ID + ".poll-interval-ms", "250");
       overrides.put("chain." + DEV_CHAIN_ID + ".tokens", "USDC,ETH");
       overrides.put("chain." + DEV_CHAIN_ID + ".token.USDC.address", token);

@@ -192,4 +192,108 @@ class ChainWatcherAnvilTest {
     assertThat(await(firstVerdict.future())).isInstanceOf(Verdict.Paying.class);
     await(vertx.undeploy(id));
   }
+
+  /**
+   * With a new-heads subscription a mined block is checked at once, although the timer would not
+   * poll for a minute: the round is driven by anvil's eth_subscription notification.
+   */
+  @Test
+  void shouldCheckANewBlockAsSoonAsTheSubscriptionAnnouncesIt() throws Exception {
+    Promise<Verdict> verdict = Promise.promise();
+    ChainWatcher own = new ChainWatcher(client, store, (payment, v, head) -> {
+      verdict.tryComplete(v);
+      return store.record(payment, v, head);
+    }, HeadListener.NONE, new PaymentVerifier());
+    Duration never = Duration.ofMinutes(1);
+    ChainWatcherVerticle verticle = new ChainWatcherVerticle(own, new ChainWatcherVerticle.HeadSource(
+        never, anvil.wsUrl(), never, NewHeadsSubscription.Options.defaults()));
+    String id = await(vertx.deployVerticle(verticle));
+    awaitLive(verticle);
+    store.add(tokenPayment(1, chain.transferToken(payer, token, recipient, PRICE), 1));
+    long roundsBefore = own.rounds();
+
+    long minedAt = System.nanoTime();
+    mine(1);
+
+    assertThat(await(verdict.future())).isInstanceOfSatisfying(Verdict.Paying.class,
+        paying -> assertThat(paying.confirmed()).isTrue());
+    assertThat(Duration.ofNanos(System.nanoTime() - minedAt)).isLessThan(Duration.ofSeconds(5));
+    awaitRounds(own, roundsBefore + 1); // the verdict is written inside the round, which ends after it
+    assertThat(own.rounds()).as("one round for the one block").isEqualTo(roundsBefore + 1);
+    await(vertx.undeploy(id));
+  }
+
+  /**
+   * While heads come by subscription the timer is slow; a payment whose transaction is already in
+   * the processed head still gets its catch-up round within the normal poll interval, not at the
+   * next block (which this chain, mining on request, never produces) or the slow timer's tick.
+   */
+  @Test
+  void shouldCatchUpOnASubmissionSoonWhileTheTimerIsSlow() throws Exception {
+    Promise<Verdict> verdict = Promise.promise();
+    ChainWatcher own = new ChainWatcher(client, store, (payment, v, head) -> {
+      verdict.tryComplete(v);
+      return store.record(payment, v, head);
+    }, HeadListener.NONE, new PaymentVerifier());
+    ChainWatcherVerticle verticle = new ChainWatcherVerticle(own, new ChainWatcherVerticle.HeadSource(
+        Duration.ofMillis(200), anvil.wsUrl(), Duration.ofMinutes(1), NewHeadsSubscription.Options.defaults()));
+    String id = await(vertx.deployVerticle(verticle));
+    awaitLive(verticle);
+    String txHash = chain.transferToken(payer, token, recipient, PRICE);
+    long roundsBefore = own.rounds();
+    mine(1);
+    awaitRounds(own, roundsBefore + 1); // that block's round ran before the payment was submitted
+
+    store.add(tokenPayment(1, txHash, 1));
+    verticle.paymentSubmitted();
+
+    assertThat(await(verdict.future())).isInstanceOf(Verdict.Paying.class);
+    await(vertx.undeploy(id));
+  }
+
+  /**
+   * A subscription may announce a block before the HTTP endpoint (often another node of the
+   * provider) serves it. That round is skipped, and the verticle polls again within the normal
+   * interval until HTTP has the block, instead of leaving it to the next announcement or the slow
+   * fallback timer.
+   */
+  @Test
+  void shouldPollSoonForAnAnnouncedHeadThatHttpDidNotServeYet() throws Exception {
+    FakeNewHeadsNode ahead = FakeNewHeadsNode.start(vertx, FakeNewHeadsNode::acceptSubscription);
+    Promise<Verdict> verdict = Promise.promise();
+    ChainWatcher own = new ChainWatcher(client, store, (payment, v, head) -> {
+      verdict.tryComplete(v);
+      return store.record(payment, v, head);
+    }, HeadListener.NONE, new PaymentVerifier());
+    ChainWatcherVerticle verticle = new ChainWatcherVerticle(own, new ChainWatcherVerticle.HeadSource(
+        Duration.ofMillis(200), ahead.url("/"), Duration.ofMinutes(1), NewHeadsSubscription.Options.defaults()));
+    String id = await(vertx.deployVerticle(verticle));
+    awaitLive(verticle);
+    store.add(tokenPayment(1, chain.transferToken(payer, token, recipient, PRICE), 1));
+    long next = chain.blockNumber() + 1;
+
+    ahead.announce(0, next); // anvil has not mined it yet
+    Thread.sleep(500);
+    assertThat(own.lastHead()).as("nothing to process at %s yet", next).isLessThan(next);
+    mine(1); // announced no more: only a poll can find it
+
+    assertThat(await(verdict.future())).isInstanceOf(Verdict.Paying.class);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (own.lastHead() < next && System.nanoTime() < deadline) Thread.sleep(10); // the round ends after its writes
+    assertThat(own.lastHead()).isEqualTo(next);
+    await(vertx.undeploy(id));
+    ahead.close();
+  }
+
+  private static void awaitLive(ChainWatcherVerticle verticle) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!verticle.subscriptionLive() && System.nanoTime() < deadline) Thread.sleep(10);
+    assertThat(verticle.subscriptionLive()).as("subscribed to anvil's new heads").isTrue();
+  }
+
+  private static void awaitRounds(ChainWatcher watcher, long rounds) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (watcher.rounds() < rounds && System.nanoTime() < deadline) Thread.sleep(10);
+    assertThat(watcher.rounds()).isGreaterThanOrEqualTo(rounds);
+  }
 }

@@ -51,8 +51,9 @@ public final class TollgateFixture implements AutoCloseable {
   private String base;
   private final List<Vertx> others = new java.util.ArrayList<>();
 
-  private TollgateFixture(Map<String, String> extra, String... anvilArgs) {
+  private TollgateFixture(java.util.function.Function<AnvilProcess, Map<String, String>> extraSettings, String... anvilArgs) {
     anvil = AnvilProcess.start(AnvilProcess.defaultProjectDir(), CHAIN_ID, anvilArgs);
+    Map<String, String> extra = extraSettings.apply(anvil);
     chain = new TestChain(anvil.rpcUrl(), CHAIN_ID);
     usdc = chain.deploy(TestChain.DEPLOYER, ContractArtifact.load("DemoStablecoin"),
         List.of(new Utf8String("USD Coin"), new Utf8String("2"), new Utf8String("USDC")));
@@ -99,10 +100,16 @@ public final class TollgateFixture implements AutoCloseable {
   }
 
   public static TollgateFixture start() {
-    return new TollgateFixture(Map.of());
+    return new TollgateFixture(anvil -> Map.of());
   }
 
   public static TollgateFixture start(Map<String, String> settings, String... anvilArgs) {
+    return new TollgateFixture(anvil -> settings, anvilArgs);
+  }
+
+  /** With settings that need the fixture's anvil (its WebSocket URL, say). */
+  public static TollgateFixture start(java.util.function.Function<AnvilProcess, Map<String, String>> settings,
+      String... anvilArgs) {
     return new TollgateFixture(settings, anvilArgs);
   }
 

@@ -52,7 +52,10 @@ import org.web3j.utils.Numeric;
  *
  * <p>Settings (system properties): n (1000), pollMs (2000), blockTime (2), payWindow (120),
  * ethShare (0.5), retryShare (0.05), createConcurrency (32), headPollMs (100: Tollgate's
- * chain.31337.poll-interval-ms), grace (90 s after the pay window), hardLimit (1200 s for the run).
+ * chain.31337.poll-interval-ms), wsHeads (true: Tollgate subscribes to new heads through the
+ * proxy's WebSocket, chain.31337.ws-url; false: it learns of heads by polling only),
+ * wsFallbackMs (5000: chain.31337.ws-fallback-poll-interval-ms, the head poll while the
+ * subscription is live), grace (90 s after the pay window), hardLimit (1200 s for the run).
  */
 public final class Drop {
   private static final long CHAIN = Rig.CHAIN_ID;
@@ -66,6 +69,8 @@ public final class Drop {
   final double retryShare = Double.parseDouble(System.getProperty("retryShare", "0.05"));
   final int createConcurrency = Integer.getInteger("createConcurrency", 32);
   final int headPollMs = Integer.getInteger("headPollMs", 100);
+  final boolean wsHeads = Boolean.parseBoolean(System.getProperty("wsHeads", "true"));
+  final int wsFallbackMs = Integer.getInteger("wsFallbackMs", 5000);
   final int grace = Integer.getInteger("grace", 90);
   final int hardLimit = Integer.getInteger("hardLimit", 1200);
 
@@ -138,13 +143,17 @@ public final class Drop {
       Vertx proxyVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
       CountingRpcProxy proxy = CountingRpcProxy.start(proxyVertx, anvil.rpcUrl());
       int port = 18180;
-      Map<String, String> env = Rig.tollgateEnv(db, proxy.url(), token, port, "loadtest:drop:" + System.currentTimeMillis() + ":");
+      // Tollgate's chain traffic, HTTP and WebSocket alike, goes through the counting proxy.
+      Map<String, String> env = Rig.tollgateEnv(db, proxy.url(), wsHeads ? proxy.wsUrl() : null, token, port,
+          "loadtest:drop:" + System.currentTimeMillis() + ":");
       env.put("TOLLGATE_CHAIN_31337_POLL_INTERVAL_MS", Integer.toString(headPollMs));
+      env.put("TOLLGATE_CHAIN_31337_WS_FALLBACK_POLL_INTERVAL_MS", Integer.toString(wsFallbackMs));
       List<String> flags = Boolean.getBoolean("jfr")
           ? List.of("-XX:StartFlightRecording=settings=profile,filename=" + rig.outDir.resolve("tollgate.jfr")) : List.of();
       Process tollgate = rig.startTollgate(env, flags, "tollgate.log");
       String apiKey = rig.createMerchant(env);
       long rpcAtStart = proxy.calls();
+      long wsAtStart = proxy.webSocketCalls();
       Map<String, Long> rpcByMethodAtStart = proxy.byMethod();
 
       Thread listener = startListener(db);
@@ -192,6 +201,8 @@ public final class Drop {
       long rpcCalls = proxy.calls() - rpcAtStart;
       Map<String, Long> rpcByMethod = minus(proxy.byMethod(), rpcByMethodAtStart);
       long rpcHttp = proxy.httpRequests();
+      long rpcWebSocket = proxy.webSocketCalls() - wsAtStart;
+      long webSockets = proxy.webSockets();
       String loadAfter = Rig.uptime();
       stopping.set(true);
       Rig.sleep(pollMs + 500L); // let in-flight polls finish
@@ -203,8 +214,8 @@ public final class Drop {
       load.close();
       proxyVertx.close();
 
-      String report = report(runName, everyonePaid, creationSeconds, seconds, rpcCalls, rpcByMethod, rpcHttp, v,
-          loadBefore, loadAfter);
+      String report = report(runName, everyonePaid, creationSeconds, seconds,
+          new RpcCount(rpcCalls, rpcByMethod, rpcHttp, rpcWebSocket, webSockets), v, loadBefore, loadAfter);
       Files.writeString(rig.outDir.resolve("report.md"), report);
       System.out.println(report);
     }
@@ -474,8 +485,25 @@ public final class Drop {
     }
   }
 
-  String report(String runName, boolean everyonePaid, double creationSeconds, double seconds, long rpcCalls,
-      Map<String, Long> rpcByMethod, long rpcHttp, Verification v, String loadBefore, String loadAfter) {
+  /**
+   * Tollgate's JSON-RPC traffic during the drop, as the counting proxy saw it.
+   *
+   * @param calls every call (each call of a batch) and every subscription notification
+   * @param byMethod the same by method; notifications under {@code eth_subscription}
+   * @param httpRequests HTTP requests since the proxy started (a batch is one)
+   * @param webSocketCalls calls and notifications that went over the WebSocket (part of {@code calls})
+   * @param webSockets WebSocket connections since the proxy started (1 + reconnects)
+   */
+  record RpcCount(long calls, Map<String, Long> byMethod, long httpRequests, long webSocketCalls, long webSockets) {
+    /** Costs of time and blocks, not of payments: the head poll and the new-heads subscription. */
+    long headTracking() {
+      return byMethod.getOrDefault("eth_blockNumber", 0L) + byMethod.getOrDefault("eth_subscribe", 0L)
+          + byMethod.getOrDefault("eth_subscription", 0L);
+    }
+  }
+
+  String report(String runName, boolean everyonePaid, double creationSeconds, double seconds, RpcCount rpc,
+      Verification v, String loadBefore, String loadAfter) {
     long paid = v.checkoutsByStatus().getOrDefault("paid", 0L);
     long paidSeen = Arrays.stream(buyers).filter(b -> b.paidSeen).count();
     // confirmation latency: block first seen (anvil polled every 5 ms) -> paid snapshot published
@@ -508,14 +536,17 @@ public final class Drop {
     long pollsNon2xx = poll.outcomes().entrySet().stream()
         .filter(e -> !e.getKey().equals("200") && !e.getKey().equals("304") && !e.getKey().equals("429"))
         .mapToLong(Map.Entry::getValue).sum();
-    double perPaid = paid == 0 ? Double.NaN : (double) rpcCalls / paid;
-    long headPolls = rpcByMethod.getOrDefault("eth_blockNumber", 0L);
+    double perPaid = paid == 0 ? Double.NaN : (double) rpc.calls() / paid;
 
     StringBuilder r = new StringBuilder();
     r.append("### Drop ").append(runName).append(" (").append(Instant.now()).append(")\n\n");
+    String heads = wsHeads
+        ? String.format("new heads by WebSocket subscription (head poll %d ms while it is down, %d ms while live)",
+            headPollMs, Math.max(headPollMs, wsFallbackMs))
+        : String.format("head poll %d ms, no subscription", headPollMs);
     r.append(String.format("N = %,d checkouts (%,d native ETH, %,d USDC), poll interval %d ms, anvil --block-time %d, "
-        + "Tollgate head poll %d ms, pay window %d s; load average before %s, after %s.%n%n",
-        n, ethBuyers, n - ethBuyers, pollMs, blockTime, headPollMs, payWindow, loadBefore, loadAfter));
+        + "Tollgate %s, pay window %d s; load average before %s, after %s.%n%n",
+        n, ethBuyers, n - ethBuyers, pollMs, blockTime, heads, payWindow, loadBefore, loadAfter));
     r.append(String.format("* everyone paid before the deadline: %s; run took %.1f s (creation phase %.1f s)%n", everyonePaid, seconds, creationSeconds));
     r.append(String.format("* creations/s: %,.0f (%,d creations, %d in flight at most; %,d retried with the same key, %d answered with another id)%n",
         n / creationSeconds, create.count(), createConcurrency, createRetry.count(), retryMismatch.get()));
@@ -539,9 +570,11 @@ public final class Drop {
         + "(checkouts with more than one confirmed payment) %d; paid checkouts without exactly one confirmed payment %d; "
         + "checkouts with two 'paid' audit rows %d; browsers that saw failed/expired: %s%n",
         paid, n, paidSeen, n - paid, v.doubleCredits(), v.paidWithoutOneConfirmed(), v.paidTransitionsTwice(), terminal));
-    r.append(String.format("* JSON-RPC calls by Tollgate during the drop: %,d in %,d HTTP requests; per paid checkout %.2f "
-        + "(without the head polls, eth_blockNumber: %.2f); by method %s%n",
-        rpcCalls, rpcHttp, perPaid, paid == 0 ? Double.NaN : (double) (rpcCalls - headPolls) / paid, rpcByMethod));
+    r.append(String.format("* JSON-RPC calls by Tollgate during the drop: %,d (%,d of them over the WebSocket, on %d "
+        + "connection(s) in all; %,d HTTP requests in all); per paid checkout %.2f (without the head tracking, "
+        + "eth_blockNumber + eth_subscribe + eth_subscription notifications: %.2f); by method %s%n",
+        rpc.calls(), rpc.webSocketCalls(), rpc.webSockets(), rpc.httpRequests(), perPaid,
+        paid == 0 ? Double.NaN : (double) (rpc.calls() - rpc.headTracking()) / paid, rpc.byMethod()));
     r.append(String.format("* verify-on-every-poll contrast: %,d polls came while the buyer's tx was submitted and not yet paid; "
         + "at 3 calls per verify (receipt, block number, block) that design would make %,d calls, %.1f per paid checkout "
         + "(and it grows with the poll rate)%n",

@@ -53,7 +53,7 @@ public final class PollBench {
       String token = rig.deployToken(anvil.rpcUrl());
       rig.startCeiling(ceilingPort);
 
-      Map<String, String> env = Rig.tollgateEnv(db, anvil.rpcUrl(), token, tgPort, "loadtest:poll:" + System.currentTimeMillis() + ":");
+      Map<String, String> env = Rig.tollgateEnv(db, anvil.rpcUrl(), null, token, tgPort, "loadtest:poll:" + System.currentTimeMillis() + ":");
       // rate limiting on, limits high enough that every request is allowed: each still costs one
       // Redis GCRA decision over both buckets (address and checkout), which is what is measured
       Map<String, String> rlOn = new LinkedHashMap<>(env);

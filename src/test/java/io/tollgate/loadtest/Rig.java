@@ -142,8 +142,14 @@ final class Rig implements AutoCloseable {
     return awaitReceipt(anvilUrl, tx).getString("contractAddress").toLowerCase();
   }
 
-  /** The environment of Tollgate as a user deploys it: real PostgreSQL and Redis, one chain. */
-  static Map<String, String> tollgateEnv(String databaseUrl, String rpcUrl, String token, int port, String redisPrefix) {
+  /**
+   * The environment of Tollgate as a user deploys it: real PostgreSQL and Redis, one chain.
+   *
+   * @param wsUrl JSON-RPC over WebSocket for new-heads push ({@code chain.31337.ws-url}), or null to
+   *     learn of heads by polling only
+   */
+  static Map<String, String> tollgateEnv(String databaseUrl, String rpcUrl, String wsUrl, String token, int port,
+      String redisPrefix) {
     Map<String, String> env = new HashMap<>();
     env.put("TOLLGATE_HTTP_HOST", "127.0.0.1");
     env.put("TOLLGATE_HTTP_PORT", Integer.toString(port));
@@ -155,6 +161,7 @@ final class Rig implements AutoCloseable {
     env.put("TOLLGATE_SECRETS_CLIENT_SECRET_KEY", "bG9hZHRlc3QtbG9hZHRlc3QtbG9hZHRlc3QtbG9hZHQ=");
     env.put("TOLLGATE_CHAINS", Long.toString(CHAIN_ID));
     env.put("TOLLGATE_CHAIN_31337_RPC_URLS", rpcUrl);
+    if (wsUrl != null) env.put("TOLLGATE_CHAIN_31337_WS_URL", wsUrl);
     env.put("TOLLGATE_CHAIN_31337_TOKENS", "USDC,ETH");
     env.put("TOLLGATE_CHAIN_31337_TOKEN_USDC_ADDRESS", token);
     env.put("TOLLGATE_CHAIN_31337_TOKEN_ETH_NATIVE", "true");
