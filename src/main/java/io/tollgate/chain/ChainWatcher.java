@@ -59,6 +59,10 @@ public final class ChainWatcher {
   private final LongAdder rounds = new LongAdder();
 
   private long lastHead = -1;
+  /** The timestamp of {@link #lastHead}'s block (null before the first round), for catch-up rounds. */
+  private Instant lastHeadTime;
+  /** The head timestamp the running round read; becomes {@link #lastHeadTime} if the round succeeds. */
+  private Instant roundHeadTime;
   /**
    * The highest payment id checked at {@link #lastHead}: a catch-up round on the same head reads only
    * newer payments. One committed late with a lower id waits for the next head's full round.
@@ -128,12 +132,22 @@ public final class ChainWatcher {
     return start(head);
   }
 
+  /**
+   * The catch-up round for payments submitted since the last processed head's round, on that head,
+   * without asking for the head number: for a caller that learns of new heads by subscription (a
+   * newer head gets its own round when it is announced). Before any head was processed it polls.
+   */
+  public Future<Void> catchUp() {
+    return start(lastHead < 0 ? null : lastHead);
+  }
+
   private Future<Void> start(Long announced) {
     if (running != null) {
       pollRequested = true;
       return Future.succeededFuture();
     }
-    Future<Long> head = announced != null && announced > lastHead
+    // An announced head at or above the last processed one needs no head call (at it: only a catch-up).
+    Future<Long> head = announced != null && announced >= lastHead
         ? Future.succeededFuture(announced)
         : call("eth_blockNumber", new JsonArray()).map(result -> Hex.longQuantity(requireString(result, "eth_blockNumber")));
     Future<Void> round = head
@@ -202,12 +216,13 @@ public final class ChainWatcher {
         .compose(active -> {
           active.forEach(p -> newest[0] = Math.max(newest[0], p.paymentId()));
           if (sameHead && active.isEmpty()) return Future.<Void>succeededFuture();
-          return firstRound(head, active)
+          return firstRound(head, sameHead, active)
               .compose(this::secondRound)
               .compose(decisions -> report(head, decisions));
         })
         .onSuccess(done -> {
           newestCheckedPayment = newest[0];
+          if (!sameHead) lastHeadTime = roundHeadTime;
           lastHead = head;
           rounds.increment();
         })
@@ -225,9 +240,11 @@ public final class ChainWatcher {
 
   private record BlockKey(long number, String hash) {}
 
-  private Future<FirstRound> firstRound(long head, List<ActivePayment> active) {
+  private Future<FirstRound> firstRound(long head, boolean sameHead, List<ActivePayment> active) {
     List<RpcRequest> calls = new ArrayList<>();
-    calls.add(RpcRequest.of("eth_getBlockByNumber", Hex.quantity(head), false));
+    // A catch-up round on the processed head already knows its header.
+    boolean askHead = !(sameHead && lastHeadTime != null);
+    if (askHead) calls.add(RpcRequest.of("eth_getBlockByNumber", Hex.quantity(head), false));
     Map<ActivePayment, Integer> receiptAt = new LinkedHashMap<>();
     Map<Long, Integer> heightAt = new LinkedHashMap<>();
     List<ActivePayment> confirmable = new ArrayList<>();
@@ -250,10 +267,16 @@ public final class ChainWatcher {
       }
     }
     return batch(calls).map(answers -> {
-      JsonObject headHeader = header(answers.get(0), "head " + head);
-      if (headHeader == null) throw new ChainDataException("node does not serve head block " + head + " yet");
-      Instant headTime = remember(headHeader);
-      notifyHead(head, headTime);
+      Instant headTime;
+      if (askHead) {
+        JsonObject headHeader = header(answers.get(0), "head " + head);
+        if (headHeader == null) throw new ChainDataException("node does not serve head block " + head + " yet");
+        headTime = remember(headHeader);
+        roundHeadTime = headTime;
+        notifyHead(head, headTime);
+      } else {
+        headTime = lastHeadTime;
+      }
 
       List<Decision> decided = new ArrayList<>();
       List<Mined> mined = new ArrayList<>();

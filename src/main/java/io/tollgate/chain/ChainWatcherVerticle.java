@@ -174,9 +174,13 @@ public final class ChainWatcherVerticle extends VerticleBase {
     if (stopped || soonTimer >= 0) return;
     soonTimer = vertx.setTimer(source.pollInterval().toMillis(), t -> {
       soonTimer = -1;
-      if (!submissionWaiting && watcher.lastHead() >= highestAnnounced) return;
+      boolean lagging = watcher.lastHead() < highestAnnounced;
+      if (!submissionWaiting && !lagging) return;
       submissionWaiting = false;
-      poll().onComplete(done -> { if (watcher.lastHead() < highestAnnounced) pollSoon(); });
+      // Caught up with the announcements: a submission's catch-up needs no head call.
+      Future<Void> round = lagging ? poll()
+          : watcher.catchUp().onFailure(e -> LOG.error("chain {}: watcher round failed", watcher.chainId(), e));
+      round.onComplete(done -> { if (watcher.lastHead() < highestAnnounced) pollSoon(); });
     });
   }
 

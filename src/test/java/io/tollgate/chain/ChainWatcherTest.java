@@ -86,8 +86,9 @@ class ChainWatcherTest {
     assertThat(store.verdictsOf(2)).singleElement().isInstanceOfSatisfying(Verdict.Paying.class,
         p -> assertThat(p.confirmed()).isTrue());
     assertThat(chain.batches).hasSize(batchesBefore + 1);
+    // the head's header is known from its round: only the new receipt is asked for
     assertThat(chain.batches.get(batchesBefore)).extracting(r -> r.method())
-        .containsExactly("eth_getBlockByNumber", "eth_getTransactionReceipt");
+        .containsExactly("eth_getTransactionReceipt");
   }
 
   @Test
@@ -318,9 +319,33 @@ class ChainWatcherTest {
     assertThat(chain.calls).isEmpty();
     assertThat(watcher.lastHead()).isEqualTo(GENESIS + 1);
     assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
-    // An announcement of a head already processed costs nothing but a head-number check.
+    // An announcement of a head already processed costs nothing.
     assertThat(watcher.headAnnounced(GENESIS + 1).succeeded()).isTrue();
+    assertThat(chain.calls).isEmpty();
     assertThat(chain.batches).hasSize(1);
+  }
+
+  @Test
+  void shouldCatchUpOnTheProcessedHeadWithoutAskingForTheHeadNumber() {
+    store.add(tokenPayment(1, 1));
+    chain.mine(paysToken(1), paysToken(2));
+    poll(); // payment 1 confirmed; payment 2's hash is not submitted yet
+    int batchesBefore = chain.batches.size();
+    int callsBefore = chain.calls.size();
+
+    store.add(tokenPayment(2, 1));
+    watcher.paymentSubmitted();
+    Future<Void> round = watcher.catchUp();
+    assertThat(round.succeeded()).as("round outcome %s", round.cause()).isTrue();
+
+    assertThat(chain.calls).as("no eth_blockNumber").hasSize(callsBefore);
+    assertThat(chain.batches).hasSize(batchesBefore + 1);
+    assertThat(chain.batches.get(batchesBefore)).extracting(r -> r.method()).containsExactly("eth_getTransactionReceipt");
+    assertThat(store.verdictsOf(2)).singleElement().isInstanceOf(Verdict.Paying.class);
+
+    assertThat(watcher.catchUp().succeeded()).isTrue(); // nothing submitted since: no round at all
+    assertThat(chain.batches).hasSize(batchesBefore + 1);
+    assertThat(chain.calls).hasSize(callsBefore);
   }
 
   @Test
