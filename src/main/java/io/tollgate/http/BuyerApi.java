@@ -2,6 +2,7 @@ package io.tollgate.http;
 
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
+import io.tollgate.checkout.CachedStatus;
 import io.tollgate.checkout.CheckoutService;
 import io.tollgate.checkout.CheckoutStatus;
 import io.tollgate.checkout.ClientSecrets;
@@ -62,7 +63,7 @@ final class BuyerApi {
   void status(RoutingContext ctx) {
     authorize(ctx)
         .compose(id -> cache.get(id))
-        .onSuccess(status -> respondWithStatus(ctx, status, 200, true))
+        .onSuccess(entry -> respondWithStatus(ctx, entry))
         .onFailure(ctx::fail);
   }
 
@@ -84,7 +85,7 @@ final class BuyerApi {
         })
         .onSuccess(status -> {
           cache.apply(status); // this instance shows the new state at once, before its notification arrives
-          respondWithStatus(ctx, status, 202, false);
+          respondWithStatus(ctx, status);
         })
         .onFailure(ctx::fail);
   }
@@ -129,11 +130,12 @@ final class BuyerApi {
     UUID id = UUID.fromString(ctx.pathParam("checkoutId"));
     String secret = ctx.request().getHeader("X-Client-Secret");
     if (secret == null) secret = ctx.request().getParam("clientSecret");
-    String address = clientAddress.apply(ctx);
-    boolean authorized = secrets.matches(id, secret);
+    boolean authorized = secretMatches(id, secret);
     if (!limits.enabled()) {
       return authorized ? Future.succeededFuture(id) : Future.failedFuture(new ApiException(ErrorCode.INVALID_CLIENT_SECRET));
     }
+    // resolved only here: without limits nothing needs the address (X-Forwarded-For parsing is not free)
+    String address = clientAddress.apply(ctx);
     List<RateLimitBucket> buckets = authorized ? limits.forRequest(address, id) : List.of(limits.address(address));
     return limiter.acquire(buckets).compose(decision -> {
       RateLimitHeaders.of(decision).forEach(ctx.response()::putHeader);
@@ -142,17 +144,35 @@ final class BuyerApi {
     });
   }
 
-  private void respondWithStatus(RoutingContext ctx, CheckoutStatus status, int code, boolean conditional) {
-    long now = clock.millis();
+  /**
+   * A checkout this instance holds keeps its derived secret with its cached status, so a poll costs
+   * no HMAC; any other checkout's secret is derived for this request only (never cached: a wrong
+   * guess for a made-up id must not take memory). Either way the comparison is constant-time.
+   */
+  private boolean secretMatches(UUID id, String secret) {
+    CachedStatus cached = cache.peek(id);
+    return cached != null ? cached.matchesClientSecret(secret, secrets) : secrets.matches(id, secret);
+  }
+
+  /** The poll's answer: rendered once per snapshot and state shown, and kept with the cache entry. */
+  private void respondWithStatus(RoutingContext ctx, CachedStatus entry) {
+    StatusView.Rendered rendered = view.render(entry, clock.millis());
     HttpServerResponse response = ctx.response()
         .putHeader("Cache-Control", "no-cache")
         .putHeader("Content-Type", "application/json");
-    String etag = view.etag(status, now);
-    if (conditional && etag.equals(ctx.request().getHeader("If-None-Match"))) {
-      response.setStatusCode(304).putHeader("ETag", etag).end();
+    if (rendered.etag().equals(ctx.request().getHeader("If-None-Match"))) {
+      response.setStatusCode(304).putHeader("ETag", rendered.etag()).end();
       return;
     }
-    StatusView.Rendered rendered = view.render(status, now);
-    response.setStatusCode(code).putHeader("ETag", rendered.etag()).end(rendered.body());
+    response.setStatusCode(200).putHeader("ETag", rendered.etag()).end(rendered.body());
+  }
+
+  /** The 202 of a submission: the new status, rendered for this answer only. */
+  private void respondWithStatus(RoutingContext ctx, CheckoutStatus status) {
+    StatusView.Rendered rendered = view.render(status, clock.millis());
+    ctx.response()
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("Content-Type", "application/json")
+        .setStatusCode(202).putHeader("ETag", rendered.etag()).end(rendered.body());
   }
 }
