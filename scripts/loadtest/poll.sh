@@ -4,6 +4,7 @@
 # Everything runs on 127.0.0.1 and stops by itself (each wrk run is bounded by -d).
 # Needs: wrk (apt-get install wrk), PostgreSQL on 127.0.0.1:5432 (user postgres), Redis on 127.0.0.1:6379.
 # Settings: -Dcheckouts=2000 -Dseconds=20 -Dwarmup=8 -Dconnections=64 -DwrkThreads=1 -DwrkCpu=1 -Djfr=true
+#           -Dport=18080 -DceilingPort=18089 -Ddatabase=tollgate_load_poll (change them when another run may overlap)
 #           LOADTEST_JVM_FLAGS (default "-Xms1g -Xmx1g -XX:+UseG1GC") for Tollgate and the ceiling.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

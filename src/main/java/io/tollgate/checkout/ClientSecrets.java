@@ -31,8 +31,20 @@ public final class ClientSecrets {
 
   /** Constant-time check that {@code candidate} is this checkout's secret. */
   public boolean matches(UUID checkoutId, String candidate) {
+    return candidate != null && matches(expected(checkoutId), candidate);
+  }
+
+  /**
+   * The secret as {@link #matches(byte[], String)} compares it. Deriving it is an HMAC, so the poll
+   * path keeps it with the cached status ({@link CachedStatus}) instead of deriving it per request.
+   */
+  byte[] expected(UUID checkoutId) {
+    return secretFor(checkoutId).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Constant-time comparison of a presented secret with the expected one (from {@link #expected}). */
+  static boolean matches(byte[] expected, String candidate) {
     if (candidate == null) return false;
-    byte[] expected = secretFor(checkoutId).getBytes(StandardCharsets.US_ASCII);
     return MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.US_ASCII));
   }
 

@@ -14,26 +14,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every instance's copy of checkout statuses: what the poll path reads instead of PostgreSQL. It is
  * filled by status notifications (creation included) and, on a miss, by one read of the snapshot
  * view; concurrent misses for one checkout share that read. Thread-safe: all HTTP event loops share
- * one cache. Entries are kept only as long as they are useful ({@link #evictFinished}).
+ * one cache. Entries are kept only as long as they are useful ({@link #evictFinished}). Each entry
+ * also carries what polls derive from its snapshot ({@link CachedStatus}).
  */
 public final class StatusCache {
   private final Pool pool;
-  private final ConcurrentHashMap<UUID, CheckoutStatus> entries = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<UUID, Future<CheckoutStatus>> loading = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UUID, CachedStatus> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UUID, Future<CachedStatus>> loading = new ConcurrentHashMap<>();
 
   public StatusCache(Pool pool) {
     this.pool = pool;
   }
 
-  public Future<CheckoutStatus> get(UUID checkoutId) {
-    CheckoutStatus cached = entries.get(checkoutId);
+  /** The checkout's entry, read from PostgreSQL on a miss (failing with {@code checkout_not_found}). */
+  public Future<CachedStatus> get(UUID checkoutId) {
+    CachedStatus cached = entries.get(checkoutId);
     if (cached != null) return Future.succeededFuture(cached);
-    Future<CheckoutStatus> inFlight = loading.get(checkoutId);
+    Future<CachedStatus> inFlight = loading.get(checkoutId);
     if (inFlight != null) return inFlight;
     // Not computeIfAbsent: the load can complete on the pool's event loop before a listener is
     // attached, and removing the entry from inside the mapping function is a recursive update.
-    Promise<CheckoutStatus> promise = Promise.promise();
-    Future<CheckoutStatus> raced = loading.putIfAbsent(checkoutId, promise.future());
+    Promise<CachedStatus> promise = Promise.promise();
+    Future<CachedStatus> raced = loading.putIfAbsent(checkoutId, promise.future());
     if (raced != null) return raced;
     load(checkoutId).onComplete(result -> {
       loading.remove(checkoutId, promise.future());
@@ -42,9 +44,18 @@ public final class StatusCache {
     return promise.future();
   }
 
-  /** Applies a snapshot unless the cache already holds a newer version of that checkout. */
+  /** The checkout's entry if this instance holds it, else null; never reads the database. */
+  public CachedStatus peek(UUID checkoutId) {
+    return entries.get(checkoutId);
+  }
+
+  /**
+   * Applies a snapshot unless the cache already holds a newer version of that checkout. An equal
+   * version replaces the entry too (and with it what was derived from the old snapshot).
+   */
   public void apply(CheckoutStatus status) {
-    entries.merge(status.id(), status, (old, incoming) -> incoming.version() >= old.version() ? incoming : old);
+    entries.merge(status.id(), new CachedStatus(status),
+        (old, incoming) -> incoming.snapshot().version() >= old.snapshot().version() ? incoming : old);
   }
 
   /** Drops everything: after the notification stream was interrupted, any entry may be stale. */
@@ -55,7 +66,7 @@ public final class StatusCache {
   /** Forgets checkouts that are settled or long expired; a later poll reloads them from PostgreSQL. */
   public int evictFinished(long nowMillis, long keepAfterExpiryMillis) {
     int before = entries.size();
-    entries.values().removeIf(s -> s.expiresAtMillis() + keepAfterExpiryMillis < nowMillis);
+    entries.values().removeIf(e -> e.snapshot().expiresAtMillis() + keepAfterExpiryMillis < nowMillis);
     return before - entries.size();
   }
 
@@ -63,7 +74,7 @@ public final class StatusCache {
     return entries.size();
   }
 
-  private Future<CheckoutStatus> load(UUID checkoutId) {
+  private Future<CachedStatus> load(UUID checkoutId) {
     return pool.preparedQuery("SELECT doc FROM checkout_status_snapshot WHERE id = $1")
         .execute(Tuple.of(checkoutId))
         .map(rows -> {

@@ -5,11 +5,17 @@ import io.tollgate.chain.ChainRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * Renders what a polling browser sees. The ETag is built from what the body depends on (snapshot
  * version, confirmations shown, whether the expiry has passed), so it changes exactly when the body
  * does and costs no hashing.
+ *
+ * <p>The body depends on nothing else: a snapshot, the confirmations shown (from the chain head)
+ * and the status shown (from the clock). So the poll path renders a cached checkout once per
+ * snapshot and per change of those two, keeps the answer with the entry ({@link CachedStatus}) and
+ * reuses it, instead of encoding the same JSON for every poll.
  */
 public final class StatusView {
   private final ChainRegistry chains;
@@ -20,18 +26,44 @@ public final class StatusView {
     this.heads = heads;
   }
 
+  /** One answer. The body buffer is written as it is by any number of responses and must not be changed. */
   public record Rendered(String etag, Buffer body) {}
+
+  /** A memoised answer and the time-dependent state it was rendered for. */
+  record Rendering(int confirmations, String shownStatus, Rendered rendered) {}
 
   /** The ETag alone, so a 304 costs no JSON encoding. */
   public String etag(CheckoutStatus s, long nowMillis) {
-    return "\"" + s.version() + "-" + confirmations(s) + "-" + (shownStatus(s, nowMillis)) + "\"";
+    return etag(s, confirmations(s), shownStatus(s, nowMillis));
+  }
+
+  private static String etag(CheckoutStatus s, int confirmations, String shown) {
+    return "\"" + s.version() + "-" + confirmations + "-" + shown + "\"";
   }
 
   public Rendered render(CheckoutStatus s, long nowMillis) {
+    return render(s, confirmations(s), shownStatus(s, nowMillis));
+  }
+
+  /**
+   * The answer for a cached checkout: the one rendered last for this entry while the confirmations
+   * and the status shown are unchanged, else a fresh one (remembered for the next poll).
+   */
+  public Rendered render(CachedStatus entry, long nowMillis) {
+    CheckoutStatus s = entry.snapshot();
     int confirmations = confirmations(s);
+    String shown = shownStatus(s, nowMillis);
+    Rendering last = entry.rendering;
+    if (last != null && last.confirmations() == confirmations && Objects.equals(last.shownStatus(), shown)) return last.rendered();
+    Rendered fresh = render(s, confirmations, shown);
+    entry.rendering = new Rendering(confirmations, shown, fresh);
+    return fresh;
+  }
+
+  private Rendered render(CheckoutStatus s, int confirmations, String shown) {
     JsonObject json = new JsonObject()
         .put("id", s.id().toString())
-        .put("status", shownStatus(s, nowMillis))
+        .put("status", shown)
         .put("reason", s.reason())
         .put("expiresAt", Instant.ofEpochMilli(s.expiresAtMillis()).toString());
     if (s.payment() != null) {
@@ -40,7 +72,7 @@ public final class StatusView {
           .put("payment", new JsonObject().put("chainId", p.chainId()).put("token", p.token())
               .put("txHash", p.txHash()).put("status", p.status()).put("reason", p.reason()));
     }
-    return new Rendered(etag(s, nowMillis), json.toBuffer());
+    return new Rendered(etag(s, confirmations, shown), json.toBuffer());
   }
 
   /** An open or failed checkout past its expiry is expired, even before the sweeper has written it. */

@@ -1,43 +1,37 @@
 package io.tollgate.http;
 
-import io.tollgate.api.ApiException;
-import io.tollgate.api.ErrorCode;
 import io.tollgate.checkout.CheckoutService;
 import io.tollgate.checkout.CheckoutStatus;
-import io.tollgate.checkout.ClientSecrets;
 import io.tollgate.checkout.StatusCache;
 import io.tollgate.checkout.StatusView;
 import io.tollgate.eventbus.Addresses;
 import io.tollgate.eventbus.Replies;
 import io.tollgate.payer.PayerBindingService;
 import io.tollgate.payment.PaymentSubmission;
-import io.tollgate.ratelimit.RateLimitBucket;
-import io.tollgate.ratelimit.RateLimitHeaders;
-import io.tollgate.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Function;
 
 /**
  * The buyer's browser: payment options, transaction submission and status polling, each
- * authorised by the checkout's client secret and rate limited per client address and per checkout.
- * The status poll is the hot path: one rate-limit decision, one map lookup, no database, no chain.
+ * authorised by the checkout's client secret and rate limited per client address and per checkout
+ * ({@link BuyerAccess}). The status poll is the hot path: one rate-limit decision, one map lookup,
+ * no database, no chain ({@link StatusPoll}; most polls reach it through {@link StatusFastLane}
+ * without the router, the rest through {@link #status}).
  */
 final class BuyerApi {
   private static final DeliveryOptions SUBMIT = new DeliveryOptions().setSendTimeout(10_000);
 
-  private final ClientSecrets secrets;
-  private final RateLimiter limiter;
-  private final BuyerLimits limits;
-  private final Function<RoutingContext, String> clientAddress;
+  private final BuyerAccess access;
+  private final StatusPoll poll;
+  private final Function<HttpServerRequest, String> clientAddress;
   private final StatusCache cache;
   private final StatusView view;
   private final CheckoutService checkouts;
@@ -45,11 +39,10 @@ final class BuyerApi {
   private final Clock clock;
   private final PayerBindingService payers;
 
-  BuyerApi(ClientSecrets secrets, RateLimiter limiter, BuyerLimits limits, Function<RoutingContext, String> clientAddress,
-      StatusCache cache, StatusView view, CheckoutService checkouts, EventBus bus, Clock clock, PayerBindingService payers) {
-    this.secrets = secrets;
-    this.limiter = limiter;
-    this.limits = limits;
+  BuyerApi(BuyerAccess access, StatusPoll poll, Function<HttpServerRequest, String> clientAddress, StatusCache cache,
+      StatusView view, CheckoutService checkouts, EventBus bus, Clock clock, PayerBindingService payers) {
+    this.access = access;
+    this.poll = poll;
     this.clientAddress = clientAddress;
     this.cache = cache;
     this.view = view;
@@ -59,11 +52,9 @@ final class BuyerApi {
     this.payers = payers;
   }
 
+  /** The routed poll: requests the fast lane left to the router (it turned them down, or it is off). */
   void status(RoutingContext ctx) {
-    authorize(ctx)
-        .compose(id -> cache.get(id))
-        .onSuccess(status -> respondWithStatus(ctx, status, 200, true))
-        .onFailure(ctx::fail);
+    poll.handle(ctx.request(), checkoutId(ctx), ctx::fail);
   }
 
   void paymentOptions(RoutingContext ctx) {
@@ -79,12 +70,12 @@ final class BuyerApi {
         .compose(id -> {
           JsonObject body = ctx.body().asJsonObject();
           PaymentSubmission submission = new PaymentSubmission(id, body.getLong("chainId"), body.getString("token"),
-              body.getString("txHash").toLowerCase(Locale.ROOT), "buyer:" + clientAddress.apply(ctx));
+              body.getString("txHash").toLowerCase(Locale.ROOT), "buyer:" + clientAddress.apply(ctx.request()));
           return Replies.<CheckoutStatus>request(bus, Addresses.PAYMENT_SUBMIT, submission, SUBMIT);
         })
         .onSuccess(status -> {
           cache.apply(status); // this instance shows the new state at once, before its notification arrives
-          respondWithStatus(ctx, status, 202, false);
+          respondWithStatus(ctx, status);
         })
         .onFailure(ctx::fail);
   }
@@ -107,7 +98,7 @@ final class BuyerApi {
         .compose(id -> {
           JsonObject body = ctx.body().asJsonObject();
           return payers.bind(id, body.getString("message"), body.getString("signature"), body.getLong("signingChainId"),
-              requestHost(ctx), "buyer:" + clientAddress.apply(ctx));
+              requestHost(ctx), "buyer:" + clientAddress.apply(ctx.request()));
         })
         .onSuccess(binding -> {
           cache.apply(binding.status()); // this instance shows the payer at once, before its notification arrives
@@ -121,38 +112,20 @@ final class BuyerApi {
     return ctx.request().authority() == null ? null : ctx.request().authority().host();
   }
 
-  /**
-   * Checks the client secret, then charges the rate limits. A wrong secret is charged to the
-   * client address only, so nobody can drain another buyer's checkout bucket.
-   */
   private Future<UUID> authorize(RoutingContext ctx) {
-    UUID id = UUID.fromString(ctx.pathParam("checkoutId"));
-    String secret = ctx.request().getHeader("X-Client-Secret");
-    if (secret == null) secret = ctx.request().getParam("clientSecret");
-    String address = clientAddress.apply(ctx);
-    boolean authorized = secrets.matches(id, secret);
-    if (!limits.enabled()) {
-      return authorized ? Future.succeededFuture(id) : Future.failedFuture(new ApiException(ErrorCode.INVALID_CLIENT_SECRET));
-    }
-    List<RateLimitBucket> buckets = authorized ? limits.forRequest(address, id) : List.of(limits.address(address));
-    return limiter.acquire(buckets).compose(decision -> {
-      RateLimitHeaders.of(decision).forEach(ctx.response()::putHeader);
-      if (!decision.allowed()) return Future.failedFuture(new ApiException(ErrorCode.RATE_LIMITED));
-      return authorized ? Future.succeededFuture(id) : Future.failedFuture(new ApiException(ErrorCode.INVALID_CLIENT_SECRET));
-    });
+    return access.authorize(ctx.request(), checkoutId(ctx));
   }
 
-  private void respondWithStatus(RoutingContext ctx, CheckoutStatus status, int code, boolean conditional) {
-    long now = clock.millis();
-    HttpServerResponse response = ctx.response()
+  private static UUID checkoutId(RoutingContext ctx) {
+    return UUID.fromString(ctx.pathParam("checkoutId"));
+  }
+
+  /** The 202 of a submission: the new status, rendered for this answer only. */
+  private void respondWithStatus(RoutingContext ctx, CheckoutStatus status) {
+    StatusView.Rendered rendered = view.render(status, clock.millis());
+    ctx.response()
         .putHeader("Cache-Control", "no-cache")
-        .putHeader("Content-Type", "application/json");
-    String etag = view.etag(status, now);
-    if (conditional && etag.equals(ctx.request().getHeader("If-None-Match"))) {
-      response.setStatusCode(304).putHeader("ETag", etag).end();
-      return;
-    }
-    StatusView.Rendered rendered = view.render(status, now);
-    response.setStatusCode(code).putHeader("ETag", rendered.etag()).end(rendered.body());
+        .putHeader("Content-Type", "application/json")
+        .setStatusCode(202).putHeader("ETag", rendered.etag()).end(rendered.body());
   }
 }

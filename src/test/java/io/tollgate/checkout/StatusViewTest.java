@@ -53,9 +53,52 @@ class StatusViewTest {
     StatusCache cache = new StatusCache(null);
     cache.apply(status(5, "pending", 1L, null));
     cache.apply(status(4, "open", 1L, null)); // a late notification
-    assertThat(cache.get(id).result().status()).isEqualTo("pending");
+    assertThat(cache.get(id).result().snapshot().status()).isEqualTo("pending");
     cache.apply(status(6, "paid", 1L, null));
-    assertThat(cache.get(id).result().status()).isEqualTo("paid");
+    assertThat(cache.get(id).result().snapshot().status()).isEqualTo("paid");
+  }
+
+  @Test
+  void aCachedCheckoutIsRenderedOnceAndAgainOnlyWhenTheConfirmationsShownChange() {
+    StatusCache cache = new StatusCache(null);
+    cache.apply(status(4, "pending", 1_000_000L, new CheckoutStatus.Payment(1, 8453, "USDC", "0xab", "mined", null, 100L)));
+    heads.advance(8453, 100);
+    CachedStatus entry = cache.peek(id);
+    StatusView.Rendered first = view.render(entry, 0);
+    assertThat(view.render(entry, 5)).isSameAs(first); // nothing changed: the same answer, not encoded again
+    assertThat(first).isEqualTo(view.render(entry.snapshot(), 0)); // and it is what a fresh rendering gives
+
+    heads.advance(8453, 101);
+    StatusView.Rendered second = view.render(entry, 10);
+    assertThat(second.body().toJsonObject().getInteger("confirmations")).isEqualTo(2);
+    assertThat(second.etag()).isNotEqualTo(first.etag()).isEqualTo(view.etag(entry.snapshot(), 10));
+    assertThat(view.render(entry, 10)).isSameAs(second);
+  }
+
+  @Test
+  void aCachedOpenCheckoutTurnsExpiredWhenItsTimeHasPassed() {
+    StatusCache cache = new StatusCache(null);
+    cache.apply(status(1, "open", 1_000L, null));
+    CachedStatus entry = cache.peek(id);
+    StatusView.Rendered before = view.render(entry, 999);
+    assertThat(view.render(entry, 1_000)).isSameAs(before); // expired only after expiresAt
+    StatusView.Rendered after = view.render(entry, 1_001);
+    assertThat(after.body().toJsonObject().getString("status")).isEqualTo("expired");
+    assertThat(after.etag()).isNotEqualTo(before.etag()).isEqualTo(view.etag(entry.snapshot(), 1_001));
+  }
+
+  @Test
+  void aNewSnapshotIsRenderedAfresh() {
+    StatusCache cache = new StatusCache(null);
+    cache.apply(status(1, "open", 1_000_000L, null));
+    StatusView.Rendered open = view.render(cache.peek(id), 0);
+    cache.apply(status(2, "pending", 1_000_000L, new CheckoutStatus.Payment(1, 8453, "USDC", "0xab", "submitted", null, null)));
+    StatusView.Rendered pending = view.render(cache.peek(id), 0);
+    assertThat(pending.body().toJsonObject().getString("status")).isEqualTo("pending");
+    assertThat(pending.etag()).isNotEqualTo(open.etag());
+    // the same version again (a duplicate notification) replaces the entry; the answer stays right
+    cache.apply(status(2, "pending", 1_000_000L, new CheckoutStatus.Payment(1, 8453, "USDC", "0xab", "mined", null, 7L)));
+    assertThat(view.render(cache.peek(id), 0).body().toJsonObject().getJsonObject("payment").getString("status")).isEqualTo("mined");
   }
 
   private CheckoutStatus status(int version, String status, long expiresAt, CheckoutStatus.Payment payment) {

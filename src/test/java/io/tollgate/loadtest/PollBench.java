@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Settings (system properties): {@code checkouts} (2000), {@code seconds} per measured wrk run
  * (20), {@code warmup} seconds (8), {@code connections} (64), {@code wrkThreads} (1), {@code wrkCpu}
- * (the core wrk is pinned to with taskset, 1).
+ * (the core wrk is pinned to with taskset, 1), {@code port} (Tollgate's, 18080), {@code ceilingPort} (18089) and
+ * {@code database} ({@code tollgate_load_poll}, dropped and created afresh): set the last three when
+ * another run may be going on on the same machine, or the two runs drop each other's database.
  */
 public final class PollBench {
   private PollBench() {}
@@ -44,11 +46,12 @@ public final class PollBench {
     int wrkThreads = Integer.getInteger("wrkThreads", 1);
     String wrkCpu = System.getProperty("wrkCpu", "1");
     List<String> tollgateFlags = Boolean.getBoolean("jfr") ? List.of("-XX:StartFlightRecording=settings=profile,filename=PATH") : List.of();
-    int tgPort = 18080;
-    int ceilingPort = 18089;
+    int tgPort = Integer.getInteger("port", 18080);
+    int ceilingPort = Integer.getInteger("ceilingPort", 18089);
+    String database = System.getProperty("database", "tollgate_load_poll");
 
     try (Rig rig = new Rig("poll")) {
-      String db = Rig.freshDatabase("tollgate_load_poll");
+      String db = Rig.freshDatabase(database);
       AnvilProcess anvil = rig.anvil();
       String token = rig.deployToken(anvil.rpcUrl());
       rig.startCeiling(ceilingPort);
