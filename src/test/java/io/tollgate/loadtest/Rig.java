@@ -176,6 +176,7 @@ final class Rig implements AutoCloseable {
 
   /** Starts {@code java FLAGS -jar target/tollgate.jar} and waits until /health/live answers. */
   Process startTollgate(Map<String, String> env, List<String> extraFlags, String logName) {
+    requireFree(Integer.parseInt(env.get("TOLLGATE_HTTP_PORT")));
     List<String> cmd = new ArrayList<>(List.of(javaBin()));
     cmd.addAll(jvmFlags());
     cmd.addAll(extraFlags);
@@ -186,12 +187,26 @@ final class Rig implements AutoCloseable {
   }
 
   Process startCeiling(int port) {
+    requireFree(port);
     List<String> cmd = new ArrayList<>(List.of(javaBin()));
     cmd.addAll(jvmFlags());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CeilingServer.class.getName(), Integer.toString(port)));
     Process p = start(cmd, Map.of(), "ceiling.log");
     awaitHttp("http://127.0.0.1:" + port + "/", p, "ceiling.log");
     return p;
+  }
+
+  /**
+   * Refuses to start on a port something already listens on: the health check would otherwise
+   * pass against that other process (another engineer's load test, say) and every figure of the run
+   * would be about it.
+   */
+  static void requireFree(int port) {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("port " + port + " is already in use (another load test running?); pass -Dport=...", e);
+    }
   }
 
   /** Runs the merchant CLI of the fat jar against the database; returns the printed API key. */
