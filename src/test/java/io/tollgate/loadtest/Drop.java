@@ -142,7 +142,7 @@ public final class Drop {
 
       Vertx proxyVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
       CountingRpcProxy proxy = CountingRpcProxy.start(proxyVertx, anvil.rpcUrl());
-      int port = 18180;
+      int port = Integer.getInteger("port", 18180);
       // Tollgate's chain traffic, HTTP and WebSocket alike, goes through the counting proxy.
       Map<String, String> env = Rig.tollgateEnv(db, proxy.url(), wsHeads ? proxy.wsUrl() : null, token, port,
           "loadtest:drop:" + System.currentTimeMillis() + ":");
