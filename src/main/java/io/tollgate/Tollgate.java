@@ -211,7 +211,7 @@ public final class Tollgate {
         new MerchantAuthenticator(pool, clock, Duration.ofSeconds(settings.longValue("merchant.key-cache-seconds", 60))),
         checkouts, secrets, statusCache, new StatusView(chains, heads), new EventBusRateLimiter(vertx.eventBus(), Duration.ofSeconds(3)),
         BuyerLimits.fromSettings(settings),
-        ctx -> addresses.resolve(ctx.request().remoteAddress().hostAddress(), name -> ctx.request().headers().getAll(name)),
+        request -> addresses.resolve(request.remoteAddress().hostAddress(), name -> request.headers().getAll(name)),
         readiness, clock, payers, webhookEndpoints, inbound, new AdminAuth(settings.optional("admin.token-sha256")));
     deployments.add(() -> vertx.deployVerticle(() -> new HttpVerticle(deps), new DeploymentOptions().setInstances(http.instances())));
 

@@ -3,6 +3,7 @@ package io.tollgate.http;
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
 import io.tollgate.ratelimit.RateLimiterUnavailableException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -24,13 +25,23 @@ final class ErrorResponses {
 
   private ErrorResponses() {}
 
+  /** The router's failure handler. */
   static void handle(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    ApiException error = classify(ctx.statusCode(), failure);
+    respond(ctx.request(), ctx.statusCode(), ctx.failure());
+  }
+
+  /** Answers a request that failed with {@code failure}, as the router does after {@code ctx.fail(failure)}. */
+  static void respond(HttpServerRequest request, Throwable failure) {
+    respond(request, failure instanceof HttpException http ? http.getStatusCode() : 500, failure);
+  }
+
+  /** Answers a failed request ({@code statusCode}: the one it was failed with, -1 if none), as the failure handler does. */
+  static void respond(HttpServerRequest request, int statusCode, Throwable failure) {
+    ApiException error = classify(statusCode, failure);
     if (error.error() == ErrorCode.INTERNAL) {
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+      LOG.error("{} {} failed", request.method(), request.path(), failure);
     }
-    send(ctx.response(), error);
+    send(request.response(), error);
   }
 
   static void send(HttpServerResponse response, ApiException error) {

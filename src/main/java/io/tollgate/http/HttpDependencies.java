@@ -10,7 +10,7 @@ import io.tollgate.ratelimit.RateLimiter;
 import io.tollgate.webhook.InboundWebhooks;
 import io.tollgate.webhook.WebhookEndpoints;
 import io.vertx.core.Future;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
@@ -34,7 +34,7 @@ public record HttpDependencies(
     StatusView statusView,
     RateLimiter rateLimiter,
     BuyerLimits buyerLimits,
-    Function<RoutingContext, String> clientAddress,
+    Function<HttpServerRequest, String> clientAddress,
     Map<String, Supplier<Future<?>>> readinessProbes,
     Clock clock,
     PayerBindingService payers,

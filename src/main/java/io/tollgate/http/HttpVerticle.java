@@ -1,14 +1,14 @@
 package io.tollgate.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -17,12 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * HTTP intake, one instance per core. Routes come from the OpenAPI document (which also validates
- * every request); the handlers are thin: they authenticate, then call the services.
+ * every request); the handlers are thin: they authenticate, then call the services. In front of the
+ * router sits the status poll's fast lane ({@link StatusFastLane}), which answers the polls it can
+ * answer exactly as the router would, and passes every other request on.
  */
 public final class HttpVerticle extends VerticleBase {
   public static final String OPENAPI_RESOURCE = "openapi.yaml";
@@ -37,12 +38,16 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts());
-    BuyerApi buyer = new BuyerApi(deps.clientSecrets(), deps.rateLimiter(), deps.buyerLimits(), deps.clientAddress(),
-        deps.statusCache(), deps.statusView(), deps.checkouts(), vertx.eventBus(), deps.clock(), deps.payers());
+    BuyerAccess access = new BuyerAccess(deps.clientSecrets(), deps.statusCache(), deps.rateLimiter(), deps.buyerLimits(),
+        deps.clientAddress());
+    StatusPoll poll = new StatusPoll(access, deps.statusCache(), deps.statusView(), deps.clock());
+    BuyerApi buyer = new BuyerApi(access, poll, deps.clientAddress(), deps.statusCache(), deps.statusView(), deps.checkouts(),
+        vertx.eventBus(), deps.clock(), deps.payers());
+    CorsRules cors = new CorsRules(deps.settings().corsOrigins());
     return OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
-        .map(contract -> {
+        .<Handler<HttpServerRequest>>map(contract -> {
           RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
-              .rootHandler(cors())
+              .rootHandler(cors.handler())
               .rootHandler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
           builder.getRoute("createCheckout").addHandler(merchant::create);
           builder.getRoute("getCheckout").addHandler(merchant::get);
@@ -79,24 +84,14 @@ public final class HttpVerticle extends VerticleBase {
               .putHeader("Content-Type", "application/yaml").sendFile(OPENAPI_RESOURCE));
           router.route().last().handler(ctx -> ctx.fail(404));
           router.route().failureHandler(ErrorResponses::handle);
-          return router;
+          if (!deps.settings().statusFastLane()) return router;
+          return StatusFastLane.forOperation(contract, "getCheckoutStatus", statusParameters, cors, poll, router);
         })
-        .compose(router -> vertx.createHttpServer(new HttpServerOptions()
+        .compose(intake -> vertx.createHttpServer(new HttpServerOptions()
                 .setHost(deps.settings().host()).setPort(deps.settings().port())
                 .setCompressionSupported(false).setTcpNoDelay(true))
-            .requestHandler(router)
+            .requestHandler(intake)
             .listen());
-  }
-
-  private CorsHandler cors() {
-    CorsHandler cors = CorsHandler.create()
-        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-        .allowedHeaders(Set.of("Content-Type", "X-Client-Secret", "If-None-Match"))
-        .exposedHeaders(Set.of("ETag", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"))
-        .maxAgeSeconds(600);
-    List<String> origins = deps.settings().corsOrigins();
-    if (!origins.isEmpty() && !origins.contains("*")) cors.addOrigins(origins);
-    return cors;
   }
 
   private void ready(RoutingContext ctx) {

@@ -2,6 +2,8 @@
  * HTTP intake: routes and validation from the OpenAPI document, merchant and buyer handlers,
  * webhook routes (endpoints, delivery log, inbound intake, the operator's {@link
  * io.tollgate.http.AdminAuth}-guarded admin calls), CORS, error rendering, health and metrics.
- * Handlers are thin; the logic lives in the services.
+ * Handlers are thin; the logic lives in the services. The status poll, the hot path, also has a
+ * way past the router ({@link io.tollgate.http.StatusFastLane}) that answers exactly as the routed
+ * path does.
  */
 package io.tollgate.http;

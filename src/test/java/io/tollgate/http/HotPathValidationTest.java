@@ -7,6 +7,7 @@ import io.vertx.json.schema.JsonSchema;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Parameter;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +48,8 @@ class HotPathValidationTest {
   void theFastAcceptTakesOnlyWhatTheSchemaValidatorTakes() {
     List<String> samples = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString().toUpperCase(), "not-a-uuid", "",
         "x".repeat(200), "x".repeat(201), "é".repeat(200), "😀".repeat(150), "😀".repeat(201),
-        "123e4567-e89b-12d3-a456-4266141740000", "123e4567e89b12d3a456426614174000");
+        "123e4567-e89b-12d3-a456-4266141740000", "123e4567e89b12d3a456426614174000", "123e4567-e89b-12d3-a456-42661417400g",
+        "123e4567-e89b-12d3-a456_426614174000", "123E4567-E89B-12d3-A456-426614174000", " 23e4567-e89b-12d3-a456-426614174000");
     for (Parameter p : contract.operation("getCheckoutStatus").getParameters()) {
       JsonSchema schema = p.getSchema();
       Predicate<String> fast = HotPathValidation.fastAccept(schema);
@@ -56,5 +58,28 @@ class HotPathValidationTest {
         if (fast.test(value)) assertThat(valid).as(p.getName() + " = " + value).isTrue();
       }
     }
+  }
+
+  @Test
+  void certainlyValidOnlyWhenEveryFastAcceptTakesItsValue() {
+    HotPathValidation v = HotPathValidation.forOperation(contract, "getCheckoutStatus");
+    String id = UUID.randomUUID().toString();
+    Map<String, String> good = Map.of("checkoutId", id, "X-Client-Secret", id + "_secret_abc");
+    assertThat(v.certainlyValid(p -> good.get(p.getName()))).isTrue();
+    assertThat(v.certainlyValid(p -> p.getName().equals("checkoutId") ? id : null)).isTrue(); // the secrets are optional
+    assertThat(v.certainlyValid(p -> null)).isFalse(); // the id is required
+    assertThat(v.certainlyValid(p -> p.getName().equals("checkoutId") ? "not-a-uuid" : null)).isFalse();
+    assertThat(v.certainlyValid(p -> p.getName().equals("checkoutId") ? id : "x".repeat(201))).isFalse();
+  }
+
+  @Test
+  void canonicalUuidsOnly() {
+    String id = UUID.randomUUID().toString();
+    assertThat(CanonicalUuid.is(id)).isTrue();
+    assertThat(CanonicalUuid.is(id.toUpperCase())).isTrue();
+    assertThat(CanonicalUuid.is(id.replace("-", ""))).isFalse();
+    assertThat(CanonicalUuid.is(id + "0")).isFalse();
+    assertThat(CanonicalUuid.is(id.substring(0, 35) + "g")).isFalse();
+    assertThat(CanonicalUuid.is(id.substring(0, 8) + "x" + id.substring(9))).isFalse();
   }
 }
