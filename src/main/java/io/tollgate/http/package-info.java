@@ -4,6 +4,6 @@
  * io.tollgate.http.AdminAuth}-guarded admin calls), CORS, error rendering, health and metrics.
  * Handlers are thin; the logic lives in the services. The status poll, the hot path, also has a
  * way past the router ({@link io.tollgate.http.StatusFastLane}) that answers exactly as the routed
- * path does.
+ * path does, and no per-request Vert.x HTTP meters ({@link io.tollgate.http.StatusPollMetrics}).
  */
 package io.tollgate.http;
