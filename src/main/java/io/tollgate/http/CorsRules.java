@@ -42,7 +42,7 @@ final class CorsRules {
   private final boolean anyOrigin;
   private final List<Header> withoutOrigin;
   private final List<Header> fromAnyOrigin;
-  private final Map<String, List<Header>> fromListedOrigin = new HashMap<>();
+  private final Map<String, List<Header>> fromListedOrigin;
 
   /** @param configured {@code http.cors.allowed-origins}: empty or containing {@code *} means any origin */
   CorsRules(List<String> configured) {
@@ -53,13 +53,15 @@ final class CorsRules {
     boolean variesOnOrigin = !anyOrigin && origins.size() > 1;
     withoutOrigin = variesOnOrigin ? List.of(VARY_ORIGIN) : List.of();
     fromAnyOrigin = List.of(new Header(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*"), EXPOSE);
+    Map<String, List<Header>> listed = new HashMap<>();
     if (!anyOrigin) {
       for (String origin : origins) {
         if (!isPlainOrigin(origin)) continue; // the handler decides about other spellings
         Header allow = new Header(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        fromListedOrigin.put(origin, variesOnOrigin ? List.of(VARY_ORIGIN, allow, EXPOSE) : List.of(allow, EXPOSE));
+        listed.put(origin, variesOnOrigin ? List.of(VARY_ORIGIN, allow, EXPOSE) : List.of(allow, EXPOSE));
       }
     }
+    fromListedOrigin = Map.copyOf(listed);
   }
 
   /** The router's handler (it also answers preflights and refuses origins not allowed). */

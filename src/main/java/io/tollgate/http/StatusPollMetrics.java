@@ -75,12 +75,6 @@ public final class StatusPollMetrics implements VertxMetricsFactory {
       adder.increment();
     }
 
-    /** Polls answered with this status code so far. */
-    long answered(int statusCode) {
-      LongAdder adder = byCode.get(statusCode);
-      return adder == null ? 0 : adder.sum();
-    }
-
     private synchronized LongAdder register(int code) {
       LongAdder adder = byCode.get(code);
       if (adder != null) return adder;
