@@ -1,8 +1,6 @@
 package io.tollgate.ratelimit;
 
 import io.vertx.core.Future;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,18 +65,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
   private synchronized RateLimitDecision decide(List<RateLimitBucket> buckets) {
     long now = nanoTime.getAsLong() / 1_000;
     sweepIfDue(now);
-    // A key named twice in one request is charged twice, so later checks see earlier charges.
-    Map<String, Long> pending = new HashMap<>();
-    List<Gcra.Outcome> outcomes = new ArrayList<>(buckets.size());
-    for (RateLimitBucket bucket : buckets) {
-      Long stored = pending.containsKey(bucket.key()) ? pending.get(bucket.key()) : tats.get(bucket.key());
-      Gcra.Outcome outcome = Gcra.check(stored == null ? now : stored, now, bucket.limit(), Gcra.periodMicros(bucket));
-      outcomes.add(outcome);
-      if (outcome.allowed()) pending.put(bucket.key(), outcome.newTat());
-    }
-    RateLimitDecision decision = Gcra.decide(outcomes);
-    if (decision.allowed()) tats.putAll(pending);
-    return decision;
+    return Gcra.decide(Gcra.charge(buckets, now, tats));
   }
 
   private void sweepIfDue(long now) {
