@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The generic cell rate algorithm, in integer microseconds, as both limiters apply it. The Lua
- * script in {@link RedisRateLimiter} is a line-by-line transcription of {@link #check} and
- * {@link #charge}; change them together.
+ * The generic cell rate algorithm, in integer microseconds, as both limiters apply it. This class
+ * is the reference: the Lua script in {@link GcraScript} transcribes {@link #check} line by line
+ * and applies {@link #charge} to each request of a batch in turn; change them together
+ * ({@code GcraScriptTest} runs both on the same batches and compares every number).
  *
  * <p>A bucket of {@code limit} per {@code period} has emission interval {@code I = floor(period
  * / limit)} and capacity {@code C = I * limit} (the period rounded down to whole intervals, so the
@@ -59,7 +60,9 @@ final class Gcra {
   /**
    * One request against {@code tats} (key to TAT; an absent key is a full bucket), all or nothing:
    * the buckets are checked in order, a key named twice sees its own earlier charge, and only if
-   * every bucket allows are the new TATs written back to {@code tats}.
+   * every bucket allows are the new TATs written back to {@code tats}. A batch of requests is this,
+   * applied to each in turn on the same map, so a request sees the charges of the allowed requests
+   * before it.
    *
    * @return one outcome per bucket, in the request's order
    */

@@ -1,6 +1,7 @@
 package io.tollgate.ratelimit;
 
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,17 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
   }
 
+  /** The whole batch under one lock: one clock reading, no other decision in between. */
+  @Override
+  public Future<List<RateLimitDecision>> acquireAll(List<RateLimitRequest> requests) {
+    try {
+      requests.forEach(r -> Gcra.validate(r.buckets()));
+      return Future.succeededFuture(decideAll(requests));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   /** How many buckets are held now; for tests of the memory bound. */
   synchronized int size() {
     return tats.size();
@@ -66,6 +78,14 @@ public final class InMemoryRateLimiter implements RateLimiter {
     long now = nanoTime.getAsLong() / 1_000;
     sweepIfDue(now);
     return Gcra.decide(Gcra.charge(buckets, now, tats));
+  }
+
+  private synchronized List<RateLimitDecision> decideAll(List<RateLimitRequest> requests) {
+    long now = nanoTime.getAsLong() / 1_000;
+    sweepIfDue(now);
+    List<RateLimitDecision> decisions = new ArrayList<>(requests.size());
+    for (RateLimitRequest request : requests) decisions.add(Gcra.decide(Gcra.charge(request.buckets(), now, tats)));
+    return decisions;
   }
 
   private void sweepIfDue(long now) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The contract against the local Redis, plus what only Redis does: one script per batch. */
 class RedisRateLimiterTest extends RateLimiterContract {
   private Redis redis;
   private String prefix;
@@ -118,6 +119,55 @@ class RedisRateLimiterTest extends RateLimiterContract {
         .onComplete(ctx.succeeding(tat -> ctx.verify(() -> {
           // Microseconds since the epoch, written without exponent so no precision is lost.
           assertThat(tat).matches("\\d{16}");
+          ctx.completeNow();
+        })));
+  }
+
+  // ---- one script call per batch ----
+
+  @Test
+  void shouldDecideABatchWithOneClockReading(Vertx vertx, VertxTestContext ctx) {
+    // Twenty fresh buckets of one size, charged once each: the same TAT only if one TIME was read.
+    List<RateLimitRequest> batch = new ArrayList<>();
+    Request mget = Request.cmd(Command.MGET);
+    for (int i = 0; i < 20; i++) {
+      batch.add(request(hourly("ip:" + i, 5)));
+      mget.arg(prefix + "ip:" + i);
+    }
+    limiter.acquireAll(batch)
+        .compose(d -> redis.send(mget))
+        .onComplete(ctx.succeeding(tats -> ctx.verify(() -> {
+          List<String> values = new ArrayList<>();
+          tats.forEach(t -> values.add(t.toString()));
+          assertThat(values).hasSize(20).doesNotContainNull();
+          assertThat(values.stream().distinct()).hasSize(1);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldFailEveryRequestOfABatchWhenTheScriptFailsAndWriteNothing(Vertx vertx, VertxTestContext ctx) {
+    // A key of the wrong type makes the script's GET fail after other requests were already decided.
+    redis.send(Request.cmd(Command.RPUSH).arg(prefix + "ip:list").arg("x"))
+        .compose(pushed -> limiter.acquireAll(List.of(request(hourly("ip:a", 5)), request(hourly("ip:list", 5)),
+            request(hourly("ip:b", 5)))))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertThat(err).isInstanceOf(RateLimiterUnavailableException.class).hasMessageContaining("WRONGTYPE");
+          redis.send(Request.cmd(Command.EXISTS).arg(prefix + "ip:a").arg(prefix + "ip:b"))
+              .onComplete(ctx.succeeding(exists -> ctx.verify(() -> {
+                assertThat(exists.toInteger()).as("charges are written only once the whole batch is decided").isZero();
+                ctx.completeNow();
+              })));
+        })));
+  }
+
+  @Test
+  void shouldFailAWholeBatchAsUnavailableWhenRedisIsDown(Vertx vertx, VertxTestContext ctx) {
+    Redis nowhere = client(vertx, "redis://127.0.0.1:1");
+    new RedisRateLimiter(nowhere, prefix).acquireAll(List.of(request(hourly("ip:a", 3)), request(hourly("ip:b", 3))))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertThat(err).isInstanceOf(RateLimiterUnavailableException.class);
+          nowhere.close();
           ctx.completeNow();
         })));
   }
