@@ -176,7 +176,9 @@ public final class Tollgate {
     deployments.add(() -> vertx.deployVerticle(new PaymentStateVerticle(ledger,
         Duration.ofMillis(settings.longValue("checkout.expiry-sweep-interval-ms", 1000)),
         new BindingSettlementCheck(pool, payerVerifier, rpcClients))));
-    deployments.add(() -> vertx.deployVerticle(new RateLimitVerticle(backend, Duration.ofSeconds(2))));
+    // Rate-limit decisions that reach the verticle within one event-loop turn go to Redis as one script call.
+    int rateLimitBatch = settings.integer("ratelimit.max-batch", RateLimitVerticle.DEFAULT_MAX_BATCH);
+    deployments.add(() -> vertx.deployVerticle(new RateLimitVerticle(backend, Duration.ofSeconds(2), rateLimitBatch)));
     for (ChainConfig chain : chains.all()) {
       if (chain.rpcUrls().isEmpty()) throw new IllegalArgumentException("chain " + chain.chainId() + " has no rpc-urls");
       JsonRpcClient rpc = new JsonRpcClient(vertx, chain.chainId(), chain.rpcUrls(), JsonRpcClient.Options.defaults());

@@ -22,7 +22,7 @@ public interface RateLimiter {
    * it fails as a whole (every request undecided) when {@link #acquire} would fail for one of them.
    *
    * <p>This default asks {@link #acquire} once per request. {@link RedisRateLimiter} overrides it
-   * to decide the whole batch in one script call.
+   * to decide the whole batch in one script call: the point of {@link RateLimitVerticle}'s batching.
    */
   default Future<List<RateLimitDecision>> acquireAll(List<RateLimitRequest> requests) {
     List<Future<RateLimitDecision>> decisions = new ArrayList<>(requests.size());
