@@ -5,11 +5,14 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Serves {@link Addresses#RATELIMIT_ACQUIRE}: a {@link RateLimitRequest} in, a
- * {@link RateLimitDecision} out. Every message is answered: a reply, or a failure with {@link #INVALID_REQUEST} for a malformed request and
+ * {@link RateLimitDecision} out; or a {@link RateLimitBatch} in (what {@link EventBusRateLimiter}
+ * sends from an event loop), a {@link RateLimitBatchReply} out. Every message is answered: a
+ * reply, or a failure with {@link #INVALID_REQUEST} for a malformed request and
  * {@link #UNAVAILABLE} when the limiter failed or took longer than the decision timeout (so senders
  * learn of a stuck Redis in that time, not in the event bus's 30 s).
  *
@@ -19,9 +22,9 @@ import java.util.Objects;
  * turn instead of one per request. A malformed message is refused on its own before it joins a
  * batch; a limiter failure fails every message of its batch.
  *
- * <p>Needs {@link io.tollgate.eventbus.Codecs#register} for {@link RateLimitRequest} and
- * {@link RateLimitDecision}. Several instances may be deployed; the bus spreads messages among them
- * (each batches its own).
+ * <p>Needs {@link io.tollgate.eventbus.Codecs#register} for {@link RateLimitRequest},
+ * {@link RateLimitDecision}, {@link RateLimitBatch} and {@link RateLimitBatchReply}. Several
+ * instances may be deployed; the bus spreads messages among them (each batches its own).
  */
 public final class RateLimitVerticle extends VerticleBase {
   public static final int INVALID_REQUEST = 400;
@@ -43,7 +46,10 @@ public final class RateLimitVerticle extends VerticleBase {
     this(limiter, decisionTimeout, DEFAULT_MAX_BATCH);
   }
 
-  /** @param maxBatch requests decided by one limiter call at most (1: a call per request) */
+  /**
+   * @param maxBatch requests decided by one limiter call at most; a batch message with more is
+   *     decided alone, in one call (1 with {@link EventBusRateLimiter}'s bound 1: a call per request)
+   */
   public RateLimitVerticle(RateLimiter limiter, Duration decisionTimeout, int maxBatch) {
     this.limiter = Objects.requireNonNull(limiter, "limiter");
     this.decisionTimeoutMillis = decisionTimeout.toMillis();
@@ -63,6 +69,12 @@ public final class RateLimitVerticle extends VerticleBase {
   }
 
   private void handle(Message<Object> message) {
+    if (message.body() instanceof RateLimitBatch batch) {
+      decideAll(batch).onComplete(
+          decisions -> reply(message, new RateLimitBatchReply(decisions)),
+          err -> fail(message, err));
+      return;
+    }
     decide(message.body()).onComplete(decision -> reply(message, decision), err -> fail(message, err));
   }
 
@@ -77,6 +89,16 @@ public final class RateLimitVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     return batcher.submit(request);
+  }
+
+  /** A sender's batch is decided whole, together with whatever else arrived this turn. */
+  private Future<List<RateLimitDecision>> decideAll(RateLimitBatch batch) {
+    try {
+      batch.requests().forEach(r -> Gcra.validate(r.buckets()));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return batcher.submitAll(batch.requests());
   }
 
   private static void fail(Message<Object> message, Throwable err) {

@@ -35,7 +35,8 @@ class RateLimitVerticleTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    Codecs.register(vertx, List.of(RateLimitRequest.class, RateLimitDecision.class));
+    Codecs.register(vertx, List.of(RateLimitRequest.class, RateLimitDecision.class, RateLimitBatch.class,
+        RateLimitBatchReply.class));
     client = new EventBusRateLimiter(vertx.eventBus(), CLIENT_TIMEOUT);
   }
 
@@ -156,6 +157,31 @@ class RateLimitVerticleTest {
   }
 
   // ---- batching ----
+
+  @Test
+  void shouldAnswerABatchMessageWithOneDecisionPerRequestInOrder(Vertx vertx, VertxTestContext ctx) {
+    RateLimitRequest one = RateLimiterContract.request(RateLimiterContract.hourly("ip:a", 1));
+    RateLimitRequest other = RateLimiterContract.request(RateLimiterContract.hourly("ip:b", 4));
+    deploy(vertx, new InMemoryRateLimiter())
+        .compose(id -> vertx.eventBus().<RateLimitBatchReply>request(Addresses.RATELIMIT_ACQUIRE,
+            new RateLimitBatch(List.of(one, other, one))))
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(reply.body().decisions()).extracting(RateLimitDecision::allowed).containsExactly(true, true, false);
+          assertThat(reply.body().decisions()).extracting(RateLimitDecision::limit).containsExactly(1, 4, 1);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldRefuseABatchMessageWithAnEmptyRequestAsInvalid(Vertx vertx, VertxTestContext ctx) {
+    deploy(vertx, new InMemoryRateLimiter())
+        .compose(id -> vertx.eventBus().request(Addresses.RATELIMIT_ACQUIRE,
+            new RateLimitBatch(List.of(new RateLimitRequest(ONE_PER_HOUR), new RateLimitRequest(List.of())))))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertThat(((ReplyException) err).failureCode()).isEqualTo(RateLimitVerticle.INVALID_REQUEST);
+          ctx.completeNow();
+        })));
+  }
 
   /** Counts batches; its first batch blocks the verticle's event loop until released. */
   private static final class BlockingFirstBatch implements RateLimiter {
