@@ -150,7 +150,8 @@ public final class Tollgate {
     if (redisUrl != null) {
       redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
           .setMaxPoolSize(settings.integer("redis.pool-size", 16)).setMaxPoolWaiting(10_000));
-      backend = new RedisRateLimiter(redis, settings.string("redis.key-prefix", "tollgate:rl:"));
+      backend = new RedisRateLimiter(redis, settings.string("redis.key-prefix", "tollgate:rl:"),
+          settings.integer("ratelimit.deny-cache-size", RedisRateLimiter.DEFAULT_DENY_CACHE_SIZE));
       Redis client = redis;
       readiness.put("redis", () -> client.send(Request.cmd(io.vertx.redis.client.Command.PING)));
     } else {

@@ -45,7 +45,7 @@ class GcraScriptTest {
   void setUp(Vertx vertx) {
     redis = RedisRateLimiterTest.client(vertx, TestRedis.url());
     prefix = TestRedis.uniquePrefix();
-    limiter = new RedisRateLimiter(redis, prefix);
+    limiter = new RedisRateLimiter(redis, prefix, 0);
   }
 
   @AfterEach
