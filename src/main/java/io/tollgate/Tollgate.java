@@ -41,6 +41,8 @@ import io.tollgate.pricing.FixedPriceOracle;
 import io.tollgate.ratelimit.ClientAddressResolver;
 import io.tollgate.ratelimit.EventBusRateLimiter;
 import io.tollgate.ratelimit.InMemoryRateLimiter;
+import io.tollgate.ratelimit.RateLimitBatch;
+import io.tollgate.ratelimit.RateLimitBatchReply;
 import io.tollgate.ratelimit.RateLimitDecision;
 import io.tollgate.ratelimit.RateLimitRequest;
 import io.tollgate.ratelimit.RateLimitVerticle;
@@ -124,7 +126,7 @@ public final class Tollgate {
         .build();
 
     Codecs.register(vertx, List.of(PaymentSubmission.class, CheckoutStatus.class, VerdictBatch.class,
-        RateLimitRequest.class, RateLimitDecision.class));
+        RateLimitRequest.class, RateLimitDecision.class, RateLimitBatch.class, RateLimitBatchReply.class));
 
     ChainRegistry chains = ChainRegistry.fromSettings(settings);
     ChainHeads heads = new ChainHeads();
@@ -148,7 +150,8 @@ public final class Tollgate {
     if (redisUrl != null) {
       redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
           .setMaxPoolSize(settings.integer("redis.pool-size", 16)).setMaxPoolWaiting(10_000));
-      backend = new RedisRateLimiter(redis, settings.string("redis.key-prefix", "tollgate:rl:"));
+      backend = new RedisRateLimiter(redis, settings.string("redis.key-prefix", "tollgate:rl:"),
+          settings.integer("ratelimit.deny-cache-size", RedisRateLimiter.DEFAULT_DENY_CACHE_SIZE));
       Redis client = redis;
       readiness.put("redis", () -> client.send(Request.cmd(io.vertx.redis.client.Command.PING)));
     } else {
@@ -185,7 +188,9 @@ public final class Tollgate {
     deployments.add(() -> vertx.deployVerticle(new PaymentStateVerticle(ledger,
         Duration.ofMillis(settings.longValue("checkout.expiry-sweep-interval-ms", 1000)),
         new BindingSettlementCheck(pool, payerVerifier, rpcClients))));
-    deployments.add(() -> vertx.deployVerticle(new RateLimitVerticle(backend, Duration.ofSeconds(2))));
+    // Rate-limit decisions of one event-loop turn travel as one message and go to Redis as one script call.
+    int rateLimitBatch = settings.integer("ratelimit.max-batch", RateLimitVerticle.DEFAULT_MAX_BATCH);
+    deployments.add(() -> vertx.deployVerticle(new RateLimitVerticle(backend, Duration.ofSeconds(2), rateLimitBatch)));
     for (ChainConfig chain : chains.all()) {
       if (chain.rpcUrls().isEmpty()) throw new IllegalArgumentException("chain " + chain.chainId() + " has no rpc-urls");
       JsonRpcClient rpc = new JsonRpcClient(vertx, chain.chainId(), chain.rpcUrls(), JsonRpcClient.Options.defaults());
@@ -224,7 +229,7 @@ public final class Tollgate {
         ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);
     HttpDependencies deps = new HttpDependencies(http,
         new MerchantAuthenticator(pool, clock, Duration.ofSeconds(settings.longValue("merchant.key-cache-seconds", 60))),
-        checkouts, secrets, statusCache, new StatusView(chains, heads), new EventBusRateLimiter(vertx.eventBus(), Duration.ofSeconds(3)),
+        checkouts, secrets, statusCache, new StatusView(chains, heads), new EventBusRateLimiter(vertx.eventBus(), Duration.ofSeconds(3), rateLimitBatch),
         BuyerLimits.fromSettings(settings),
         request -> addresses.resolve(request.remoteAddress().hostAddress(), name -> request.headers().getAll(name)),
         readiness, clock, payers, webhookEndpoints, inbound, new AdminAuth(settings.optional("admin.token-sha256")));

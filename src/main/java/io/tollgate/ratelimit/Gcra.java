@@ -1,11 +1,15 @@
 package io.tollgate.ratelimit;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The generic cell rate algorithm, in integer microseconds, as both limiters apply it. The Lua
- * script in {@link RedisRateLimiter} is a line-by-line transcription of {@link #check}; change both
- * together.
+ * The generic cell rate algorithm, in integer microseconds, as both limiters apply it. This class
+ * is the reference: the Lua script in {@link GcraScript} transcribes {@link #check} line by line
+ * and applies {@link #charge} to each request of a batch in turn; change them together
+ * ({@code GcraScriptTest} runs both on the same batches and compares every number).
  *
  * <p>A bucket of {@code limit} per {@code period} has emission interval {@code I = floor(period
  * / limit)} and capacity {@code C = I * limit} (the period rounded down to whole intervals, so the
@@ -51,6 +55,33 @@ final class Gcra {
     }
     int remaining = (int) ((capacity - (newTat - now)) / interval);
     return new Outcome(limit, 0, remaining, newTat - now, newTat);
+  }
+
+  /**
+   * One request against {@code tats} (key to TAT; an absent key is a full bucket), all or nothing:
+   * the buckets are checked in order, a key named twice sees its own earlier charge, and only if
+   * every bucket allows are the new TATs written back to {@code tats}. A batch of requests is this,
+   * applied to each in turn on the same map, so a request sees the charges of the allowed requests
+   * before it.
+   *
+   * @return one outcome per bucket, in the request's order
+   */
+  static List<Outcome> charge(List<RateLimitBucket> buckets, long now, Map<String, Long> tats) {
+    Map<String, Long> pending = new HashMap<>();
+    List<Outcome> outcomes = new ArrayList<>(buckets.size());
+    boolean allowed = true;
+    for (RateLimitBucket bucket : buckets) {
+      Long stored = pending.containsKey(bucket.key()) ? pending.get(bucket.key()) : tats.get(bucket.key());
+      Outcome outcome = check(stored == null ? now : stored, now, bucket.limit(), periodMicros(bucket));
+      outcomes.add(outcome);
+      if (outcome.allowed()) {
+        pending.put(bucket.key(), outcome.newTat());
+      } else {
+        allowed = false;
+      }
+    }
+    if (allowed) tats.putAll(pending);
+    return outcomes;
   }
 
   /**

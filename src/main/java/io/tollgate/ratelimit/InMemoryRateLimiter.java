@@ -2,7 +2,6 @@ package io.tollgate.ratelimit;
 
 import io.vertx.core.Future;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +58,17 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
   }
 
+  /** The whole batch under one lock: one clock reading, no other decision in between. */
+  @Override
+  public Future<List<RateLimitDecision>> acquireAll(List<RateLimitRequest> requests) {
+    try {
+      requests.forEach(r -> Gcra.validate(r.buckets()));
+      return Future.succeededFuture(decideAll(requests));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   /** How many buckets are held now; for tests of the memory bound. */
   synchronized int size() {
     return tats.size();
@@ -67,18 +77,15 @@ public final class InMemoryRateLimiter implements RateLimiter {
   private synchronized RateLimitDecision decide(List<RateLimitBucket> buckets) {
     long now = nanoTime.getAsLong() / 1_000;
     sweepIfDue(now);
-    // A key named twice in one request is charged twice, so later checks see earlier charges.
-    Map<String, Long> pending = new HashMap<>();
-    List<Gcra.Outcome> outcomes = new ArrayList<>(buckets.size());
-    for (RateLimitBucket bucket : buckets) {
-      Long stored = pending.containsKey(bucket.key()) ? pending.get(bucket.key()) : tats.get(bucket.key());
-      Gcra.Outcome outcome = Gcra.check(stored == null ? now : stored, now, bucket.limit(), Gcra.periodMicros(bucket));
-      outcomes.add(outcome);
-      if (outcome.allowed()) pending.put(bucket.key(), outcome.newTat());
-    }
-    RateLimitDecision decision = Gcra.decide(outcomes);
-    if (decision.allowed()) tats.putAll(pending);
-    return decision;
+    return Gcra.decide(Gcra.charge(buckets, now, tats));
+  }
+
+  private synchronized List<RateLimitDecision> decideAll(List<RateLimitRequest> requests) {
+    long now = nanoTime.getAsLong() / 1_000;
+    sweepIfDue(now);
+    List<RateLimitDecision> decisions = new ArrayList<>(requests.size());
+    for (RateLimitRequest request : requests) decisions.add(Gcra.decide(Gcra.charge(request.buckets(), now, tats)));
+    return decisions;
   }
 
   private void sweepIfDue(long now) {

@@ -1,9 +1,18 @@
 /**
- * Rate limiting: GCRA buckets charged all-or-nothing per request, decided in Redis by one Lua
- * script ({@link io.tollgate.ratelimit.RedisRateLimiter}) or in process for development
- * ({@link io.tollgate.ratelimit.InMemoryRateLimiter}), served on the event bus by
- * {@link io.tollgate.ratelimit.RateLimitVerticle}; plus the client address that per-IP buckets are
- * keyed by ({@link io.tollgate.ratelimit.ClientAddressResolver}) and the response headers a
- * decision produces ({@link io.tollgate.ratelimit.RateLimitHeaders}).
+ * Rate limiting: GCRA buckets charged all-or-nothing per request ({@link io.tollgate.ratelimit.Gcra},
+ * the reference arithmetic), decided in Redis ({@link io.tollgate.ratelimit.RedisRateLimiter}) or
+ * in process for development ({@link io.tollgate.ratelimit.InMemoryRateLimiter}), served on the
+ * event bus by {@link io.tollgate.ratelimit.RateLimitVerticle}; plus the client address that per-IP
+ * buckets are keyed by ({@link io.tollgate.ratelimit.ClientAddressResolver}) and the response
+ * headers a decision produces ({@link io.tollgate.ratelimit.RateLimitHeaders}).
+ *
+ * <p>Decisions are batched twice, because per-decision overhead, not the decision, dominated a
+ * rate-limited poll: the requests an HTTP verticle makes within one event-loop turn travel as one
+ * {@link io.tollgate.ratelimit.RateLimitBatch} ({@link io.tollgate.ratelimit.EventBusRateLimiter}),
+ * and what reaches the verticle within one of its turns is decided by one
+ * {@link io.tollgate.ratelimit.RateLimiter#acquireAll} call ({@code DecisionBatcher}), for Redis
+ * one Lua script call ({@code GcraScript}) that decides the requests in order, each as
+ * {@code Gcra.charge} would. Buckets Redis refused are refused locally until they could refill
+ * ({@code DenyCache}), so a client that keeps polling while limited costs Redis nothing more.
  */
 package io.tollgate.ratelimit;

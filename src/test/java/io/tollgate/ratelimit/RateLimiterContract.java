@@ -154,6 +154,98 @@ abstract class RateLimiterContract {
         })));
   }
 
+  static RateLimitRequest request(RateLimitBucket... buckets) {
+    return new RateLimitRequest(List.of(buckets));
+  }
+
+  // ---- batches (acquireAll): in order, each all-or-nothing, each seeing earlier charges ----
+
+  @Test
+  void shouldLetLaterRequestsOfABatchSeeEarlierChargesOnTheSameKey(Vertx vertx, VertxTestContext ctx) {
+    RateLimitBucket two = hourly("ip:a", 2);
+    limiter().acquireAll(List.of(request(two), request(two), request(two)))
+        .onComplete(ctx.succeeding(d -> ctx.verify(() -> {
+          assertThat(d).extracting(RateLimitDecision::allowed).containsExactly(true, true, false);
+          assertThat(d).extracting(RateLimitDecision::remaining).containsExactly(1, 0, 0);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldChargeNothingForARefusedRequestInABatch(Vertx vertx, VertxTestContext ctx) {
+    RateLimitBucket narrow = hourly("checkout:1", 1);
+    RateLimitBucket wide = hourly("ip:a", 10);
+    limiter().acquireAll(List.of(request(narrow, wide), request(narrow, wide), request(wide)))
+        .onComplete(ctx.succeeding(d -> ctx.verify(() -> {
+          assertThat(d).extracting(RateLimitDecision::allowed).containsExactly(true, false, true);
+          assertThat(d.get(1).limit()).as("the refusing bucket is reported").isEqualTo(1);
+          assertThat(d.get(2).remaining()).as("wide charged by the first and third only").isEqualTo(8);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldApplyEachRequestsOwnLimitToASharedKey(Vertx vertx, VertxTestContext ctx) {
+    // 5/h spaces charges 12 min apart, 2/h 30 min: after one 5/h charge (TAT +12 min), a 2/h
+    // request fits (TAT +42 min, within its 60 min burst) and leaves none; a second one does not;
+    // a 5/h one still fits (TAT +54 min) with no room left.
+    RateLimitBucket loose = hourly("ip:a", 5);
+    RateLimitBucket tight = hourly("ip:a", 2);
+    limiter().acquireAll(List.of(request(loose), request(tight), request(tight), request(loose)))
+        .onComplete(ctx.succeeding(d -> ctx.verify(() -> {
+          assertThat(d).extracting(RateLimitDecision::allowed).containsExactly(true, true, false, true);
+          assertThat(d).extracting(RateLimitDecision::remaining).containsExactly(4, 0, 0, 0);
+          assertThat(d.get(2).retryAfterMillis()).isBetween(710_000L, 720_000L);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldAnswerEachRequestOfABatchInItsOwnPlace(Vertx vertx, VertxTestContext ctx) {
+    limiter().acquireAll(List.of(request(hourly("ip:a", 3)), request(hourly("ip:b", 7)), request(hourly("ip:c", 1)),
+            request(hourly("ip:c", 1)), request(hourly("ip:d", 5), hourly("ip:e", 9))))
+        .onComplete(ctx.succeeding(d -> ctx.verify(() -> {
+          assertThat(d).extracting(RateLimitDecision::limit).containsExactly(3, 7, 1, 1, 5);
+          assertThat(d).extracting(RateLimitDecision::remaining).containsExactly(2, 6, 0, 0, 4);
+          assertThat(d).extracting(RateLimitDecision::allowed).containsExactly(true, true, true, false, true);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldCarryChargesFromOneBatchToTheNext(Vertx vertx, VertxTestContext ctx) {
+    RateLimiter limiter = limiter();
+    RateLimitBucket two = hourly("ip:a", 2);
+    limiter.acquireAll(List.of(request(two)))
+        .compose(first -> limiter.acquireAll(List.of(request(two), request(two))))
+        .onComplete(ctx.succeeding(d -> ctx.verify(() -> {
+          assertThat(d).extracting(RateLimitDecision::allowed).containsExactly(true, false);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldAnswerAnEmptyBatchWithNoDecisions(Vertx vertx, VertxTestContext ctx) {
+    limiter().acquireAll(List.of())
+        .onComplete(ctx.succeeding(d -> ctx.verify(() -> {
+          assertThat(d).isEmpty();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldFailABatchWithAnEmptyRequestAndChargeNothing(Vertx vertx, VertxTestContext ctx) {
+    RateLimiter limiter = limiter();
+    limiter.acquireAll(List.of(request(hourly("ip:a", 1)), new RateLimitRequest(List.of())))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertThat(err).isInstanceOf(IllegalArgumentException.class);
+          limiter.acquire(List.of(hourly("ip:a", 1))).onComplete(ctx.succeeding(d -> ctx.verify(() -> {
+            assertThat(d.allowed()).as("the valid request of the failed batch charged nothing").isTrue();
+            ctx.completeNow();
+          })));
+        })));
+  }
+
   @Test
   void shouldFailAnEmptyRequest(Vertx vertx, VertxTestContext ctx) {
     limiter().acquire(List.of())

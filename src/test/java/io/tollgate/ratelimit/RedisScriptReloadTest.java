@@ -3,6 +3,7 @@ package io.tollgate.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -70,6 +71,27 @@ class RedisScriptReloadTest {
           assertThat(d.get(0).allowed()).isTrue();
           assertThat(d.get(0).remaining()).as("the bucket survived the flush").isEqualTo(3);
           assertThat(d.get(1).remaining()).isEqualTo(2);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void shouldReloadTheScriptForBatchesInFlightAfterScriptFlush(Vertx vertx, VertxTestContext ctx) {
+    Redis redis = RedisRateLimiterTest.client(vertx, "redis://127.0.0.1:" + port);
+    RedisRateLimiter limiter = new RedisRateLimiter(redis, "reload-batch:");
+    RateLimitRequest a = RateLimiterContract.request(RateLimiterContract.hourly("ip:a", 5));
+    RateLimitRequest b = RateLimiterContract.request(RateLimiterContract.hourly("ip:b", 5));
+    limiter.acquireAll(List.of(a, a, b))
+        .compose(d -> redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH")))
+        // Three batches sent at once all meet NOSCRIPT; each must be answered after one reload.
+        .compose(flushed -> Future.all(limiter.acquireAll(List.of(a, b)), limiter.acquireAll(List.of(a)),
+            limiter.acquireAll(List.of(b, b))))
+        .eventually(redis::close)
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          List<List<RateLimitDecision>> batches = all.list();
+          assertThat(batches.get(0)).extracting(RateLimitDecision::remaining).containsExactly(2, 3);
+          assertThat(batches.get(1)).extracting(RateLimitDecision::remaining).containsExactly(1);
+          assertThat(batches.get(2)).extracting(RateLimitDecision::remaining).containsExactly(2, 1);
           ctx.completeNow();
         })));
   }
