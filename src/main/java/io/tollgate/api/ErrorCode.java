@@ -18,6 +18,7 @@ public enum ErrorCode {
   UNAUTHENTICATED(401, "unauthenticated", "A valid API key is required (Authorization: Bearer ...)."),
   INVALID_CLIENT_SECRET(401, "invalid_client_secret", "The client secret does not belong to this checkout."),
   FORBIDDEN(403, "forbidden", "This credential may not do that."),
+  ORIGIN_NOT_ALLOWED(403, "origin_not_allowed", "Browsers on this origin may not call the API (http.cors.allowed-origins)."),
   // 404
   CHECKOUT_NOT_FOUND(404, "checkout_not_found", "No such checkout."),
   NOT_FOUND(404, "not_found", "No such resource."),

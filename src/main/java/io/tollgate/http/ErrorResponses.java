@@ -79,6 +79,9 @@ final class ErrorResponses {
     return switch (status) {
       case 400 -> new ApiException(ErrorCode.INVALID_REQUEST);
       case 401 -> new ApiException(ErrorCode.UNAUTHENTICATED);
+      // vertx-web's CorsHandler is the only handler that fails a request with a bare 403 (ours throw
+      // ApiExceptions): the browser's Origin is not on the allowed list. The client's fault, not ours.
+      case 403 -> new ApiException(ErrorCode.ORIGIN_NOT_ALLOWED);
       case 404 -> new ApiException(ErrorCode.NOT_FOUND);
       case 405 -> new ApiException(ErrorCode.METHOD_NOT_ALLOWED);
       case 413 -> new ApiException(ErrorCode.PAYLOAD_TOO_LARGE);

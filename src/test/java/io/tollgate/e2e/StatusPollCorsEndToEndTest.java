@@ -110,9 +110,17 @@ class StatusPollCorsEndToEndTest {
   @Test
   void anOriginNotOnTheListIsNeverAllowed() {
     TollgateFixture.Response other = poll(twoShops, secret(), Map.of("Origin", "https://evil.example"));
-    assertThat(other.status()).isGreaterThanOrEqualTo(400);
+    assertThat(other.status()).isEqualTo(403);
+    assertThat(new JsonObject(other.body()).getJsonObject("error").getString("code")).isEqualTo("origin_not_allowed");
     assertThat(other.header("Access-Control-Allow-Origin")).isNull();
     assertThat(other.body()).doesNotContain(checkout.getString("id"));
+
+    TollgateFixture.Response preflight = app.send(HttpRequest.newBuilder(URI.create(twoShops.base() + path()))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "GET"));
+    assertThat(preflight.status()).isEqualTo(403);
+    assertThat(new JsonObject(preflight.body()).getJsonObject("error").getString("code")).isEqualTo("origin_not_allowed");
+    assertThat(preflight.header("Access-Control-Allow-Origin")).isNull();
   }
 
   private TollgateFixture.Response poll(TollgateFixture.Instance instance, String secret, Map<String, String> headers) {

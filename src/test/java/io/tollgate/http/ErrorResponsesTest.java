@@ -28,6 +28,8 @@ class ErrorResponsesTest {
   void routingAndParsingFailuresMapTo4xx() {
     assertThat(ErrorResponses.classify(404, null).error()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(ErrorResponses.classify(405, null).error()).isEqualTo(ErrorCode.METHOD_NOT_ALLOWED);
+    assertThat(ErrorResponses.classify(403, new IllegalStateException("CORS Rejected - Invalid origin")).error())
+        .isEqualTo(ErrorCode.ORIGIN_NOT_ALLOWED);
     assertThat(ErrorResponses.classify(413, new HttpException(413)).error()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
     assertThat(ErrorResponses.classify(400, new HttpException(400, new DecodeException("bad"))).error())
         .isEqualTo(ErrorCode.MALFORMED_JSON);
