@@ -73,6 +73,7 @@ public final class Drop {
   final int wsFallbackMs = Integer.getInteger("wsFallbackMs", 5000);
   final int grace = Integer.getInteger("grace", 90);
   final int hardLimit = Integer.getInteger("hardLimit", 1200);
+  final int probePerSecond = Integer.getInteger("probePerSecond", 20);
 
   // measurements
   final Latencies create = new Latencies("POST /v1/checkouts");
@@ -80,6 +81,7 @@ public final class Drop {
   final Latencies options = new Latencies("GET /v1/checkouts/{id}/payment-options");
   final Latencies submit = new Latencies("POST /v1/checkouts/{id}/payments");
   final Latencies poll = new Latencies("GET /v1/checkouts/{id}/status");
+  final Latencies probe = new Latencies("GET /v1/checkouts/{id}/status (probe: own thread and connection)");
   final AtomicLong pollsWithTxUnpaid = new AtomicLong();
   /** Polls answered per second of the run, to find the peak. */
   final java.util.concurrent.atomic.AtomicLongArray pollsPerSecond = new java.util.concurrent.atomic.AtomicLongArray(4000);
@@ -170,6 +172,9 @@ public final class Drop {
 
       String loadBefore = Rig.uptime();
       t0 = System.nanoTime();
+      for (Latencies l : List.of(create, options, submit, poll, probe)) l.timeline(t0);
+      StatusProbe statusProbe = probePerSecond <= 0 ? null
+          : new StatusProbe("127.0.0.1", port, probePerSecond, probeTargets(), probe).start();
       long deadline = t0 + TimeUnit.SECONDS.toNanos(hardLimit);
       // ---- phase 1: creations (bounded concurrency); each created checkout starts its browser
       Semaphore inFlight = new Semaphore(createConcurrency);
@@ -205,6 +210,7 @@ public final class Drop {
       long webSockets = proxy.webSockets();
       String loadAfter = Rig.uptime();
       stopping.set(true);
+      if (statusProbe != null) statusProbe.close();
       Rig.sleep(pollMs + 500L); // let in-flight polls finish
       blocks.interrupt();
       listener.interrupt();
@@ -217,6 +223,7 @@ public final class Drop {
       String report = report(runName, everyonePaid, creationSeconds, seconds,
           new RpcCount(rpcCalls, rpcByMethod, rpcHttp, rpcWebSocket, webSockets), v, loadBefore, loadAfter);
       Files.writeString(rig.outDir.resolve("report.md"), report);
+      Files.writeString(rig.outDir.resolve("timeline.csv"), timeline(seconds));
       System.out.println(report);
     }
   }
@@ -347,6 +354,45 @@ public final class Drop {
           lat.record(start, "io:" + err.getClass().getSimpleName());
           return Future.failedFuture(err);
         });
+  }
+
+  /**
+   * The probe's checkouts: every created one in turn, each from an address of its own range, so the
+   * probe's few polls a second never meet a rate limit the buyers' polls are charged to.
+   */
+  private java.util.function.Supplier<StatusProbe.Target> probeTargets() {
+    AtomicInteger next = new AtomicInteger();
+    return () -> {
+      for (int tries = 0; tries < n; tries++) {
+        int i = Math.floorMod(next.getAndIncrement(), n);
+        Buyer b = buyers[i];
+        if (b.checkoutId != null && b.secret != null) {
+          return new StatusProbe.Target(b.checkoutId, b.secret, String.format("198.19.%d.%d", (i / 250) % 250, i % 250 + 1));
+        }
+      }
+      return null;
+    };
+  }
+
+  /** Per second of the run: blocks first seen, then answers / slowest ms / answers over 50 ms per endpoint. */
+  String timeline(double seconds) {
+    StringBuilder csv = new StringBuilder("second,blocks_seen");
+    List<Latencies> all = List.of(create, options, submit, poll, probe);
+    for (String name : List.of("create", "options", "submit", "poll", "probe")) {
+      csv.append(',').append(name).append("_n,").append(name).append("_max_ms,").append(name).append("_over50ms");
+    }
+    csv.append('\n');
+    for (int s = 0; s <= (int) seconds && s < 4000; s++) {
+      int second = s;
+      long blocks = blockSeenNanos.values().stream().filter(t -> (t - t0) / 1_000_000_000L == second).count();
+      csv.append(s).append(',').append(blocks);
+      for (Latencies l : all) {
+        long[] v = l.second(s);
+        csv.append(',').append(v[0]).append(',').append(v[1]).append(',').append(v[2]);
+      }
+      csv.append('\n');
+    }
+    return csv.toString();
   }
 
   void startPolling(Vertx vertx, HttpClient api, Buyer b) {
@@ -585,7 +631,7 @@ public final class Drop {
     r.append(String.format("* confirming block first seen -> a polling browser saw paid (includes up to one poll interval): %s%n%n",
         summary(seenDelay)));
     r.append(Latencies.header()).append('\n');
-    for (Latencies l : List.of(create, createRetry, options, submit, poll)) r.append(l.row(seconds)).append('\n');
+    for (Latencies l : List.of(create, createRetry, options, submit, poll, probe)) r.append(l.row(seconds)).append('\n');
     return r.toString();
   }
 

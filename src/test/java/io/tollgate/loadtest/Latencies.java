@@ -10,6 +10,12 @@ final class Latencies {
   private long[] samples = new long[1 << 14];
   private int size;
   private final Map<String, Long> outcomes = new TreeMap<>();
+  /** Per second since {@link #origin} (by completion): answers, the slowest, and those over {@link #SLOW_MICROS}. */
+  private long origin = Long.MIN_VALUE;
+  private final long[] perSecond = new long[4000];
+  private final long[] maxPerSecond = new long[4000];
+  private final long[] slowPerSecond = new long[4000];
+  static final long SLOW_MICROS = 50_000;
 
   Latencies(String name) {
     this.name = name;
@@ -17,8 +23,26 @@ final class Latencies {
 
   synchronized void record(long startNanos, String outcome) {
     if (size == samples.length) samples = Arrays.copyOf(samples, size * 2);
-    samples[size++] = (System.nanoTime() - startNanos) / 1_000;
+    long now = System.nanoTime();
+    long micros = (now - startNanos) / 1_000;
+    samples[size++] = micros;
+    if (origin != Long.MIN_VALUE && now >= origin) {
+      int second = (int) Math.min(perSecond.length - 1, (now - origin) / 1_000_000_000L);
+      perSecond[second]++;
+      maxPerSecond[second] = Math.max(maxPerSecond[second], micros);
+      if (micros > SLOW_MICROS) slowPerSecond[second]++;
+    }
     outcomes.merge(outcome, 1L, Long::sum);
+  }
+
+  /** Starts the per-second timeline at {@code originNanos} (a {@link System#nanoTime} reading). */
+  synchronized void timeline(long originNanos) {
+    origin = originNanos;
+  }
+
+  /** Second {@code s} of the timeline: answers, the slowest (ms), answers slower than 50 ms. */
+  synchronized long[] second(int s) {
+    return new long[] {perSecond[s], maxPerSecond[s] / 1_000, slowPerSecond[s]};
   }
 
   synchronized int count() {
