@@ -213,15 +213,18 @@ public final class PaymentLedger {
       amounts[i] = p.amount().toString();
       byPayment.put(ids[i], v);
     }
+    // The locking subquery is a MATERIALIZED CTE so that it runs once: as a plain IN (subquery),
+    // statistics that see few active payments (just submitted, not yet analyzed: a drop) made the
+    // planner re-run it for every row, O(n²) (29 ms instead of 5 ms for 170 payments).
     return conn.preparedQuery("""
+            WITH locked AS MATERIALIZED (SELECT id FROM payments WHERE id = ANY ($1) ORDER BY id FOR UPDATE)
             UPDATE payments p SET status = $7, block_number = v.block_number, block_hash = v.block_hash,
                                   block_time = v.block_time, payer = v.payer, amount_base = v.amount_base::numeric,
                                   updated_at = now()
-            FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
-                 AS v(id, block_number, block_hash, block_time, payer, amount_base)
-            WHERE p.id = v.id AND p.status IN ('submitted', 'mined')
+            FROM locked JOIN unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
+                 AS v(id, block_number, block_hash, block_time, payer, amount_base) ON v.id = locked.id
+            WHERE p.id = locked.id AND p.status IN ('submitted', 'mined')
               AND (NOT $8 OR p.block_hash IS DISTINCT FROM v.block_hash)
-              AND p.id IN (SELECT id FROM payments WHERE id = ANY ($1) ORDER BY id FOR UPDATE)
             RETURNING p.id""")
         .execute(Tuple.of(ids, blocks, hashes, times, payers, amounts, status, onlyNewBlock))
         .map(updated -> {
@@ -245,12 +248,13 @@ public final class PaymentLedger {
           if (moved.isEmpty()) return Future.succeededFuture();
           UUID[] checkouts = moved.stream().map(v -> v.payment().checkoutId()).toArray(UUID[]::new);
           Long[] payments = moved.stream().map(v -> v.payment().paymentId()).toArray(Long[]::new);
+          // Locked once, in id order, by a MATERIALIZED CTE (see storePaying).
           return conn.preparedQuery("""
+                  WITH old AS MATERIALIZED (SELECT id, status FROM checkouts WHERE id = ANY ($1) ORDER BY id FOR UPDATE)
                   UPDATE checkouts c SET status = 'paid', status_reason = NULL, paid_payment_id = v.payment_id,
                                          version = c.version + 1, updated_at = now()
-                  FROM (SELECT id, status FROM checkouts WHERE id = ANY ($1) ORDER BY id FOR UPDATE) old,
-                       unnest($1::uuid[], $2::bigint[]) AS v(checkout_id, payment_id)
-                  WHERE c.id = old.id AND c.id = v.checkout_id AND (c.status IN ('open', 'pending', 'failed')
+                  FROM old JOIN unnest($1::uuid[], $2::bigint[]) AS v(checkout_id, payment_id) ON v.checkout_id = old.id
+                  WHERE c.id = old.id AND (c.status IN ('open', 'pending', 'failed')
                     -- mined inside the window but submitted after expiry: when it is verified does not matter
                     OR (c.status = 'expired' AND c.paid_payment_id IS NULL AND c.paid_processor_payment_id IS NULL))
                   RETURNING c.id, old.status AS old_status""")
@@ -299,8 +303,8 @@ public final class PaymentLedger {
                 actor(v), new JsonObject().put("blockNumber", p.blockNumber()).put("blockHash", p.blockHash()));
           }).toList();
           return conn.preparedQuery("""
-                  UPDATE checkouts SET version = version + 1, updated_at = now()
-                  WHERE id IN (SELECT id FROM checkouts WHERE id = ANY ($1) ORDER BY id FOR UPDATE)""")
+                  WITH locked AS MATERIALIZED (SELECT id FROM checkouts WHERE id = ANY ($1) ORDER BY id FOR UPDATE)
+                  UPDATE checkouts c SET version = c.version + 1, updated_at = now() FROM locked WHERE c.id = locked.id""")
               .execute(Tuple.of(checkouts))
               .compose(ignored -> transitions.recordAll(conn, changes))
               .compose(ignored -> StatusNotifications.checkoutsChanged(conn, checkouts));
