@@ -237,9 +237,9 @@ public final class PaymentLedger {
   /**
    * {@link #confirm} for many payments of distinct checkouts in one transaction: the payments'
    * compare-and-set, the checkouts' (each paid by its payment, or the payment flagged
-   * {@code checkout_already_paid}), the audit rows and outbox in one statement each, one
-   * notification per checkout. Rows are locked in id order, payments before checkouts, as
-   * everywhere else.
+   * {@code checkout_already_paid}), then the flags, the audit rows, the outbox and one
+   * notification per checkout, pipelined. Rows are locked in id order, payments before checkouts,
+   * as everywhere else.
    */
   private Future<Void> confirmAll(SqlConnection conn, List<VerdictMessage> verdicts) {
     if (verdicts.isEmpty()) return Future.succeededFuture();
@@ -277,12 +277,14 @@ public final class PaymentLedger {
                         RejectionReason.CHECKOUT_ALREADY_PAID.code(), actor(v), facts));
                   }
                 }
+                // Sent together; PostgreSQL runs them in this order, so the notified snapshots show
+                // the flagged payments and no statement waits for the previous one's answer.
                 Future<?> flagged = alreadyPaid.isEmpty() ? Future.succeededFuture()
                     : conn.preparedQuery("UPDATE payments SET status = 'rejected', reason = $2 WHERE id = ANY ($1)")
                         .execute(Tuple.of(alreadyPaid.toArray(Long[]::new), RejectionReason.CHECKOUT_ALREADY_PAID.code()));
-                return flagged
-                    .compose(ignored -> transitions.recordAll(conn, changes))
-                    .compose(ignored -> StatusNotifications.checkoutsChanged(conn, checkouts));
+                Future<Void> recorded = transitions.recordAll(conn, changes);
+                Future<Void> notified = StatusNotifications.checkoutsChanged(conn, checkouts);
+                return Future.join(flagged, recorded, notified).<Void>mapEmpty();
               });
         });
   }
@@ -302,12 +304,14 @@ public final class PaymentLedger {
             return new CheckoutTransition(v.payment().checkoutId(), v.payment().paymentId(), "pending", "pending", "mined",
                 actor(v), new JsonObject().put("blockNumber", p.blockNumber()).put("blockHash", p.blockHash()));
           }).toList();
-          return conn.preparedQuery("""
+          // Sent together and run in this order: the notified snapshots carry the new version.
+          Future<?> bumped = conn.preparedQuery("""
                   WITH locked AS MATERIALIZED (SELECT id FROM checkouts WHERE id = ANY ($1) ORDER BY id FOR UPDATE)
                   UPDATE checkouts c SET version = c.version + 1, updated_at = now() FROM locked WHERE c.id = locked.id""")
-              .execute(Tuple.of(checkouts))
-              .compose(ignored -> transitions.recordAll(conn, changes))
-              .compose(ignored -> StatusNotifications.checkoutsChanged(conn, checkouts));
+              .execute(Tuple.of(checkouts));
+          Future<Void> recorded = transitions.recordAll(conn, changes);
+          Future<Void> notified = StatusNotifications.checkoutsChanged(conn, checkouts);
+          return Future.join(bumped, recorded, notified).<Void>mapEmpty();
         });
   }
 
