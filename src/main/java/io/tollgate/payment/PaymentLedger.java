@@ -18,12 +18,16 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +45,16 @@ public final class PaymentLedger {
 
   private final Pool pool;
   private final TransitionLog transitions;
+  private final VerdictWriteSettings verdictWrites;
 
   public PaymentLedger(Pool pool, TransitionLog transitions) {
+    this(pool, transitions, VerdictWriteSettings.defaults());
+  }
+
+  public PaymentLedger(Pool pool, TransitionLog transitions, VerdictWriteSettings verdictWrites) {
     this.pool = pool;
     this.transitions = transitions;
+    this.verdictWrites = verdictWrites;
   }
 
   /**
@@ -140,12 +150,17 @@ public final class PaymentLedger {
 
   /**
    * Records a chain watcher's round. Paying verdicts, the bulk of a ticket drop's writes (a receipt
-   * first seen, a confirmation that pays a checkout), go into one set-based transaction
-   * ({@link #confirmAll}, {@link #minedAll}); the rest, and a second paying verdict for a checkout
-   * already in that batch, are recorded one by one as by {@link #record}. If the set-based
-   * transaction fails as a whole (a deadlock with another writer, say), its verdicts are recorded
-   * one by one, so one bad row cannot hold up the others. Fails if any verdict could not be
-   * recorded; those are reported again on a later head.
+   * first seen, a confirmation that pays a checkout), are written set-based ({@link #confirmAll},
+   * {@link #minedAll}) in chunks of at most {@link VerdictWriteSettings#chunkSize()} verdicts, each
+   * chunk its own transaction on its own pooled connection, up to
+   * {@link VerdictWriteSettings#chunksInFlight()} at once: PostgreSQL runs a transaction on one
+   * core, and a chunk's payments are published as soon as that chunk commits, not when the whole
+   * block is written. A chunk holds only confirmations or only first receipts, of distinct
+   * checkouts (a second paying verdict for a checkout already in the round is recorded one by one,
+   * as are the rest, as by {@link #record}), so chunks never touch the same payment or checkout
+   * row. If a chunk's transaction fails as a whole (a deadlock with another writer, say), that
+   * chunk's verdicts are recorded one by one; the other chunks are not held up. Fails if any
+   * verdict could not be recorded; those are reported again on a later head.
    */
   public Future<Void> recordAll(List<VerdictMessage> verdicts) {
     List<VerdictMessage> confirming = new ArrayList<>();
@@ -159,23 +174,97 @@ public final class PaymentLedger {
         others.add(v);
       }
     }
-    List<Future<Void>> writes = new ArrayList<>();
+    List<Chunk> chunks = new ArrayList<>();
     if (confirming.size() + mining.size() == 1) {
       others.addAll(confirming);
       others.addAll(mining);
-    } else if (confirming.size() + mining.size() > 1) {
-      writes.add(pool.withTransaction(conn -> confirmAll(conn, confirming).compose(ignored -> minedAll(conn, mining)))
-          .recover(e -> {
-            LOG.warn("set-based recording of {} paying verdicts failed, recording them one by one: {}",
-                confirming.size() + mining.size(), e.toString());
-            List<Future<Void>> single = new ArrayList<>();
-            confirming.forEach(v -> single.add(record(v)));
-            mining.forEach(v -> single.add(record(v)));
-            return Future.join(single).mapEmpty();
-          }));
+    } else {
+      chunks.addAll(chunks(confirming, true));
+      chunks.addAll(chunks(mining, false));
     }
+    List<Future<Void>> writes = new ArrayList<>();
+    writes.add(writeChunks(chunks));
     others.forEach(v -> writes.add(record(v)));
     return Future.join(writes).mapEmpty();
+  }
+
+  /** Paying verdicts of distinct checkouts written in one transaction, all confirmations or all first receipts. */
+  private record Chunk(boolean confirming, List<VerdictMessage> verdicts) {}
+
+  /**
+   * Splits {@code verdicts} into as few chunks as the chunk size allows, of near-equal size (170
+   * at 64 → 3 of 56-57, not 2 of 64 and one of 42, so they finish together), in payment id order:
+   * the earliest submitted payments go first.
+   */
+  private List<Chunk> chunks(List<VerdictMessage> verdicts, boolean confirming) {
+    if (verdicts.isEmpty()) return List.of();
+    List<VerdictMessage> sorted = new ArrayList<>(verdicts);
+    sorted.sort(Comparator.comparingLong(v -> v.payment().paymentId()));
+    int n = sorted.size();
+    int count = (n + verdictWrites.chunkSize() - 1) / verdictWrites.chunkSize();
+    List<Chunk> chunks = new ArrayList<>(count);
+    int from = 0;
+    for (int i = 0; i < count; i++) {
+      int to = from + n / count + (i < n % count ? 1 : 0);
+      chunks.add(new Chunk(confirming, List.copyOf(sorted.subList(from, to))));
+      from = to;
+    }
+    return chunks;
+  }
+
+  /**
+   * Writes the chunks with at most {@code chunksInFlight} transactions at once. Each writer takes
+   * the next unwritten chunk when it is done with one (not a fixed share), so a slow or failing
+   * chunk holds up only its own writer while the others write the rest. Fails (after every chunk
+   * was tried) if any chunk left verdicts unrecorded.
+   */
+  private Future<Void> writeChunks(List<Chunk> chunks) {
+    if (chunks.isEmpty()) return Future.succeededFuture();
+    AtomicInteger next = new AtomicInteger();
+    Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    List<Future<Void>> writers = new ArrayList<>();
+    for (int i = 0; i < Math.min(verdictWrites.chunksInFlight(), chunks.size()); i++) {
+      writers.add(writeNext(chunks, next, failures));
+    }
+    return Future.join(writers)
+        .compose(ignored -> failures.isEmpty() ? Future.<Void>succeededFuture() : Future.failedFuture(failures.peek()));
+  }
+
+  private Future<Void> writeNext(List<Chunk> chunks, AtomicInteger next, Queue<Throwable> failures) {
+    int i = next.getAndIncrement();
+    if (i >= chunks.size()) return Future.succeededFuture();
+    return write(chunks.get(i))
+        .recover(e -> {
+          failures.add(e);
+          return Future.succeededFuture();
+        })
+        .compose(ignored -> writeNext(chunks, next, failures));
+  }
+
+  private Future<Void> write(Chunk chunk) {
+    return pool.withTransaction(conn -> chunk.confirming() ? confirmAll(conn, chunk.verdicts()) : minedAll(conn, chunk.verdicts()))
+        .recover(e -> {
+          LOG.warn("set-based recording of a chunk of {} paying verdicts failed, recording them one by one: {}",
+              chunk.verdicts().size(), e.toString());
+          return oneByOne(chunk.verdicts());
+        });
+  }
+
+  /**
+   * Records each verdict in its own transaction, one after another: a failed chunk's fallback holds
+   * one pooled connection at a time, like the chunk did, instead of asking for a chunk's worth.
+   * Fails with the first failure once every verdict was tried.
+   */
+  private Future<Void> oneByOne(List<VerdictMessage> verdicts) {
+    List<Throwable> failures = new ArrayList<>(); // appended to by one callback at a time, in order
+    Future<Void> chain = Future.succeededFuture();
+    for (VerdictMessage v : verdicts) {
+      chain = chain.compose(ignored -> record(v).recover(e -> {
+        failures.add(e);
+        return Future.succeededFuture();
+      }));
+    }
+    return chain.compose(ignored -> failures.isEmpty() ? Future.<Void>succeededFuture() : Future.failedFuture(failures.get(0)));
   }
 
   private Future<Void> record(VerdictMessage v) {
