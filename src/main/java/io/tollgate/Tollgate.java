@@ -37,6 +37,7 @@ import io.tollgate.payment.PaymentSubmission;
 import io.tollgate.payment.PaymentVerifier;
 import io.tollgate.payment.PgActivePayments;
 import io.tollgate.payment.VerdictBatch;
+import io.tollgate.payment.VerdictWriteSettings;
 import io.tollgate.pricing.FixedPriceOracle;
 import io.tollgate.ratelimit.ClientAddressResolver;
 import io.tollgate.ratelimit.EventBusRateLimiter;
@@ -119,8 +120,9 @@ public final class Tollgate {
     Migrations.migrate(db);
     Clock clock = Clock.systemUTC();
 
+    int poolSize = settings.integer("database.pool-size", 16);
     Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(settings.integer("database.pool-size", 16)).setShared(false))
+        .with(new PoolOptions().setMaxSize(poolSize).setShared(false))
         .connectingTo(db.connectOptions())
         .using(vertx)
         .build();
@@ -135,7 +137,14 @@ public final class Tollgate {
     // Every transition writes its webhook event and deliveries in its own transaction (the outbox).
     TransitionLog transitions = new TransitionLog(List.of(new WebhookOutbox(clock)));
     ClientSecrets secrets = new ClientSecrets(clientSecretKey(settings));
-    PaymentLedger ledger = new PaymentLedger(pool, transitions);
+    // A round's paying verdicts go in chunks, several transactions at once (VerdictWriteSettings).
+    VerdictWriteSettings verdictWrites = VerdictWriteSettings.fromSettings(settings);
+    if (verdictWrites.chunksInFlight() > poolSize / 2) {
+      // Each chunk in flight holds a connection: a block's verdicts would queue HTTP requests behind them.
+      LOG.warn("payment.verdict-chunks-in-flight={} is more than half of database.pool-size={}: a block of payments "
+          + "can leave HTTP requests waiting for a connection", verdictWrites.chunksInFlight(), poolSize);
+    }
+    PaymentLedger ledger = new PaymentLedger(pool, transitions, verdictWrites);
     CheckoutService checkouts = new CheckoutService(pool,
         new CheckoutPlanner(chains, FixedPriceOracle.fromSettings(settings, List.of("ETH", "POL")), clock,
             CheckoutSettings.fromSettings(settings)),

@@ -3,6 +3,7 @@
  * state transitions (with audit) that record the decision exactly once. A correct payment mined
  * after the checkout's expiry is recorded as a late payment ({@link io.tollgate.payment.Verdict.PaidLate}),
  * never dropped. A chain watcher's round arrives as one {@link io.tollgate.payment.VerdictBatch}, and
- * its paying verdicts are written in one set-based transaction.
+ * its paying verdicts are written set-based, in chunks that are each one transaction
+ * ({@link io.tollgate.payment.VerdictWriteSettings}).
  */
 package io.tollgate.payment;

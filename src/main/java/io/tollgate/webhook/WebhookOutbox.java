@@ -66,14 +66,27 @@ public final class WebhookOutbox implements TransitionLog.Listener {
       LEFT JOIN processor_payments pp ON pp.id = c.paid_processor_payment_id
       ORDER BY t.ord""";
 
+  // One pending delivery per enabled endpoint subscribed to the event's type; notifies the
+  // dispatchers (once, at commit) only when it queued something.
+  private static final String INSERT_DELIVERIES = """
+      WITH due AS (
+        INSERT INTO webhook_deliveries (event_id, endpoint_id, status, next_attempt_at)
+        SELECT ev.id, e.id, 'pending', now()
+        FROM unnest($1::text[], $2::uuid[], $3::text[]) AS ev(id, merchant_id, type)
+        JOIN webhook_endpoints e ON e.merchant_id = ev.merchant_id AND e.enabled AND e.deleted_at IS NULL
+                                AND ev.type = ANY (e.event_types)
+        RETURNING 1)
+      SELECT pg_notify('%s', '') FROM (SELECT 1 FROM due LIMIT 1) any_due""".formatted(CHANNEL);
+
   @Override
   public Future<Void> onTransition(SqlConnection conn, CheckoutTransition t) {
     return onTransitions(conn, List.of(t));
   }
 
   /**
-   * Set-based: one read of the facts, one insert of the events, one of the deliveries and at most
-   * one notification, however many transitions (a chain watcher's round confirms hundreds at once).
+   * Set-based: one read of the facts, then one insert of the events and one of the deliveries
+   * (which also notifies, at most once), sent together; however many transitions (a chain
+   * watcher's round confirms hundreds at once), two round trips.
    */
   @Override
   public Future<Void> onTransitions(SqlConnection conn, List<CheckoutTransition> transitions) {
@@ -109,19 +122,16 @@ public final class WebhookOutbox implements TransitionLog.Listener {
             created[i] = OffsetDateTime.ofInstant(event.createdAt(), ZoneOffset.UTC);
             i++;
           }
-          return conn.preparedQuery("""
+          // Sent together (the deliveries statement runs after the events one on this connection,
+          // so it sees them); the deliveries statement also wakes the dispatchers if it queued any.
+          Future<?> events = conn.preparedQuery("""
                   INSERT INTO webhook_events (id, merchant_id, type, checkout_id, body, created_at)
                   SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::timestamptz[])""")
-              .execute(Tuple.of(ids, merchants, typeNames, checkoutIds, bodies, created))
-              .compose(ignored -> conn.preparedQuery("""
-                      INSERT INTO webhook_deliveries (event_id, endpoint_id, status, next_attempt_at)
-                      SELECT ev.id, e.id, 'pending', now()
-                      FROM unnest($1::text[], $2::uuid[], $3::text[]) AS ev(id, merchant_id, type)
-                      JOIN webhook_endpoints e ON e.merchant_id = ev.merchant_id AND e.enabled AND e.deleted_at IS NULL
-                                              AND ev.type = ANY (e.event_types)""")
-                  .execute(Tuple.of(ids, merchants, typeNames)));
-        })
-        .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture() : notifyDue(conn));
+              .execute(Tuple.of(ids, merchants, typeNames, checkoutIds, bodies, created));
+          Future<?> deliveries = conn.preparedQuery(INSERT_DELIVERIES)
+              .execute(Tuple.of(ids, merchants, typeNames));
+          return Future.join(events, deliveries).<Void>mapEmpty();
+        });
   }
 
   /** Wakes every dispatcher at commit (delivered only if the transaction commits). */

@@ -24,17 +24,20 @@ import org.web3j.crypto.Credentials;
 
 /**
  * One block that confirms many payments at once, as every block does during a ticket drop: the
- * watcher's round is written set-based, in one transaction, and that changes nothing a shop or a
- * buyer sees: every checkout paid by its own payment, one audit row and one {@code checkout.paid}
- * event each with the payment's facts, and a second payment for a checkout in the same block kept
- * and flagged {@code checkout_already_paid}, never a second credit. On a chain needing more
- * confirmations, the block's receipts ("mined") are one transaction too.
+ * watcher's round is written set-based, in chunks of {@link TollgateFixture#VERDICT_CHUNK_SIZE}
+ * verdicts, each chunk one transaction (so a block of 12 takes 3), and that changes nothing a shop
+ * or a buyer sees: every checkout paid by its own payment, one audit row and one
+ * {@code checkout.paid} event each with the payment's facts, written in the transaction that paid
+ * it, and a second payment for a checkout in the same block kept and flagged
+ * {@code checkout_already_paid}, never a second credit. On a chain needing more confirmations, the
+ * block's receipts ("mined") are chunked the same way. A row's {@code xmin} names the transaction
+ * that wrote it.
  */
 class BlockOfPaymentsEndToEndTest {
   private static final BigInteger TWO_USDC = BigInteger.valueOf(2_000_000);
 
   @Test
-  void aBlockConfirmingManyPaymentsPaysEachCheckoutOnceInOneTransaction() {
+  void aBlockConfirmingManyPaymentsPaysEachCheckoutOnceInAFewChunkTransactions() {
     try (TollgateFixture app = TollgateFixture.start(); WebhookReceiver receiver = new WebhookReceiver()) {
       JsonObject endpoint = createEndpoint(app, receiver.url("/block"));
       int count = 12;
@@ -66,25 +69,33 @@ class BlockOfPaymentsEndToEndTest {
         assertThat(settled.getString("status")).as(settled.encode()).isEqualTo("paid");
       }
 
-      // Each checkout: exactly one paid transition; all but the twice-paid one in one transaction
-      // (PostgreSQL's now() is the transaction's start, so one value = one transaction).
-      Set<Object> transactionStarts = new HashSet<>();
+      // Each checkout: exactly one paid transition, written by the transaction that moved the
+      // checkout and its paying payment and queued its checkout.paid event.
+      Set<String> transactions = new HashSet<>();
+      Set<String> chunkTransactions = new HashSet<>();
       for (JsonObject checkout : checkouts) {
-        RowSet<Row> paid = query(app, "SELECT at, payment_id FROM checkout_events WHERE checkout_id = $1 AND to_status = 'paid'",
-            UUID.fromString(checkout.getString("id")));
-        assertThat(paid.size()).as("paid rows of %s", checkout.getString("id")).isEqualTo(1);
-        if (checkout != paidTwice) transactionStarts.add(paid.iterator().next().getValue("at"));
+        String tx = paidTogether(app, UUID.fromString(checkout.getString("id")));
+        transactions.add(tx);
+        if (checkout != paidTwice) chunkTransactions.add(tx);
       }
-      assertThat(transactionStarts).as("one transaction for the block's confirmations").hasSize(1);
+      // 12 first paying verdicts in chunks of 4: 3 transactions; the twice-paid checkout's second
+      // verdict is recorded on its own, and either of its two may have paid it.
+      int chunks = (count + TollgateFixture.VERDICT_CHUNK_SIZE - 1) / TollgateFixture.VERDICT_CHUNK_SIZE;
+      assertThat(chunkTransactions).as("the block's confirmations, in chunks").hasSizeBetween(2, chunks);
+      assertThat(transactions).hasSizeLessThanOrEqualTo(chunks + 1);
 
-      // The twice-paid checkout: one payment pays it, the other is kept, flagged, and credited nothing.
+      // The twice-paid checkout: one payment pays it, the other is kept, flagged, and credited nothing,
+      // its flag and audit row in one transaction.
       RowSet<Row> payments = query(app, "SELECT tx_hash, status, reason FROM payments WHERE checkout_id = $1 ORDER BY id",
           UUID.fromString(paidTwice.getString("id")));
       List<String> states = new ArrayList<>();
       payments.forEach(row -> states.add(row.getString("status") + "/" + row.getString("reason")));
       assertThat(states).containsExactlyInAnyOrder("confirmed/null", "rejected/checkout_already_paid");
-      assertThat(query(app, "SELECT 1 FROM checkout_events WHERE checkout_id = $1 AND to_status = 'payment_rejected'"
-          + " AND reason = 'checkout_already_paid'", UUID.fromString(paidTwice.getString("id"))).size()).isEqualTo(1);
+      RowSet<Row> flagged = query(app, "SELECT e.xmin::text AS audit_tx, p.xmin::text AS payment_tx FROM checkout_events e"
+          + " JOIN payments p ON p.id = e.payment_id WHERE e.checkout_id = $1 AND e.to_status = 'payment_rejected'"
+          + " AND e.reason = 'checkout_already_paid' AND p.status = 'rejected'", UUID.fromString(paidTwice.getString("id")));
+      assertThat(flagged.size()).isEqualTo(1);
+      assertThat(flagged.iterator().next().getString("payment_tx")).isEqualTo(flagged.iterator().next().getString("audit_tx"));
 
       // The shop hears checkout.paid once per checkout, with the payment that paid it.
       Set<String> ids = new HashSet<>(txByCheckout.keySet());
@@ -108,7 +119,7 @@ class BlockOfPaymentsEndToEndTest {
   }
 
   @Test
-  void onAChainNeedingThreeConfirmationsTheBlockOfReceiptsAndTheConfirmingBlockAreEachOneTransaction() {
+  void onAChainNeedingThreeConfirmationsTheBlockOfReceiptsAndTheConfirmingBlockAreEachWrittenInChunks() {
     try (TollgateFixture app = TollgateFixture.start(Map.of("chain.31337.confirmations", "3"))) {
       int count = 8;
       List<JsonObject> checkouts = new ArrayList<>();
@@ -129,7 +140,9 @@ class BlockOfPaymentsEndToEndTest {
         JsonObject seen = awaitConfirmations(app, checkout, 1);
         assertThat(seen.getString("status")).as(seen.encode()).isEqualTo("pending");
       }
-      assertThat(transactionStarts(app, checkouts, "pending", "mined")).as("one transaction for the receipts").hasSize(1);
+      // 8 receipts in chunks of 4: 2 transactions, each writing its payments as mined with their audit rows.
+      int chunks = (count + TollgateFixture.VERDICT_CHUNK_SIZE - 1) / TollgateFixture.VERDICT_CHUNK_SIZE;
+      assertThat(transactions(app, checkouts, "pending", "mined")).as("the receipts, in chunks").hasSizeBetween(1, chunks);
 
       app.chain.mine(2);
       app.chain.rpc("evm_setAutomine", true);
@@ -138,20 +151,47 @@ class BlockOfPaymentsEndToEndTest {
         assertThat(settled.getString("status")).as(settled.encode()).isEqualTo("paid");
         assertThat(settled.getInteger("confirmations")).isEqualTo(3);
       }
-      assertThat(transactionStarts(app, checkouts, "paid", null)).as("one transaction for the confirmations").hasSize(1);
+      Set<String> confirming = new HashSet<>();
+      for (JsonObject checkout : checkouts) confirming.add(paidTogether(app, UUID.fromString(checkout.getString("id"))));
+      assertThat(confirming).as("the confirmations, in chunks").hasSizeBetween(1, chunks);
     }
   }
 
-  /** The distinct transaction starts of the checkouts' audit rows to {@code toStatus} (with {@code reason}, if given). */
-  private static Set<Object> transactionStarts(TollgateFixture app, List<JsonObject> checkouts, String toStatus, String reason) {
-    Set<Object> starts = new HashSet<>();
+  /** The distinct transactions that wrote the checkouts' audit rows to {@code toStatus} (with {@code reason}, if given). */
+  private static Set<String> transactions(TollgateFixture app, List<JsonObject> checkouts, String toStatus, String reason) {
+    Set<String> transactions = new HashSet<>();
     for (JsonObject checkout : checkouts) {
-      RowSet<Row> rows = query(app, "SELECT at FROM checkout_events WHERE checkout_id = $1 AND to_status = '" + toStatus + "'"
-          + (reason == null ? "" : " AND reason = '" + reason + "'"), UUID.fromString(checkout.getString("id")));
+      RowSet<Row> rows = query(app, "SELECT xmin::text AS tx FROM checkout_events WHERE checkout_id = $1 AND to_status = '"
+          + toStatus + "'" + (reason == null ? "" : " AND reason = '" + reason + "'"), UUID.fromString(checkout.getString("id")));
       assertThat(rows.size()).as("%s rows of %s", toStatus, checkout.getString("id")).isEqualTo(1);
-      starts.add(rows.iterator().next().getValue("at"));
+      transactions.add(rows.iterator().next().getString("tx"));
     }
-    return starts;
+    return transactions;
+  }
+
+  /**
+   * Asserts that the checkout has one {@code paid} audit row and one {@code checkout.paid} outbox
+   * event, written by the transaction that last wrote the checkout and its paying (confirmed)
+   * payment, and answers that transaction.
+   */
+  private static String paidTogether(TollgateFixture app, UUID checkoutId) {
+    RowSet<Row> rows = query(app, """
+        SELECT c.xmin::text AS checkout_tx, p.xmin::text AS payment_tx, e.xmin::text AS audit_tx, w.xmin::text AS outbox_tx,
+               p.status AS payment_status
+        FROM checkouts c
+        JOIN payments p ON p.id = c.paid_payment_id
+        JOIN checkout_events e ON e.checkout_id = c.id AND e.to_status = 'paid' AND e.payment_id = p.id
+        JOIN webhook_events w ON w.checkout_id = c.id AND w.type = 'checkout.paid'
+        WHERE c.id = $1""", checkoutId);
+    assertThat(rows.size()).as("one paying payment, paid row and checkout.paid event of %s", checkoutId).isEqualTo(1);
+    assertThat(query(app, "SELECT 1 FROM checkout_events WHERE checkout_id = $1 AND to_status = 'paid'", checkoutId).size())
+        .as("paid rows of %s", checkoutId).isEqualTo(1);
+    Row row = rows.iterator().next();
+    assertThat(row.getString("payment_status")).isEqualTo("confirmed");
+    assertThat(List.of(row.getString("payment_tx"), row.getString("audit_tx"), row.getString("outbox_tx")))
+        .as("payment, audit row and outbox event of %s written with the checkout", checkoutId)
+        .containsOnly(row.getString("checkout_tx"));
+    return row.getString("checkout_tx");
   }
 
   private static JsonObject awaitConfirmations(TollgateFixture app, JsonObject checkout, int confirmations) {

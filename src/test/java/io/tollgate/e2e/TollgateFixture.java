@@ -36,6 +36,11 @@ import org.web3j.abi.datatypes.Utf8String;
 public final class TollgateFixture implements AutoCloseable {
   public static final long CHAIN_ID = 31337;
   public static final String RECIPIENT = "0xa0ee7a142d267c1f36714e4a8f75612f20a79720";
+  /**
+   * Paying verdicts per transaction (production default 64): small, so that a block of a few
+   * payments is written in several chunks, as a drop's blocks are.
+   */
+  public static final int VERDICT_CHUNK_SIZE = 4;
 
   public final AnvilProcess anvil;
   public final TestChain chain;
@@ -87,6 +92,7 @@ public final class TollgateFixture implements AutoCloseable {
         "secrets.webhook-keys", "1:" + Base64.getEncoder().encodeToString(webhookKey), "secrets.webhook-active-key", "1",
         // test receivers listen on http://127.0.0.1 (WebhookDeliveryEndToEndTest overrides this to test the refusal)
         "webhooks.allow-http", "true", "webhooks.allow-private-targets", "true", "webhooks.dispatch-interval-ms", "200"));
+    settings.put("payment.verdict-chunk-size", Integer.toString(VERDICT_CHUNK_SIZE));
     settings.putAll(extra);
     this.settings = Map.copyOf(settings);
     vertx = Vertx.vertx();

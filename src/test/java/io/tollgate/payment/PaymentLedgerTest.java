@@ -1,0 +1,321 @@
+package io.tollgate.payment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.checkout.CheckoutTransition;
+import io.tollgate.checkout.TransitionLog;
+import io.tollgate.testing.TestPostgres;
+import io.tollgate.webhook.WebhookOutbox;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A round's paying verdicts written in chunks, each its own transaction, against a real
+ * PostgreSQL: a chunk that fails holds up and loses no other chunk's verdicts, every payment's
+ * state change, audit row and outbox event share one transaction, and a replay changes nothing.
+ */
+class PaymentLedgerTest {
+  private static final UUID MERCHANT = UUID.fromString("00000000-0000-0000-0000-00000000000a");
+  private static final String RECIPIENT = "0xa0ee7a142d267c1f36714e4a8f75612f20a79720";
+  private static final String TOKEN = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+
+  private static TestPostgres.TestDatabase database;
+  private static Vertx vertx;
+  private static Pool pool;
+
+  @BeforeAll
+  static void start() {
+    database = TestPostgres.newDatabase();
+    vertx = Vertx.vertx();
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(8)).connectingTo(database.settings().connectOptions())
+        .using(vertx).build();
+    await(pool.query("INSERT INTO merchants (id, name) VALUES ('" + MERCHANT + "', 'Ledger shop')").execute());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (vertx != null) await(vertx.close());
+    if (database != null) database.close();
+  }
+
+  @Test
+  void shouldWriteEveryOtherChunkWhileOneIsStuckAndRecordTheStuckOnesNeighboursOneByOneWhenItFails() {
+    List<VerdictMessage> round = submittedPayments(10).stream().map(PaymentLedgerTest::confirmed).toList();
+    // The first chunk (lowest payment ids) holds the poisoned checkout.
+    UUID poisoned = round.get(0).payment().checkoutId();
+    Poison poison = new Poison(poisoned);
+    // 10 verdicts at 3 per chunk: 4 chunks (3, 3, 2, 2), two written at a time.
+    PaymentLedger ledger = ledger(poison, new VerdictWriteSettings(3, 2));
+
+    CompletableFuture<Void> recorded = ledger.recordAll(round).toCompletionStage().toCompletableFuture();
+
+    // While the first chunk's transaction is stuck, the other writer writes the three other chunks.
+    Set<UUID> otherChunks = checkouts(round.subList(3, 10));
+    awaitPaid(otherChunks);
+    assertThat(poison.stuck.future().isComplete()).isFalse();
+    assertThat(recorded).isNotDone();
+    assertThat(paidCheckouts(checkouts(round.subList(0, 3)))).as("nothing of the stuck chunk is visible").isEmpty();
+
+    // The stuck chunk fails as a whole (a deadlock, say): its verdicts are recorded one by one, and
+    // only the poisoned one fails.
+    poison.stuck.fail("deadlock detected (simulated)");
+    assertThat(awaitFailure(recorded)).hasMessageContaining("poisoned");
+    Set<UUID> written = checkouts(round.subList(1, 10));
+    assertThat(paidCheckouts(checkouts(round))).containsExactlyInAnyOrderElementsOf(written);
+    assertThat(state(poisoned)).isEqualTo("pending/submitted/0 paid rows/0 events");
+    assertOneTransactionPerPayment(round.subList(1, 10));
+    // Chunks 2-4 in a transaction each, the stuck chunk's two neighbours in one each.
+    assertThat(paidTransactions(round.subList(1, 10))).hasSize(3 + 2);
+
+    // The watcher reports the round again (the poisoned verdict was not recorded): now it pays the
+    // poisoned checkout and changes nothing else.
+    Map<UUID, String> before = states(round);
+    poison.lifted = true;
+    await(ledger.recordAll(round));
+    Map<UUID, String> after = states(round);
+    assertThat(after.get(poisoned)).startsWith("paid/confirmed/1 paid rows/1 events");
+    after.remove(poisoned);
+    before.remove(poisoned);
+    assertThat(after).isEqualTo(before);
+
+    // And once more: a replay of a fully recorded round changes nothing at all.
+    Map<UUID, String> settled = states(round);
+    await(ledger.recordAll(round));
+    assertThat(states(round)).isEqualTo(settled);
+  }
+
+  @Test
+  void shouldWriteConfirmationsAndFirstReceiptsInSeparateChunks() {
+    List<ActivePayment> payments = submittedPayments(6);
+    List<VerdictMessage> round = new ArrayList<>();
+    for (int i = 0; i < payments.size(); i++) {
+      round.add(i % 2 == 0 ? confirmed(payments.get(i)) : mined(payments.get(i)));
+    }
+    PaymentLedger ledger = ledger(new Poison(null), new VerdictWriteSettings(64, 4));
+
+    await(ledger.recordAll(round));
+
+    // One chunk of confirmations and one of first receipts: a chunk locks payments, then checkouts,
+    // each in id order, never the confirmations' rows and then the receipts' rows.
+    List<VerdictMessage> confirming = round.stream().filter(v -> ((Verdict.Paying) v.verdict()).confirmed()).toList();
+    List<VerdictMessage> mining = round.stream().filter(v -> !((Verdict.Paying) v.verdict()).confirmed()).toList();
+    Set<String> paid = paidTransactions(confirming);
+    Set<String> mined = new HashSet<>();
+    for (VerdictMessage v : mining) {
+      RowSet<Row> rows = await(pool.preparedQuery("""
+              SELECT e.xmin::text AS audit_tx, p.xmin::text AS payment_tx, p.status
+              FROM checkout_events e JOIN payments p ON p.id = e.payment_id
+              WHERE e.checkout_id = $1 AND e.reason = 'mined'""")
+          .execute(Tuple.of(v.payment().checkoutId())));
+      assertThat(rows.size()).isEqualTo(1);
+      Row row = rows.iterator().next();
+      assertThat(row.getString("status")).isEqualTo("mined");
+      assertThat(row.getString("payment_tx")).isEqualTo(row.getString("audit_tx"));
+      mined.add(row.getString("audit_tx"));
+    }
+    assertThat(paid).hasSize(1);
+    assertThat(mined).hasSize(1).doesNotContainAnyElementsOf(paid);
+    assertOneTransactionPerPayment(confirming);
+  }
+
+  // ---- the poisoned listener: a set-based write including the poisoned checkout is stuck until
+  // the test fails it, and a single write of that checkout fails, until the poison is lifted ----
+
+  private static final class Poison implements TransitionLog.Listener {
+    final UUID checkout;
+    final Promise<Void> stuck = Promise.promise();
+    volatile boolean lifted;
+
+    Poison(UUID checkout) {
+      this.checkout = checkout;
+    }
+
+    @Override
+    public Future<Void> onTransition(SqlConnection conn, CheckoutTransition t) {
+      return !lifted && t.checkoutId().equals(checkout)
+          ? Future.failedFuture(new IllegalStateException("poisoned checkout " + checkout)) : Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> onTransitions(SqlConnection conn, List<CheckoutTransition> transitions) {
+      boolean poisoned = !lifted && transitions.stream().anyMatch(t -> t.checkoutId().equals(checkout));
+      return poisoned ? stuck.future() : Future.succeededFuture();
+    }
+  }
+
+  private static PaymentLedger ledger(Poison poison, VerdictWriteSettings settings) {
+    return new PaymentLedger(pool, new TransitionLog(List.of(new WebhookOutbox(Clock.systemUTC()), poison)), settings);
+  }
+
+  // ---- fixtures ----
+
+  /** {@code n} pending checkouts, each with one submitted payment, in payment id order. */
+  private static List<ActivePayment> submittedPayments(int n) {
+    List<ActivePayment> payments = new ArrayList<>();
+    Instant now = Instant.now();
+    for (int i = 0; i < n; i++) {
+      UUID checkout = UUID.randomUUID();
+      await(pool.preparedQuery("""
+              INSERT INTO checkouts (id, merchant_id, order_reference, amount, currency, status, expires_at, created_at, updated_at)
+              VALUES ($1, $2, 'ORDER', 2.00, 'USD', 'pending', now() + interval '10 minutes', now(), now())""")
+          .execute(Tuple.of(checkout, MERCHANT)));
+      await(pool.preparedQuery("INSERT INTO payment_options VALUES ($1, 31337, 'USDC', $2, 6, 2000000, $3)")
+          .execute(Tuple.of(checkout, TOKEN, RECIPIENT)));
+      String txHash = "0x" + (checkout.toString().replace("-", "") + checkout.toString().replace("-", ""));
+      long id = await(pool.preparedQuery("""
+              INSERT INTO payments (checkout_id, chain_id, token, tx_hash, status, submitted_at, updated_at)
+              VALUES ($1, 31337, 'USDC', $2, 'submitted', now(), now()) RETURNING id""")
+          .execute(Tuple.of(checkout, txHash))).iterator().next().getLong("id");
+      PaymentExpectation expectation = new PaymentExpectation(31337, AssetKind.ERC20, TOKEN, RECIPIENT,
+          BigInteger.valueOf(2_000_000), null, now.minusSeconds(60), now.plusSeconds(600), 1);
+      payments.add(ActivePayment.unmined(id, checkout, txHash, expectation));
+    }
+    return payments;
+  }
+
+  private static VerdictMessage confirmed(ActivePayment p) {
+    return new VerdictMessage(p, paying(p, true), 100);
+  }
+
+  private static VerdictMessage mined(ActivePayment p) {
+    return new VerdictMessage(p, paying(p, false), 100);
+  }
+
+  private static Verdict.Paying paying(ActivePayment p, boolean confirmed) {
+    return new Verdict.Paying(100, "0x" + "ab".repeat(32), Instant.now().minusSeconds(2), "0x" + "cd".repeat(20),
+        BigInteger.valueOf(2_000_000), 1, confirmed);
+  }
+
+  // ---- what the store says ----
+
+  private static Set<UUID> checkouts(List<VerdictMessage> verdicts) {
+    Set<UUID> ids = new HashSet<>();
+    verdicts.forEach(v -> ids.add(v.payment().checkoutId()));
+    return ids;
+  }
+
+  private static Set<UUID> paidCheckouts(Set<UUID> among) {
+    RowSet<Row> rows = await(pool.preparedQuery("SELECT id FROM checkouts WHERE id = ANY ($1) AND status = 'paid'")
+        .execute(Tuple.of(among.toArray(UUID[]::new))));
+    Set<UUID> paid = new HashSet<>();
+    rows.forEach(r -> paid.add(r.getUUID("id")));
+    return paid;
+  }
+
+  private static void awaitPaid(Set<UUID> checkouts) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (paidCheckouts(checkouts).size() < checkouts.size()) {
+      assertThat(System.nanoTime()).as("the other chunks are written within 10 s").isLessThan(deadline);
+      sleep(20);
+    }
+  }
+
+  /**
+   * Each payment's checkout row, payment row, {@code paid} audit row and {@code checkout.paid}
+   * outbox event were written by one transaction (same {@code xmin}), and there is one of each.
+   */
+  private static void assertOneTransactionPerPayment(List<VerdictMessage> verdicts) {
+    for (VerdictMessage v : verdicts) {
+      RowSet<Row> rows = await(pool.preparedQuery("""
+              SELECT c.xmin::text AS checkout_tx, p.xmin::text AS payment_tx, e.xmin::text AS audit_tx,
+                     w.xmin::text AS outbox_tx, c.paid_payment_id = p.id AS paid_by_it
+              FROM checkouts c
+              JOIN payments p ON p.checkout_id = c.id
+              JOIN checkout_events e ON e.checkout_id = c.id AND e.to_status = 'paid'
+              JOIN webhook_events w ON w.checkout_id = c.id AND w.type = 'checkout.paid'
+              WHERE c.id = $1""")
+          .execute(Tuple.of(v.payment().checkoutId())));
+      assertThat(rows.size()).as("one payment, paid row and event for %s", v.payment().checkoutId()).isEqualTo(1);
+      Row row = rows.iterator().next();
+      assertThat(row.getBoolean("paid_by_it")).isTrue();
+      assertThat(List.of(row.getString("payment_tx"), row.getString("audit_tx"), row.getString("outbox_tx")))
+          .as("payment, audit row and outbox event of %s in the checkout's transaction", v.payment().checkoutId())
+          .containsOnly(row.getString("checkout_tx"));
+    }
+  }
+
+  /** The distinct transactions that wrote the checkouts' {@code paid} audit rows. */
+  private static Set<String> paidTransactions(List<VerdictMessage> verdicts) {
+    RowSet<Row> rows = await(pool.preparedQuery(
+            "SELECT DISTINCT xmin::text AS tx FROM checkout_events WHERE checkout_id = ANY ($1) AND to_status = 'paid'")
+        .execute(Tuple.of(checkouts(verdicts).toArray(UUID[]::new))));
+    Set<String> txs = new HashSet<>();
+    rows.forEach(r -> txs.add(r.getString("tx")));
+    return txs;
+  }
+
+  /** Status, payment status, paid audit rows, outbox events, version and every row's writing transaction. */
+  private static String state(UUID checkout) {
+    Row row = await(pool.preparedQuery("""
+            SELECT c.status, p.status AS payment_status, c.version, c.xmin::text AS tx, p.xmin::text AS payment_tx,
+                   (SELECT count(*) FROM checkout_events e WHERE e.checkout_id = c.id AND e.to_status = 'paid') AS paid_rows,
+                   (SELECT count(*) FROM checkout_events e WHERE e.checkout_id = c.id) AS audit_rows,
+                   (SELECT count(*) FROM webhook_events w WHERE w.checkout_id = c.id) AS events
+            FROM checkouts c JOIN payments p ON p.checkout_id = c.id WHERE c.id = $1""")
+        .execute(Tuple.of(checkout))).iterator().next();
+    String state = row.getString("status") + "/" + row.getString("payment_status") + "/" + row.getLong("paid_rows")
+        + " paid rows/" + row.getLong("events") + " events";
+    return "pending".equals(row.getString("status")) ? state
+        : state + "/" + row.getLong("audit_rows") + " audit rows/v" + row.getInteger("version") + "/tx "
+            + row.getString("tx") + "," + row.getString("payment_tx");
+  }
+
+  private static Map<UUID, String> states(List<VerdictMessage> verdicts) {
+    Map<UUID, String> states = new HashMap<>();
+    verdicts.forEach(v -> states.put(v.payment().checkoutId(), state(v.payment().checkoutId())));
+    return states;
+  }
+
+  // ---- blocking helpers: the test thread only, never an event loop ----
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Throwable awaitFailure(CompletableFuture<Void> future) {
+    try {
+      future.get(20, TimeUnit.SECONDS);
+      throw new AssertionError("expected the round to fail");
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
