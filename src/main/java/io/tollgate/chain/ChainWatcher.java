@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A payment with a recorded receipt that is still short of its confirmations costs no call: its
  * confirmations follow from the head. Only verdicts that change what the store holds go to the
- * {@link VerdictSink}.
+ * {@link VerdictSink}: round 1's as soon as it is answered, while round 2 (if any) is asked, so a
+ * few payments that need round 2 do not delay the verdicts of the rest; round 2's after them.
  *
  * <p>An RPC failure skips the round and the next tick retries it; it is logged once per outage and
  * never turns into a rejection. Not thread-safe: {@link #poll()} must be called from one context
@@ -262,9 +263,15 @@ public final class ChainWatcher {
           active.forEach(p -> newest[0] = Math.max(newest[0], p.paymentId()));
           if (!sameHead) keepEvidenceOnlyOf(active);
           if (sameHead && active.isEmpty()) return Future.<Void>succeededFuture();
-          return firstRound(head, sameHead, active)
-              .compose(this::secondRound)
-              .compose(decisions -> report(head, decisions));
+          return firstRound(head, sameHead, active).compose(first -> {
+            // Round 1's verdicts are written while round 2 is asked, so the few payments that need
+            // it (first seen after mining, say) do not hold back the rest of the block's.
+            Future<Void> written = report(head, first.decided());
+            Future<List<Decision>> late = secondRound(first);
+            // Round 2's are written after round 1's (never two writes of one round at once), and the
+            // round ends only then, so the next one never judges a payment whose verdict is in flight.
+            return Future.join(written, late).compose(both -> report(head, late.result()));
+          });
         })
         .onSuccess(done -> {
           newestCheckedPayment = newest[0];
@@ -277,7 +284,7 @@ public final class ChainWatcher {
 
   // ---- round 1: head header, new receipts (or fixed evidence), canonical headers at confirmation heights ----
 
-  /** What round 1 learned; verdicts decided so far, and what needs round 2. */
+  /** What round 1 learned: the verdicts it decided, and what needs round 2. */
   private record FirstRound(long head, List<Decision> decided, List<Mined> mined, List<Sighted> sighted) {}
 
   private record Decision(ActivePayment payment, Verdict verdict) {}
@@ -387,7 +394,20 @@ public final class ChainWatcher {
         Decision decision = confirmRecorded(payment, head, heightAt.get(payment.minedBlockNumber()), answers);
         if (decision != null) decided.add(decision);
       }
-      return new FirstRound(head, decided, mined, sighted);
+      // A receipt whose block's header and evidence are at hand (in the head block, say, of an
+      // ERC-20 payment or a native one whose evidence is kept) is judged now: round 2 would add
+      // nothing to it, and its verdict is written without waiting for round 2.
+      List<Mined> waiting = new ArrayList<>();
+      for (Mined receipt : mined) {
+        JsonObject header = headers.get(receipt.block());
+        if (header == null || needsEvidence(receipt)) {
+          waiting.add(receipt);
+        } else {
+          Decision decision = judge(receipt, header, receipt.evidence(), head);
+          if (decision != null) decided.add(decision);
+        }
+      }
+      return new FirstRound(head, decided, waiting, sighted);
     });
   }
 
@@ -422,8 +442,9 @@ public final class ChainWatcher {
 
   // ---- round 2: what round 1 left missing (headers, native evidence, receipts of sighted transactions) ----
 
+  /** Round 2's decisions (round 1's are not repeated). */
   private Future<List<Decision>> secondRound(FirstRound first) {
-    if (first.mined().isEmpty() && first.sighted().isEmpty()) return Future.succeededFuture(first.decided());
+    if (first.mined().isEmpty() && first.sighted().isEmpty()) return Future.succeededFuture(List.of());
     List<RpcRequest> calls = new ArrayList<>();
     Map<BlockKey, Integer> headerAt = new LinkedHashMap<>();
     // By identity: a record key would hash whole receipts.
@@ -431,7 +452,7 @@ public final class ChainWatcher {
     Map<Sighted, Integer> receiptAt = new IdentityHashMap<>();
     for (Mined mined : first.mined()) {
       askHeader(mined.block(), calls, headerAt);
-      if (mined.payment().expectation().kind() == AssetKind.NATIVE && mined.evidence() == null) {
+      if (needsEvidence(mined)) {
         evidenceAt.put(mined, calls.size());
         calls.add(evidenceCall(mined.payment()));
       }
@@ -482,7 +503,7 @@ public final class ChainWatcher {
             chainId(), sighted.payment().paymentId(), e.toString());
       }
     });
-    List<Decision> decided = new ArrayList<>(first.decided());
+    List<Decision> decided = new ArrayList<>();
     for (Mined mined : toJudge) {
       JsonObject header = headers.get(mined.block());
       Integer evidenceIndex = evidenceAt.get(mined);
@@ -491,24 +512,40 @@ public final class ChainWatcher {
         LOG.debug("chain {}: data for payment {} not served, retrying next head", chainId(), mined.payment().paymentId());
         continue;
       }
-      try {
-        Object nativeEvidence = mined.evidence();
-        if (evidenceAnswer != null) {
-          if (nativeSource.evidenceFixedBeforeMining()) {
-            FixedEvidence read = keep(mined.payment(), evidenceAnswer.result());
-            nativeEvidence = read == null ? null : read.evidence();
-          } else {
-            nativeEvidence = evidenceAnswer.result();
-          }
+      Object nativeEvidence = mined.evidence();
+      if (evidenceAnswer != null && !nativeSource.evidenceFixedBeforeMining()) {
+        nativeEvidence = evidenceAnswer.result();
+      } else if (evidenceAnswer != null) {
+        try {
+          FixedEvidence read = keep(mined.payment(), evidenceAnswer.result());
+          nativeEvidence = read == null ? null : read.evidence(); // null: transferOf calls it missing
+        } catch (ChainDataException e) {
+          LOG.warn("chain {}: malformed evidence for payment {}, retrying next head: {}",
+              chainId(), mined.payment().paymentId(), e.getMessage());
+          continue;
         }
-        Verdict verdict = verifier.verify(mined.payment().expectation(), mined.receipt(), nativeEvidence, header, first.head());
-        decided.add(new Decision(mined.payment(), verdict));
-      } catch (ChainDataException e) {
-        LOG.warn("chain {}: malformed chain data for payment {}, retrying next head: {}",
-            chainId(), mined.payment().paymentId(), e.getMessage());
       }
+      Decision decision = judge(mined, header, nativeEvidence, first.head());
+      if (decision != null) decided.add(decision);
     }
     return decided;
+  }
+
+  /** The rules' verdict on a receipt, or null (logged) when the node's data is malformed: retried next head. */
+  private Decision judge(Mined mined, JsonObject header, Object nativeEvidence, long head) {
+    try {
+      return new Decision(mined.payment(),
+          verifier.verify(mined.payment().expectation(), mined.receipt(), nativeEvidence, header, head));
+    } catch (ChainDataException e) {
+      LOG.warn("chain {}: malformed chain data for payment {}, retrying next head: {}",
+          chainId(), mined.payment().paymentId(), e.getMessage());
+      return null;
+    }
+  }
+
+  /** Whether a receipt still lacks its native evidence (never for ERC-20). */
+  private static boolean needsEvidence(Mined mined) {
+    return mined.payment().expectation().kind() == AssetKind.NATIVE && mined.evidence() == null;
   }
 
   /** A receipt answered for the payment, which must be its transaction's. */
@@ -560,7 +597,10 @@ public final class ChainWatcher {
 
   // ---- reporting ----
 
-  /** Hands the round's changing verdicts to the sink together, so they can be written set-based. */
+  /**
+   * Hands changing verdicts to the sink together, so they can be written set-based: a round's, in
+   * one batch, or two when it needed a second (round 1's at once, round 2's after).
+   */
   private Future<Void> report(long head, List<Decision> decisions) {
     List<VerdictMessage> changed = new ArrayList<>();
     for (Decision decision : decisions) {

@@ -386,6 +386,68 @@ class ChainWatcherTest {
   }
 
   @Test
+  void shouldWriteRoundOnesVerdictsWithoutWaitingForRoundTwo() {
+    store.add(tokenPayment(1, 1));
+    store.add(nativePayment(2)); // first seen already mined: its receipt comes in round 2
+    send(2);
+    chain.mine(paysToken(1), paysNative(2));
+    Promise<Void> roundTwo = Promise.promise();
+    chain.held.put(1, roundTwo.future());
+
+    Future<Void> round = watcher.poll();
+
+    assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
+    assertThat(store.verdictsOf(2)).isEmpty();
+    assertThat(round.isComplete()).as("the round ends after round 2").isFalse();
+
+    roundTwo.complete();
+
+    assertThat(round.succeeded()).isTrue();
+    assertThat(store.verdictsOf(2)).singleElement().isInstanceOf(Verdict.Paying.class);
+    assertThat(watcher.lastHead()).isEqualTo(GENESIS + 1);
+  }
+
+  @Test
+  void shouldWriteRoundTwosVerdictsOnlyAfterRoundOnes() {
+    store.add(tokenPayment(1, 1));
+    store.add(nativePayment(2));
+    send(2);
+    chain.mine(paysToken(1), paysNative(2));
+    Promise<Void> firstWrite = Promise.promise();
+    store.nextWrite = firstWrite.future();
+
+    Future<Void> round = watcher.poll();
+
+    assertThat(chain.batches).as("round 2 asked meanwhile").hasSize(2);
+    assertThat(store.recorded).as("round 2's verdict waits for round 1's write").isEmpty();
+    assertThat(round.isComplete()).isFalse();
+
+    firstWrite.complete();
+
+    assertThat(round.succeeded()).isTrue();
+    assertThat(store.recorded).extracting(InMemoryPayments.Recorded::paymentId).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void shouldSkipTheRoundWhenRoundTwoFailsButKeepRoundOnesVerdicts() {
+    store.add(tokenPayment(1, 1));
+    store.add(nativePayment(2));
+    send(2);
+    chain.mine(paysToken(1), paysNative(2));
+    chain.held.put(1, Future.failedFuture(new RpcUnavailableException("down", null)));
+
+    poll();
+
+    assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
+    assertThat(store.verdictsOf(2)).isEmpty();
+    assertThat(watcher.lastHead()).as("skipped: the head is checked again").isEqualTo(-1);
+
+    poll();
+    assertThat(store.verdictsOf(2)).singleElement().isInstanceOf(Verdict.Paying.class);
+    assertThat(store.verdictsOf(1)).as("written once").hasSize(1);
+  }
+
+  @Test
   void shouldReportAgainOnALaterHeadWhenRecordingFailed() {
     store.add(tokenPayment(1, 1));
     chain.mine(paysToken(1));

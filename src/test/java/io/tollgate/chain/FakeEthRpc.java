@@ -19,6 +19,8 @@ final class FakeEthRpc implements EthRpc {
   final Map<String, RpcException> transactionErrors = new HashMap<>();
   final List<List<RpcRequest>> batches = new ArrayList<>();
   final List<String> calls = new ArrayList<>();
+  /** Batches (by their index in {@link #batches}) answered only once the future completes. */
+  final Map<Integer, Future<Void>> held = new HashMap<>();
   long head;
   boolean down;
 
@@ -90,7 +92,8 @@ final class FakeEthRpc implements EthRpc {
         default -> throw new UnsupportedOperationException(request.method());
       });
     }
-    return Future.succeededFuture(answers);
+    Future<Void> hold = held.remove(batches.size() - 1);
+    return hold == null ? Future.succeededFuture(answers) : hold.map(v -> answers);
   }
 
   private static JsonObject copy(JsonObject json) {
