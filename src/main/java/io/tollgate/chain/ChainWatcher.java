@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -444,6 +443,7 @@ public final class ChainWatcher {
 
   /** Round 2's decisions (round 1's are not repeated). */
   private Future<List<Decision>> secondRound(FirstRound first) {
+    // Nothing missing (the usual block round once the evidence is kept): no call, and no hop.
     if (first.mined().isEmpty() && first.sighted().isEmpty()) return Future.succeededFuture(List.of());
     List<RpcRequest> calls = new ArrayList<>();
     Map<BlockKey, Integer> headerAt = new LinkedHashMap<>();
@@ -464,9 +464,8 @@ public final class ChainWatcher {
       // names another block (a reorg between the calls), the payment waits for the next head.
       askHeader(sighted.block(), calls, headerAt);
     }
-    Function<List<RpcResponse>, List<Decision>> decide = answers -> decide(first, answers, headerAt, evidenceAt, receiptAt);
-    // Everything at hand (the block round of payments whose evidence was kept): no call, and no hop.
-    return calls.isEmpty() ? Future.succeededFuture(decide.apply(List.of())) : batch(calls).map(decide);
+    // Never empty: round 1 judged every receipt that lacked nothing, and a sighting lacks its receipt.
+    return batch(calls).map(answers -> decide(first, answers, headerAt, evidenceAt, receiptAt));
   }
 
   private void askHeader(BlockKey block, List<RpcRequest> calls, Map<BlockKey, Integer> headerAt) {
