@@ -4,7 +4,9 @@ import io.tollgate.payment.ActivePayment;
 import io.tollgate.payment.ActivePayments;
 import io.tollgate.payment.AssetKind;
 import io.tollgate.payment.ChainDataException;
+import io.tollgate.payment.FixedEvidence;
 import io.tollgate.payment.Hex;
+import io.tollgate.payment.NativeTransferSource;
 import io.tollgate.payment.PaymentVerifier;
 import io.tollgate.payment.RejectionReason;
 import io.tollgate.payment.Verdict;
@@ -15,10 +17,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,14 +35,25 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>the head's header, the receipts of payments with no recorded receipt, and the canonical
  *       header at each height where a recorded receipt reaches its confirmations (one per height,
- *       shared by all payments mined there);
- *   <li>the headers of the new receipts' blocks (deduplicated, and remembered in a small cache by
- *       number and hash) and, for native payments, the native source's evidence.
+ *       shared by all payments mined there). An unmined native payment whose evidence is fixed
+ *       before mining ({@link NativeTransferSource#evidenceFixedBeforeMining()}) and not known yet
+ *       has its evidence asked instead of its receipt: one call either way, and it says whether the
+ *       transaction is mined as well;
+ *   <li>only when something is missing: the headers of the new receipts' blocks (deduplicated, and
+ *       remembered in a small cache by number and hash), the native evidence not known yet, and the
+ *       receipts (with their blocks' headers) of transactions whose evidence said they are mined.
  * </ol>
  *
- * A payment with a recorded receipt that is still short of its confirmations costs no call: its
+ * Evidence fixed before mining is kept by transaction hash once read: a native payment whose
+ * transaction was seen pending (usually in its submission's catch-up round) needs only its receipt
+ * in the block that mines it, and since that block is the head, whose header round 1 fetched, it is
+ * decided without a second batch. The kept evidence is a cache of immutable chain data, pruned to
+ * the active payments every full round; losing it only costs the calls of a watcher without it.
+ *
+ * <p>A payment with a recorded receipt that is still short of its confirmations costs no call: its
  * confirmations follow from the head. Only verdicts that change what the store holds go to the
- * {@link VerdictSink}.
+ * {@link VerdictSink}: round 1's as soon as it is answered, while round 2 (if any) is asked, so a
+ * few payments that need round 2 do not delay the verdicts of the rest; round 2's after them.
  *
  * <p>An RPC failure skips the round and the next tick retries it; it is logged once per outage and
  * never turns into a rejection. Not thread-safe: {@link #poll()} must be called from one context
@@ -48,13 +64,25 @@ import org.slf4j.LoggerFactory;
 public final class ChainWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ChainWatcher.class);
   private static final int DEFAULT_HEADER_CACHE_SIZE = 256;
+  /**
+   * A backstop only: the kept evidence is pruned to the active payments every full round, so this
+   * is reached only by more native payments waiting at once than a drop brings (about 1 KB each).
+   */
+  private static final int DEFAULT_EVIDENCE_CACHE_SIZE = 50_000;
 
   private final EthRpc rpc;
   private final ActivePayments payments;
   private final VerdictSink sink;
   private final HeadListener heads;
   private final PaymentVerifier verifier;
+  private final NativeTransferSource nativeSource;
   private final Map<BlockKey, JsonObject> headers;
+  /**
+   * Native evidence read so far, by transaction hash; only for a source whose evidence is fixed
+   * before mining, so it never goes stale. Not payment state: a restart or another instance taking
+   * over starts without it and asks again.
+   */
+  private final Map<String, Object> evidence;
   private final LongAdder rpcCalls = new LongAdder();
   private final LongAdder rounds = new LongAdder();
 
@@ -85,15 +113,27 @@ public final class ChainWatcher {
 
   public ChainWatcher(EthRpc rpc, ActivePayments payments, VerdictSink sink, HeadListener heads,
       PaymentVerifier verifier, int headerCacheSize) {
+    this(rpc, payments, sink, heads, verifier, headerCacheSize, DEFAULT_EVIDENCE_CACHE_SIZE);
+  }
+
+  ChainWatcher(EthRpc rpc, ActivePayments payments, VerdictSink sink, HeadListener heads,
+      PaymentVerifier verifier, int headerCacheSize, int evidenceCacheSize) {
     this.rpc = Objects.requireNonNull(rpc);
     this.payments = Objects.requireNonNull(payments);
     this.sink = Objects.requireNonNull(sink);
     this.heads = Objects.requireNonNull(heads);
     this.verifier = Objects.requireNonNull(verifier);
+    this.nativeSource = verifier.nativeSource();
     this.headers = new LinkedHashMap<>(32, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<BlockKey, JsonObject> eldest) {
         return size() > headerCacheSize;
+      }
+    };
+    this.evidence = new LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
+        return size() > evidenceCacheSize;
       }
     };
   }
@@ -108,6 +148,9 @@ public final class ChainWatcher {
 
   /** The last head fully processed, or -1. */
   public long lastHead() { return lastHead; }
+
+  /** Transactions whose native evidence is kept (for tests). */
+  int evidenceKept() { return evidence.size(); }
 
   /** Completes when no round is running (for an orderly stop). */
   public Future<Void> idle() {
@@ -201,7 +244,9 @@ public final class ChainWatcher {
    * Tells the watcher a payment was submitted (from any thread). Its transaction may already be in
    * the current head, which will not be processed again by itself: the next tick runs a catch-up
    * round on the same head for the payments not yet checked there, so confirmation does not wait
-   * for the next block, and the RPC cost stays one receipt per new payment.
+   * for the next block, and the RPC cost stays one call per new payment: its receipt, or for a
+   * native payment whose evidence is fixed before mining, that evidence (usually of a transaction
+   * still pending, so that the block mining it needs only the receipt).
    */
   public void paymentSubmitted() {
     submissionsWaiting.set(true);
@@ -215,10 +260,17 @@ public final class ChainWatcher {
     return loaded
         .compose(active -> {
           active.forEach(p -> newest[0] = Math.max(newest[0], p.paymentId()));
+          if (!sameHead) keepEvidenceOnlyOf(active);
           if (sameHead && active.isEmpty()) return Future.<Void>succeededFuture();
-          return firstRound(head, sameHead, active)
-              .compose(this::secondRound)
-              .compose(decisions -> report(head, decisions));
+          return firstRound(head, sameHead, active).compose(first -> {
+            // Round 1's verdicts are written while round 2 is asked, so the few payments that need
+            // it (first seen after mining, say) do not hold back the rest of the block's.
+            Future<Void> written = report(head, first.decided());
+            Future<List<Decision>> late = secondRound(first);
+            // Round 2's are written after round 1's (never two writes of one round at once), and the
+            // round ends only then, so the next one never judges a payment whose verdict is in flight.
+            return Future.join(written, late).compose(both -> report(head, late.result()));
+          });
         })
         .onSuccess(done -> {
           newestCheckedPayment = newest[0];
@@ -229,14 +281,22 @@ public final class ChainWatcher {
         .onFailure(e -> { if (sameHead) submissionsWaiting.set(true); });
   }
 
-  // ---- round 1: head header, new receipts, canonical headers at confirmation heights ----
+  // ---- round 1: head header, new receipts (or fixed evidence), canonical headers at confirmation heights ----
 
-  /** What round 1 learned; verdicts decided so far, receipts that need round 2. */
-  private record FirstRound(long head, List<Decision> decided, List<Mined> mined) {}
+  /** What round 1 learned: the verdicts it decided, and what needs round 2. */
+  private record FirstRound(long head, List<Decision> decided, List<Mined> mined, List<Sighted> sighted) {}
 
   private record Decision(ActivePayment payment, Verdict verdict) {}
 
-  private record Mined(ActivePayment payment, JsonObject receipt, BlockKey block) {}
+  /**
+   * A payment's receipt, checked to be its transaction's.
+   *
+   * @param evidence the payment's native evidence if already known (null otherwise, and for ERC-20)
+   */
+  private record Mined(ActivePayment payment, JsonObject receipt, BlockKey block, Object evidence) {}
+
+  /** A transaction whose evidence (asked instead of its receipt) says it is mined: its receipt comes next. */
+  private record Sighted(ActivePayment payment, Object evidence, BlockKey block) {}
 
   private record BlockKey(long number, String hash) {}
 
@@ -246,13 +306,19 @@ public final class ChainWatcher {
     boolean askHead = !(sameHead && lastHeadTime != null);
     if (askHead) calls.add(RpcRequest.of("eth_getBlockByNumber", Hex.quantity(head), false));
     Map<ActivePayment, Integer> receiptAt = new LinkedHashMap<>();
+    Map<ActivePayment, Integer> evidenceAt = new LinkedHashMap<>();
     Map<Long, Integer> heightAt = new LinkedHashMap<>();
     List<ActivePayment> confirmable = new ArrayList<>();
     for (ActivePayment payment : active) {
       boolean reached = payment.isMined()
           && PaymentVerifier.confirmations(payment.minedBlockNumber(), head)
               >= payment.expectation().requiredConfirmations();
-      if (!payment.isMined() || (reached && !payment.hasRecordedVerdict())) {
+      if (!payment.isMined() && evidenceFirst(payment)) {
+        // As cheap as the receipt (one call) and it also says whether the transaction is mined; once
+        // kept, the block that mines it needs only the receipt, decided without a second batch.
+        evidenceAt.put(payment, calls.size());
+        calls.add(evidenceCall(payment));
+      } else if (!payment.isMined() || (reached && !payment.hasRecordedVerdict())) {
         receiptAt.put(payment, calls.size());
         calls.add(RpcRequest.of("eth_getTransactionReceipt", payment.txHash()));
       } else if (reached) {
@@ -289,30 +355,66 @@ public final class ChainWatcher {
         if (answer.result() == null) {
           if (payment.isMined()) {
             decided.add(new Decision(payment, new Verdict.NotMined())); // its recorded receipt is gone: reorg
-          } else if (headTime.isAfter(payment.expectation().validUntil())) {
-            decided.add(new Decision(payment, new Verdict.Rejected(
-                RejectionReason.NOT_MINED_BEFORE_EXPIRY,
-                "no receipt at head " + head + " (" + headTime + ")", null)));
+          } else {
+            Decision expired = notMinedInTime(payment, head, headTime, "no receipt");
+            if (expired != null) decided.add(expired);
           }
           return;
         }
         try {
-          if (!(answer.result() instanceof JsonObject receipt)) throw new ChainDataException("receipt is not an object");
-          if (!Hex.hash(Hex.member(receipt, "transactionHash")).equalsIgnoreCase(payment.txHash())) {
-            throw new ChainDataException("receipt of another transaction");
-          }
-          mined.add(new Mined(payment, receipt, new BlockKey(
-              Hex.longQuantity(Hex.member(receipt, "blockNumber")), Hex.hash(Hex.member(receipt, "blockHash")))));
+          mined.add(minedOf(payment, answer.result(), knownEvidence(payment)));
         } catch (ChainDataException e) {
           LOG.warn("chain {}: malformed receipt for payment {}, retrying next head: {}", chainId(), payment.paymentId(), e.toString());
+        }
+      });
+      List<Sighted> sighted = new ArrayList<>();
+      evidenceAt.forEach((payment, index) -> {
+        RpcResponse answer = answers.get(index);
+        if (answer.isError()) {
+          LOG.debug("chain {}: evidence of payment {} not served: {}", chainId(), payment.paymentId(), answer.error().getMessage());
+          return;
+        }
+        FixedEvidence read;
+        try {
+          read = keep(payment, answer.result());
+        } catch (ChainDataException e) {
+          LOG.warn("chain {}: malformed evidence for payment {}, retrying next head: {}", chainId(), payment.paymentId(), e.toString());
+          return;
+        }
+        if (read != null && read.mined()) {
+          sighted.add(new Sighted(payment, read.evidence(), new BlockKey(read.blockNumber(), read.blockHash())));
+        } else {
+          // Pending or unknown to the node: not mined, exactly as a missing receipt would have said.
+          Decision expired = notMinedInTime(payment, head, headTime, read == null ? "transaction unknown" : "transaction pending");
+          if (expired != null) decided.add(expired);
         }
       });
       for (ActivePayment payment : confirmable) {
         Decision decision = confirmRecorded(payment, head, heightAt.get(payment.minedBlockNumber()), answers);
         if (decision != null) decided.add(decision);
       }
-      return new FirstRound(head, decided, mined);
+      // A receipt whose block's header and evidence are at hand (in the head block, say, of an
+      // ERC-20 payment or a native one whose evidence is kept) is judged now: round 2 would add
+      // nothing to it, and its verdict is written without waiting for round 2.
+      List<Mined> waiting = new ArrayList<>();
+      for (Mined receipt : mined) {
+        JsonObject header = headers.get(receipt.block());
+        if (header == null || needsEvidence(receipt)) {
+          waiting.add(receipt);
+        } else {
+          Decision decision = judge(receipt, header, receipt.evidence(), head);
+          if (decision != null) decided.add(decision);
+        }
+      }
+      return new FirstRound(head, decided, waiting, sighted);
     });
+  }
+
+  /** An unmined payment past its validity at this head can no longer be mined in time. */
+  private static Decision notMinedInTime(ActivePayment payment, long head, Instant headTime, String what) {
+    if (!headTime.isAfter(payment.expectation().validUntil())) return null;
+    return new Decision(payment, new Verdict.Rejected(RejectionReason.NOT_MINED_BEFORE_EXPIRY,
+        what + " at head " + head + " (" + headTime + ")", null));
   }
 
   private Decision confirmRecorded(ActivePayment payment, long head, Integer heightIndex, List<RpcResponse> answers) {
@@ -337,58 +439,167 @@ public final class ChainWatcher {
         payment.minedBlockTime(), payment.minedPayer(), payment.minedAmount(), confirmations, true));
   }
 
-  // ---- round 2: headers of the receipts' blocks, native evidence ----
+  // ---- round 2: what round 1 left missing (headers, native evidence, receipts of sighted transactions) ----
 
+  /** Round 2's decisions (round 1's are not repeated). */
   private Future<List<Decision>> secondRound(FirstRound first) {
-    if (first.mined().isEmpty()) return Future.succeededFuture(first.decided());
+    // Nothing missing (the usual block round once the evidence is kept): no call, and no hop.
+    if (first.mined().isEmpty() && first.sighted().isEmpty()) return Future.succeededFuture(List.of());
     List<RpcRequest> calls = new ArrayList<>();
     Map<BlockKey, Integer> headerAt = new LinkedHashMap<>();
-    Map<Mined, Integer> evidenceAt = new LinkedHashMap<>();
+    // By identity: a record key would hash whole receipts.
+    Map<Mined, Integer> evidenceAt = new IdentityHashMap<>();
+    Map<Sighted, Integer> receiptAt = new IdentityHashMap<>();
     for (Mined mined : first.mined()) {
-      if (!headers.containsKey(mined.block()) && !headerAt.containsKey(mined.block())) {
-        headerAt.put(mined.block(), calls.size());
-        calls.add(RpcRequest.of("eth_getBlockByHash", mined.block().hash(), false));
-      }
-      if (mined.payment().expectation().kind() == AssetKind.NATIVE) {
+      askHeader(mined.block(), calls, headerAt);
+      if (needsEvidence(mined)) {
         evidenceAt.put(mined, calls.size());
-        calls.add(new RpcRequest(verifier.nativeSource().evidenceMethod(),
-            verifier.nativeSource().evidenceParams(mined.payment().txHash())));
+        calls.add(evidenceCall(mined.payment()));
       }
     }
-    return batch(calls).map(answers -> {
-      headerAt.forEach((block, index) -> {
+    for (Sighted sighted : first.sighted()) {
+      receiptAt.put(sighted, calls.size());
+      calls.add(RpcRequest.of("eth_getTransactionReceipt", sighted.payment().txHash()));
+      // The node named the block: its header comes in this batch, not a third. If the receipt then
+      // names another block (a reorg between the calls), the payment waits for the next head.
+      askHeader(sighted.block(), calls, headerAt);
+    }
+    // Never empty: round 1 judged every receipt that lacked nothing, and a sighting lacks its receipt.
+    return batch(calls).map(answers -> decide(first, answers, headerAt, evidenceAt, receiptAt));
+  }
+
+  private void askHeader(BlockKey block, List<RpcRequest> calls, Map<BlockKey, Integer> headerAt) {
+    if (!headers.containsKey(block) && !headerAt.containsKey(block)) {
+      headerAt.put(block, calls.size());
+      calls.add(RpcRequest.of("eth_getBlockByHash", block.hash(), false));
+    }
+  }
+
+  private List<Decision> decide(FirstRound first, List<RpcResponse> answers, Map<BlockKey, Integer> headerAt,
+      Map<Mined, Integer> evidenceAt, Map<Sighted, Integer> receiptAt) {
+    headerAt.forEach((block, index) -> {
+      try {
+        JsonObject header = header(answers.get(index), "block " + block.hash());
+        if (header != null) remember(header);
+      } catch (ChainDataException e) {
+        LOG.warn("chain {}: malformed header of block {}: {}", chainId(), block.hash(), e.toString());
+      }
+    });
+    List<Mined> toJudge = new ArrayList<>(first.mined());
+    receiptAt.forEach((sighted, index) -> {
+      RpcResponse answer = answers.get(index);
+      if (answer.isError() || answer.result() == null) {
+        // The evidence said mined but there is no receipt (a reorg, or another node, between the
+        // calls): never a rejection; the kept evidence makes the next head ask for the receipt.
+        LOG.debug("chain {}: no receipt yet for payment {} although its transaction is in block {}",
+            chainId(), sighted.payment().paymentId(), sighted.block().number());
+        return;
+      }
+      try {
+        toJudge.add(minedOf(sighted.payment(), answer.result(), sighted.evidence()));
+      } catch (ChainDataException e) {
+        LOG.warn("chain {}: malformed receipt for payment {}, retrying next head: {}",
+            chainId(), sighted.payment().paymentId(), e.toString());
+      }
+    });
+    List<Decision> decided = new ArrayList<>();
+    for (Mined mined : toJudge) {
+      JsonObject header = headers.get(mined.block());
+      Integer evidenceIndex = evidenceAt.get(mined);
+      RpcResponse evidenceAnswer = evidenceIndex == null ? null : answers.get(evidenceIndex);
+      if (header == null || (evidenceAnswer != null && evidenceAnswer.isError())) {
+        LOG.debug("chain {}: data for payment {} not served, retrying next head", chainId(), mined.payment().paymentId());
+        continue;
+      }
+      Object nativeEvidence = mined.evidence();
+      if (evidenceAnswer != null && !nativeSource.evidenceFixedBeforeMining()) {
+        nativeEvidence = evidenceAnswer.result();
+      } else if (evidenceAnswer != null) {
         try {
-          JsonObject header = header(answers.get(index), "block " + block.hash());
-          if (header != null) remember(header);
+          FixedEvidence read = keep(mined.payment(), evidenceAnswer.result());
+          nativeEvidence = read == null ? null : read.evidence(); // null: transferOf calls it missing
         } catch (ChainDataException e) {
-          LOG.warn("chain {}: malformed header of block {}: {}", chainId(), block.hash(), e.toString());
-        }
-      });
-      List<Decision> decided = new ArrayList<>(first.decided());
-      for (Mined mined : first.mined()) {
-        JsonObject header = headers.get(mined.block());
-        Integer evidenceIndex = evidenceAt.get(mined);
-        RpcResponse evidence = evidenceIndex == null ? null : answers.get(evidenceIndex);
-        if (header == null || (evidence != null && evidence.isError())) {
-          LOG.debug("chain {}: data for payment {} not served, retrying next head", chainId(), mined.payment().paymentId());
+          LOG.warn("chain {}: malformed evidence for payment {}, retrying next head: {}",
+              chainId(), mined.payment().paymentId(), e.getMessage());
           continue;
         }
-        try {
-          Verdict verdict = verifier.verify(mined.payment().expectation(), mined.receipt(),
-              evidence == null ? null : evidence.result(), header, first.head());
-          decided.add(new Decision(mined.payment(), verdict));
-        } catch (ChainDataException e) {
-          LOG.warn("chain {}: malformed chain data for payment {}, retrying next head: {}",
-              chainId(), mined.payment().paymentId(), e.getMessage());
-        }
       }
-      return decided;
-    });
+      Decision decision = judge(mined, header, nativeEvidence, first.head());
+      if (decision != null) decided.add(decision);
+    }
+    return decided;
+  }
+
+  /** The rules' verdict on a receipt, or null (logged) when the node's data is malformed: retried next head. */
+  private Decision judge(Mined mined, JsonObject header, Object nativeEvidence, long head) {
+    try {
+      return new Decision(mined.payment(),
+          verifier.verify(mined.payment().expectation(), mined.receipt(), nativeEvidence, header, head));
+    } catch (ChainDataException e) {
+      LOG.warn("chain {}: malformed chain data for payment {}, retrying next head: {}",
+          chainId(), mined.payment().paymentId(), e.getMessage());
+      return null;
+    }
+  }
+
+  /** Whether a receipt still lacks its native evidence (never for ERC-20). */
+  private static boolean needsEvidence(Mined mined) {
+    return mined.payment().expectation().kind() == AssetKind.NATIVE && mined.evidence() == null;
+  }
+
+  /** A receipt answered for the payment, which must be its transaction's. */
+  private static Mined minedOf(ActivePayment payment, Object result, Object knownEvidence) {
+    if (!(result instanceof JsonObject receipt)) throw new ChainDataException("receipt is not an object");
+    if (!Hex.hash(Hex.member(receipt, "transactionHash")).equalsIgnoreCase(payment.txHash())) {
+      throw new ChainDataException("receipt of another transaction");
+    }
+    return new Mined(payment, receipt, new BlockKey(
+        Hex.longQuantity(Hex.member(receipt, "blockNumber")), Hex.hash(Hex.member(receipt, "blockHash"))),
+        knownEvidence);
+  }
+
+  // ---- native evidence kept across rounds ----
+
+  /** Whether to ask an unmined payment's evidence rather than its receipt. */
+  private boolean evidenceFirst(ActivePayment payment) {
+    return payment.expectation().kind() == AssetKind.NATIVE && nativeSource.evidenceFixedBeforeMining()
+        && !evidence.containsKey(payment.txHash());
+  }
+
+  private Object knownEvidence(ActivePayment payment) {
+    return payment.expectation().kind() == AssetKind.NATIVE ? evidence.get(payment.txHash()) : null;
+  }
+
+  private RpcRequest evidenceCall(ActivePayment payment) {
+    return new RpcRequest(nativeSource.evidenceMethod(), nativeSource.evidenceParams(payment.txHash()));
+  }
+
+  /**
+   * Reads an answer to a fixed-evidence call and keeps what it proves (checked to be the payment's
+   * transaction first, so nothing about another transaction is kept).
+   *
+   * @return null when the node does not know the transaction
+   */
+  private FixedEvidence keep(ActivePayment payment, Object answer) {
+    FixedEvidence read = nativeSource.fixedEvidence(payment.txHash(), answer);
+    if (read != null) evidence.put(payment.txHash(), read.evidence());
+    return read;
+  }
+
+  /** Drops the evidence of transactions no longer active (paid, rejected), so it stays as small as the work. */
+  private void keepEvidenceOnlyOf(List<ActivePayment> active) {
+    if (evidence.isEmpty()) return;
+    Set<String> hashes = new HashSet<>();
+    for (ActivePayment payment : active) hashes.add(payment.txHash());
+    evidence.keySet().retainAll(hashes);
   }
 
   // ---- reporting ----
 
-  /** Hands the round's changing verdicts to the sink together, so they can be written set-based. */
+  /**
+   * Hands changing verdicts to the sink together, so they can be written set-based: a round's, in
+   * one batch, or two when it needed a second (round 1's at once, round 2's after).
+   */
   private Future<Void> report(long head, List<Decision> decisions) {
     List<VerdictMessage> changed = new ArrayList<>();
     for (Decision decision : decisions) {

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event-bus face of {@link PaymentLedger}: buyers' submissions and chain watchers' verdicts
- * (a round at a time, reviewed by the {@link SettlementCheck} and written set-based) arrive here, and the expiry sweeper runs on its timer. Any number of instances (in one JVM or
+ * (a batch at a time, one or two per round, reviewed by the {@link SettlementCheck} and written set-based) arrive here, and the expiry sweeper runs on its timer. Any number of instances (in one JVM or
  * many) may run: the ledger's compare-and-set updates make concurrent work safe.
  */
 public final class PaymentStateVerticle extends VerticleBase {

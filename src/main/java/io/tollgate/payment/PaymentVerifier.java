@@ -40,7 +40,7 @@ public final class PaymentVerifier {
   /**
    * @param receipt the transaction receipt, or null when the node has none (not mined yet)
    * @param nativeEvidence for native payments, the answer to the native source's evidence call
-   *     (the transaction object by default); ignored for ERC-20
+   *     (the transaction object by default) or what the source kept of it; ignored for ERC-20
    * @param block the header of the receipt's block; it must be that block (same hash)
    * @param head the chain head's block number
    * @throws ChainDataException when the node's JSON is not what the spec promises

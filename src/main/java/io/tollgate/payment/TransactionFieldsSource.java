@@ -7,6 +7,9 @@ import io.vertx.core.json.JsonObject;
  * Native payments from ordinary accounts: the transaction's own {@code from}, {@code to} and
  * {@code value}. Blind to value moved inside the call tree, so it rejects smart-wallet payments as
  * WRONG_RECIPIENT rather than accepting anything it cannot see.
+ *
+ * <p>The transaction hash commits to the signed transaction, so these fields are the same while it
+ * is pending as once it is mined: the evidence may be fetched before mining.
  */
 public final class TransactionFieldsSource implements NativeTransferSource {
 
@@ -32,5 +35,32 @@ public final class TransactionFieldsSource implements NativeTransferSource {
         Hex.address(Hex.member(tx, "from")),
         to == null ? null : Hex.address(Hex.member(tx, "to")),
         Hex.quantity(Hex.member(tx, "value")));
+  }
+
+  @Override
+  public boolean evidenceFixedBeforeMining() {
+    return true;
+  }
+
+  @Override
+  public FixedEvidence fixedEvidence(String txHash, Object answer) {
+    if (answer == null) return null;
+    if (!(answer instanceof JsonObject tx)) throw new ChainDataException("transaction is not an object");
+    String hash = Hex.hash(Hex.member(tx, "hash"));
+    if (!hash.equals(Hex.hash(txHash))) throw new ChainDataException("transaction " + hash + " is not " + txHash);
+    // Only the fields transferOf reads, checked now so that nothing malformed is kept: a drop keeps
+    // thousands of these, and the rest of a transaction (input, signature, fees) is most of it. The
+    // hash stays, so transferOf still checks the receipt is this transaction's.
+    Object to = tx.getValue("to");
+    String value = Hex.member(tx, "value");
+    Hex.quantity(value);
+    JsonObject kept = new JsonObject()
+        .put("hash", hash)
+        .put("from", Hex.address(Hex.member(tx, "from")))
+        .put("to", to == null ? null : Hex.address(Hex.member(tx, "to")))
+        .put("value", value);
+    // A pending transaction has null block fields.
+    if (tx.getValue("blockHash") == null) return FixedEvidence.pending(kept);
+    return new FixedEvidence(kept, Hex.longQuantity(Hex.member(tx, "blockNumber")), Hex.hash(Hex.member(tx, "blockHash")));
   }
 }

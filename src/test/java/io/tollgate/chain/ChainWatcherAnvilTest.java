@@ -84,6 +84,20 @@ class ChainWatcherAnvilTest {
     await(done.future());
   }
 
+  /** A catch-up round on the watcher's own context, as the verticle runs it after a submission. */
+  private void catchUp() throws Exception {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> watcher.catchUp().onComplete(done));
+    await(done.future());
+  }
+
+  private ActivePayment nativePayment(long id, String txHash, BigInteger wei) {
+    Instant now = Instant.now();
+    PaymentExpectation expectation = new PaymentExpectation(31337, AssetKind.NATIVE, null, recipient, wei,
+        payer.getAddress(), now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(1)), 1);
+    return ActivePayment.unmined(id, UUID.randomUUID(), txHash.toLowerCase(), expectation);
+  }
+
   private ActivePayment tokenPayment(long id, String txHash, int confirmations) {
     Instant now = Instant.now();
     PaymentExpectation expectation = new PaymentExpectation(31337, AssetKind.ERC20, token, recipient, PRICE,
@@ -125,6 +139,41 @@ class ChainWatcherAnvilTest {
         .isEqualTo(3);
     assertThat(client.callsSent()).isEqualTo(watcher.rpcCalls());
     assertThat(store.active).isEmpty();
+  }
+
+  /**
+   * A native payment submitted while its transaction is pending: its catch-up round reads the
+   * transaction (which anvil serves pending, without a block), and the block that mines it is
+   * decided from the receipt alone, in one batch.
+   */
+  @Test
+  void shouldReadAPendingNativeTransactionAtItsCatchUpAndPayFromTheReceiptInOneBatch() throws Exception {
+    poll(); // the head is processed before the payment
+    BigInteger wei = BigInteger.TEN.pow(15);
+    String txHash = chain.sendEth(payer, recipient, wei);
+    store.add(nativePayment(1, txHash, wei));
+    watcher.paymentSubmitted();
+    long callsBefore = watcher.rpcCalls();
+    long requestsBefore = client.httpRequests();
+
+    catchUp();
+
+    assertThat(store.recorded).as("pending: nothing to report").isEmpty();
+    assertThat(watcher.rpcCalls() - callsBefore).as("the transaction, instead of its receipt").isEqualTo(1);
+    assertThat(client.httpRequests() - requestsBefore).isEqualTo(1);
+
+    mine(1);
+    callsBefore = watcher.rpcCalls();
+    requestsBefore = client.httpRequests();
+    poll();
+
+    assertThat(store.verdictsOf(1)).singleElement().isInstanceOfSatisfying(Verdict.Paying.class, paying -> {
+      assertThat(paying.amount()).isEqualTo(wei);
+      assertThat(paying.payer()).isEqualTo(payer.getAddress().toLowerCase());
+      assertThat(paying.confirmed()).isTrue();
+    });
+    assertThat(watcher.rpcCalls() - callsBefore).as("eth_blockNumber + [head header, receipt]").isEqualTo(3);
+    assertThat(client.httpRequests() - requestsBefore).as("eth_blockNumber, one batch").isEqualTo(2);
   }
 
   @Test

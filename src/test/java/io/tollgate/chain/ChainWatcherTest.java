@@ -15,23 +15,29 @@ import static io.tollgate.payment.ChainJson.transferLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.payment.ActivePayment;
+import io.tollgate.payment.NativeTransfer;
+import io.tollgate.payment.NativeTransferSource;
 import io.tollgate.payment.PaymentExpectation;
 import io.tollgate.payment.PaymentVerifier;
 import io.tollgate.payment.RejectionReason;
+import io.tollgate.payment.TransactionFieldsSource;
 import io.tollgate.payment.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class ChainWatcherTest {
   private static final BigInteger PRICE = BigInteger.valueOf(25_000_000);
   private static final long GENESIS = 100;
+  private static final BigInteger WEI = BigInteger.TEN.pow(16);
 
   private final FakeEthRpc chain = new FakeEthRpc(GENESIS, CREATED.plusSeconds(60));
   private final InMemoryPayments store = new InMemoryPayments();
@@ -55,6 +61,35 @@ class ChainWatcherTest {
   private void poll() {
     Future<Void> round = watcher.poll();
     assertThat(round.succeeded()).as("round outcome %s", round.cause()).isTrue();
+  }
+
+  private void catchUp() {
+    Future<Void> round = watcher.catchUp();
+    assertThat(round.succeeded()).as("round outcome %s", round.cause()).isTrue();
+  }
+
+  /** The methods of every batch from the given index on, batch by batch. */
+  private List<List<String>> methodsSince(int batch) {
+    return chain.batches.subList(batch, chain.batches.size()).stream()
+        .map(b -> b.stream().map(RpcRequest::method).toList()).toList();
+  }
+
+  private ActivePayment nativePayment(int n) {
+    return ActivePayment.unmined(n, UUID.randomUUID(), tx(n), nativeEth(WEI, PAYER, 1));
+  }
+
+  /** The buyer sends payment n's transaction: the node has it, pending. */
+  private void send(int n) {
+    chain.transactions.put(tx(n), transaction(tx(n), PAYER, RECIPIENT, WEI));
+  }
+
+  private static JsonObject paysNative(int n) {
+    return receipt(tx(n), "0x1", 0);
+  }
+
+  private void submit(ActivePayment payment) {
+    store.add(payment);
+    watcher.paymentSubmitted();
   }
 
   @Test
@@ -120,7 +155,7 @@ class ChainWatcherTest {
   }
 
   @Test
-  void shouldFetchTheTransactionOfANativePaymentInTheSecondRound() {
+  void shouldAskTheReceiptOfANativePaymentFirstSeenMinedInTheSecondRound() {
     BigInteger wei = BigInteger.TEN.pow(18);
     store.add(ActivePayment.unmined(1, UUID.randomUUID(), tx(1), nativeEth(wei, PAYER, 1)));
     chain.transactions.put(tx(1), transaction(tx(1), PAYER, RECIPIENT, wei));
@@ -128,7 +163,9 @@ class ChainWatcherTest {
 
     poll();
 
-    assertThat(chain.lastBatchMethods()).containsExactly("eth_getTransactionByHash");
+    // The transaction is asked instead of the receipt; it says mined, so the receipt follows.
+    assertThat(methodsSince(0)).containsExactly(
+        List.of("eth_getBlockByNumber", "eth_getTransactionByHash"), List.of("eth_getTransactionReceipt"));
     assertThat(store.verdictsOf(1)).singleElement().isInstanceOfSatisfying(Verdict.Paying.class,
         p -> assertThat(p.amount()).isEqualTo(wei));
   }
@@ -349,6 +386,68 @@ class ChainWatcherTest {
   }
 
   @Test
+  void shouldWriteRoundOnesVerdictsWithoutWaitingForRoundTwo() {
+    store.add(tokenPayment(1, 1));
+    store.add(nativePayment(2)); // first seen already mined: its receipt comes in round 2
+    send(2);
+    chain.mine(paysToken(1), paysNative(2));
+    Promise<Void> roundTwo = Promise.promise();
+    chain.held.put(1, roundTwo.future());
+
+    Future<Void> round = watcher.poll();
+
+    assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
+    assertThat(store.verdictsOf(2)).isEmpty();
+    assertThat(round.isComplete()).as("the round ends after round 2").isFalse();
+
+    roundTwo.complete();
+
+    assertThat(round.succeeded()).isTrue();
+    assertThat(store.verdictsOf(2)).singleElement().isInstanceOf(Verdict.Paying.class);
+    assertThat(watcher.lastHead()).isEqualTo(GENESIS + 1);
+  }
+
+  @Test
+  void shouldWriteRoundTwosVerdictsOnlyAfterRoundOnes() {
+    store.add(tokenPayment(1, 1));
+    store.add(nativePayment(2));
+    send(2);
+    chain.mine(paysToken(1), paysNative(2));
+    Promise<Void> firstWrite = Promise.promise();
+    store.nextWrite = firstWrite.future();
+
+    Future<Void> round = watcher.poll();
+
+    assertThat(chain.batches).as("round 2 asked meanwhile").hasSize(2);
+    assertThat(store.recorded).as("round 2's verdict waits for round 1's write").isEmpty();
+    assertThat(round.isComplete()).isFalse();
+
+    firstWrite.complete();
+
+    assertThat(round.succeeded()).isTrue();
+    assertThat(store.recorded).extracting(InMemoryPayments.Recorded::paymentId).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void shouldSkipTheRoundWhenRoundTwoFailsButKeepRoundOnesVerdicts() {
+    store.add(tokenPayment(1, 1));
+    store.add(nativePayment(2));
+    send(2);
+    chain.mine(paysToken(1), paysNative(2));
+    chain.held.put(1, Future.failedFuture(new RpcUnavailableException("down", null)));
+
+    poll();
+
+    assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
+    assertThat(store.verdictsOf(2)).isEmpty();
+    assertThat(watcher.lastHead()).as("skipped: the head is checked again").isEqualTo(-1);
+
+    poll();
+    assertThat(store.verdictsOf(2)).singleElement().isInstanceOf(Verdict.Paying.class);
+    assertThat(store.verdictsOf(1)).as("written once").hasSize(1);
+  }
+
+  @Test
   void shouldReportAgainOnALaterHeadWhenRecordingFailed() {
     store.add(tokenPayment(1, 1));
     chain.mine(paysToken(1));
@@ -393,5 +492,276 @@ class ChainWatcherTest {
     assertThat(ChainWatcher.changes(mined, new Verdict.Paying(6, hash(6), Instant.EPOCH, PAYER, PRICE, 1, false))).isTrue();
     assertThat(ChainWatcher.changes(mined, new Verdict.NotMined())).isTrue();
     assertThat(expectation.requiredConfirmations()).isEqualTo(3);
+  }
+
+  /**
+   * A native payment's transaction fields are fixed by its hash, so they are read while it is
+   * pending (in its submission's catch-up round, instead of a receipt that is not there yet) and
+   * kept: the block that mines it then costs its receipt alone, in one batch.
+   */
+  @Nested
+  class NativeEvidenceBeforeMining {
+
+    @Test
+    void shouldAskOnlyTheTransactionAtTheCatchUpAndOnlyTheReceiptInTheBlockThatMinesIt() {
+      poll(); // head 100 processed before the payment
+      send(1);
+      submit(nativePayment(1));
+      int before = chain.batches.size();
+
+      catchUp();
+
+      assertThat(methodsSince(before)).containsExactly(List.of("eth_getTransactionByHash"));
+      assertThat(store.recorded).isEmpty();
+      assertThat(watcher.evidenceKept()).isEqualTo(1);
+
+      String block = chain.mine(paysNative(1));
+      before = chain.batches.size();
+      long callsBefore = watcher.rpcCalls();
+      poll();
+
+      assertThat(methodsSince(before)).as("one batch: the head's header is the receipt's block's, the transaction is known")
+          .containsExactly(List.of("eth_getBlockByNumber", "eth_getTransactionReceipt"));
+      assertThat(watcher.rpcCalls() - callsBefore).as("eth_blockNumber + the batch").isEqualTo(3);
+      assertThat(store.verdictsOf(1)).singleElement()
+          .isEqualTo(new Verdict.Paying(GENESIS + 1, block, chain.headTime(), PAYER, WEI, 1, true));
+    }
+
+    @Test
+    void shouldPayInOneBatchWhenTheMiningBlockIsAnnounced() {
+      poll();
+      send(1);
+      submit(nativePayment(1));
+      catchUp();
+      chain.mine(paysNative(1));
+      int before = chain.batches.size();
+
+      Future<Void> round = watcher.headAnnounced(GENESIS + 1);
+
+      assertThat(round.succeeded()).as("round outcome %s", round.cause()).isTrue();
+      assertThat(methodsSince(before)).containsExactly(List.of("eth_getBlockByNumber", "eth_getTransactionReceipt"));
+      assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
+    }
+
+    @Test
+    void shouldDecideATransactionAlreadyMinedAtSubmissionInItsCatchUpRound() {
+      send(1);
+      String block = chain.mine(paysNative(1));
+      poll(); // head 101 processed before the payment was submitted
+      submit(nativePayment(1));
+      int before = chain.batches.size();
+
+      catchUp();
+
+      // The transaction says mined in the head block, whose header is known: its receipt follows.
+      assertThat(methodsSince(before)).containsExactly(
+          List.of("eth_getTransactionByHash"), List.of("eth_getTransactionReceipt"));
+      assertThat(store.verdictsOf(1)).singleElement()
+          .isEqualTo(new Verdict.Paying(GENESIS + 1, block, chain.headTime(), PAYER, WEI, 1, true));
+    }
+
+    @Test
+    void shouldFetchTheReceiptAndItsBlocksHeaderTogetherForATransactionMinedBeforeTheHead() {
+      send(1);
+      String block = chain.mine(paysNative(1));
+      chain.mine();
+      poll(); // head 102: block 101's header was never asked for
+      submit(nativePayment(1));
+      int before = chain.batches.size();
+
+      catchUp();
+
+      assertThat(methodsSince(before)).containsExactly(
+          List.of("eth_getTransactionByHash"), List.of("eth_getTransactionReceipt", "eth_getBlockByHash"));
+      assertThat(chain.batches.get(before + 1).get(1).params().getString(0)).isEqualTo(block);
+      assertThat(store.verdictsOf(1)).singleElement().isInstanceOfSatisfying(Verdict.Paying.class,
+          p -> assertThat(p.confirmations()).isEqualTo(2));
+    }
+
+    @Test
+    void shouldKeepNothingForATransactionTheNodeDoesNotKnowAndCostNoMoreThanAskingTheReceipt() {
+      poll();
+      submit(nativePayment(1)); // the node has not seen the transaction yet
+      long callsBefore = watcher.rpcCalls();
+
+      catchUp();
+      assertThat(watcher.evidenceKept()).isZero();
+      assertThat(store.recorded).isEmpty();
+
+      send(1);
+      chain.mine(paysNative(1));
+      int before = chain.batches.size();
+      poll();
+
+      assertThat(methodsSince(before)).containsExactly(
+          List.of("eth_getBlockByNumber", "eth_getTransactionByHash"), List.of("eth_getTransactionReceipt"));
+      assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
+      // As many as receipt first: [receipt] at the catch-up, then eth_blockNumber, [head, receipt], [transaction].
+      assertThat(watcher.rpcCalls() - callsBefore).isEqualTo(1 + 1 + 2 + 1);
+    }
+
+    @Test
+    void shouldKeepTheEvidenceOfATransactionFirstSeenPendingInABlockRound() {
+      send(1);
+      store.add(nativePayment(1)); // submitted before the round, no catch-up ran for it
+
+      poll();
+      assertThat(chain.lastBatchMethods()).containsExactly("eth_getBlockByNumber", "eth_getTransactionByHash");
+
+      chain.mine(paysNative(1));
+      int before = chain.batches.size();
+      poll();
+
+      assertThat(methodsSince(before)).containsExactly(List.of("eth_getBlockByNumber", "eth_getTransactionReceipt"));
+      assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
+    }
+
+    @Test
+    void shouldAskTheReceiptFirstWhenTheSourcesEvidenceExistsOnlyAfterMining() {
+      ChainWatcher tracing = new ChainWatcher(chain, store, store, HeadListener.NONE,
+          new PaymentVerifier(new AfterMiningSource()));
+      assertThat(tracing.poll().succeeded()).isTrue();
+      send(1);
+      store.add(nativePayment(1));
+      tracing.paymentSubmitted();
+      int before = chain.batches.size();
+
+      assertThat(tracing.catchUp().succeeded()).isTrue();
+      assertThat(methodsSince(before)).containsExactly(List.of("eth_getTransactionReceipt"));
+
+      chain.mine(paysNative(1));
+      before = chain.batches.size();
+      assertThat(tracing.poll().succeeded()).isTrue();
+
+      assertThat(methodsSince(before)).containsExactly(
+          List.of("eth_getBlockByNumber", "eth_getTransactionReceipt"), List.of("eth_getTransactionByHash"));
+      assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
+      assertThat(tracing.evidenceKept()).isZero();
+    }
+
+    @Test
+    void shouldKeepNoEvidenceThatIsAnotherTransactions() {
+      poll();
+      chain.transactions.put(tx(1), transaction(tx(9), PAYER, RECIPIENT, WEI)); // a node answering nonsense
+      submit(nativePayment(1));
+
+      catchUp();
+      assertThat(watcher.evidenceKept()).isZero();
+
+      chain.mine(paysNative(1));
+      int before = chain.batches.size();
+      poll();
+
+      assertThat(methodsSince(before)).as("not kept: asked again").containsExactly(
+          List.of("eth_getBlockByNumber", "eth_getTransactionByHash"));
+      assertThat(store.recorded).isEmpty();
+    }
+
+    @Test
+    void shouldNotAcceptAReceiptOfAnotherTransactionThanTheKeptOne() {
+      poll();
+      send(1);
+      submit(nativePayment(1));
+      catchUp();
+      chain.transactions.put(tx(9), transaction(tx(9), PAYER, RECIPIENT, WEI));
+      chain.mine(paysNative(9));
+      chain.receipts.put(tx(1), chain.receipts.get(tx(9))); // the node answers with another receipt
+
+      poll();
+
+      assertThat(chain.lastBatchMethods()).containsExactly("eth_getBlockByNumber", "eth_getTransactionReceipt");
+      assertThat(store.recorded).isEmpty();
+    }
+
+    @Test
+    void shouldRejectATransactionStillPendingWhenTheHeadIsPastTheExpiryButNeverOnAnUnservedAnswer() {
+      send(1);
+      store.add(nativePayment(1));
+      store.add(nativePayment(2));
+      chain.transactionErrors.put(tx(2), new RpcException(-32005, "limit exceeded", null));
+      chain.addBlock(GENESIS + 1, FakeEthRpc.blockHashOf(GENESIS + 1, 0), EXPIRES.plusSeconds(1));
+      chain.head = GENESIS + 1;
+
+      poll();
+
+      assertThat(store.verdictsOf(1)).singleElement().isInstanceOfSatisfying(Verdict.Rejected.class,
+          r -> assertThat(r.reason()).isEqualTo(RejectionReason.NOT_MINED_BEFORE_EXPIRY));
+      assertThat(store.verdictsOf(2)).isEmpty();
+    }
+
+    @Test
+    void shouldNeverRejectATransactionInABlockWhoseReceiptIsNotServedYet() {
+      store.add(nativePayment(1));
+      send(1);
+      chain.transactions.get(tx(1)).put("blockNumber", "0x64").put("blockHash", FakeEthRpc.blockHashOf(GENESIS, 0));
+      chain.addBlock(GENESIS + 1, FakeEthRpc.blockHashOf(GENESIS + 1, 0), EXPIRES.plusSeconds(1));
+      chain.head = GENESIS + 1; // past the expiry, and no receipt: another node answered the transaction
+
+      poll();
+
+      assertThat(methodsSince(0)).containsExactly(List.of("eth_getBlockByNumber", "eth_getTransactionByHash"),
+          List.of("eth_getTransactionReceipt", "eth_getBlockByHash"));
+      assertThat(store.recorded).isEmpty();
+      assertThat(watcher.evidenceKept()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepEvidenceOnlyWhileItsPaymentIsActive() {
+      poll();
+      send(1);
+      send(2);
+      submit(nativePayment(1));
+      submit(nativePayment(2));
+      catchUp();
+      assertThat(watcher.evidenceKept()).isEqualTo(2);
+
+      chain.mine(paysNative(1));
+      poll(); // payment 1 paid
+      assertThat(store.active).containsOnlyKeys(2L);
+      chain.mine();
+      poll(); // the next full round drops what only payment 1 needed
+
+      assertThat(watcher.evidenceKept()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepNoMoreEvidenceThanItsCapAndAskAgainForWhatItDropped() {
+      ChainWatcher small = new ChainWatcher(chain, store, store, HeadListener.NONE, new PaymentVerifier(), 256, 2);
+      assertThat(small.poll().succeeded()).isTrue();
+      for (int n = 1; n <= 3; n++) {
+        send(n);
+        store.add(nativePayment(n));
+      }
+      small.paymentSubmitted();
+      assertThat(small.catchUp().succeeded()).isTrue();
+      assertThat(small.evidenceKept()).isEqualTo(2);
+
+      chain.mine(paysNative(1), paysNative(2), paysNative(3));
+      int before = chain.batches.size();
+      assertThat(small.poll().succeeded()).isTrue();
+
+      // Payment 1's evidence (the oldest) was dropped: it is asked again, its receipt next.
+      assertThat(methodsSince(before)).containsExactly(
+          List.of("eth_getBlockByNumber", "eth_getTransactionByHash", "eth_getTransactionReceipt", "eth_getTransactionReceipt"),
+          List.of("eth_getTransactionReceipt"));
+      assertThat(store.recorded).hasSize(3).allMatch(r -> r.verdict() instanceof Verdict.Paying);
+      assertThat(small.evidenceKept()).isEqualTo(2);
+    }
+  }
+
+  /** The transaction's fields read only after mining, as a trace-based source would be. */
+  private static final class AfterMiningSource implements NativeTransferSource {
+    private final TransactionFieldsSource fields = new TransactionFieldsSource();
+
+    @Override
+    public String evidenceMethod() { return fields.evidenceMethod(); }
+
+    @Override
+    public JsonArray evidenceParams(String txHash) { return fields.evidenceParams(txHash); }
+
+    @Override
+    public NativeTransfer transferOf(PaymentExpectation expectation, JsonObject receipt, Object evidence) {
+      return fields.transferOf(expectation, receipt, evidence);
+    }
   }
 }

@@ -16,8 +16,11 @@ final class FakeEthRpc implements EthRpc {
   final Map<String, JsonObject> receipts = new HashMap<>();
   final Map<String, JsonObject> transactions = new HashMap<>();
   final Map<String, RpcException> receiptErrors = new HashMap<>();
+  final Map<String, RpcException> transactionErrors = new HashMap<>();
   final List<List<RpcRequest>> batches = new ArrayList<>();
   final List<String> calls = new ArrayList<>();
+  /** Batches (by their index in {@link #batches}) answered only once the future completes. */
+  final Map<Integer, Future<Void>> held = new HashMap<>();
   long head;
   boolean down;
 
@@ -38,7 +41,10 @@ final class FakeEthRpc implements EthRpc {
     return header;
   }
 
-  /** Mines the next block 12 s after the head, including the given receipts (status 0x1 unless set). */
+  /**
+   * Mines the next block 12 s after the head, including the given receipts (status 0x1 unless set);
+   * their transactions, if known, get the block's number and hash as a node's would.
+   */
   String mine(JsonObject... includedReceipts) {
     Instant time = Instant.ofEpochSecond(
         Long.decode(canonical.get(head).getString("timestamp")) + 12);
@@ -48,6 +54,8 @@ final class FakeEthRpc implements EthRpc {
     for (JsonObject receipt : includedReceipts) {
       receipt.put("blockNumber", "0x" + Long.toHexString(head)).put("blockHash", hash);
       receipts.put(receipt.getString("transactionHash"), receipt);
+      JsonObject tx = transactions.get(receipt.getString("transactionHash"));
+      if (tx != null) tx.put("blockNumber", "0x" + Long.toHexString(head)).put("blockHash", hash);
     }
     return hash;
   }
@@ -79,11 +87,13 @@ final class FakeEthRpc implements EthRpc {
         case "eth_getBlockByHash" -> RpcResponse.ok(copy(byHash.get(first)));
         case "eth_getTransactionReceipt" -> receiptErrors.containsKey(first)
             ? RpcResponse.failed(receiptErrors.get(first)) : RpcResponse.ok(copy(receipts.get(first)));
-        case "eth_getTransactionByHash" -> RpcResponse.ok(copy(transactions.get(first)));
+        case "eth_getTransactionByHash" -> transactionErrors.containsKey(first)
+            ? RpcResponse.failed(transactionErrors.get(first)) : RpcResponse.ok(copy(transactions.get(first)));
         default -> throw new UnsupportedOperationException(request.method());
       });
     }
-    return Future.succeededFuture(answers);
+    Future<Void> hold = held.remove(batches.size() - 1);
+    return hold == null ? Future.succeededFuture(answers) : hold.map(v -> answers);
   }
 
   private static JsonObject copy(JsonObject json) {

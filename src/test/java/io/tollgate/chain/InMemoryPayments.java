@@ -17,6 +17,7 @@ final class InMemoryPayments implements ActivePayments, VerdictSink {
   final Map<Long, ActivePayment> active = new LinkedHashMap<>();
   final List<Recorded> recorded = new ArrayList<>();
   Future<List<ActivePayment>> nextLoad; // set to delay a load
+  Future<Void> nextWrite; // set to delay the next write until it completes
   int failWrites;
 
   synchronized void add(ActivePayment payment) {
@@ -35,6 +36,11 @@ final class InMemoryPayments implements ActivePayments, VerdictSink {
 
   @Override
   public synchronized Future<Void> record(ActivePayment payment, Verdict verdict, long head) {
+    if (nextWrite != null) {
+      Future<Void> delay = nextWrite;
+      nextWrite = null;
+      return delay.compose(v -> record(payment, verdict, head));
+    }
     if (failWrites > 0) {
       failWrites--;
       return Future.failedFuture(new IllegalStateException("store down"));
