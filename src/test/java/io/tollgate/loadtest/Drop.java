@@ -152,6 +152,8 @@ public final class Drop {
           "loadtest:drop:" + System.currentTimeMillis() + ":");
       env.put("TOLLGATE_CHAIN_31337_POLL_INTERVAL_MS", Integer.toString(headPollMs));
       env.put("TOLLGATE_CHAIN_31337_WS_FALLBACK_POLL_INTERVAL_MS", Integer.toString(wsFallbackMs));
+      // each round's timing (active read, first batch, first write) in tollgate.log
+      env.put("TOLLGATE_CHAIN_LOG_LEVEL", "DEBUG");
       List<String> flags = Boolean.getBoolean("jfr")
           ? List.of("-XX:StartFlightRecording=settings=profile,filename=" + rig.outDir.resolve("tollgate.jfr")) : List.of();
       Process tollgate = rig.startTollgate(env, flags, "tollgate.log");
