@@ -1,5 +1,6 @@
 package io.tollgate.http;
 
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaValidationException;
@@ -10,34 +11,49 @@ import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.Style;
+import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.transformer.FormTransformer;
+import io.vertx.openapi.validation.transformer.ParameterTransformer;
+import io.vertx.openapi.validation.transformer.SimpleTransformer;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Validates the parameters of one operation against the OpenAPI document with schema validators
  * built once, for the poll path. The generic request validator of vertx-openapi 5.0.10 builds a new
  * schema validator for every parameter of every request (copying the schema repository's maps),
  * which the load test found to cost more CPU than everything else a status poll does; this checks
- * the same schemas from the same document and fails with the same exceptions, so answers do not
- * change. Only operations whose parameters are all strings (path, header, query) and which have no
+ * the same schemas from the same document, with the library's own URL decoding and parameter
+ * transformers, and fails with the same exceptions, so answers do not change. Only operations
+ * whose parameters are all strings (path, header, query, in their default style) and which have no
  * request body qualify; {@link #forOperation} refuses the others.
  *
  * <p>Even a prebuilt validator costs a lot per call (the drop's JFR still showed it as the largest
  * single cost), so a value is first offered to a <em>fast accept</em> compiled from the parameter's
  * schema when that schema uses only {@code type: string}, {@code minLength}, {@code maxLength} and
  * {@code format: uuid}: it accepts only values the schema certainly accepts (lengths counted in code
- * points, a canonical UUID) and sends everything else to the schema validator, which decides and
- * words the error. Any other keyword means no fast accept for that parameter.
+ * points, a canonical UUID) and that the library's decoding and transformation leave as they are
+ * ({@link #transformsToItself}); everything else goes the library's way, to the schema validator,
+ * which decides and words the error. Any other keyword means no fast accept for that parameter.
  */
 final class HotPathValidation {
   private static final Set<String> FAST_KEYWORDS = Set.of("type", "minLength", "maxLength", "format");
+  private static final Predicate<String> NONE = value -> false;
+  /** The JSON numbers of {@code [A-Za-z0-9_-]} that do not start with {@code -}. */
+  private static final Pattern NEGATIVE_EXPONENT = Pattern.compile("[0-9]+[eE]-[0-9]+");
 
-  private record Check(Parameter parameter, Validator validator, Predicate<String> fastAccept) {}
+  private record Check(Parameter parameter, int pathSegment, ParameterTransformer transformer, Validator validator,
+      Predicate<String> fastAccept) {}
 
   private final List<Check> checks;
 
@@ -45,18 +61,27 @@ final class HotPathValidation {
     this.checks = checks;
   }
 
+  /** The validation of {@code operationId}; {@link IllegalArgumentException} if it does not qualify (see above). */
   static HotPathValidation forOperation(OpenAPIContract contract, String operationId) {
     Operation operation = contract.operation(operationId);
+    if (operation == null) throw new IllegalArgumentException("no operation " + operationId);
     if (operation.getRequestBody() != null) throw new IllegalArgumentException(operationId + " has a request body");
     List<Check> checks = new ArrayList<>();
     for (Parameter p : operation.getParameters()) {
       if (p.getSchemaType() != SchemaType.STRING) {
         throw new IllegalArgumentException(operationId + ": parameter " + p.getName() + " is not a string");
       }
-      if (p.getIn() != Location.PATH && p.getIn() != Location.HEADER && p.getIn() != Location.QUERY) {
-        throw new IllegalArgumentException(operationId + ": parameter " + p.getName() + " is in " + p.getIn());
+      ParameterTransformer transformer = switch (p.getIn()) {
+        case PATH, HEADER -> p.getStyle() == Style.SIMPLE ? new SimpleTransformer() : null;
+        case QUERY -> p.getStyle() == Style.FORM ? new FormTransformer() : null;
+        default -> throw new IllegalArgumentException(operationId + ": parameter " + p.getName() + " is in " + p.getIn());
+      };
+      if (transformer == null) {
+        throw new IllegalArgumentException(operationId + ": parameter " + p.getName() + " has style " + p.getStyle());
       }
-      checks.add(new Check(p, contract.getSchemaRepository().validator(p.getSchema()), fastAccept(p.getSchema())));
+      int segment = p.getIn() == Location.PATH ? RequestUtils.findPathSegment(operation.getAbsoluteOpenAPIPath(), p.getName()) : -1;
+      checks.add(new Check(p, segment, transformer, contract.getSchemaRepository().validator(p.getSchema()),
+          fastAccept(p.getSchema())));
     }
     return new HotPathValidation(List.copyOf(checks));
   }
@@ -65,8 +90,6 @@ final class HotPathValidation {
   boolean hasFastAccept(String parameterName) {
     return checks.stream().anyMatch(c -> c.parameter().getName().equals(parameterName) && c.fastAccept() != NONE);
   }
-
-  private static final Predicate<String> NONE = value -> false;
 
   static Predicate<String> fastAccept(JsonSchema schema) {
     if (!"string".equals(schema.get("type"))) return NONE;
@@ -87,46 +110,105 @@ final class HotPathValidation {
   }
 
   /**
+   * Whether the library leaves {@code value} as it is on its way to a string parameter's schema:
+   * neither its URL decoding of header, path and query values (which changes only {@code %} and
+   * {@code +}) nor its parameter transformer, which passes {@code \w+} through but otherwise tries
+   * the value as JSON first ({@code 1.5} becomes a number, {@code "a"} the string {@code a}, a lone
+   * {@code "} a decoding error) and only then as a string. True only for non-empty values of
+   * {@code [A-Za-z0-9_-]} that no JSON parser takes as a whole value: over that alphabet the only
+   * JSON values with a {@code -} are numbers, which start with {@code -} or are {@code 12e-3}-like;
+   * the rest ({@code true}, {@code null}, ...) are {@code \w+}. UUIDs and client secrets qualify.
+   */
+  static boolean transformsToItself(String value) {
+    if (value.isEmpty() || value.charAt(0) == '-') return false;
+    boolean numberLike = true; // only digits, e, E and - so far
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean digit = c >= '0' && c <= '9';
+      if (!digit && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && c != '_' && c != '-') return false;
+      if (!digit && c != 'e' && c != 'E' && c != '-') numberLike = false;
+    }
+    return !numberLike || !NEGATIVE_EXPONENT.matcher(value).matches();
+  }
+
+  /**
    * Whether every parameter is valid by its fast accept alone (a present value passes it, an absent
    * one is optional), asking no schema validator. {@code false} means "not certain", not "invalid":
    * {@link #handle} decides then. For the fast lane, which answers only requests certain to pass.
    *
-   * @param valueOf a parameter's value in the request, null when absent
+   * @param valueOf a parameter's raw value in the request (the path segment, the header), null when absent
    */
   boolean certainlyValid(Function<Parameter, String> valueOf) {
     for (Check check : checks) {
       String value = valueOf.apply(check.parameter());
-      if (value == null ? check.parameter().isRequired() : !check.fastAccept().test(value)) return false;
+      if (value == null ? check.parameter().isRequired() : !certain(check, value)) return false;
     }
     return true;
   }
 
-  /** Passes the request on when every parameter is valid, else fails it as the generic validator would. */
+  private static boolean certain(Check check, String value) {
+    return check.fastAccept() != NONE && check.fastAccept().test(value) && transformsToItself(value);
+  }
+
+  /** Passes the request on when every parameter is valid, else fails it (400) as the generic validator would. */
   void handle(RoutingContext ctx) {
-    for (Check check : checks) {
+    try {
+      checkParameters(ctx.request());
+    } catch (ValidatorException e) {
+      ctx.fail(400, e);
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
+   * As the library's {@code RequestUtils.extract} then {@code RequestValidatorImpl.validateParameter}:
+   * every value URL-decoded first, then each transformed and checked, in the operation's order.
+   */
+  private void checkParameters(HttpServerRequest request) {
+    String[] values = new String[checks.size()];
+    for (int i = 0; i < values.length; i++) {
+      String raw = rawValue(request, checks.get(i));
+      values[i] = raw == null || (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) ? raw : decodeUrl(raw);
+    }
+    for (int i = 0; i < values.length; i++) {
+      Check check = checks.get(i);
       Parameter p = check.parameter();
-      String value = switch (p.getIn()) {
-        case PATH -> ctx.pathParam(p.getName());
-        case HEADER -> ctx.request().getHeader(p.getName());
-        case QUERY -> ctx.request().getParam(p.getName());
-        default -> throw new IllegalStateException("unsupported parameter location " + p.getIn());
-      };
+      String value = values[i];
       if (value == null) {
-        if (p.isRequired()) {
-          ctx.fail(400, ValidatorException.createMissingRequiredParameter(p));
-          return;
-        }
+        if (p.isRequired()) throw ValidatorException.createMissingRequiredParameter(p);
         continue;
       }
-      if (check.fastAccept().test(value)) continue;
-      OutputUnit result = check.validator().validate(value);
+      if (certain(check, value)) continue;
+      OutputUnit result = check.validator().validate(check.transformer().transform(p, value));
       try {
         result.checkValidity();
       } catch (JsonSchemaValidationException e) {
-        ctx.fail(400, SchemaValidationException.createErrorFromOutputUnitType(p, result, e));
-        return;
+        throw SchemaValidationException.createErrorFromOutputUnitType(p, result, e);
       }
     }
-    ctx.next();
+  }
+
+  /** A parameter's value as the library takes it from the request, before URL decoding. */
+  private static String rawValue(HttpServerRequest request, Check check) {
+    Parameter p = check.parameter();
+    return switch (p.getIn()) {
+      case HEADER -> request.getHeader(p.getName());
+      case QUERY -> request.params().get(p.getName()); // decoded once already; the library decodes it again
+      case PATH -> {
+        String[] segments = request.path().substring(1).split("/");
+        yield segments.length < check.pathSegment() ? null : segments[check.pathSegment() - 1];
+      }
+      default -> throw new IllegalStateException("unsupported parameter location " + p.getIn());
+    };
+  }
+
+  /** The library's {@code RequestUtils.decodeUrl}, with its exception. */
+  private static String decodeUrl(String encoded) {
+    try {
+      return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+    } catch (RuntimeException e) {
+      throw new ValidatorException("Can't decode URL value: " + encoded, ValidatorErrorType.ILLEGAL_VALUE);
+    }
   }
 }
