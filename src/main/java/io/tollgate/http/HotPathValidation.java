@@ -1,5 +1,7 @@
 package io.tollgate.http;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.json.schema.JsonSchema;
@@ -8,43 +10,66 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
 import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.Location;
+import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.RequestBody;
 import io.vertx.openapi.contract.Style;
 import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidationContext;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.analyser.ContentAnalyser;
 import io.vertx.openapi.validation.transformer.FormTransformer;
 import io.vertx.openapi.validation.transformer.ParameterTransformer;
 import io.vertx.openapi.validation.transformer.SimpleTransformer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * Validates the parameters of one operation against the OpenAPI document with schema validators
- * built once, for the poll path. The generic request validator of vertx-openapi 5.0.10 builds a new
- * schema validator for every parameter of every request (copying the schema repository's maps),
- * which the load test found to cost more CPU than everything else a status poll does; this checks
- * the same schemas from the same document, with the library's own URL decoding and parameter
- * transformers, and fails with the same exceptions, so answers do not change. Only operations
- * whose parameters are all strings (path, header, query, in their default style) and which have no
- * request body qualify; {@link #forOperation} refuses the others.
+ * Validates a request of one operation against the OpenAPI document with schema validators built
+ * once, for the busy routes. The generic request validator of vertx-openapi 5.0.10 builds a new
+ * schema validator for every parameter and every body of every request (each copying the schema
+ * repository's maps), on a worker thread: the load tests found it costing more CPU than everything
+ * else a status poll does, and in the ticket drop about half as much as all the event loops
+ * together. This checks the same schemas from the same document, in the same order, with the
+ * library's own value decoding, parameter transformers and body analyser, and fails with the same
+ * exceptions ({@link ValidatorException}, {@link SchemaValidationException}), so {@link
+ * ErrorResponses} gives the same answers; {@code RequestValidationParityTest} sends the same bad
+ * requests through both and compares them.
+ *
+ * <p>What qualifies ({@link #forOperation} refuses the rest, so a contract change that breaks an
+ * assumption fails at start-up instead of validating differently):
+ *
+ * <ul>
+ *   <li>parameters that are all strings, in the path, a header or the query, in their default style;
+ *   <li>a request body, if any, whose every media type is {@code application/json} with a schema.
+ * </ul>
+ *
+ * <p>It runs on the event loop, not on a worker thread as the generic validator does: a prebuilt
+ * validator on a body of at most {@link HttpVerticle#BODY_LIMIT} bytes costs about what the
+ * handler's own parse of that body does, less than the hop to a worker and back. As with the
+ * generic validator, the handlers after it read the body with {@code ctx.body()} (parsed again
+ * there); no {@code ValidatedRequest} is put in the context.
  *
  * <p>Even a prebuilt validator costs a lot per call (the drop's JFR still showed it as the largest
- * single cost), so a value is first offered to a <em>fast accept</em> compiled from the parameter's
- * schema when that schema uses only {@code type: string}, {@code minLength}, {@code maxLength} and
- * {@code format: uuid}: it accepts only values the schema certainly accepts (lengths counted in code
- * points, a canonical UUID) and that the library's decoding and transformation leave as they are
- * ({@link #transformsToItself}); everything else goes the library's way, to the schema validator,
- * which decides and words the error. Any other keyword means no fast accept for that parameter.
+ * single cost), so a parameter value is first offered to a <em>fast accept</em> compiled
+ * from the parameter's schema when that schema uses only {@code type: string}, {@code minLength},
+ * {@code maxLength} and {@code format: uuid}: it accepts only values the schema certainly accepts
+ * (lengths counted in code points, a canonical UUID) and that the library's decoding and
+ * transformation leave as they are ({@link #transformsToItself}); everything else goes the library's
+ * way, to the schema validator, which decides and words the error. Any other keyword means no fast
+ * accept for that parameter. Bodies always go to their schema validator.
  */
 final class HotPathValidation {
   private static final Set<String> FAST_KEYWORDS = Set.of("type", "minLength", "maxLength", "format");
@@ -55,17 +80,21 @@ final class HotPathValidation {
   private record Check(Parameter parameter, int pathSegment, ParameterTransformer transformer, Validator validator,
       Predicate<String> fastAccept) {}
 
-  private final List<Check> checks;
+  /** The request body's declaration and a validator per declared media type. */
+  private record Body(RequestBody declared, Map<MediaType, Validator> validators) {}
 
-  private HotPathValidation(List<Check> checks) {
+  private final List<Check> checks;
+  private final Body body; // null when the operation has no request body
+
+  private HotPathValidation(List<Check> checks, Body body) {
     this.checks = checks;
+    this.body = body;
   }
 
   /** The validation of {@code operationId}; {@link IllegalArgumentException} if it does not qualify (see above). */
   static HotPathValidation forOperation(OpenAPIContract contract, String operationId) {
     Operation operation = contract.operation(operationId);
     if (operation == null) throw new IllegalArgumentException("no operation " + operationId);
-    if (operation.getRequestBody() != null) throw new IllegalArgumentException(operationId + " has a request body");
     List<Check> checks = new ArrayList<>();
     for (Parameter p : operation.getParameters()) {
       if (p.getSchemaType() != SchemaType.STRING) {
@@ -83,7 +112,21 @@ final class HotPathValidation {
       checks.add(new Check(p, segment, transformer, contract.getSchemaRepository().validator(p.getSchema()),
           fastAccept(p.getSchema())));
     }
-    return new HotPathValidation(List.copyOf(checks));
+    return new HotPathValidation(List.copyOf(checks), body(contract, operationId, operation.getRequestBody()));
+  }
+
+  private static Body body(OpenAPIContract contract, String operationId, RequestBody declared) {
+    if (declared == null) return null;
+    Map<MediaType, Validator> validators = new HashMap<>();
+    for (Map.Entry<String, MediaType> type : declared.getContent().entrySet()) {
+      // other media types have other analysers (multipart, text) or none; a JSON body without a schema is not validated
+      if (!MediaType.APPLICATION_JSON.equals(type.getKey()) || type.getValue().getSchema() == null) {
+        throw new IllegalArgumentException(operationId + ": request body in " + type.getKey()
+            + (type.getValue().getSchema() == null ? " without a schema" : ""));
+      }
+      validators.put(type.getValue(), contract.getSchemaRepository().validator(type.getValue().getSchema()));
+    }
+    return new Body(declared, Map.copyOf(validators));
   }
 
   /** Whether the named parameter's schema compiled to a fast accept (for tests). */
@@ -134,11 +177,13 @@ final class HotPathValidation {
   /**
    * Whether every parameter is valid by its fast accept alone (a present value passes it, an absent
    * one is optional), asking no schema validator. {@code false} means "not certain", not "invalid":
-   * {@link #handle} decides then. For the fast lane, which answers only requests certain to pass.
+   * {@link #handle} decides then. For the fast lane, which answers only requests certain to pass;
+   * the operation must have no body.
    *
    * @param valueOf a parameter's raw value in the request (the path segment, the header), null when absent
    */
   boolean certainlyValid(Function<Parameter, String> valueOf) {
+    if (body != null) return false;
     for (Check check : checks) {
       String value = valueOf.apply(check.parameter());
       if (value == null ? check.parameter().isRequired() : !certain(check, value)) return false;
@@ -150,10 +195,11 @@ final class HotPathValidation {
     return check.fastAccept() != NONE && check.fastAccept().test(value) && transformsToItself(value);
   }
 
-  /** Passes the request on when every parameter is valid, else fails it (400) as the generic validator would. */
+  /** Passes the request on when it is valid, else fails it (400) as the generic validator would. */
   void handle(RoutingContext ctx) {
     try {
       checkParameters(ctx.request());
+      if (body != null) checkBody(ctx.request(), ctx.body().buffer());
     } catch (ValidatorException e) {
       ctx.fail(400, e);
       return;
@@ -209,6 +255,32 @@ final class HotPathValidation {
       return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
     } catch (RuntimeException e) {
       throw new ValidatorException("Can't decode URL value: " + encoded, ValidatorErrorType.ILLEGAL_VALUE);
+    }
+  }
+
+  /** As {@code RequestValidatorImpl.validateBody} and {@code BaseValidator.validate}. */
+  private void checkBody(HttpServerRequest request, Buffer content) {
+    if (content == null || content.length() == 0) {
+      if (!body.declared().isRequired()) return;
+      throw new ValidatorException("The related request does not contain the required body.",
+          ValidatorErrorType.MISSING_REQUIRED_PARAMETER);
+    }
+    String contentType = request.headers().get(HttpHeaders.CONTENT_TYPE);
+    // the declared identifiers are free of white space, so an exact match is what determineContentType would find
+    MediaType mediaType = contentType == null ? null : body.declared().getContent().get(contentType);
+    if (mediaType == null) mediaType = body.declared().determineContentType(contentType);
+    ContentAnalyser analyser = mediaType == null ? null
+        : ContentAnalyser.getContentAnalyser(mediaType, contentType, content, ValidationContext.REQUEST);
+    if (analyser == null) {
+      throw new ValidatorException("The format of the " + ValidationContext.REQUEST + " body is not supported",
+          ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT);
+    }
+    analyser.checkSyntacticalCorrectness(); // "The request body can't be decoded" for malformed JSON
+    OutputUnit result = body.validators().get(mediaType).validate(analyser.transform());
+    try {
+      result.checkValidity();
+    } catch (JsonSchemaValidationException e) {
+      throw SchemaValidationException.createInvalidValueBody(result, ValidationContext.REQUEST, e);
     }
   }
 }

@@ -1,8 +1,10 @@
 package io.tollgate.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Parameter;
@@ -116,6 +118,48 @@ class HotPathValidationTest {
     assertThat(HotPathValidation.transformsToItself("1e-5")).isFalse();
     assertThat(HotPathValidation.transformsToItself("-1")).isFalse();
     assertThat(HotPathValidation.transformsToItself(UUID.randomUUID().toString())).isTrue();
+  }
+
+  @Test
+  void everyOperationWithAJsonBodyAndStringParametersQualifies() {
+    for (String operationId : List.of("createCheckout", "submitPayment", "createPayerChallenge", "bindPayer",
+        "createWebhookEndpoint", "updateWebhookEndpoint", "rotateWebhookEndpointSecret", "recoverWebhookEndpoint",
+        "resendWebhookEvent")) {
+      HotPathValidation v = HotPathValidation.forOperation(contract, operationId);
+      assertThat(v.certainlyValid(p -> "x")).as(operationId + " has a body: never for the fast lane").isFalse();
+    }
+    assertThat(HotPathValidation.forOperation(contract, "createCheckout").hasFastAccept("Idempotency-Key")).isTrue();
+    assertThat(HotPathValidation.forOperation(contract, "submitPayment").hasFastAccept("checkoutId")).isTrue();
+  }
+
+  @Test
+  void operationsItCannotValidateExactlyAreRefusedWhenTheRouterIsBuilt() throws Exception {
+    assertThatThrownBy(() -> HotPathValidation.forOperation(contract, "adminRetryInboundWebhook"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inboundEventId is not a string");
+    assertThatThrownBy(() -> HotPathValidation.forOperation(contract, "listWebhookEndpointAttempts"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit is not a string");
+    assertThatThrownBy(() -> HotPathValidation.forOperation(contract, "noSuchOperation"))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    OpenAPIContract other = OpenAPIContract.from(vertx, new JsonObject("""
+        {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {
+          "/text": {"post": {"operationId": "text", "requestBody": {"required": true,
+            "content": {"text/plain": {"schema": {"type": "string"}}}}, "responses": {"200": {"description": "ok"}}}},
+          "/both": {"post": {"operationId": "both", "requestBody": {"required": true, "content": {
+            "application/json": {"schema": {"type": "object"}}, "multipart/form-data": {"schema": {"type": "object"}}}},
+            "responses": {"200": {"description": "ok"}}}},
+          "/any": {"post": {"operationId": "any", "requestBody": {"required": true,
+            "content": {"application/json": {}}}, "responses": {"200": {"description": "ok"}}}},
+          "/cookie": {"get": {"operationId": "cookie", "parameters": [{"name": "c", "in": "cookie", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok"}}}},
+          "/label/{id}": {"get": {"operationId": "label", "parameters": [{"name": "id", "in": "path", "required": true,
+            "style": "label", "schema": {"type": "string"}}], "responses": {"200": {"description": "ok"}}}}
+        }}""")).toCompletionStage().toCompletableFuture().get();
+    assertThatThrownBy(() -> HotPathValidation.forOperation(other, "text")).hasMessageContaining("text/plain");
+    assertThatThrownBy(() -> HotPathValidation.forOperation(other, "both")).hasMessageContaining("multipart/form-data");
+    assertThatThrownBy(() -> HotPathValidation.forOperation(other, "any")).hasMessageContaining("without a schema");
+    assertThatThrownBy(() -> HotPathValidation.forOperation(other, "cookie")).hasMessageContaining("is in cookie");
+    assertThatThrownBy(() -> HotPathValidation.forOperation(other, "label")).hasMessageContaining("style label");
   }
 
   @Test
