@@ -1,5 +1,8 @@
 package io.tollgate.http;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaValidationException;
@@ -7,66 +10,129 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
 import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.Location;
+import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.RequestBody;
+import io.vertx.openapi.contract.Style;
+import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidationContext;
+import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.analyser.ContentAnalyser;
+import io.vertx.openapi.validation.transformer.FormTransformer;
+import io.vertx.openapi.validation.transformer.ParameterTransformer;
+import io.vertx.openapi.validation.transformer.SimpleTransformer;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
- * Validates the parameters of one operation against the OpenAPI document with schema validators
- * built once, for the poll path. The generic request validator of vertx-openapi 5.0.10 builds a new
- * schema validator for every parameter of every request (copying the schema repository's maps),
- * which the load test found to cost more CPU than everything else a status poll does; this checks
- * the same schemas from the same document and fails with the same exceptions, so answers do not
- * change. Only operations whose parameters are all strings (path, header, query) and which have no
- * request body qualify; {@link #forOperation} refuses the others.
+ * Validates a request of one operation against the OpenAPI document with schema validators built
+ * once, for the busy routes. The generic request validator of vertx-openapi 5.0.10 builds a new
+ * schema validator for every parameter and every body of every request (each copying the schema
+ * repository's maps), on a worker thread: the load tests found it costing more CPU than everything
+ * else a status poll does, and in the ticket drop about half as much as all the event loops
+ * together. This checks the same schemas from the same document, in the same order, with the
+ * library's own value decoding, parameter transformers and body analyser, and fails with the same
+ * exceptions ({@link ValidatorException}, {@link SchemaValidationException}), so {@link
+ * ErrorResponses} gives the same answers; {@code RequestValidationParityTest} sends the same bad
+ * requests through both and compares them.
+ *
+ * <p>What qualifies ({@link #forOperation} refuses the rest, so a contract change that breaks an
+ * assumption fails at start-up instead of validating differently):
+ *
+ * <ul>
+ *   <li>parameters that are all strings, in the path, a header or the query, in their default style;
+ *   <li>a request body, if any, whose every media type is {@code application/json} with a schema.
+ * </ul>
+ *
+ * <p>It runs on the event loop, not on a worker thread as the generic validator does: a prebuilt
+ * validator on a body of at most {@link HttpVerticle#BODY_LIMIT} bytes costs about what the
+ * handler's own parse of that body does, less than the hop to a worker and back. As with the
+ * generic validator, the handlers after it read the body with {@code ctx.body()} (parsed again
+ * there); no {@code ValidatedRequest} is put in the context.
  *
  * <p>Even a prebuilt validator costs a lot per call (the drop's JFR still showed it as the largest
- * single cost), so a value is first offered to a <em>fast accept</em> compiled from the parameter's
- * schema when that schema uses only {@code type: string}, {@code minLength}, {@code maxLength} and
- * {@code format: uuid}: it accepts only values the schema certainly accepts (lengths counted in code
- * points, a canonical UUID) and sends everything else to the schema validator, which decides and
- * words the error. Any other keyword means no fast accept for that parameter.
+ * single cost), so a parameter value is first offered to a <em>fast accept</em> compiled
+ * from the parameter's schema when that schema uses only {@code type: string}, {@code minLength},
+ * {@code maxLength} and {@code format: uuid}: it accepts only values the schema certainly accepts
+ * (lengths counted in code points, a canonical UUID) and that the library's decoding and
+ * transformation leave as they are ({@link #transformsToItself}); everything else goes the library's
+ * way, to the schema validator, which decides and words the error. Any other keyword means no fast
+ * accept for that parameter. Bodies always go to their schema validator.
  */
 final class HotPathValidation {
   private static final Set<String> FAST_KEYWORDS = Set.of("type", "minLength", "maxLength", "format");
+  private static final Predicate<String> NONE = value -> false;
+  /** The JSON numbers of {@code [A-Za-z0-9_-]} that do not start with {@code -}. */
+  private static final Pattern NEGATIVE_EXPONENT = Pattern.compile("[0-9]+[eE]-[0-9]+");
 
-  private record Check(Parameter parameter, Validator validator, Predicate<String> fastAccept) {}
+  private record Check(Parameter parameter, int pathSegment, ParameterTransformer transformer, Validator validator,
+      Predicate<String> fastAccept) {}
+
+  /** The request body's declaration and a validator per declared media type. */
+  private record Body(RequestBody declared, Map<MediaType, Validator> validators) {}
 
   private final List<Check> checks;
+  private final Body body; // null when the operation has no request body
 
-  private HotPathValidation(List<Check> checks) {
+  private HotPathValidation(List<Check> checks, Body body) {
     this.checks = checks;
+    this.body = body;
   }
 
+  /** The validation of {@code operationId}; {@link IllegalArgumentException} if it does not qualify (see above). */
   static HotPathValidation forOperation(OpenAPIContract contract, String operationId) {
     Operation operation = contract.operation(operationId);
-    if (operation.getRequestBody() != null) throw new IllegalArgumentException(operationId + " has a request body");
+    if (operation == null) throw new IllegalArgumentException("no operation " + operationId);
     List<Check> checks = new ArrayList<>();
     for (Parameter p : operation.getParameters()) {
       if (p.getSchemaType() != SchemaType.STRING) {
         throw new IllegalArgumentException(operationId + ": parameter " + p.getName() + " is not a string");
       }
-      if (p.getIn() != Location.PATH && p.getIn() != Location.HEADER && p.getIn() != Location.QUERY) {
-        throw new IllegalArgumentException(operationId + ": parameter " + p.getName() + " is in " + p.getIn());
+      ParameterTransformer transformer = switch (p.getIn()) {
+        case PATH, HEADER -> p.getStyle() == Style.SIMPLE ? new SimpleTransformer() : null;
+        case QUERY -> p.getStyle() == Style.FORM ? new FormTransformer() : null;
+        default -> throw new IllegalArgumentException(operationId + ": parameter " + p.getName() + " is in " + p.getIn());
+      };
+      if (transformer == null) {
+        throw new IllegalArgumentException(operationId + ": parameter " + p.getName() + " has style " + p.getStyle());
       }
-      checks.add(new Check(p, contract.getSchemaRepository().validator(p.getSchema()), fastAccept(p.getSchema())));
+      int segment = p.getIn() == Location.PATH ? RequestUtils.findPathSegment(operation.getAbsoluteOpenAPIPath(), p.getName()) : -1;
+      checks.add(new Check(p, segment, transformer, contract.getSchemaRepository().validator(p.getSchema()),
+          fastAccept(p.getSchema())));
     }
-    return new HotPathValidation(List.copyOf(checks));
+    return new HotPathValidation(List.copyOf(checks), body(contract, operationId, operation.getRequestBody()));
+  }
+
+  private static Body body(OpenAPIContract contract, String operationId, RequestBody declared) {
+    if (declared == null) return null;
+    Map<MediaType, Validator> validators = new HashMap<>();
+    for (Map.Entry<String, MediaType> type : declared.getContent().entrySet()) {
+      // other media types have other analysers (multipart, text) or none; a JSON body without a schema is not validated
+      if (!MediaType.APPLICATION_JSON.equals(type.getKey()) || type.getValue().getSchema() == null) {
+        throw new IllegalArgumentException(operationId + ": request body in " + type.getKey()
+            + (type.getValue().getSchema() == null ? " without a schema" : ""));
+      }
+      validators.put(type.getValue(), contract.getSchemaRepository().validator(type.getValue().getSchema()));
+    }
+    return new Body(declared, Map.copyOf(validators));
   }
 
   /** Whether the named parameter's schema compiled to a fast accept (for tests). */
   boolean hasFastAccept(String parameterName) {
     return checks.stream().anyMatch(c -> c.parameter().getName().equals(parameterName) && c.fastAccept() != NONE);
   }
-
-  private static final Predicate<String> NONE = value -> false;
 
   static Predicate<String> fastAccept(JsonSchema schema) {
     if (!"string".equals(schema.get("type"))) return NONE;
@@ -87,46 +153,134 @@ final class HotPathValidation {
   }
 
   /**
+   * Whether the library leaves {@code value} as it is on its way to a string parameter's schema:
+   * neither its URL decoding of header, path and query values (which changes only {@code %} and
+   * {@code +}) nor its parameter transformer, which passes {@code \w+} through but otherwise tries
+   * the value as JSON first ({@code 1.5} becomes a number, {@code "a"} the string {@code a}, a lone
+   * {@code "} a decoding error) and only then as a string. True only for non-empty values of
+   * {@code [A-Za-z0-9_-]} that no JSON parser takes as a whole value: over that alphabet the only
+   * JSON values with a {@code -} are numbers, which start with {@code -} or are {@code 12e-3}-like;
+   * the rest ({@code true}, {@code null}, ...) are {@code \w+}. UUIDs and client secrets qualify.
+   */
+  static boolean transformsToItself(String value) {
+    if (value.isEmpty() || value.charAt(0) == '-') return false;
+    boolean numberLike = true; // only digits, e, E and - so far
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean digit = c >= '0' && c <= '9';
+      if (!digit && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && c != '_' && c != '-') return false;
+      if (!digit && c != 'e' && c != 'E' && c != '-') numberLike = false;
+    }
+    return !numberLike || !NEGATIVE_EXPONENT.matcher(value).matches();
+  }
+
+  /**
    * Whether every parameter is valid by its fast accept alone (a present value passes it, an absent
    * one is optional), asking no schema validator. {@code false} means "not certain", not "invalid":
-   * {@link #handle} decides then. For the fast lane, which answers only requests certain to pass.
+   * {@link #handle} decides then. For the fast lane, which answers only requests certain to pass;
+   * the operation must have no body.
    *
-   * @param valueOf a parameter's value in the request, null when absent
+   * @param valueOf a parameter's raw value in the request (the path segment, the header), null when absent
    */
   boolean certainlyValid(Function<Parameter, String> valueOf) {
+    if (body != null) return false;
     for (Check check : checks) {
       String value = valueOf.apply(check.parameter());
-      if (value == null ? check.parameter().isRequired() : !check.fastAccept().test(value)) return false;
+      if (value == null ? check.parameter().isRequired() : !certain(check, value)) return false;
     }
     return true;
   }
 
-  /** Passes the request on when every parameter is valid, else fails it as the generic validator would. */
+  private static boolean certain(Check check, String value) {
+    return check.fastAccept() != NONE && check.fastAccept().test(value) && transformsToItself(value);
+  }
+
+  /** Passes the request on when it is valid, else fails it (400) as the generic validator would. */
   void handle(RoutingContext ctx) {
-    for (Check check : checks) {
+    try {
+      checkParameters(ctx.request());
+      if (body != null) checkBody(ctx.request(), ctx.body().buffer());
+    } catch (ValidatorException e) {
+      ctx.fail(400, e);
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
+   * As the library's {@code RequestUtils.extract} then {@code RequestValidatorImpl.validateParameter}:
+   * every value URL-decoded first, then each transformed and checked, in the operation's order.
+   */
+  private void checkParameters(HttpServerRequest request) {
+    String[] values = new String[checks.size()];
+    for (int i = 0; i < values.length; i++) {
+      String raw = rawValue(request, checks.get(i));
+      values[i] = raw == null || (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) ? raw : decodeUrl(raw);
+    }
+    for (int i = 0; i < values.length; i++) {
+      Check check = checks.get(i);
       Parameter p = check.parameter();
-      String value = switch (p.getIn()) {
-        case PATH -> ctx.pathParam(p.getName());
-        case HEADER -> ctx.request().getHeader(p.getName());
-        case QUERY -> ctx.request().getParam(p.getName());
-        default -> throw new IllegalStateException("unsupported parameter location " + p.getIn());
-      };
+      String value = values[i];
       if (value == null) {
-        if (p.isRequired()) {
-          ctx.fail(400, ValidatorException.createMissingRequiredParameter(p));
-          return;
-        }
+        if (p.isRequired()) throw ValidatorException.createMissingRequiredParameter(p);
         continue;
       }
-      if (check.fastAccept().test(value)) continue;
-      OutputUnit result = check.validator().validate(value);
+      if (certain(check, value)) continue;
+      OutputUnit result = check.validator().validate(check.transformer().transform(p, value));
       try {
         result.checkValidity();
       } catch (JsonSchemaValidationException e) {
-        ctx.fail(400, SchemaValidationException.createErrorFromOutputUnitType(p, result, e));
-        return;
+        throw SchemaValidationException.createErrorFromOutputUnitType(p, result, e);
       }
     }
-    ctx.next();
+  }
+
+  /** A parameter's value as the library takes it from the request, before URL decoding. */
+  private static String rawValue(HttpServerRequest request, Check check) {
+    Parameter p = check.parameter();
+    return switch (p.getIn()) {
+      case HEADER -> request.getHeader(p.getName());
+      case QUERY -> request.params().get(p.getName()); // decoded once already; the library decodes it again
+      case PATH -> {
+        String[] segments = request.path().substring(1).split("/");
+        yield segments.length < check.pathSegment() ? null : segments[check.pathSegment() - 1];
+      }
+      default -> throw new IllegalStateException("unsupported parameter location " + p.getIn());
+    };
+  }
+
+  /** The library's {@code RequestUtils.decodeUrl}, with its exception. */
+  private static String decodeUrl(String encoded) {
+    try {
+      return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+    } catch (RuntimeException e) {
+      throw new ValidatorException("Can't decode URL value: " + encoded, ValidatorErrorType.ILLEGAL_VALUE);
+    }
+  }
+
+  /** As {@code RequestValidatorImpl.validateBody} and {@code BaseValidator.validate}. */
+  private void checkBody(HttpServerRequest request, Buffer content) {
+    if (content == null || content.length() == 0) {
+      if (!body.declared().isRequired()) return;
+      throw new ValidatorException("The related request does not contain the required body.",
+          ValidatorErrorType.MISSING_REQUIRED_PARAMETER);
+    }
+    String contentType = request.headers().get(HttpHeaders.CONTENT_TYPE);
+    // the declared identifiers are free of white space, so an exact match is what determineContentType would find
+    MediaType mediaType = contentType == null ? null : body.declared().getContent().get(contentType);
+    if (mediaType == null) mediaType = body.declared().determineContentType(contentType);
+    ContentAnalyser analyser = mediaType == null ? null
+        : ContentAnalyser.getContentAnalyser(mediaType, contentType, content, ValidationContext.REQUEST);
+    if (analyser == null) {
+      throw new ValidatorException("The format of the " + ValidationContext.REQUEST + " body is not supported",
+          ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT);
+    }
+    analyser.checkSyntacticalCorrectness(); // "The request body can't be decoded" for malformed JSON
+    OutputUnit result = body.validators().get(mediaType).validate(analyser.transform());
+    try {
+      result.checkValidity();
+    } catch (JsonSchemaValidationException e) {
+      throw SchemaValidationException.createInvalidValueBody(result, ValidationContext.REQUEST, e);
+    }
   }
 }

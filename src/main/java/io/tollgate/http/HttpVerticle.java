@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -20,14 +21,17 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * HTTP intake, one instance per core. Routes come from the OpenAPI document (which also validates
- * every request); the handlers are thin: they authenticate, then call the services. In front of the
- * router sits the status poll's fast lane ({@link StatusFastLane}), which answers the polls it can
- * answer exactly as the router would, and passes every other request on.
+ * HTTP intake, one instance per core. Routes come from the OpenAPI document, which also validates
+ * every request: the busy operations with {@link HotPathValidation} (schema validators built once),
+ * the others with the router's generic validator (a new schema validator per value per request, on
+ * a worker thread); the answers are the same. The handlers are thin: they authenticate, then call
+ * the services. In front of the router sits the status poll's fast lane ({@link StatusFastLane}),
+ * which answers the polls it can answer exactly as the router would, and passes every other
+ * request on.
  */
 public final class HttpVerticle extends VerticleBase {
   public static final String OPENAPI_RESOURCE = "openapi.yaml";
-  private static final int BODY_LIMIT = 64 * 1024;
+  static final int BODY_LIMIT = 64 * 1024;
 
   private final HttpDependencies deps;
 
@@ -49,30 +53,33 @@ public final class HttpVerticle extends VerticleBase {
           RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
               .rootHandler(cors.handler())
               .rootHandler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
-          builder.getRoute("createCheckout").addHandler(merchant::create);
+          // Validators built once (HotPathValidation) for the drop's writes (createCheckout, submitPayment),
+          // the buyer's other calls and every other JSON body with string parameters. The generic
+          // validator keeps the GETs not on a hot path, the operations with integer parameters (limit,
+          // inboundEventId), and receiveWebhook: other processors' traffic, low volume, whose handler
+          // checks a signature over the raw bytes (which neither validator alters).
+          prevalidated(builder, contract, "createCheckout").addHandler(merchant::create);
           builder.getRoute("getCheckout").addHandler(merchant::get);
-          HotPathValidation optionParameters = HotPathValidation.forOperation(contract, "getPaymentOptions");
-          builder.getRoute("getPaymentOptions").setDoValidation(false)
-              .addHandler(optionParameters::handle).addHandler(buyer::paymentOptions);
-          // the poll path: the same schemas, with validators built once (see HotPathValidation)
+          prevalidated(builder, contract, "getPaymentOptions").addHandler(buyer::paymentOptions);
+          // the poll path: the fast lane shares this validation
           HotPathValidation statusParameters = HotPathValidation.forOperation(contract, "getCheckoutStatus");
           builder.getRoute("getCheckoutStatus").setDoValidation(false)
               .addHandler(statusParameters::handle).addHandler(buyer::status);
-          builder.getRoute("submitPayment").addHandler(buyer::submitPayment);
-          builder.getRoute("createPayerChallenge").addHandler(buyer::payerChallenge);
-          builder.getRoute("bindPayer").addHandler(buyer::bindPayer);
+          prevalidated(builder, contract, "submitPayment").addHandler(buyer::submitPayment);
+          prevalidated(builder, contract, "createPayerChallenge").addHandler(buyer::payerChallenge);
+          prevalidated(builder, contract, "bindPayer").addHandler(buyer::bindPayer);
           WebhookApi webhooks = new WebhookApi(deps.merchants(), deps.webhookEndpoints(), deps.inboundWebhooks(), deps.admin());
-          builder.getRoute("createWebhookEndpoint").addHandler(webhooks::createEndpoint);
+          prevalidated(builder, contract, "createWebhookEndpoint").addHandler(webhooks::createEndpoint);
           builder.getRoute("listWebhookEndpoints").addHandler(webhooks::listEndpoints);
           builder.getRoute("getWebhookEndpoint").addHandler(webhooks::getEndpoint);
-          builder.getRoute("updateWebhookEndpoint").addHandler(webhooks::updateEndpoint);
+          prevalidated(builder, contract, "updateWebhookEndpoint").addHandler(webhooks::updateEndpoint);
           builder.getRoute("deleteWebhookEndpoint").addHandler(webhooks::deleteEndpoint);
-          builder.getRoute("rotateWebhookEndpointSecret").addHandler(webhooks::rotateSecret);
+          prevalidated(builder, contract, "rotateWebhookEndpointSecret").addHandler(webhooks::rotateSecret);
           builder.getRoute("listWebhookEndpointAttempts").addHandler(webhooks::endpointAttempts);
-          builder.getRoute("recoverWebhookEndpoint").addHandler(webhooks::recover);
+          prevalidated(builder, contract, "recoverWebhookEndpoint").addHandler(webhooks::recover);
           builder.getRoute("listWebhookEvents").addHandler(webhooks::listEvents);
           builder.getRoute("getWebhookEvent").addHandler(webhooks::getEvent);
-          builder.getRoute("resendWebhookEvent").addHandler(webhooks::resendEvent);
+          prevalidated(builder, contract, "resendWebhookEvent").addHandler(webhooks::resendEvent);
           builder.getRoute("receiveWebhook").addHandler(webhooks::receive);
           builder.getRoute("adminListInboundWebhooks").addHandler(webhooks::adminListInbound);
           builder.getRoute("adminRetryInboundWebhook").addHandler(webhooks::adminRetryInbound);
@@ -92,6 +99,16 @@ public final class HttpVerticle extends VerticleBase {
                 .setCompressionSupported(false).setTcpNoDelay(true))
             .requestHandler(intake)
             .listen());
+  }
+
+  /**
+   * The route of {@code operationId} with the generic validator replaced by a {@link
+   * HotPathValidation}, which answers the same but builds its schema validators once; fails if the
+   * operation does not qualify.
+   */
+  static OpenAPIRoute prevalidated(RouterBuilder builder, OpenAPIContract contract, String operationId) {
+    HotPathValidation validation = HotPathValidation.forOperation(contract, operationId);
+    return builder.getRoute(operationId).setDoValidation(false).addHandler(validation::handle);
   }
 
   private void ready(RoutingContext ctx) {

@@ -98,7 +98,7 @@ class MerchantApiEndToEndTest {
         .header("Authorization", "Bearer " + app.apiKey).header("Idempotency-Key", "bad-json").header("Content-Type", "application/json")
         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"orderReference\": ")));
     assertThat(malformed.status()).isEqualTo(400);
-    assertThat(malformed.errorCode()).isIn("malformed_json", "invalid_request");
+    assertThat(malformed.errorCode()).isEqualTo("malformed_json");
 
     TollgateFixture.Response badAmount = app.createCheckout("bad-amount", order("12.5.0"));
     assertThat(badAmount.status()).isEqualTo(400);
@@ -116,6 +116,8 @@ class MerchantApiEndToEndTest {
     assertThat(shortHash.status()).isEqualTo(400);
     assertThat(notJson.status()).isEqualTo(400);
     assertThat(java.util.List.of(badHex.errorCode(), shortHash.errorCode())).containsOnly("invalid_request");
+    assertThat(shortHash.json().getJsonObject("error").getString("detail")).contains("\"txHash\"", "#/txHash");
+    assertThat(notJson.errorCode()).isEqualTo("malformed_json");
 
     TollgateFixture.Response wrongSecret = app.get("/v1/checkouts/" + id + "/status", "nope", Map.of());
     assertThat(wrongSecret.status()).isEqualTo(401);
@@ -133,6 +135,55 @@ class MerchantApiEndToEndTest {
         new JsonObject().put("chainId", 31337).put("token", "ETH").put("txHash", "0x" + "ab".repeat(32)).encode());
     assertThat(otherToken.status()).isEqualTo(422);
     assertThat(otherToken.errorCode()).isEqualTo("payment_method_not_available");
+  }
+
+  /** The body checks of the two drop writes (validators built once, see HotPathValidation): code and where. */
+  @Test
+  void bodiesThatBreakTheContractAreRefusedWithTheirCodeAndWhere() {
+    TollgateFixture.Response extra = app.createCheckout("extra-" + UUID.randomUUID(), order("1.00").put("tip", "0.50"));
+    assertThat(extra.status()).isEqualTo(400);
+    assertThat(extra.errorCode()).isEqualTo("invalid_request");
+    assertThat(extra.json().getJsonObject("error").getString("detail"))
+        .isEqualTo("The value of the request body is invalid. Reason: Property \"tip\" does not match additional properties"
+            + " schema at #/tip at app:///#/additionalProperties");
+    JsonObject noAmount = order("1.00");
+    noAmount.remove("amount");
+    TollgateFixture.Response missing = app.createCheckout("missing-" + UUID.randomUUID(), noAmount);
+    assertThat(missing.errorCode()).isEqualTo("invalid_request");
+    assertThat(missing.json().getJsonObject("error").getString("detail")).contains("required property \"amount\"");
+    TollgateFixture.Response wrongType = app.createCheckout("type-" + UUID.randomUUID(), order("1.00").put("amount", 1));
+    assertThat(wrongType.errorCode()).isEqualTo("invalid_request");
+    assertThat(wrongType.json().getJsonObject("error").getString("detail")).contains("#/amount");
+
+    TollgateFixture.Response textPlain = app.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseOf() + "/v1/checkouts"))
+        .header("Authorization", "Bearer " + app.apiKey).header("Idempotency-Key", "text-" + UUID.randomUUID())
+        .header("Content-Type", "text/plain").POST(java.net.http.HttpRequest.BodyPublishers.ofString(order("1.00").encode())));
+    assertThat(textPlain.status()).isEqualTo(400);
+    assertThat(textPlain.json().getJsonObject("error").getString("detail")).isEqualTo("The format of the request body is not supported");
+    TollgateFixture.Response empty = app.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseOf() + "/v1/checkouts"))
+        .header("Authorization", "Bearer " + app.apiKey).header("Idempotency-Key", "empty-" + UUID.randomUUID())
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(empty.json().getJsonObject("error").getString("detail")).isEqualTo("The related request does not contain the required body.");
+    TollgateFixture.Response huge = app.createCheckout("huge-" + UUID.randomUUID(),
+        order("1.00").put("metadata", new JsonObject().put("note", "x".repeat(70_000))));
+    assertThat(huge.status()).isEqualTo(413);
+    assertThat(huge.errorCode()).isEqualTo("payload_too_large");
+
+    JsonObject checkout = app.newCheckout("2.00", "USDC");
+    String path = "/v1/checkouts/" + checkout.getString("id") + "/payments";
+    TollgateFixture.Response array = app.post(path, checkout.getString("clientSecret"), "[]");
+    assertThat(array.status()).isEqualTo(400);
+    assertThat(array.errorCode()).isEqualTo("invalid_request");
+    assertThat(array.json().getJsonObject("error").getString("detail")).contains("Instance type array is invalid. Expected object");
+    TollgateFixture.Response stringChain = app.post(path, checkout.getString("clientSecret"),
+        new JsonObject().put("chainId", "31337").put("token", "USDC").put("txHash", "0x" + "ab".repeat(32)).encode());
+    assertThat(stringChain.errorCode()).isEqualTo("invalid_request");
+    assertThat(stringChain.json().getJsonObject("error").getString("detail")).contains("#/chainId");
+    TollgateFixture.Response noHash = app.post(path, checkout.getString("clientSecret"),
+        new JsonObject().put("chainId", 31337).put("token", "USDC").encode());
+    assertThat(noHash.json().getJsonObject("error").getString("detail")).contains("required property \"txHash\"");
+    assertThat(app.status(checkout).json().getString("status")).isEqualTo("open"); // none of it reached the service
   }
 
   @Test

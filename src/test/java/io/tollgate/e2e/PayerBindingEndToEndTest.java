@@ -466,5 +466,28 @@ class PayerBindingEndToEndTest {
       assertRefused(app.post("/v1/checkouts/" + checkout.getString("id") + "/payer", null,
           new JsonObject().put("message", "x").put("signature", "0x").encode()), 401, "invalid_client_secret");
     }
+
+    @Test
+    void shouldRefuseBodiesThatBreakTheContractSayingWhereBeforeAnythingElse() {
+      JsonObject checkout = app.newCheckout("12.50", "USDC");
+      String id = checkout.getString("id");
+      String secret = checkout.getString("clientSecret");
+      TollgateFixture.Response shortAddress = app.post("/v1/checkouts/" + id + "/challenge", secret,
+          new JsonObject().put("address", "0x1234").put("chainId", TollgateFixture.CHAIN_ID).encode());
+      assertRefused(shortAddress, 400, "invalid_request");
+      assertThat(shortAddress.json().getJsonObject("error").getString("detail")).contains("\"address\"", "#/address");
+      assertRefused(app.post("/v1/checkouts/" + id + "/challenge", secret, "{\"address\": "), 400, "malformed_json");
+
+      TollgateFixture.Response noSignature = app.post("/v1/checkouts/" + id + "/payer", secret,
+          new JsonObject().put("message", "x").encode());
+      assertRefused(noSignature, 400, "invalid_request");
+      assertThat(noSignature.json().getJsonObject("error").getString("detail")).contains("required property \"signature\"");
+      TollgateFixture.Response extra = app.post("/v1/checkouts/" + id + "/payer", secret,
+          new JsonObject().put("message", "x").put("signature", "0x").put("wallet", "eoa").encode());
+      assertRefused(extra, 400, "invalid_request");
+      assertThat(extra.json().getJsonObject("error").getString("detail")).contains("#/wallet");
+      // the body is checked before the secret, as before: a bad body and no secret is still a 400
+      assertRefused(app.post("/v1/checkouts/" + id + "/payer", null, "[]"), 400, "invalid_request");
+    }
   }
 }

@@ -348,6 +348,23 @@ class WebhookDeliveryEndToEndTest {
     TollgateFixture.Response anonymous = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/webhook-endpoints")).GET());
     assertThat(anonymous.status()).isEqualTo(401);
 
+    // bodies that break the contract: 400 with where, on every endpoint route with a body
+    String path = "/v1/webhook-endpoints/" + endpoint.getString("id");
+    assertInvalid(merchantPost("/v1/webhook-endpoints", new JsonObject().put("url", "https://x.example").put("secret", "mine")),
+        "#/secret");
+    assertInvalid(app.send(HttpRequest.newBuilder(URI.create(app.base() + path)).header("Authorization", "Bearer " + app.apiKey)
+        .header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(new JsonObject().put("enabled", "yes").encode()))), "#/enabled");
+    assertInvalid(merchantPost(path + "/rotate-secret", new JsonObject().put("overlapSeconds", -1)), "#/overlapSeconds");
+    assertInvalid(merchantPost(path + "/recover", new JsonObject().put("since", "yesterday")), "#/since");
+    assertInvalid(merchantPost("/v1/webhook-events/evt_00000000000000000000000000/resend", new JsonObject().put("endpointId", "x")),
+        "#/endpointId");
+    TollgateFixture.Response malformed = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/webhook-endpoints"))
+        .header("Authorization", "Bearer " + app.apiKey).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"url\": ")));
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.errorCode()).isEqualTo("malformed_json");
+
     delete(endpoint);
     assertThat(app.merchantGet("/v1/webhook-endpoints/" + endpoint.getString("id")).status()).isEqualTo(404);
   }
@@ -360,6 +377,12 @@ class WebhookDeliveryEndToEndTest {
     TollgateFixture.Response created = merchantPost("/v1/webhook-endpoints", body);
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     return created.json();
+  }
+
+  private static void assertInvalid(TollgateFixture.Response r, String where) {
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.errorCode()).isEqualTo("invalid_request");
+    assertThat(r.json().getJsonObject("error").getString("detail")).contains(where);
   }
 
   private JsonObject patch(JsonObject endpoint, JsonObject body) {

@@ -1,13 +1,19 @@
 package io.tollgate.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.transformer.ParameterTransformer;
+import io.vertx.openapi.validation.transformer.SimpleTransformer;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -70,6 +76,90 @@ class HotPathValidationTest {
     assertThat(v.certainlyValid(p -> null)).isFalse(); // the id is required
     assertThat(v.certainlyValid(p -> p.getName().equals("checkoutId") ? "not-a-uuid" : null)).isFalse();
     assertThat(v.certainlyValid(p -> p.getName().equals("checkoutId") ? id : "x".repeat(201))).isFalse();
+  }
+
+  @Test
+  void certainlyValidIsNotFooledByValuesTheLibraryWouldTransform() {
+    HotPathValidation v = HotPathValidation.forOperation(contract, "getCheckoutStatus");
+    String id = UUID.randomUUID().toString();
+    for (String secret : List.of("1.5", "-1", "12e-3", "\"quoted\"", "a%41", "a+b", "[1]", "")) {
+      assertThat(v.certainlyValid(p -> p.getName().equals("checkoutId") ? id : p.getName().equals("X-Client-Secret") ? secret : null))
+          .as(secret).isFalse();
+    }
+  }
+
+  @Test
+  void transformsToItselfOnlyWhenTheLibrarysTransformerLeavesTheValueAlone() {
+    Parameter secret = contract.operation("getCheckoutStatus").getParameters().stream()
+        .filter(p -> p.getName().equals("X-Client-Secret")).findFirst().orElseThrow();
+    ParameterTransformer library = new SimpleTransformer();
+    List<String> samples = new java.util.ArrayList<>(List.of("abc", "ABC_123", "123", "1e5", "1e-5", "1E-05", "12e-3x", "0-1",
+        "-1", "-abc", "true", "true-1", "null-x", "NaN", "Infinity-1", "a-b", "a_b-c", "e-5", "1-2-3", "0x12",
+        UUID.randomUUID().toString(), UUID.randomUUID() + "_secret_Ab-9_xYz", "12345678-1234-1234-1234-123456789012",
+        "1e234567-89ab-cdef-0123-456789abcdef", "00000000-0000-0000-0000-000000000000"));
+    Random random = new Random(7);
+    String alphabet = "0123456789eE-_aZ.+\"%";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder();
+      int length = 1 + random.nextInt(8);
+      for (int j = 0; j < length; j++) b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      samples.add(b.toString());
+    }
+    for (String value : samples) {
+      if (!HotPathValidation.transformsToItself(value)) continue;
+      Object transformed;
+      try {
+        transformed = library.transform(secret, value);
+      } catch (ValidatorException e) {
+        transformed = e;
+      }
+      assertThat(transformed).as(value).isEqualTo(value);
+    }
+    assertThat(HotPathValidation.transformsToItself("1e-5")).isFalse();
+    assertThat(HotPathValidation.transformsToItself("-1")).isFalse();
+    assertThat(HotPathValidation.transformsToItself(UUID.randomUUID().toString())).isTrue();
+  }
+
+  @Test
+  void everyOperationWithAJsonBodyAndStringParametersQualifies() {
+    for (String operationId : List.of("createCheckout", "submitPayment", "createPayerChallenge", "bindPayer",
+        "createWebhookEndpoint", "updateWebhookEndpoint", "rotateWebhookEndpointSecret", "recoverWebhookEndpoint",
+        "resendWebhookEvent")) {
+      HotPathValidation v = HotPathValidation.forOperation(contract, operationId);
+      assertThat(v.certainlyValid(p -> "x")).as(operationId + " has a body: never for the fast lane").isFalse();
+    }
+    assertThat(HotPathValidation.forOperation(contract, "createCheckout").hasFastAccept("Idempotency-Key")).isTrue();
+    assertThat(HotPathValidation.forOperation(contract, "submitPayment").hasFastAccept("checkoutId")).isTrue();
+  }
+
+  @Test
+  void operationsItCannotValidateExactlyAreRefusedWhenTheRouterIsBuilt() throws Exception {
+    assertThatThrownBy(() -> HotPathValidation.forOperation(contract, "adminRetryInboundWebhook"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inboundEventId is not a string");
+    assertThatThrownBy(() -> HotPathValidation.forOperation(contract, "listWebhookEndpointAttempts"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit is not a string");
+    assertThatThrownBy(() -> HotPathValidation.forOperation(contract, "noSuchOperation"))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    OpenAPIContract other = OpenAPIContract.from(vertx, new JsonObject("""
+        {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {
+          "/text": {"post": {"operationId": "text", "requestBody": {"required": true,
+            "content": {"text/plain": {"schema": {"type": "string"}}}}, "responses": {"200": {"description": "ok"}}}},
+          "/both": {"post": {"operationId": "both", "requestBody": {"required": true, "content": {
+            "application/json": {"schema": {"type": "object"}}, "multipart/form-data": {"schema": {"type": "object"}}}},
+            "responses": {"200": {"description": "ok"}}}},
+          "/any": {"post": {"operationId": "any", "requestBody": {"required": true,
+            "content": {"application/json": {}}}, "responses": {"200": {"description": "ok"}}}},
+          "/cookie": {"get": {"operationId": "cookie", "parameters": [{"name": "c", "in": "cookie", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok"}}}},
+          "/label/{id}": {"get": {"operationId": "label", "parameters": [{"name": "id", "in": "path", "required": true,
+            "style": "label", "schema": {"type": "string"}}], "responses": {"200": {"description": "ok"}}}}
+        }}""")).toCompletionStage().toCompletableFuture().get();
+    assertThatThrownBy(() -> HotPathValidation.forOperation(other, "text")).hasMessageContaining("text/plain");
+    assertThatThrownBy(() -> HotPathValidation.forOperation(other, "both")).hasMessageContaining("multipart/form-data");
+    assertThatThrownBy(() -> HotPathValidation.forOperation(other, "any")).hasMessageContaining("without a schema");
+    assertThatThrownBy(() -> HotPathValidation.forOperation(other, "cookie")).hasMessageContaining("is in cookie");
+    assertThatThrownBy(() -> HotPathValidation.forOperation(other, "label")).hasMessageContaining("style label");
   }
 
   @Test
