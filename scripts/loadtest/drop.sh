@@ -8,12 +8,12 @@
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379.
 # Settings: -Dn=1000 -DpollMs=2000 -DblockTime=2 -DpayWindow=120 -DethShare=0.5 -DretryShare=0.05
 #           -DcreateConcurrency=32 -DheadPollMs=100 -DwsHeads=true -DwsFallbackMs=5000 -Dgrace=90
-#           -DhardLimit=1200 -Djfr=true
+#           -DhardLimit=1200 -Djfr=true -DgenLoops=2 -DgenConnections=1000 -DprobePerSecond=20
 #           LOADTEST_JVM_FLAGS (default "-Xms1g -Xmx1g -XX:+UseG1GC") for Tollgate.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f target/tollgate.jar ] || mvn -B -q -DskipTests package
 mvn -B -q -o test-compile
 mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/loadtest-cp.txt -Dmdep.includeScope=test
-# the generator gets one core's worth of event loop and a small heap; Tollgate runs in its own JVM
+# the generator (two event loops by default) gets a small heap; Tollgate runs in its own JVM
 exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/loadtest-cp.txt)" "$@" io.tollgate.loadtest.Drop

@@ -74,8 +74,8 @@ public final class Drop {
   final int grace = Integer.getInteger("grace", 90);
   final int hardLimit = Integer.getInteger("hardLimit", 1200);
   final int probePerSecond = Integer.getInteger("probePerSecond", 20);
-  final int genLoops = Integer.getInteger("genLoops", 1);
-  final int genConnections = Integer.getInteger("genConnections", 128);
+  final int genLoops = Integer.getInteger("genLoops", 2);
+  final int genConnections = Integer.getInteger("genConnections", 1000);
 
   // measurements
   final Latencies create = new Latencies("POST /v1/checkouts");
