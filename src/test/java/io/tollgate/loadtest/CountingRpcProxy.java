@@ -16,6 +16,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +39,9 @@ final class CountingRpcProxy {
   private final LongAdder webSocketCalls = new LongAdder();
   private final LongAdder webSockets = new LongAdder();
   private final HttpServer server;
+  /** Per HTTP request of at least {@link #BIG_BATCH} calls: microseconds at anvil, and from arrival to the answer sent. */
+  private final List<long[]> bigBatchTimes = java.util.Collections.synchronizedList(new ArrayList<>());
+  static final int BIG_BATCH = 50;
 
   private CountingRpcProxy(HttpServer server) {
     this.server = server;
@@ -50,20 +55,33 @@ final class CountingRpcProxy {
     HttpServer server = vertx.createHttpServer();
     CountingRpcProxy proxy = new CountingRpcProxy(server);
     server.webSocketHandler(downstream -> proxy.relay(downstream, wsClient, target));
-    server.requestHandler(req -> req.body().compose(body -> {
-      proxy.count(body);
-      return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(target.getHost()).setPort(target.getPort())
-              .setURI("/").putHeader("Content-Type", "application/json"))
-          .compose(up -> up.send(body))
-          .compose(resp -> resp.body().map(b -> new Object[] {resp.statusCode(), b}));
-    }).onComplete(ar -> {
-      if (ar.succeeded()) {
-        req.response().setStatusCode((Integer) ar.result()[0]).putHeader("Content-Type", "application/json")
-            .end((Buffer) ar.result()[1]);
-      } else {
-        req.response().setStatusCode(502).end();
-      }
-    }));
+    server.requestHandler(req -> {
+      // how long a big batch spends at anvil and in the proxy (which shares the generator's JVM)
+      long arrived = System.nanoTime();
+      long[] atAnvil = new long[2];
+      int[] counted = new int[1];
+      req.body().compose(body -> {
+        counted[0] = proxy.count(body);
+        atAnvil[0] = System.nanoTime();
+        return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(target.getHost()).setPort(target.getPort())
+                .setURI("/").putHeader("Content-Type", "application/json"))
+            .compose(up -> up.send(body))
+            .compose(resp -> resp.body().map(b -> {
+              atAnvil[1] = System.nanoTime();
+              return new Object[] {resp.statusCode(), b};
+            }));
+      }).onComplete(ar -> {
+        if (ar.succeeded()) {
+          req.response().setStatusCode((Integer) ar.result()[0]).putHeader("Content-Type", "application/json")
+              .end((Buffer) ar.result()[1]);
+          if (counted[0] >= BIG_BATCH) {
+            proxy.bigBatchTimes.add(new long[] {counted[0], (atAnvil[1] - atAnvil[0]) / 1_000, (System.nanoTime() - arrived) / 1_000});
+          }
+        } else {
+          req.response().setStatusCode(502).end();
+        }
+      });
+    });
     server.listen(0, "127.0.0.1").await();
     return proxy;
   }
@@ -93,9 +111,16 @@ final class CountingRpcProxy {
         .onFailure(e -> downstream.close((short) 1011, "upstream unavailable"));
   }
 
-  private void count(Buffer body) {
+  private int count(Buffer body) {
     httpRequests.increment();
-    countCalls(Json.decodeValue(body));
+    return countCalls(Json.decodeValue(body));
+  }
+
+  /** The HTTP requests of at least {@link #BIG_BATCH} calls: {calls, µs at anvil, µs from arrival to answer sent}. */
+  List<long[]> bigBatchTimes() {
+    synchronized (bigBatchTimes) {
+      return new ArrayList<>(bigBatchTimes);
+    }
   }
 
   /** Counts what a client sent over a WebSocket: one call, or each call of a batch. */

@@ -225,7 +225,8 @@ public final class Drop {
       proxyVertx.close();
 
       String report = report(runName, everyonePaid, creationSeconds, seconds,
-          new RpcCount(rpcCalls, rpcByMethod, rpcHttp, rpcWebSocket, webSockets), v, loadBefore, loadAfter);
+          new RpcCount(rpcCalls, rpcByMethod, rpcHttp, rpcWebSocket, webSockets), v, loadBefore, loadAfter)
+          + bigBatches(proxy.bigBatchTimes());
       Files.writeString(rig.outDir.resolve("report.md"), report);
       Files.writeString(rig.outDir.resolve("timeline.csv"), timeline(seconds));
       Files.writeString(rig.outDir.resolve("blocks.csv"), perBlock(v));
@@ -687,6 +688,22 @@ public final class Drop {
     r.append(Latencies.header()).append('\n');
     for (Latencies l : List.of(create, createRetry, options, submit, poll, probe)) r.append(l.row(seconds)).append('\n');
     return r.toString();
+  }
+
+  /** Where Tollgate's big JSON-RPC batches (a block's receipts) spent their time: at anvil, or in the proxy. */
+  static String bigBatches(List<long[]> times) {
+    if (times.isEmpty()) return "";
+    List<Long> calls = new ArrayList<>();
+    List<Long> atAnvil = new ArrayList<>();
+    List<Long> inProxy = new ArrayList<>();
+    for (long[] t : times) {
+      calls.add(t[0] * 1_000); // summary() reads micros; a count shown as "ms" reads as the count
+      atAnvil.add(t[1]);
+      inProxy.add(t[2] - t[1]);
+    }
+    return String.format("%n* JSON-RPC requests of at least %d calls through the counting proxy: %d; calls each: %s;%n"
+        + "  at anvil (request sent to answer read): %s;%n  in the proxy besides (arrival to answer sent, minus anvil): %s%n",
+        CountingRpcProxy.BIG_BATCH, times.size(), summary(calls).replace(" ms", ""), summary(atAnvil), summary(inProxy));
   }
 
   static String summary(List<Long> micros) {
