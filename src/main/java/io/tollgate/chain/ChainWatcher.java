@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class ChainWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ChainWatcher.class);
   private static final int DEFAULT_HEADER_CACHE_SIZE = 256;
+  /** How long the HTTP endpoint may lag the announced heads before that is worth a warning. */
+  static final java.time.Duration HEAD_LAG_WARNING = java.time.Duration.ofSeconds(30);
   /**
    * A backstop only: the kept evidence is pruned to the active payments every full round, so this
    * is reached only by more native payments waiting at once than a drop brings (about 1 KB each).
@@ -105,6 +107,12 @@ public final class ChainWatcher {
   private long announcedHead = -1;
   private boolean unavailable;
   private long skippedWhileUnavailable;
+  /** When rounds began to find the announced head not served over HTTP (nanoTime), or -1. */
+  private long headNotServedSince = -1;
+  /** The highest announced head found not served; a round that processes it ends the lag. */
+  private long unservedHead = -1;
+  private boolean headLagWarned;
+  private java.util.function.LongSupplier nanoClock = System::nanoTime;
 
   public ChainWatcher(EthRpc rpc, ActivePayments payments, VerdictSink sink, HeadListener heads,
       PaymentVerifier verifier) {
@@ -202,6 +210,7 @@ public final class ChainWatcher {
         })
         .transform(outcome -> {
           if (outcome.succeeded()) {
+            if (headNotServedSince >= 0 && lastHead >= unservedHead) headServed();
             if (unavailable) {
               LOG.info("chain {}: RPC answers again after {} skipped rounds", chainId(), skippedWhileUnavailable);
               unavailable = false;
@@ -209,6 +218,10 @@ public final class ChainWatcher {
             return Future.<Void>succeededFuture();
           }
           Throwable cause = outcome.cause();
+          if (cause instanceof HeadNotServedYet notYet) {
+            headNotServed(notYet);
+            return Future.<Void>succeededFuture();
+          }
           if (cause instanceof RpcUnavailableException || cause instanceof RpcException
               || cause instanceof ChainDataException) {
             skipRound(cause);
@@ -226,6 +239,49 @@ public final class ChainWatcher {
       }
     });
     return round;
+  }
+
+  /**
+   * A provider's WebSocket node often announces a block before the HTTP node it balances to has it,
+   * for a few hundred ms: expected, and retried soon by the caller, so it is not an outage and not
+   * worth a warning per block. Only an HTTP endpoint that stays behind for
+   * {@link #HEAD_LAG_WARNING} is warned about (once, and once when it catches up).
+   */
+  private void headNotServed(HeadNotServedYet notYet) {
+    long now = nanoClock.getAsLong();
+    if (headNotServedSince < 0) headNotServedSince = now;
+    unservedHead = Math.max(unservedHead, notYet.head());
+    if (!headLagWarned && now - headNotServedSince >= HEAD_LAG_WARNING.toNanos()) {
+      headLagWarned = true;
+      LOG.warn("chain {}: the RPC endpoint has not served announced heads for {} s (now head {}); payments wait for it",
+          chainId(), HEAD_LAG_WARNING.toSeconds(), notYet.head());
+    } else {
+      LOG.debug("chain {}: head {} announced but not served over HTTP yet; retried soon", chainId(), notYet.head());
+    }
+  }
+
+  private void headServed() {
+    if (headLagWarned) LOG.info("chain {}: the RPC endpoint serves the announced heads again", chainId());
+    headNotServedSince = -1;
+    unservedHead = -1;
+    headLagWarned = false;
+  }
+
+  /** For tests: the clock that times how long announced heads go unserved. */
+  void nanoClock(java.util.function.LongSupplier clock) {
+    this.nanoClock = clock;
+  }
+
+  /** An announced head the HTTP endpoint does not serve yet (it lags the node that announced it). */
+  static final class HeadNotServedYet extends ChainDataException {
+    private final long head;
+
+    HeadNotServedYet(long head) {
+      super("node does not serve head block " + head + " yet");
+      this.head = head;
+    }
+
+    long head() { return head; }
   }
 
   private void skipRound(Throwable cause) {
@@ -350,7 +406,7 @@ public final class ChainWatcher {
       Instant headTime;
       if (askHead) {
         JsonObject headHeader = header(answers.get(0), "head " + head);
-        if (headHeader == null) throw new ChainDataException("node does not serve head block " + head + " yet");
+        if (headHeader == null) throw new HeadNotServedYet(head);
         headTime = remember(headHeader);
         roundHeadTime = headTime;
         notifyHead(head, headTime);

@@ -363,6 +363,44 @@ class ChainWatcherTest {
   }
 
   @Test
+  void anAnnouncedHeadTheHttpNodeLacksIsRetriedQuietlyAndWarnedAboutOnlyWhenTheLagLasts() {
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ChainWatcher.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    log.addAppender(logged);
+    long[] now = {0};
+    watcher.nanoClock(() -> now[0]);
+    try {
+      store.add(tokenPayment(1, 1));
+      // the socket's node announces a block the HTTP node does not serve yet
+      for (int i = 0; i < 5; i++) {
+        now[0] += java.time.Duration.ofSeconds(2).toNanos();
+        assertThat(watcher.headAnnounced(GENESIS + 1).succeeded()).isTrue();
+      }
+      assertThat(watcher.lastHead()).isEqualTo(-1);
+      assertThat(logged.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO));
+
+      // still behind 30 s after the first miss: one warning, not one per round
+      now[0] += ChainWatcher.HEAD_LAG_WARNING.toNanos();
+      watcher.headAnnounced(GENESIS + 1);
+      watcher.headAnnounced(GENESIS + 1);
+      assertThat(logged.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage()).contains("has not served announced heads"));
+
+      // the HTTP node catches up: the round runs, and the recovery is said once
+      chain.mine(paysToken(1));
+      assertThat(watcher.headAnnounced(GENESIS + 1).succeeded()).isTrue();
+      assertThat(watcher.lastHead()).isEqualTo(GENESIS + 1);
+      assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
+      assertThat(logged.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+          .singleElement().satisfies(e -> assertThat(e.getFormattedMessage()).contains("serves the announced heads again"));
+      assertThat(logged.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).hasSize(1);
+    } finally {
+      log.detachAppender(logged);
+    }
+  }
+
+  @Test
   void shouldCatchUpOnTheProcessedHeadWithoutAskingForTheHeadNumber() {
     store.add(tokenPayment(1, 1));
     chain.mine(paysToken(1), paysToken(2));
