@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +40,22 @@ class MerchantApiEndToEndTest {
     assertThat(retry.json()).isEqualTo(first.json());
     assertThat(first.json().getString("clientSecret")).startsWith(first.json().getString("id"));
     assertThat(first.json().getJsonArray("paymentOptions")).hasSize(2); // USDC and ETH, all the merchant accepts
+  }
+
+  @Test
+  void anyPrintableIdempotencyKeyIsAKeyEvenOneThatReadsAsJsonOrAnEscape() {
+    // a timestamp key, a negative number, JSON and a %-escape: each a key of its own, used as sent
+    long stamp = System.currentTimeMillis();
+    for (String key : List.of(stamp + ".5", "-" + stamp, "{\"order\":" + stamp + "}", "k%41" + stamp)) {
+      TollgateFixture.Response first = app.createCheckout(key, order("3.00"));
+      assertThat(first.status()).as(key + ": " + first.body()).isEqualTo(201);
+      assertThat(app.createCheckout(key, order("3.00")).json()).as(key).isEqualTo(first.json());
+    }
+    // "%41" is not "A": the two keys name different checkouts
+    String escaped = "e%41" + stamp;
+    String plain = "eA" + stamp;
+    assertThat(app.createCheckout(escaped, order("4.00")).json().getString("id"))
+        .isNotEqualTo(app.createCheckout(plain, order("4.00")).json().getString("id"));
   }
 
   @Test

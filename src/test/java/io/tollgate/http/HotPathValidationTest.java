@@ -79,13 +79,17 @@ class HotPathValidationTest {
   }
 
   @Test
-  void certainlyValidIsNotFooledByValuesTheLibraryWouldTransform() {
+  void certainlyValidTakesHeaderValuesAsSent() {
     HotPathValidation v = HotPathValidation.forOperation(contract, "getCheckoutStatus");
     String id = UUID.randomUUID().toString();
-    for (String secret : List.of("1.5", "-1", "12e-3", "\"quoted\"", "a%41", "a+b", "[1]", "")) {
+    // strings as sent, whatever the library would have made of them (a number, an array, "A" for %41)
+    for (String secret : List.of("1.5", "-1", "12e-3", "\"quoted\"", "a%41", "a+b", "[1]", "%zz")) {
       assertThat(v.certainlyValid(p -> p.getName().equals("checkoutId") ? id : p.getName().equals("X-Client-Secret") ? secret : null))
-          .as(secret).isFalse();
+          .as(secret).isTrue();
     }
+    // its length as sent counts: 201 characters that would decode to 67
+    assertThat(v.certainlyValid(p -> p.getName().equals("checkoutId") ? id : p.getName().equals("X-Client-Secret")
+        ? "%41".repeat(67) : null)).isFalse();
   }
 
   @Test

@@ -245,10 +245,49 @@ class RequestValidationParityTest {
 
   // ---- the comparison ----
 
+  /**
+   * The cases whose answers differ by design: a header value is checked as sent (see
+   * {@link HotPathValidation}), where the library URL-decodes it and reads it as JSON first. Each
+   * with the status ours answers: 200 where the value as sent is a valid string, 400 where it is
+   * too long as sent.
+   */
+  static final Map<String, Integer> LITERAL_HEADERS = Map.ofEntries(
+      Map.entry("createCheckout Idempotency-Key a number", 200),
+      Map.entry("createCheckout Idempotency-Key a negative number", 200),
+      Map.entry("createCheckout Idempotency-Key an exponent", 200),
+      Map.entry("createCheckout Idempotency-Key a lone quote", 200),
+      Map.entry("createCheckout Idempotency-Key an object", 200),
+      Map.entry("createCheckout Idempotency-Key with a bad escape", 200),
+      Map.entry("createCheckout Idempotency-Key escapes to a long one", 400),
+      Map.entry("submitPayment secret a number", 200),
+      Map.entry("submitPayment secret with a bad escape", 200),
+      Map.entry("getPaymentOptions secret a number", 200),
+      Map.entry("getPaymentOptions secret with a bad escape", 200),
+      Map.entry("getPaymentOptions secret escaped short enough", 400),
+      Map.entry("getCheckoutStatus secret an array", 200));
+
+  @Test
+  void headerValuesAreCheckedAsSent() throws Exception {
+    Map<String, Call> cases = cases();
+    for (Map.Entry<String, Integer> c : LITERAL_HEADERS.entrySet()) {
+      Call call = cases.get(c.getKey());
+      assertThat(call).as(c.getKey()).isNotNull();
+      HttpResponse<String> generic = send(RequestValidationParityTest.generic, call);
+      HttpResponse<String> actual = send(ours, call);
+      assertThat(actual.statusCode()).as(c.getKey() + ": " + actual.body()).isEqualTo(c.getValue());
+      // listed only where the library answers otherwise: a case that agrees belongs in the parity test
+      assertThat(generic.statusCode()).as(c.getKey() + " through the generic validator").isNotEqualTo(c.getValue());
+      if (c.getValue() == 400) {
+        assertThat(new JsonObject(actual.body()).getJsonObject("error").getString("detail")).contains("maxLength");
+      }
+    }
+  }
+
   @Test
   void everyRequestGetsTheSameAnswerFromBothValidators() throws Exception {
     int compared = 0;
     for (Map.Entry<String, Call> c : cases().entrySet()) {
+      if (LITERAL_HEADERS.containsKey(c.getKey())) continue; // by design, see headerValuesAreCheckedAsSent
       HttpResponse<String> expected = send(generic, c.getValue());
       HttpResponse<String> actual = send(ours, c.getValue());
       assertThat(actual.statusCode()).as(c.getKey() + ": " + expected.body()).isEqualTo(expected.statusCode());
