@@ -17,13 +17,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,12 +77,7 @@ public final class ChainWatcher {
   private final PaymentVerifier verifier;
   private final NativeTransferSource nativeSource;
   private final Map<BlockKey, JsonObject> headers;
-  /**
-   * Native evidence read so far, by transaction hash; only for a source whose evidence is fixed
-   * before mining, so it never goes stale. Not payment state: a restart or another instance taking
-   * over starts without it and asks again.
-   */
-  private final Map<String, Object> evidence;
+  private final KeptEvidence evidence;
   private final LongAdder rpcCalls = new LongAdder();
   private final LongAdder rounds = new LongAdder();
 
@@ -138,12 +131,7 @@ public final class ChainWatcher {
         return size() > headerCacheSize;
       }
     };
-    this.evidence = new LinkedHashMap<>() {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
-        return size() > evidenceCacheSize;
-      }
-    };
+    this.evidence = new KeptEvidence(nativeSource, evidenceCacheSize);
   }
 
   public long chainId() { return rpc.chainId(); }
@@ -320,7 +308,7 @@ public final class ChainWatcher {
         .compose(active -> {
           at[0] = System.nanoTime();
           active.forEach(p -> newest[0] = Math.max(newest[0], p.paymentId()));
-          if (!sameHead) keepEvidenceOnlyOf(active);
+          if (!sameHead) evidence.retainOnly(active);
           if (sameHead && active.isEmpty()) return Future.<Void>succeededFuture();
           return firstRound(head, sameHead, active).compose(first -> {
             at[1] = System.nanoTime();
@@ -383,11 +371,11 @@ public final class ChainWatcher {
       boolean reached = payment.isMined()
           && PaymentVerifier.confirmations(payment.minedBlockNumber(), head)
               >= payment.expectation().requiredConfirmations();
-      if (!payment.isMined() && evidenceFirst(payment)) {
+      if (!payment.isMined() && evidence.askFirst(payment)) {
         // As cheap as the receipt (one call) and it also says whether the transaction is mined; once
         // kept, the block that mines it needs only the receipt, decided without a second batch.
         evidenceAt.put(payment, calls.size());
-        calls.add(evidenceCall(payment));
+        calls.add(evidence.call(payment));
       } else if (!payment.isMined() || (reached && !payment.hasRecordedVerdict())) {
         receiptAt.put(payment, calls.size());
         calls.add(RpcRequest.of("eth_getTransactionReceipt", payment.txHash()));
@@ -432,7 +420,7 @@ public final class ChainWatcher {
           return;
         }
         try {
-          mined.add(minedOf(payment, answer.result(), knownEvidence(payment)));
+          mined.add(minedOf(payment, answer.result(), evidence.of(payment)));
         } catch (ChainDataException e) {
           LOG.warn("chain {}: malformed receipt for payment {}, retrying next head: {}", chainId(), payment.paymentId(), e.toString());
         }
@@ -446,7 +434,7 @@ public final class ChainWatcher {
         }
         FixedEvidence read;
         try {
-          read = keep(payment, answer.result());
+          read = evidence.keep(payment, answer.result());
         } catch (ChainDataException e) {
           LOG.warn("chain {}: malformed evidence for payment {}, retrying next head: {}", chainId(), payment.paymentId(), e.toString());
           return;
@@ -524,7 +512,7 @@ public final class ChainWatcher {
       askHeader(mined.block(), calls, headerAt);
       if (needsEvidence(mined)) {
         evidenceAt.put(mined, calls.size());
-        calls.add(evidenceCall(mined.payment()));
+        calls.add(evidence.call(mined.payment()));
       }
     }
     for (Sighted sighted : first.sighted()) {
@@ -586,7 +574,7 @@ public final class ChainWatcher {
         nativeEvidence = evidenceAnswer.result();
       } else if (evidenceAnswer != null) {
         try {
-          FixedEvidence read = keep(mined.payment(), evidenceAnswer.result());
+          FixedEvidence read = evidence.keep(mined.payment(), evidenceAnswer.result());
           nativeEvidence = read == null ? null : read.evidence(); // null: transferOf calls it missing
         } catch (ChainDataException e) {
           LOG.warn("chain {}: malformed evidence for payment {}, retrying next head: {}",
@@ -626,42 +614,6 @@ public final class ChainWatcher {
     return new Mined(payment, receipt, new BlockKey(
         Hex.longQuantity(Hex.member(receipt, "blockNumber")), Hex.hash(Hex.member(receipt, "blockHash"))),
         knownEvidence);
-  }
-
-  // ---- native evidence kept across rounds ----
-
-  /** Whether to ask an unmined payment's evidence rather than its receipt. */
-  private boolean evidenceFirst(ActivePayment payment) {
-    return payment.expectation().kind() == AssetKind.NATIVE && nativeSource.evidenceFixedBeforeMining()
-        && !evidence.containsKey(payment.txHash());
-  }
-
-  private Object knownEvidence(ActivePayment payment) {
-    return payment.expectation().kind() == AssetKind.NATIVE ? evidence.get(payment.txHash()) : null;
-  }
-
-  private RpcRequest evidenceCall(ActivePayment payment) {
-    return new RpcRequest(nativeSource.evidenceMethod(), nativeSource.evidenceParams(payment.txHash()));
-  }
-
-  /**
-   * Reads an answer to a fixed-evidence call and keeps what it proves (checked to be the payment's
-   * transaction first, so nothing about another transaction is kept).
-   *
-   * @return null when the node does not know the transaction
-   */
-  private FixedEvidence keep(ActivePayment payment, Object answer) {
-    FixedEvidence read = nativeSource.fixedEvidence(payment.txHash(), answer);
-    if (read != null) evidence.put(payment.txHash(), read.evidence());
-    return read;
-  }
-
-  /** Drops the evidence of transactions no longer active (paid, rejected), so it stays as small as the work. */
-  private void keepEvidenceOnlyOf(List<ActivePayment> active) {
-    if (evidence.isEmpty()) return;
-    Set<String> hashes = new HashSet<>();
-    for (ActivePayment payment : active) hashes.add(payment.txHash());
-    evidence.keySet().retainAll(hashes);
   }
 
   // ---- reporting ----
