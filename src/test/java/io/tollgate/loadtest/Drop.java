@@ -693,17 +693,19 @@ public final class Drop {
   /** Where Tollgate's big JSON-RPC batches (a block's receipts) spent their time: at anvil, or in the proxy. */
   static String bigBatches(List<long[]> times) {
     if (times.isEmpty()) return "";
-    List<Long> calls = new ArrayList<>();
     List<Long> atAnvil = new ArrayList<>();
     List<Long> inProxy = new ArrayList<>();
+    long fewest = Long.MAX_VALUE;
+    long most = 0;
     for (long[] t : times) {
-      calls.add(t[0] * 1_000); // summary() reads micros; a count shown as "ms" reads as the count
+      fewest = Math.min(fewest, t[0]);
+      most = Math.max(most, t[0]);
       atAnvil.add(t[1]);
       inProxy.add(t[2] - t[1]);
     }
-    return String.format("%n* JSON-RPC requests of at least %d calls through the counting proxy: %d; calls each: %s;%n"
+    return String.format("%n* JSON-RPC requests of at least %d calls through the counting proxy: %d, of %d to %d calls;%n"
         + "  at anvil (request sent to answer read): %s;%n  in the proxy besides (arrival to answer sent, minus anvil): %s%n",
-        CountingRpcProxy.BIG_BATCH, times.size(), summary(calls).replace(" ms", ""), summary(atAnvil), summary(inProxy));
+        CountingRpcProxy.BIG_BATCH, times.size(), fewest, most, summary(atAnvil), summary(inProxy));
   }
 
   static String summary(List<Long> micros) {
