@@ -55,16 +55,25 @@ import org.web3j.utils.Numeric;
  * chain.31337.poll-interval-ms), wsHeads (true: Tollgate subscribes to new heads through the
  * proxy's WebSocket, chain.31337.ws-url; false: it learns of heads by polling only),
  * wsFallbackMs (5000: chain.31337.ws-fallback-poll-interval-ms, the head poll while the
- * subscription is live), grace (90 s after the pay window), hardLimit (1200 s for the run).
+ * subscription is live), grace (90 s after the pay window), hardLimit (1200 s for the run),
+ * warmup (0: checkouts created and paid at the drop's rate before it, by other buyers, so that the
+ * drop meets a service whose hot paths are compiled; none of it is counted), genLoops (2),
+ * genConnections (1000), genNice (0: niceness added to the generator's event loops), probePerSecond (20).
  */
 public final class Drop {
   private static final long CHAIN = Rig.CHAIN_ID;
 
   // settings
-  final int n = Integer.getInteger("n", 1000);
+  final int n;
   final int pollMs = Integer.getInteger("pollMs", 2000);
   final int blockTime = Integer.getInteger("blockTime", 2);
-  final int payWindow = Integer.getInteger("payWindow", 120);
+  final int payWindow;
+  /** The checkouts' order references start with it; the PostgreSQL checks count only these. */
+  final String orderPrefix;
+  /** Buyer numbers (accounts, client addresses) start here, so a warm-up's buyers are others. */
+  final int firstBuyer;
+  /** Checkouts paid in a warm-up before the drop (0: the drop meets a cold service). */
+  final int warmup = Integer.getInteger("warmup", 0);
   final double ethShare = Double.parseDouble(System.getProperty("ethShare", "0.5"));
   final double retryShare = Double.parseDouble(System.getProperty("retryShare", "0.05"));
   final int createConcurrency = Integer.getInteger("createConcurrency", 32);
@@ -76,6 +85,8 @@ public final class Drop {
   final int probePerSecond = Integer.getInteger("probePerSecond", 20);
   final int genLoops = Integer.getInteger("genLoops", 2);
   final int genConnections = Integer.getInteger("genConnections", 1000);
+  /** Niceness added to the generator's event loops (the buyers' side), 0 for none. */
+  final int genNice = Integer.getInteger("genNice", 0);
 
   // measurements
   final Latencies create = new Latencies("POST /v1/checkouts");
@@ -99,14 +110,26 @@ public final class Drop {
   final AtomicBoolean stopping = new AtomicBoolean();
   final CountDownLatch allPaid;
   long t0;
+  /** What ran before the drop, for the report. */
+  String warmedUp = "none: the drop meets a service started just before it";
+  /** When the pay window opened (nanoTime). */
+  long payStart;
 
-  Drop() {
+  Drop(int n, int payWindow, String orderPrefix, int firstBuyer) {
+    this.n = n;
+    this.payWindow = payWindow;
+    this.orderPrefix = orderPrefix;
+    this.firstBuyer = firstBuyer;
     buyers = new Buyer[n];
     allPaid = new CountDownLatch(n);
+    for (int i = 0; i < n; i++) buyers[i] = new Buyer(firstBuyer + i, i, random.nextDouble() < ethShare);
   }
 
   static final class Buyer {
+    /** The buyer's number: its account and client address derive from it. */
     final int index;
+    /** Its place in its drop (when it pays, which generator it is on). */
+    final int position;
     final String address;
     final String clientIp;
     final boolean eth;
@@ -121,8 +144,9 @@ public final class Drop {
     volatile long paidSeenNanos;
     volatile String terminal;
 
-    Buyer(int index, boolean eth) {
+    Buyer(int index, int position, boolean eth) {
       this.index = index;
+      this.position = position;
       this.address = "0x" + Numeric.toHexStringNoPrefix(Hash.sha3(BigInteger.valueOf(1_000_000L + index).toByteArray())).substring(24);
       this.clientIp = String.format("198.18.%d.%d", (index / 250) % 250, index % 250 + 1);
       this.eth = eth;
@@ -130,12 +154,11 @@ public final class Drop {
   }
 
   public static void main(String[] args) throws Exception {
-    new Drop().run();
+    new Drop(Integer.getInteger("n", 1000), Integer.getInteger("payWindow", 120), "DROP-", 0).run();
     System.exit(0);
   }
 
   void run() throws Exception {
-    for (int i = 0; i < n; i++) buyers[i] = new Buyer(i, random.nextDouble() < ethShare);
     String runName = "drop-n" + n + "-poll" + pollMs;
     try (Rig rig = new Rig(runName)) {
       String db = Rig.freshDatabase("tollgate_load");
@@ -143,6 +166,10 @@ public final class Drop {
           "--gas-limit", "300000000", "--no-request-size-limit");
       String token = rig.deployToken(anvil.rpcUrl());
       prefund(rig, anvil.rpcUrl(), token);
+      // The warm-up's buyers are others (numbered after the drop's), paying at the drop's rate.
+      Drop warm = warmup <= 0 ? null
+          : new Drop(warmup, Math.max(1, (int) Math.round((double) payWindow * warmup / n)), "WARMUP-", n);
+      if (warm != null) warm.prefund(rig, anvil.rpcUrl(), token);
 
       Vertx proxyVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
       CountingRpcProxy proxy = CountingRpcProxy.start(proxyVertx, anvil.rpcUrl());
@@ -158,9 +185,6 @@ public final class Drop {
           ? List.of("-XX:StartFlightRecording=settings=profile,filename=" + rig.outDir.resolve("tollgate.jfr")) : List.of();
       Process tollgate = rig.startTollgate(env, flags, "tollgate.log");
       String apiKey = rig.createMerchant(env);
-      long rpcAtStart = proxy.calls();
-      long wsAtStart = proxy.webSocketCalls();
-      Map<String, Long> rpcByMethodAtStart = proxy.byMethod();
 
       Thread listener = startListener(db);
       Thread blocks = startBlockObserver(rig, anvil.rpcUrl());
@@ -168,44 +192,34 @@ public final class Drop {
       // The generator: genLoops single-event-loop Vert.x instances, buyer i on instance i % genLoops,
       // each with its own pool of genConnections connections to Tollgate.
       Generator[] gens = new Generator[genLoops];
-      for (int g = 0; g < genLoops; g++) gens[g] = Generator.start(port, genConnections);
+      for (int g = 0; g < genLoops; g++) gens[g] = Generator.start(port, genConnections, genNice);
       java.net.URI anvilUri = java.net.URI.create(anvil.rpcUrl());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(hardLimit);
+
+      if (warm != null) {
+        // A deployed service has run earlier sales: its hot paths are compiled. The warm-up pays
+        // its checkouts the same way; nothing of it is in the drop's figures or checks.
+        warm.t0 = System.nanoTime();
+        Phases warmed = warm.phases(gens, apiKey, anvilUri, token, deadline);
+        warm.stopping.set(true);
+        warmedUp = String.format("%,d checkouts created in %.1f s and paid over %d s (%s) before the drop; %,d of them seen paid",
+            warmup, warmed.creationSeconds(), warm.payWindow, warmed.everyonePaid() ? "all paid" : "NOT all paid",
+            Arrays.stream(warm.buyers).filter(b -> b.paidSeen).count());
+        System.out.println("warm-up: " + warmedUp);
+        Rig.sleep(2L * blockTime * 1000); // its last confirmations and webhooks settle
+      }
+      long rpcAtStart = proxy.calls();
+      long wsAtStart = proxy.webSocketCalls();
+      Map<String, Long> rpcByMethodAtStart = proxy.byMethod();
 
       String loadBefore = Rig.uptime();
       t0 = System.nanoTime();
       for (Latencies l : List.of(create, options, submit, poll, probe)) l.timeline(t0);
       StatusProbe statusProbe = probePerSecond <= 0 ? null
           : new StatusProbe("127.0.0.1", port, probePerSecond, probeTargets(), probe).start();
-      long deadline = t0 + TimeUnit.SECONDS.toNanos(hardLimit);
-      // ---- phase 1: creations (bounded concurrency); each created checkout starts its browser
-      Semaphore inFlight = new Semaphore(createConcurrency);
-      CountDownLatch created = new CountDownLatch(n);
-      for (Buyer b : buyers) {
-        if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) break;
-        Generator gen = gens[b.index % genLoops];
-        createCheckout(gen.vertx(), gen.api(), apiKey, b).onComplete(ar -> {
-          inFlight.release();
-          created.countDown();
-          if (ar.succeeded()) startPolling(gen.vertx(), gen.api(), b);
-        });
-      }
-      created.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      double creationSeconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("created %d checkouts in %.1f s%n", n, creationSeconds);
-
-      // ---- phase 2: payments spread evenly over the pay window, which opens when every checkout
-      // exists: all N browsers are polling then (the peak, N / interval polls per second), and the
-      // polling drains as buyers pay
-      long payStart = System.nanoTime();
-      for (Buyer b : buyers) {
-        long at = payStart + (long) (TimeUnit.SECONDS.toNanos(payWindow) * (b.index + random.nextDouble()) / n);
-        Generator gen = gens[b.index % genLoops];
-        gen.vertx().setTimer(Math.max(1, (at - System.nanoTime()) / 1_000_000),
-            t -> pay(gen.vertx(), gen.api(), gen.chain(), anvilUri, token, b));
-      }
-      long payDeadline = payStart + TimeUnit.SECONDS.toNanos(payWindow + grace);
-      long waitNanos = Math.min(payDeadline, deadline) - System.nanoTime();
-      boolean everyonePaid = allPaid.await(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+      Phases drop = phases(gens, apiKey, anvilUri, token, deadline);
+      double creationSeconds = drop.creationSeconds();
+      boolean everyonePaid = drop.everyonePaid();
       double seconds = (System.nanoTime() - t0) / 1e9;
       long rpcCalls = proxy.calls() - rpcAtStart;
       Map<String, Long> rpcByMethod = minus(proxy.byMethod(), rpcByMethodAtStart);
@@ -233,6 +247,46 @@ public final class Drop {
       System.out.println(report);
     }
   }
+
+  /**
+   * Runs this drop against the service from {@link #t0}: creations (bounded concurrency), each
+   * created checkout starting its browser, then the payments spread evenly over the pay window,
+   * which opens when every checkout exists: all N browsers are polling then (the peak, N / interval
+   * polls per second), and the polling drains as buyers pay.
+   */
+  Phases phases(Generator[] gens, String apiKey, java.net.URI anvilUri, String token, long deadline) throws InterruptedException {
+    Semaphore inFlight = new Semaphore(createConcurrency);
+    CountDownLatch created = new CountDownLatch(n);
+    for (Buyer b : buyers) {
+      if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) break;
+      Generator gen = gens[b.position % genLoops];
+      createCheckout(gen.vertx(), gen.api(), apiKey, b).onComplete(ar -> {
+        inFlight.release();
+        created.countDown();
+        if (ar.succeeded()) startPolling(gen.vertx(), gen.api(), b);
+      });
+    }
+    created.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    double creationSeconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("created %d checkouts (%s) in %.1f s%n", n, orderPrefix, creationSeconds);
+
+    // ---- phase 2: payments spread evenly over the pay window, which opens when every checkout
+    // exists: all N browsers are polling then (the peak, N / interval polls per second), and the
+    // polling drains as buyers pay
+    payStart = System.nanoTime();
+    for (Buyer b : buyers) {
+      long at = payStart + (long) (TimeUnit.SECONDS.toNanos(payWindow) * (b.position + random.nextDouble()) / n);
+      Generator gen = gens[b.position % genLoops];
+      gen.vertx().setTimer(Math.max(1, (at - System.nanoTime()) / 1_000_000),
+          t -> pay(gen.vertx(), gen.api(), gen.chain(), anvilUri, token, b));
+    }
+    long payDeadline = payStart + TimeUnit.SECONDS.toNanos(payWindow + grace);
+    long waitNanos = Math.min(payDeadline, deadline) - System.nanoTime();
+    return new Phases(creationSeconds, allPaid.await(Math.max(0, waitNanos), TimeUnit.NANOSECONDS));
+  }
+
+  /** How a drop's two phases went: the creation phase's length, and whether every buyer saw paid. */
+  record Phases(double creationSeconds, boolean everyonePaid) {}
 
   // ---------------------------------------------------------------- set-up
 
@@ -326,7 +380,7 @@ public final class Drop {
   Future<Void> createCheckout(Vertx vertx, HttpClient api, String apiKey, Buyer b) {
     String token = b.eth ? "ETH" : "USDC";
     String amount = String.format("%d.%02d", 20 + b.index % 180, b.index % 100);
-    JsonObject body = new JsonObject().put("orderReference", "DROP-" + b.index).put("amount", amount).put("currency", "USD")
+    JsonObject body = new JsonObject().put("orderReference", orderPrefix + b.index).put("amount", amount).put("currency", "USD")
         .put("expiresInSeconds", 1800).put("metadata", new JsonObject().put("seat", "A-" + b.index))
         .put("paymentOptions", new JsonArray().add(new JsonObject().put("chainId", CHAIN).put("token", token)));
     String key = "drop-" + t0 + "-" + b.index;
@@ -423,7 +477,7 @@ public final class Drop {
     csv.append('\n');
     for (int s = 0; s <= (int) seconds && s < 4000; s++) {
       int second = s;
-      long blocks = blockSeenNanos.values().stream().filter(t -> (t - t0) / 1_000_000_000L == second).count();
+      long blocks = blockSeenNanos.values().stream().filter(t -> t >= t0 && (t - t0) / 1_000_000_000L == second).count();
       csv.append(s).append(',').append(blocks);
       for (Latencies l : all) {
         long[] v = l.second(s);
@@ -528,22 +582,26 @@ public final class Drop {
   Verification verify(String databaseUrl) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:" + databaseUrl.replace("postgresql://postgres@", "postgresql://") + "?user=postgres");
         Statement st = c.createStatement()) {
+      // This drop's checkouts only (not a warm-up's); the prefix is this class's own constant.
+      String mine = "c.order_reference LIKE '" + orderPrefix + "%'";
       Map<String, Long> byStatus = new LinkedHashMap<>();
-      try (ResultSet rs = st.executeQuery("SELECT status, count(*) FROM checkouts GROUP BY 1 ORDER BY 1")) {
+      try (ResultSet rs = st.executeQuery("SELECT status, count(*) FROM checkouts c WHERE " + mine + " GROUP BY 1 ORDER BY 1")) {
         while (rs.next()) byStatus.put(rs.getString(1), rs.getLong(2));
       }
       Map<String, Long> payments = new LinkedHashMap<>();
-      try (ResultSet rs = st.executeQuery("SELECT status || coalesce(':' || reason, ''), count(*) FROM payments GROUP BY 1 ORDER BY 1")) {
+      try (ResultSet rs = st.executeQuery("SELECT p.status || coalesce(':' || p.reason, ''), count(*) FROM payments p JOIN checkouts c ON c.id = p.checkout_id WHERE "
+          + mine + " GROUP BY 1 ORDER BY 1")) {
         while (rs.next()) payments.put(rs.getString(1), rs.getLong(2));
       }
       long doubles;
       try (ResultSet rs = st.executeQuery(
-          "SELECT count(*) FROM (SELECT checkout_id FROM payments WHERE status = 'confirmed' GROUP BY 1 HAVING count(*) > 1) d")) {
+          "SELECT count(*) FROM (SELECT checkout_id FROM payments p JOIN checkouts c ON c.id = p.checkout_id WHERE p.status = 'confirmed' AND "
+          + mine + " GROUP BY 1 HAVING count(*) > 1) d")) {
         rs.next();
         doubles = rs.getLong(1);
       }
       long paidWithoutOne;
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM checkouts c WHERE c.status = 'paid' AND ("
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM checkouts c WHERE " + mine + " AND c.status = 'paid' AND ("
           + "(SELECT count(*) FROM payments p WHERE p.checkout_id = c.id AND p.status = 'confirmed') <> 1 "
           + "OR NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = c.paid_payment_id AND p.status = 'confirmed'))")) {
         rs.next();
@@ -551,19 +609,21 @@ public final class Drop {
       }
       long twice;
       try (ResultSet rs = st.executeQuery(
-          "SELECT count(*) FROM (SELECT checkout_id FROM checkout_events WHERE to_status = 'paid' GROUP BY 1 HAVING count(*) > 1) d")) {
+          "SELECT count(*) FROM (SELECT checkout_id FROM checkout_events e JOIN checkouts c ON c.id = e.checkout_id WHERE e.to_status = 'paid' AND "
+          + mine + " GROUP BY 1 HAVING count(*) > 1) d")) {
         rs.next();
         twice = rs.getLong(1);
       }
       Map<String, Long> blocks = new ConcurrentHashMap<>();
       try (ResultSet rs = st.executeQuery(
-          "SELECT c.id::text, p.block_number FROM checkouts c JOIN payments p ON p.id = c.paid_payment_id WHERE c.status = 'paid'")) {
+          "SELECT c.id::text, p.block_number FROM checkouts c JOIN payments p ON p.id = c.paid_payment_id WHERE c.status = 'paid' AND " + mine)) {
         while (rs.next()) blocks.put(rs.getString(1), rs.getLong(2));
       }
       // when the transaction that wrote 'paid' began (the audit row's default now())
       Map<String, Long> audit = new ConcurrentHashMap<>();
       try (ResultSet rs = st.executeQuery(
-          "SELECT checkout_id::text, (extract(epoch FROM at) * 1000)::bigint FROM checkout_events WHERE to_status = 'paid'")) {
+          "SELECT e.checkout_id::text, (extract(epoch FROM e.at) * 1000)::bigint FROM checkout_events e JOIN checkouts c ON c.id = e.checkout_id "
+          + "WHERE e.to_status = 'paid' AND " + mine)) {
         while (rs.next()) audit.put(rs.getString(1), rs.getLong(2));
       }
       return new Verification(byStatus, payments, doubles, paidWithoutOne, twice, blocks, audit);
@@ -581,8 +641,18 @@ public final class Drop {
    */
   /** One of the generator's event loops, with its clients to Tollgate and to anvil. */
   record Generator(Vertx vertx, HttpClient api, HttpClient chain) {
-    static Generator start(int port, int connections) {
+    static Generator start(int port, int connections, int niceness) {
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+      if (niceness > 0) {
+        // The buyers stand for browsers and wallets on other machines: on this one they take the
+        // CPU the service, PostgreSQL, Redis and anvil leave. The probe, the block observer, the
+        // LISTEN thread and the RPC proxy keep their priority: they measure, or stand for the network.
+        // On the event loop itself (the one thread of this instance), once, before any load.
+        java.util.concurrent.CompletableFuture<String> reniced = new java.util.concurrent.CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> reniced.complete(Rig.niceCurrentThread(niceness)));
+        String tid = reniced.join();
+        if (tid == null) throw new IllegalStateException("genNice=" + niceness + " asked for, but the generator's priority could not be lowered");
+      }
       // every request is bounded: a connection idle for 30 s fails its request
       HttpClient api = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost("127.0.0.1")
               .setDefaultPort(port).setConnectTimeout(5_000).setIdleTimeout(30),
@@ -646,8 +716,9 @@ public final class Drop {
     r.append(String.format("N = %,d checkouts (%,d native ETH, %,d USDC), poll interval %d ms, anvil --block-time %d, "
         + "Tollgate %s, pay window %d s; load average before %s, after %s.%n%n",
         n, ethBuyers, n - ethBuyers, pollMs, blockTime, heads, payWindow, loadBefore, loadAfter));
-    r.append(String.format("Generator: %d event loop(s), %d connections to Tollgate each; probe %d polls/s.%n%n",
-        genLoops, genConnections, probePerSecond));
+    r.append(String.format("Warm-up: %s.%n%n", warmedUp));
+    r.append(String.format("Generator: %d event loop(s), %d connections to Tollgate each, niceness +%d; probe %d polls/s.%n%n",
+        genLoops, genConnections, genNice, probePerSecond));
     r.append(String.format("* everyone paid before the deadline: %s; run took %.1f s (creation phase %.1f s)%n", everyonePaid, seconds, creationSeconds));
     r.append(String.format("* creations/s: %,.0f (%,d creations, %d in flight at most; %,d retried with the same key, %d answered with another id)%n",
         n / creationSeconds, create.count(), createConcurrency, createRetry.count(), retryMismatch.get()));
@@ -664,6 +735,23 @@ public final class Drop {
       }
     }
     r.append(String.format("* polls/s at the peak (busiest 10 s, from second %d of the run): %,.0f%n", bestStart, best / 10.0));
+    // The plateau: the seconds in which the browsers polled at (nearly) N / interval, i.e. the
+    // "5,000 polls/s" of the target at N = 10,000, without the creation phase's ramp. The rate is
+    // taken over a poll interval's worth of seconds: browsers that poll again an interval after their
+    // last answer fall into step (a stall releases many answers at once), so single seconds alternate.
+    double plateauRate = 0.9 * n * 1000.0 / pollMs;
+    int window = Math.max(1, pollMs / 1000);
+    java.util.BitSet plateau = new java.util.BitSet();
+    for (int sec = 0; sec + window <= (int) Math.ceil(seconds); sec++) {
+      long polls = 0;
+      for (int w = sec; w < sec + window; w++) polls += poll.second(w)[0];
+      if (polls >= plateauRate * window) plateau.set(sec, sec + window);
+    }
+    long[] plateauPolls = poll.during(plateau::get);
+    r.append(String.format("* polls at the plateau (the %d seconds in %d-s windows averaging at least %,.0f polls/s, 90 %% of "
+        + "N/interval; %,.0f polls/s on average in them; first %d, last %d): generator %s; probe %s%n",
+        plateau.cardinality(), window, plateauRate, plateauPolls.length / (double) Math.max(1, plateau.cardinality()),
+        plateau.nextSetBit(0), plateau.length() - 1, millis(plateauPolls), millis(probe.during(plateau::get))));
     r.append(String.format("* errors: polls 429 = %,d, polls other non-2xx/304 = %,d, buyer send/submit failures = %d%n",
         pollErrors429, pollsNon2xx, sendFailures.get()));
     r.append(String.format("* PostgreSQL: checkouts %s; payments %s%n", v.checkoutsByStatus(), v.paymentsByStatus()));
@@ -683,8 +771,22 @@ public final class Drop {
     r.append(String.format("* confirming block first seen -> paid snapshot published (NOTIFY): %s%n", summary(notifyDelay)));
     r.append(String.format("*   of which block first seen -> the verdict's transaction began (audit row time): %s%n", summary(toTransaction)));
     r.append(String.format("*   and the verdict's transaction began -> paid published: %s%n", summary(transactionToNotify)));
-    r.append(String.format("* confirming block first seen -> a polling browser saw paid (includes up to one poll interval): %s%n%n",
+    r.append(String.format("* confirming block first seen -> a polling browser saw paid (includes up to one poll interval): %s%n",
         summary(seenDelay)));
+    // A block confirms ~N/(payWindow/blockTime) payments at once, so the p99 over payments is its
+    // slowest block or two; and the first blocks of the pay window run code the JIT has not compiled yet.
+    Map<Long, Long> slowestOfBlock = new java.util.TreeMap<>();
+    List<Long> afterFirst10s = new ArrayList<>();
+    v.blockOfPaidCheckout().forEach((id, block) -> {
+      Long blockSeen = blockSeenNanos.get(block);
+      Long notified = paidNotifiedNanos.get(id);
+      if (blockSeen == null || notified == null) return;
+      slowestOfBlock.merge(block, (notified - blockSeen) / 1_000, Math::max);
+      if (blockSeen - payStart >= TimeUnit.SECONDS.toNanos(10)) afterFirst10s.add((notified - blockSeen) / 1_000);
+    });
+    r.append(String.format("* confirming blocks: %d; with their slowest payment published within 100 ms: %d; "
+        + "payments of the blocks seen 10 s or more into the pay window: %s%n%n",
+        slowestOfBlock.size(), slowestOfBlock.values().stream().filter(us -> us <= 100_000).count(), summary(afterFirst10s)));
     r.append(Latencies.header()).append('\n');
     for (Latencies l : List.of(create, createRetry, options, submit, poll, probe)) r.append(l.row(seconds)).append('\n');
     return r.toString();
@@ -706,6 +808,16 @@ public final class Drop {
     return String.format("%n* JSON-RPC requests of at least %d calls through the counting proxy: %d, of %d to %d calls;%n"
         + "  at anvil (request sent to answer read): %s;%n  in the proxy besides (arrival to answer sent, minus anvil): %s%n",
         CountingRpcProxy.BIG_BATCH, times.size(), fewest, most, summary(atAnvil), summary(inProxy));
+  }
+
+  /** p50 / p99 / p99.9 / max of latencies in microseconds, to 0.1 ms. */
+  static String millis(long[] micros) {
+    if (micros.length == 0) return "no samples";
+    long[] s = micros.clone();
+    Arrays.sort(s);
+    java.util.function.DoubleFunction<Double> p = q -> s[(int) Math.min(s.length - 1, Math.max(0, Math.ceil(q / 100 * s.length) - 1))] / 1000.0;
+    return String.format("n = %,d, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms", s.length, p.apply(50), p.apply(99),
+        p.apply(99.9), s[s.length - 1] / 1000.0);
   }
 
   static String summary(List<Long> micros) {

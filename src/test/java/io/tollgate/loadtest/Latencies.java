@@ -8,6 +8,8 @@ import java.util.TreeMap;
 final class Latencies {
   final String name;
   private long[] samples = new long[1 << 14];
+  /** Each sample's second on the timeline (by completion), or -1 before it started. */
+  private int[] secondOf = new int[1 << 14];
   private int size;
   private final Map<String, Long> outcomes = new TreeMap<>();
   /** Per second since {@link #origin} (by completion): answers, the slowest, and those over {@link #SLOW_MICROS}. */
@@ -22,12 +24,17 @@ final class Latencies {
   }
 
   synchronized void record(long startNanos, String outcome) {
-    if (size == samples.length) samples = Arrays.copyOf(samples, size * 2);
+    if (size == samples.length) {
+      samples = Arrays.copyOf(samples, size * 2);
+      secondOf = Arrays.copyOf(secondOf, size * 2);
+    }
     long now = System.nanoTime();
     long micros = (now - startNanos) / 1_000;
+    secondOf[size] = -1;
     samples[size++] = micros;
     if (origin != Long.MIN_VALUE && now >= origin) {
       int second = (int) Math.min(perSecond.length - 1, (now - origin) / 1_000_000_000L);
+      secondOf[size - 1] = second;
       perSecond[second]++;
       maxPerSecond[second] = Math.max(maxPerSecond[second], micros);
       if (micros > SLOW_MICROS) slowPerSecond[second]++;
@@ -64,6 +71,16 @@ final class Latencies {
     Arrays.sort(sorted);
     int idx = (int) Math.min(size - 1, Math.max(0, Math.ceil(p / 100.0 * size) - 1));
     return sorted[idx] / 1000.0;
+  }
+
+  /** The latencies (microseconds) of the samples completed in the seconds {@code during} accepts. */
+  synchronized long[] during(java.util.function.IntPredicate during) {
+    long[] out = new long[size];
+    int n = 0;
+    for (int i = 0; i < size; i++) {
+      if (secondOf[i] >= 0 && during.test(secondOf[i])) out[n++] = samples[i];
+    }
+    return Arrays.copyOf(out, n);
   }
 
   String row(double seconds) {

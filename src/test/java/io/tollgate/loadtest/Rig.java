@@ -277,6 +277,32 @@ final class Rig implements AutoCloseable {
     }
   }
 
+  /**
+   * Lowers the calling thread's CPU priority by {@code niceness} (Linux: {@code renice} on the
+   * thread's own id, which only that thread takes; raising niceness needs no privilege). Returns
+   * the thread id, or null where the platform has no {@code /proc/thread-self} or renice failed.
+   */
+  static String niceCurrentThread(int niceness) {
+    try {
+      Path self = Files.readSymbolicLink(Path.of("/proc/thread-self"));
+      String tid = self.getFileName().toString();
+      Process renice = new ProcessBuilder("renice", "-n", Integer.toString(niceness), "-p", tid)
+          .redirectErrorStream(true).start();
+      String out = new String(renice.getInputStream().readAllBytes());
+      if (renice.waitFor() != 0) {
+        System.err.println("renice of thread " + tid + " failed: " + out.trim());
+        return null;
+      }
+      return tid;
+    } catch (IOException | UnsupportedOperationException e) {
+      System.err.println("cannot lower this thread's priority here: " + e);
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   static void sleep(long ms) {
     try {
       Thread.sleep(ms);
