@@ -36,10 +36,12 @@ import org.slf4j.LoggerFactory;
  *       shared by all payments mined there). An unmined native payment whose evidence is fixed
  *       before mining ({@link NativeTransferSource#evidenceFixedBeforeMining()}) and not known yet
  *       has its evidence asked instead of its receipt: one call either way, and it says whether the
- *       transaction is mined as well;
+ *       transaction is mined as well. ERC-20 payments whose receipts were missing at the previous
+ *       head share one {@code eth_getLogs} of the head's Transfers instead ({@link BlockTransferLogs});
  *   <li>only when something is missing: the headers of the new receipts' blocks (deduplicated, and
  *       remembered in a small cache by number and hash), the native evidence not known yet, and the
- *       receipts (with their blocks' headers) of transactions whose evidence said they are mined.
+ *       receipts (with their blocks' headers) of transactions whose evidence said they are mined, or
+ *       that the head lists without Transfer logs to the recipient.
  * </ol>
  *
  * Evidence fixed before mining is kept by transaction hash once read: a native payment whose
@@ -82,6 +84,18 @@ public final class ChainWatcher {
   private final LongAdder rounds = new LongAdder();
 
   private long lastHead = -1;
+  /** The hash of {@link #lastHead}'s block (null before the first round). */
+  private String lastHeadHash;
+  /** The head hash the running round read; becomes {@link #lastHeadHash} if the round succeeds. */
+  private String roundHeadHash;
+  /**
+   * The head at which each waiting payment's receipt was last answered missing. An ERC-20 payment
+   * missing at the previous head can only be mined in the next one, so that head's Transfer logs
+   * answer for it ({@link BlockTransferLogs}). Only a receipt's answer sets it, never the logs, so
+   * a payment is asked its receipt at least every other head: a miss answered by a node that lagged
+   * behind the head costs one head's delay, not the payment. A cache: losing it costs calls only.
+   */
+  private final Map<Long, Long> missingAt = new java.util.HashMap<>();
   /** The timestamp of {@link #lastHead}'s block (null before the first round), for catch-up rounds. */
   private Instant lastHeadTime;
   /** The head timestamp the running round read; becomes {@link #lastHeadTime} if the round succeeds. */
@@ -308,7 +322,12 @@ public final class ChainWatcher {
         .compose(active -> {
           at[0] = System.nanoTime();
           active.forEach(p -> newest[0] = Math.max(newest[0], p.paymentId()));
-          if (!sameHead) evidence.retainOnly(active);
+          if (!sameHead) {
+            evidence.retainOnly(active);
+            java.util.Set<Long> ids = new java.util.HashSet<>(active.size() * 2);
+            active.forEach(p -> ids.add(p.paymentId()));
+            missingAt.keySet().retainAll(ids);
+          }
           if (sameHead && active.isEmpty()) return Future.<Void>succeededFuture();
           return firstRound(head, sameHead, active).compose(first -> {
             at[1] = System.nanoTime();
@@ -323,7 +342,10 @@ public final class ChainWatcher {
         })
         .onSuccess(done -> {
           newestCheckedPayment = newest[0];
-          if (!sameHead) lastHeadTime = roundHeadTime;
+          if (!sameHead) {
+            lastHeadTime = roundHeadTime;
+            lastHeadHash = roundHeadHash;
+          }
           lastHead = head;
           rounds.increment();
           if (LOG.isDebugEnabled() && at[1] != 0) {
@@ -367,7 +389,15 @@ public final class ChainWatcher {
     Map<ActivePayment, Integer> evidenceAt = new LinkedHashMap<>();
     Map<Long, Integer> heightAt = new LinkedHashMap<>();
     List<ActivePayment> confirmable = new ArrayList<>();
+    // The head right after the last processed one, whose header this batch asks anyway.
+    boolean nextHead = askHead && !sameHead && lastHeadHash != null && head == lastHead + 1;
+    List<ActivePayment> viaLogs = new ArrayList<>();
     for (ActivePayment payment : active) {
+      if (nextHead && !payment.isMined() && payment.expectation().kind() == AssetKind.ERC20
+          && Long.valueOf(lastHead).equals(missingAt.get(payment.paymentId()))) {
+        viaLogs.add(payment); // mined in this head or not yet: one eth_getLogs for all of them
+        continue;
+      }
       boolean reached = payment.isMined()
           && PaymentVerifier.confirmations(payment.minedBlockNumber(), head)
               >= payment.expectation().requiredConfirmations();
@@ -390,13 +420,17 @@ public final class ChainWatcher {
         }
       }
     }
+    int logsAt = viaLogs.isEmpty() ? -1 : calls.size();
+    if (!viaLogs.isEmpty()) calls.add(BlockTransferLogs.request(head, viaLogs));
     return batch(calls).map(answers -> {
       Instant headTime;
+      JsonObject headHeader = null;
       if (askHead) {
-        JsonObject headHeader = header(answers.get(0), "head " + head);
+        headHeader = header(answers.get(0), "head " + head);
         if (headHeader == null) throw new HeadNotServedYet(head);
         headTime = remember(headHeader);
         roundHeadTime = headTime;
+        roundHeadHash = Hex.hash(Hex.member(headHeader, "hash"));
         notifyHead(head, headTime);
       } else {
         headTime = lastHeadTime;
@@ -414,6 +448,7 @@ public final class ChainWatcher {
           if (payment.isMined()) {
             decided.add(new Decision(payment, new Verdict.NotMined())); // its recorded receipt is gone: reorg
           } else {
+            missingAt.put(payment.paymentId(), head);
             Decision expired = notMinedInTime(payment, head, headTime, "no receipt");
             if (expired != null) decided.add(expired);
           }
@@ -447,6 +482,7 @@ public final class ChainWatcher {
           if (expired != null) decided.add(expired);
         }
       });
+      if (logsAt >= 0) fromLogs(viaLogs, answers.get(logsAt), head, headHeader, headTime, decided, mined, sighted);
       for (ActivePayment payment : confirmable) {
         Decision decision = confirmRecorded(payment, head, heightAt.get(payment.minedBlockNumber()), answers);
         if (decision != null) decided.add(decision);
@@ -466,6 +502,43 @@ public final class ChainWatcher {
       }
       return new FirstRound(head, decided, waiting, sighted);
     });
+  }
+
+  /**
+   * Sorts the payments whose receipts the head's Transfer logs stand in for: those with logs in the
+   * head are mined there (judged now, like any receipt whose header is at hand); those the head lists
+   * without logs are mined there but paid nothing expected, so their receipt (asked in round 2) says
+   * why; the rest are not mined yet. A head that does not follow the last processed one (a reorg),
+   * lists no transaction hashes, or whose logs are not usable decides nothing here: the next head
+   * asks these payments' receipts.
+   */
+  private void fromLogs(List<ActivePayment> viaLogs, RpcResponse answer, long head, JsonObject header,
+      Instant headTime, List<Decision> decided, List<Mined> mined, List<Sighted> sighted) {
+    String hash = roundHeadHash;
+    java.util.Set<String> inBlock = BlockTransferLogs.transactionsOf(header);
+    Map<String, JsonArray> logs;
+    try {
+      Object parent = header.getValue("parentHash");
+      if (inBlock == null || !(parent instanceof String parentHash) || !Hex.hash(parentHash).equals(lastHeadHash)) {
+        throw new ChainDataException("head " + head + " does not follow " + lastHeadHash + " or lists no transactions");
+      }
+      logs = BlockTransferLogs.byTransaction(answer, head, hash);
+    } catch (ChainDataException e) {
+      LOG.debug("chain {}: the logs of head {} not used, {} receipts asked next head: {}", chainId(), head, viaLogs.size(), e.getMessage());
+      return;
+    }
+    BlockKey block = new BlockKey(head, hash);
+    for (ActivePayment payment : viaLogs) {
+      JsonArray own = logs.get(payment.txHash());
+      if (own != null) {
+        mined.add(new Mined(payment, BlockTransferLogs.receiptOf(payment.txHash(), head, hash, own), block, null));
+      } else if (inBlock.contains(payment.txHash())) {
+        sighted.add(new Sighted(payment, null, block));
+      } else {
+        Decision expired = notMinedInTime(payment, head, headTime, "transaction not in block");
+        if (expired != null) decided.add(expired);
+      }
+    }
   }
 
   /** An unmined payment past its validity at this head can no longer be mined in time. */

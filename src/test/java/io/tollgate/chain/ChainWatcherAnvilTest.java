@@ -9,6 +9,7 @@ import io.tollgate.payment.ActivePayment;
 import io.tollgate.payment.AssetKind;
 import io.tollgate.payment.PaymentExpectation;
 import io.tollgate.payment.PaymentVerifier;
+import io.tollgate.payment.RejectionReason;
 import io.tollgate.payment.Verdict;
 import io.tollgate.payment.VerdictSink;
 import io.tollgate.testing.TestChain;
@@ -135,7 +136,7 @@ class ChainWatcherAnvilTest {
       assertThat(paying.confirmed()).isTrue();
     });
     assertThat(watcher.rpcCalls() - callsAfterFirstRound)
-        .as("eth_blockNumber + [head header, receipt]; the receipt's block is the head: no second round")
+        .as("eth_blockNumber + [head header, the head's Transfer logs]: no receipt, no second round")
         .isEqualTo(3);
     assertThat(client.callsSent()).isEqualTo(watcher.rpcCalls());
     assertThat(store.active).isEmpty();
@@ -344,5 +345,52 @@ class ChainWatcherAnvilTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (watcher.rounds() < rounds && System.nanoTime() < deadline) Thread.sleep(10);
     assertThat(watcher.rounds()).isGreaterThanOrEqualTo(rounds);
+  }
+
+  /**
+   * ERC-20 payments whose receipts were missing at the previous head, decided from the next head's
+   * Transfer logs as anvil filters them: one paid exactly, one underpaid (both from their logs),
+   * and one that paid someone else, which the head lists without logs to the recipient, so its
+   * receipt is asked and gives the reason.
+   */
+  @Test
+  void shouldDecideWaitingTokenPaymentsFromTheNextHeadsLogs() throws Exception {
+    List<List<String>> batches = new java.util.ArrayList<>();
+    EthRpc recording = new EthRpc() {
+      @Override public long chainId() { return client.chainId(); }
+      @Override public io.vertx.core.Future<Object> call(String method, io.vertx.core.json.JsonArray params) {
+        batches.add(List.of(method));
+        return client.call(method, params);
+      }
+      @Override public io.vertx.core.Future<List<RpcResponse>> batch(List<RpcRequest> requests) {
+        batches.add(requests.stream().map(RpcRequest::method).toList());
+        return client.batch(requests);
+      }
+    };
+    watcher = new ChainWatcher(recording, store, store, HeadListener.NONE, new PaymentVerifier());
+    String stranger = chain.newAccount(BigInteger.ZERO).getAddress().toLowerCase();
+    mine(1);
+    poll();
+    store.add(tokenPayment(1, chain.transferToken(payer, token, recipient, PRICE), 1));
+    store.add(tokenPayment(2, chain.transferToken(payer, token, recipient, PRICE.subtract(BigInteger.ONE)), 1));
+    store.add(tokenPayment(3, chain.transferToken(payer, token, stranger, PRICE), 1));
+    watcher.paymentSubmitted();
+    catchUp(); // pending: their receipts are missing at this head
+    assertThat(store.recorded).isEmpty();
+    mine(1);
+    int before = batches.size();
+
+    poll();
+
+    assertThat(batches.subList(before, batches.size())).containsExactly(List.of("eth_blockNumber"),
+        List.of("eth_getBlockByNumber", "eth_getLogs"), List.of("eth_getTransactionReceipt"));
+    assertThat(store.verdictsOf(1)).singleElement().isInstanceOfSatisfying(Verdict.Paying.class, paying -> {
+      assertThat(paying.amount()).isEqualTo(PRICE);
+      assertThat(paying.confirmed()).isTrue();
+    });
+    assertThat(store.verdictsOf(2)).singleElement().isInstanceOfSatisfying(Verdict.Rejected.class,
+        rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.UNDERPAID));
+    assertThat(store.verdictsOf(3)).singleElement().isInstanceOfSatisfying(Verdict.Rejected.class,
+        rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.WRONG_RECIPIENT));
   }
 }

@@ -802,4 +802,161 @@ class ChainWatcherTest {
       return fields.transferOf(expectation, receipt, evidence);
     }
   }
+
+  /**
+   * An ERC-20 payment whose receipt was missing at the previous head is decided from the next
+   * head's Transfer logs, one eth_getLogs for all of them, in the batch that asks the header.
+   */
+  @Nested
+  class TransferLogsInsteadOfReceipts {
+
+    /** Payment n (ERC-20, 1 confirmation) submitted and found unmined at the current head. */
+    private void waiting(int n) {
+      submit(tokenPayment(n, 1));
+      catchUp();
+    }
+
+    @Test
+    void shouldConfirmFromTheNextHeadsLogsWithoutAskingTheReceipt() {
+      poll();
+      waiting(1);
+      waiting(2);
+      String blockHash = chain.mine(paysToken(1), paysToken(2));
+      int before = chain.batches.size();
+      long callsBefore = watcher.rpcCalls();
+
+      poll();
+
+      assertThat(methodsSince(before)).containsExactly(List.of("eth_getBlockByNumber", "eth_getLogs"));
+      assertThat(watcher.rpcCalls() - callsBefore).as("eth_blockNumber + [header, logs]").isEqualTo(3);
+      for (int n = 1; n <= 2; n++) {
+        assertThat(store.verdictsOf(n)).as("payment %d", n).singleElement().isEqualTo(new Verdict.Paying(
+            GENESIS + 1, blockHash, chain.headTime(), PAYER, PRICE, 1, true));
+      }
+      assertThat(store.active).isEmpty();
+      JsonObject filter = chain.batches.get(before).get(1).params().getJsonObject(0);
+      assertThat(filter.getString("fromBlock")).isEqualTo(filter.getString("toBlock")).isEqualTo("0x65");
+      assertThat(filter.getJsonArray("address")).containsExactly(TOKEN.toLowerCase());
+    }
+
+    @Test
+    void shouldGiveTheVerdictTheReceiptWouldForLogsThatDoNotPayExactly() {
+      poll();
+      waiting(1);
+      chain.mine(receipt(tx(1), "0x1", 0, transferLog(TOKEN, PAYER, RECIPIENT, PRICE.subtract(BigInteger.ONE))));
+
+      poll();
+
+      assertThat(store.verdictsOf(1)).singleElement().isInstanceOfSatisfying(Verdict.Rejected.class,
+          r -> assertThat(r.reason()).isEqualTo(RejectionReason.UNDERPAID));
+      assertThat(chain.lastBatchMethods()).containsExactly("eth_getBlockByNumber", "eth_getLogs");
+    }
+
+    @Test
+    void shouldAskTheReceiptOfATransactionTheHeadListsWithoutLogsToTheRecipient() {
+      poll();
+      waiting(1);
+      waiting(2);
+      chain.mine(receipt(tx(1), "0x0", 0), receipt(tx(2), "0x1", 0, transferLog(TOKEN, PAYER, STRANGER, PRICE)));
+      int before = chain.batches.size();
+
+      poll();
+
+      assertThat(methodsSince(before)).containsExactly(List.of("eth_getBlockByNumber", "eth_getLogs"),
+          List.of("eth_getTransactionReceipt", "eth_getTransactionReceipt"));
+      assertThat(store.verdictsOf(1)).singleElement().isInstanceOfSatisfying(Verdict.Rejected.class,
+          r -> assertThat(r.reason()).isEqualTo(RejectionReason.TX_REVERTED));
+      assertThat(store.verdictsOf(2)).singleElement().isInstanceOfSatisfying(Verdict.Rejected.class,
+          r -> assertThat(r.reason()).isEqualTo(RejectionReason.WRONG_RECIPIENT));
+    }
+
+    @Test
+    void shouldAskNoReceiptForATransactionTheHeadDoesNotListButItsReceiptAtTheHeadAfter() {
+      poll();
+      waiting(1);
+      chain.mine();
+      int before = chain.batches.size();
+      poll();
+      assertThat(methodsSince(before)).containsExactly(List.of("eth_getBlockByNumber", "eth_getLogs"));
+      assertThat(store.verdictsOf(1)).isEmpty();
+
+      // The logs never count as a miss: the next head asks the receipt, in case the miss before came
+      // from a node behind the head (the transaction could then be in a block the logs never covered).
+      String blockHash = chain.mine(paysToken(1));
+      before = chain.batches.size();
+      poll();
+
+      assertThat(methodsSince(before)).containsExactly(List.of("eth_getBlockByNumber", "eth_getTransactionReceipt"));
+      assertThat(store.verdictsOf(1)).singleElement().isEqualTo(new Verdict.Paying(
+          GENESIS + 2, blockHash, chain.headTime(), PAYER, PRICE, 1, true));
+    }
+
+    @Test
+    void shouldLeaveThePaymentsToTheNextHeadsReceiptsWhenTheHeadDoesNotFollowTheLastOne() {
+      poll();
+      waiting(1);
+      chain.mine(paysToken(1));
+      // a reorg: the new head's parent is not the block the last round processed
+      chain.canonical.get(GENESIS + 1).put("parentHash", FakeEthRpc.blockHashOf(GENESIS, 1));
+
+      poll();
+      assertThat(chain.lastBatchMethods()).containsExactly("eth_getBlockByNumber", "eth_getLogs");
+      assertThat(store.verdictsOf(1)).as("the logs are not used").isEmpty();
+
+      chain.mine();
+      int before = chain.batches.size();
+      poll();
+      assertThat(methodsSince(before)).containsExactly(List.of("eth_getBlockByNumber", "eth_getTransactionReceipt"));
+      assertThat(store.verdictsOf(1)).singleElement().isInstanceOfSatisfying(Verdict.Paying.class,
+          p -> assertThat(p.confirmations()).isEqualTo(2));
+    }
+
+    @Test
+    void shouldLeaveThePaymentsToTheNextHeadsReceiptsWhenTheLogsAreNotServed() {
+      poll();
+      waiting(1);
+      chain.mine(paysToken(1));
+      chain.logsError = new RpcException(-32005, "query returned more than 10000 results", null);
+
+      poll();
+      assertThat(store.verdictsOf(1)).isEmpty();
+      assertThat(watcher.lastHead()).as("the round itself succeeded").isEqualTo(GENESIS + 1);
+
+      chain.logsError = null;
+      chain.mine();
+      int before = chain.batches.size();
+      poll();
+      assertThat(methodsSince(before)).containsExactly(List.of("eth_getBlockByNumber", "eth_getTransactionReceipt"));
+      assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
+    }
+
+    @Test
+    void shouldNotUseLogsAfterASkippedHead() {
+      poll();
+      waiting(1);
+      chain.mine(paysToken(1));
+      chain.mine();
+      int before = chain.batches.size();
+
+      poll(); // the payment could be in either new block: its receipt says which
+
+      assertThat(methodsSince(before)).containsExactly(List.of("eth_getBlockByNumber", "eth_getTransactionReceipt"),
+          List.of("eth_getBlockByHash"));
+      assertThat(store.verdictsOf(1)).singleElement().isInstanceOfSatisfying(Verdict.Paying.class,
+          p -> assertThat(p.blockNumber()).isEqualTo(GENESIS + 1));
+    }
+
+    @Test
+    void shouldKeepAskingReceiptsForNativePayments() {
+      poll();
+      submit(nativePayment(1));
+      catchUp(); // its transaction is unknown to the node: nothing kept
+      chain.mine();
+      int before = chain.batches.size();
+
+      poll();
+
+      assertThat(methodsSince(before).get(0)).doesNotContain("eth_getLogs");
+    }
+  }
 }

@@ -23,6 +23,8 @@ final class FakeEthRpc implements EthRpc {
   final Map<Integer, Future<Void>> held = new HashMap<>();
   long head;
   boolean down;
+  /** When set, eth_getLogs answers this error. */
+  RpcException logsError;
 
   FakeEthRpc(long genesisHead, Instant genesisTime) {
     this.head = genesisHead;
@@ -34,8 +36,11 @@ final class FakeEthRpc implements EthRpc {
   }
 
   JsonObject addBlock(long number, String hash, Instant time) {
+    JsonObject parent = canonical.get(number - 1);
     JsonObject header = new JsonObject().put("number", "0x" + Long.toHexString(number)).put("hash", hash)
-        .put("timestamp", "0x" + Long.toHexString(time.getEpochSecond()));
+        .put("parentHash", parent == null ? blockHashOf(number - 1, 0) : parent.getString("hash"))
+        .put("timestamp", "0x" + Long.toHexString(time.getEpochSecond()))
+        .put("transactions", new JsonArray());
     canonical.put(number, header);
     byHash.put(hash, header);
     return header;
@@ -51,7 +56,9 @@ final class FakeEthRpc implements EthRpc {
     head++;
     String hash = blockHashOf(head, 0);
     addBlock(head, hash, time);
+    JsonArray listed = canonical.get(head).getJsonArray("transactions");
     for (JsonObject receipt : includedReceipts) {
+      listed.add(receipt.getString("transactionHash"));
       receipt.put("blockNumber", "0x" + Long.toHexString(head)).put("blockHash", hash);
       receipts.put(receipt.getString("transactionHash"), receipt);
       JsonObject tx = transactions.get(receipt.getString("transactionHash"));
@@ -89,11 +96,43 @@ final class FakeEthRpc implements EthRpc {
             ? RpcResponse.failed(receiptErrors.get(first)) : RpcResponse.ok(copy(receipts.get(first)));
         case "eth_getTransactionByHash" -> transactionErrors.containsKey(first)
             ? RpcResponse.failed(transactionErrors.get(first)) : RpcResponse.ok(copy(transactions.get(first)));
+        case "eth_getLogs" -> logsError != null ? RpcResponse.failed(logsError) : RpcResponse.ok(logs(request.params().getJsonObject(0)));
         default -> throw new UnsupportedOperationException(request.method());
       });
     }
     Future<Void> hold = held.remove(batches.size() - 1);
     return hold == null ? Future.succeededFuture(answers) : hold.map(v -> answers);
+  }
+
+  /** A node's eth_getLogs for one block: its receipts' logs by address and topics 0 and 2, as a node returns them. */
+  private JsonArray logs(JsonObject filter) {
+    if (!filter.getString("fromBlock").equals(filter.getString("toBlock"))) throw new UnsupportedOperationException("range");
+    JsonObject block = canonical.get(Long.decode(filter.getString("fromBlock")));
+    JsonArray out = new JsonArray();
+    if (block == null) return out;
+    JsonArray addresses = filter.getJsonArray("address");
+    JsonArray topics = filter.getJsonArray("topics");
+    for (Object tx : block.getJsonArray("transactions")) {
+      JsonObject receipt = receipts.get((String) tx);
+      if (receipt == null || !"0x1".equals(receipt.getString("status", "0x1"))) continue;
+      for (Object item : receipt.getJsonArray("logs", new JsonArray())) {
+        JsonObject log = (JsonObject) item;
+        JsonArray logTopics = log.getJsonArray("topics");
+        if (!matches(addresses, log.getString("address"))) continue;
+        if (!matches(topics.getValue(0), logTopics.size() > 0 ? logTopics.getString(0) : null)) continue;
+        if (topics.size() > 2 && !matches(topics.getValue(2), logTopics.size() > 2 ? logTopics.getString(2) : null)) continue;
+        out.add(log.copy().put("transactionHash", tx).put("blockHash", block.getString("hash"))
+            .put("blockNumber", block.getString("number")).put("removed", false));
+      }
+    }
+    return out;
+  }
+
+  private static boolean matches(Object wanted, String actual) {
+    if (wanted == null) return true;
+    if (actual == null) return false;
+    if (wanted instanceof JsonArray any) return any.stream().anyMatch(w -> ((String) w).equalsIgnoreCase(actual));
+    return ((String) wanted).equalsIgnoreCase(actual);
   }
 
   private static JsonObject copy(JsonObject json) {
