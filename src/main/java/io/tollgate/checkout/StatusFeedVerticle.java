@@ -23,6 +23,8 @@ public final class StatusFeedVerticle extends VerticleBase {
   private final ChainHeads heads;
   private final java.util.function.Consumer<CheckoutStatus> onChange;
   private PgSubscriber subscriber;
+  /** Set by {@link #stop()}: the subscriber's close is then ours, not a lost feed. */
+  private volatile boolean stopping;
 
   /**
    * @param onChange also told of every status change (thread-safe, must not block); the chain
@@ -44,7 +46,9 @@ public final class StatusFeedVerticle extends VerticleBase {
         .subscribeHandler(v -> cache.invalidateAll())
         .handler(this::onStatus);
     subscriber.channel(HEAD_CHANNEL).handler(this::onHead);
-    subscriber.closeHandler(v -> LOG.error("status notifications stopped for good; polls fall back to the database"));
+    subscriber.closeHandler(v -> {
+      if (!stopping) LOG.error("status notifications stopped for good; polls fall back to the database");
+    });
     return subscriber.connect();
   }
 
@@ -69,6 +73,7 @@ public final class StatusFeedVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     return subscriber == null ? Future.succeededFuture() : subscriber.close();
   }
 }

@@ -86,7 +86,10 @@ public final class LeaderOnlyVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     if (retryTimer >= 0) vertx.cancelTimer(retryTimer);
-    Future<Void> work = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    // The leader's work was deployed from this verticle, so Vert.x undeploys it with this one and
+    // may have done so already: undeploying it again would fail with "Unknown deployment".
+    Future<Void> work = deploymentId == null || !vertx.deploymentIDs().contains(deploymentId)
+        ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return work.compose(v -> lockConnection == null ? Future.succeededFuture() : lockConnection.close());
   }
 
