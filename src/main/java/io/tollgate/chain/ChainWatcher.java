@@ -375,7 +375,11 @@ public final class ChainWatcher {
    */
   private record Mined(ActivePayment payment, JsonObject receipt, BlockKey block, Object evidence) {}
 
-  /** A transaction whose evidence (asked instead of its receipt) says it is mined: its receipt comes next. */
+  /**
+   * A transaction known to be mined in {@code block} without its receipt: its evidence (asked
+   * instead of the receipt) said so, or the head lists it without Transfer logs to the recipient
+   * (evidence null). Its receipt comes next.
+   */
   private record Sighted(ActivePayment payment, Object evidence, BlockKey block) {}
 
   private record BlockKey(long number, String hash) {}
