@@ -11,10 +11,14 @@
 #           -DhardLimit=1200 -Djfr=true -DgenLoops=2 -DgenConnections=1000 -DgenNice=0 -DprobePerSecond=20
 #           -Dwarmup=0 (checkouts paid by other buyers before the drop, at its rate, not counted)
 #           LOADTEST_JVM_FLAGS (default "-Xms1g -Xmx1g -XX:+UseG1GC") for Tollgate.
+#           LOADTEST_RIG_CPUS (say 1): run the driver (generator, probe, proxy) and anvil on these CPUs
+#           only; LOADTEST_SERVICE_CPUS (say 0-1): Tollgate's (PostgreSQL and Redis are left as they run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f target/tollgate.jar ] || mvn -B -q -DskipTests package
 mvn -B -q test-compile
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/loadtest-cp.txt -Dmdep.includeScope=test
 # the generator (two event loops by default) gets a small heap; Tollgate runs in its own JVM
-exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/loadtest-cp.txt)" "$@" io.tollgate.loadtest.Drop
+rig=()
+[ -n "${LOADTEST_RIG_CPUS:-}" ] && rig=(taskset -c "$LOADTEST_RIG_CPUS")
+exec "${rig[@]}" java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/loadtest-cp.txt)" "$@" io.tollgate.loadtest.Drop

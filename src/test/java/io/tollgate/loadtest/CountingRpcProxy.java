@@ -42,6 +42,8 @@ final class CountingRpcProxy {
   /** Per HTTP request of at least {@link #BIG_BATCH} calls: microseconds at anvil, and from arrival to the answer sent. */
   private final List<long[]> bigBatchTimes = java.util.Collections.synchronizedList(new ArrayList<>());
   static final int BIG_BATCH = 50;
+  /** Per HTTP request: calls, System.nanoTime() when sent to anvil and when its answer was read. */
+  private final List<long[]> atNode = java.util.Collections.synchronizedList(new ArrayList<>());
 
   private CountingRpcProxy(HttpServer server) {
     this.server = server;
@@ -74,6 +76,7 @@ final class CountingRpcProxy {
         if (ar.succeeded()) {
           req.response().setStatusCode((Integer) ar.result()[0]).putHeader("Content-Type", "application/json")
               .end((Buffer) ar.result()[1]);
+          proxy.atNode.add(new long[] {counted[0], atAnvil[0], atAnvil[1]});
           if (counted[0] >= BIG_BATCH) {
             proxy.bigBatchTimes.add(new long[] {counted[0], (atAnvil[1] - atAnvil[0]) / 1_000, (System.nanoTime() - arrived) / 1_000});
           }
@@ -114,6 +117,13 @@ final class CountingRpcProxy {
   private int count(Buffer body) {
     httpRequests.increment();
     return countCalls(Json.decodeValue(body));
+  }
+
+  /** Every answered HTTP request: {calls, nanoTime sent to anvil, nanoTime its answer was read}. */
+  List<long[]> nodeTimes() {
+    synchronized (atNode) {
+      return new ArrayList<>(atNode);
+    }
   }
 
   /** The HTTP requests of at least {@link #BIG_BATCH} calls: {calls, µs at anvil, µs from arrival to answer sent}. */

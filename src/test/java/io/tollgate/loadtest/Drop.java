@@ -240,10 +240,10 @@ public final class Drop {
 
       String report = report(runName, everyonePaid, creationSeconds, seconds,
           new RpcCount(rpcCalls, rpcByMethod, rpcHttp, rpcWebSocket, webSockets), v, loadBefore, loadAfter)
-          + bigBatches(proxy.bigBatchTimes());
+          + bigBatches(proxy.bigBatchTimes()) + nodeShare(v, nodeTimes(proxy.nodeTimes()));
       Files.writeString(rig.outDir.resolve("report.md"), report);
       Files.writeString(rig.outDir.resolve("timeline.csv"), timeline(seconds));
-      Files.writeString(rig.outDir.resolve("blocks.csv"), perBlock(v));
+      Files.writeString(rig.outDir.resolve("blocks.csv"), perBlock(v, nodeTimes(proxy.nodeTimes())));
       System.out.println(report);
     }
   }
@@ -440,10 +440,10 @@ public final class Drop {
    * published, and in all (ms). The p99 of 10,000 payments is decided by a block or two, so this
    * says which ones and why.
    */
-  String perBlock(Verification v) {
+  String perBlock(Verification v, Map<Long, Long> nodeMicros) {
     Map<Long, List<String>> paidIn = new java.util.TreeMap<>();
     v.blockOfPaidCheckout().forEach((id, block) -> paidIn.computeIfAbsent(block, k -> new ArrayList<>()).add(id));
-    StringBuilder csv = new StringBuilder("block,seen_s,paid,seen_to_began_max_ms,began_to_published_max_ms,seen_to_published_p50_ms,seen_to_published_max_ms\n");
+    StringBuilder csv = new StringBuilder("block,seen_s,paid,seen_to_began_max_ms,began_to_published_max_ms,seen_to_published_p50_ms,seen_to_published_max_ms,node_max_ms\n");
     paidIn.forEach((block, ids) -> {
       Long seen = blockSeenNanos.get(block);
       Long seenWall = blockSeenWallMillis.get(block);
@@ -462,7 +462,8 @@ public final class Drop {
       csv.append(block).append(',').append(seen == null ? "" : String.format("%.1f", (seen - t0) / 1e9)).append(',')
           .append(ids.size()).append(',').append(toBegan).append(',').append(toPublished).append(',')
           .append(total.isEmpty() ? "" : total.get(total.size() / 2)).append(',')
-          .append(total.isEmpty() ? "" : total.get(total.size() - 1)).append('\n');
+          .append(total.isEmpty() ? "" : total.get(total.size() - 1)).append(',')
+          .append(nodeMicros.containsKey(block) ? Long.toString(nodeMicros.get(block) / 1_000) : "").append('\n');
     });
     return csv.toString();
   }
@@ -574,6 +575,11 @@ public final class Drop {
   }
 
   // ---------------------------------------------------------------- verification and report
+
+  private static String cpusOr(String variable) {
+    String cpus = System.getenv(variable);
+    return cpus == null || cpus.isBlank() ? "unpinned" : "on CPUs " + cpus.trim() + " (" + variable + ")";
+  }
 
   record Verification(Map<String, Long> checkoutsByStatus, Map<String, Long> paymentsByStatus, long doubleCredits,
       long paidWithoutOneConfirmed, long paidTransitionsTwice, Map<String, Long> blockOfPaidCheckout,
@@ -719,6 +725,8 @@ public final class Drop {
     r.append(String.format("Warm-up: %s.%n%n", warmedUp));
     r.append(String.format("Generator: %d event loop(s), %d connections to Tollgate each, niceness +%d; probe %d polls/s.%n%n",
         genLoops, genConnections, genNice, probePerSecond));
+    r.append(String.format("CPUs: the rig (generator, probe, proxy, anvil) %s; Tollgate %s; PostgreSQL and Redis unpinned.%n%n",
+        cpusOr("LOADTEST_RIG_CPUS"), cpusOr("LOADTEST_SERVICE_CPUS")));
     r.append(String.format("* everyone paid before the deadline: %s; run took %.1f s (creation phase %.1f s)%n", everyonePaid, seconds, creationSeconds));
     r.append(String.format("* creations/s: %,.0f (%,d creations, %d in flight at most; %,d retried with the same key, %d answered with another id)%n",
         n / creationSeconds, create.count(), createConcurrency, createRetry.count(), retryMismatch.get()));
@@ -790,6 +798,49 @@ public final class Drop {
     r.append(Latencies.header()).append('\n');
     for (Latencies l : List.of(create, createRetry, options, submit, poll, probe)) r.append(l.row(seconds)).append('\n');
     return r.toString();
+  }
+
+  /**
+   * Per block, how long the chain node took over the block's round: the longest of Tollgate's
+   * JSON-RPC requests of at least {@link #ROUND_CALLS} calls sent within a second of the block being
+   * seen, from sent to anvil to its answer read (µs). Nothing of that block can be decided before
+   * its answer, so this is a floor under the block's confirmation delay that the service does not set.
+   */
+  Map<Long, Long> nodeTimes(List<long[]> requests) {
+    Map<Long, Long> byBlock = new java.util.TreeMap<>();
+    blockSeenNanos.forEach((block, seen) -> {
+      for (long[] r : requests) {
+        if (r[0] >= ROUND_CALLS && r[1] >= seen && r[1] - seen < TimeUnit.SECONDS.toNanos(1)) {
+          byBlock.merge(block, (r[2] - r[1]) / 1_000, Math::max);
+        }
+      }
+    });
+    return byBlock;
+  }
+
+  static final int ROUND_CALLS = 10;
+
+  /** The chain node's share of the confirmation delay, per confirming block (see {@link #nodeTimes}). */
+  String nodeShare(Verification v, Map<Long, Long> nodeMicros) {
+    Map<Long, Long> paidIn = new java.util.TreeMap<>();
+    v.blockOfPaidCheckout().values().forEach(block -> paidIn.merge(block, 1L, Long::sum));
+    List<Long> perBlock = new ArrayList<>();
+    long slowBlocks = 0;
+    long paymentsInSlow = 0;
+    for (Map.Entry<Long, Long> e : paidIn.entrySet()) {
+      Long micros = nodeMicros.get(e.getKey());
+      if (micros == null) continue;
+      perBlock.add(micros);
+      if (micros > 100_000) {
+        slowBlocks++;
+        paymentsInSlow += e.getValue();
+      }
+    }
+    return String.format("%n* the chain node's share, per confirming block: its round's slowest JSON-RPC request (at least %d calls, "
+        + "sent within 1 s of the block) from sent to anvil to answer read: %s; blocks where that alone took more than 100 ms: "
+        + "%d of %d, paying %,d checkouts (%.1f %% of them)%n",
+        ROUND_CALLS, summary(perBlock), slowBlocks, perBlock.size(), paymentsInSlow,
+        v.blockOfPaidCheckout().isEmpty() ? 0.0 : 100.0 * paymentsInSlow / v.blockOfPaidCheckout().size());
   }
 
   /** Where Tollgate's big JSON-RPC batches (a block's receipts) spent their time: at anvil, or in the proxy. */

@@ -169,6 +169,17 @@ final class Rig implements AutoCloseable {
     return env;
   }
 
+  /**
+   * {@code taskset -c CPUS} for Tollgate when {@code LOADTEST_SERVICE_CPUS} is set. With
+   * {@code LOADTEST_RIG_CPUS} (drop.sh runs the driver JVM, and so the anvil it starts, on those
+   * CPUs) it keeps the load generator and the chain node off the CPUs the service may use alone; a
+   * child inherits its parent's affinity, so Tollgate is given its own explicitly.
+   */
+  static List<String> serviceCpus() {
+    String cpus = System.getenv("LOADTEST_SERVICE_CPUS");
+    return cpus == null || cpus.isBlank() ? List.of() : List.of("taskset", "-c", cpus.trim());
+  }
+
   static List<String> jvmFlags() {
     String flags = System.getenv().getOrDefault("LOADTEST_JVM_FLAGS", "-Xms1g -Xmx1g -XX:+UseG1GC");
     return List.of(flags.trim().split("\\s+"));
@@ -177,7 +188,8 @@ final class Rig implements AutoCloseable {
   /** Starts {@code java FLAGS -jar target/tollgate.jar} and waits until /health/live answers. */
   Process startTollgate(Map<String, String> env, List<String> extraFlags, String logName) {
     requireFree(Integer.parseInt(env.get("TOLLGATE_HTTP_PORT")));
-    List<String> cmd = new ArrayList<>(List.of(javaBin()));
+    List<String> cmd = new ArrayList<>(serviceCpus());
+    cmd.add(javaBin());
     cmd.addAll(jvmFlags());
     cmd.addAll(extraFlags);
     cmd.addAll(List.of("-jar", projectDir.resolve("target/tollgate.jar").toString()));
