@@ -202,7 +202,7 @@ public final class Tollgate {
     deployments.add(() -> vertx.deployVerticle(new RateLimitVerticle(backend, Duration.ofSeconds(2), rateLimitBatch)));
     for (ChainConfig chain : chains.all()) {
       if (chain.rpcUrls().isEmpty()) throw new IllegalArgumentException("chain " + chain.chainId() + " has no rpc-urls");
-      JsonRpcClient rpc = new JsonRpcClient(vertx, chain.chainId(), chain.rpcUrls(), JsonRpcClient.Options.defaults());
+      JsonRpcClient rpc = new JsonRpcClient(vertx, chain.chainId(), chain.rpcUrls(), JsonRpcClient.Options.of(chain));
       rpcClients.put(chain.chainId(), rpc);
       ChainWatcher watcher = new ChainWatcher(rpc,
           new PgActivePayments(pool, id -> chains.chain(id).map(ChainConfig::confirmations).orElse(1)),

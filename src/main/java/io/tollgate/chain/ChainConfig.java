@@ -21,6 +21,9 @@ import java.util.Optional;
  *     subscription is live (a safety net for a subscription that stalls without closing, and for a
  *     socket that dies silently before the keep-alive notices); never shorter than
  *     {@code pollInterval}
+ * @param rpcMaxBatch most JSON-RPC calls per HTTP request to this chain's endpoints: a watcher
+ *     round's batch is sent as several requests, side by side, when it holds more (providers cap
+ *     their batches, some at 10 or 50, and refuse larger ones whole)
  */
 public record ChainConfig(
     long chainId,
@@ -30,14 +33,19 @@ public record ChainConfig(
     Duration pollInterval,
     Map<String, TokenConfig> tokens,
     String wsUrl,
-    Duration wsFallbackPollInterval) {
+    Duration wsFallbackPollInterval,
+    int rpcMaxBatch) {
 
   /** How often the head is still polled while heads arrive by subscription, unless configured. */
   public static final Duration DEFAULT_WS_FALLBACK_POLL_INTERVAL = Duration.ofSeconds(5);
 
+  /** Calls per JSON-RPC batch request, unless configured: within every major provider's cap. */
+  public static final int DEFAULT_RPC_MAX_BATCH = 100;
+
   public ChainConfig {
     Objects.requireNonNull(pollInterval, "pollInterval");
     Objects.requireNonNull(wsFallbackPollInterval, "wsFallbackPollInterval");
+    if (rpcMaxBatch < 1) throw new IllegalArgumentException("chain " + chainId + ": rpc-max-batch must be at least 1, got " + rpcMaxBatch);
     if (wsUrl != null) {
       String scheme = scheme(wsUrl);
       if (!scheme.equals("ws") && !scheme.equals("wss")) {
@@ -52,7 +60,8 @@ public record ChainConfig(
   /** A chain whose heads are learnt by polling only. */
   public ChainConfig(long chainId, String name, List<String> rpcUrls, int confirmations, Duration pollInterval,
       Map<String, TokenConfig> tokens) {
-    this(chainId, name, rpcUrls, confirmations, pollInterval, tokens, null, DEFAULT_WS_FALLBACK_POLL_INTERVAL);
+    this(chainId, name, rpcUrls, confirmations, pollInterval, tokens, null, DEFAULT_WS_FALLBACK_POLL_INTERVAL,
+        DEFAULT_RPC_MAX_BATCH);
   }
 
   public Optional<TokenConfig> token(String symbol) {
@@ -71,7 +80,7 @@ public record ChainConfig(
         + rpcUrls.stream().map(JsonRpcClient::redact).toList() + ", confirmations=" + confirmations
         + ", pollInterval=" + pollInterval + ", tokens=" + tokens.keySet()
         + ", wsUrl=" + (wsUrl == null ? null : JsonRpcClient.redact(wsUrl))
-        + ", wsFallbackPollInterval=" + wsFallbackPollInterval + "]";
+        + ", wsFallbackPollInterval=" + wsFallbackPollInterval + ", rpcMaxBatch=" + rpcMaxBatch + "]";
   }
 
   private static String scheme(String url) {

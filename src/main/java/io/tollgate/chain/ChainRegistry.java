@@ -51,7 +51,8 @@ public final class ChainRegistry {
         Duration.ofMillis(s.longValue(prefix + "poll-interval-ms", 2000)), Map.copyOf(tokens),
         s.optional(prefix + "ws-url"),
         Duration.ofMillis(s.longValue(prefix + "ws-fallback-poll-interval-ms",
-            ChainConfig.DEFAULT_WS_FALLBACK_POLL_INTERVAL.toMillis())));
+            ChainConfig.DEFAULT_WS_FALLBACK_POLL_INTERVAL.toMillis())),
+        s.integer(prefix + "rpc-max-batch", ChainConfig.DEFAULT_RPC_MAX_BATCH));
   }
 
   public Optional<ChainConfig> chain(long chainId) {

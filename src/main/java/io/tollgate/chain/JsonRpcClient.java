@@ -59,7 +59,13 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
     }
 
     public static Options defaults() {
-      return new Options(Duration.ofSeconds(5), 100, Duration.ofSeconds(30), 8);
+      return new Options(Duration.ofSeconds(5), ChainConfig.DEFAULT_RPC_MAX_BATCH, Duration.ofSeconds(30), 8);
+    }
+
+    /** The defaults with a chain's own settings ({@code chain.<id>.rpc-max-batch}). */
+    public static Options of(ChainConfig chain) {
+      Options d = defaults();
+      return new Options(d.requestTimeout(), chain.rpcMaxBatch(), d.endpointCooldown(), d.maxConnectionsPerEndpoint());
     }
   }
 

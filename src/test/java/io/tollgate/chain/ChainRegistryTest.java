@@ -58,4 +58,17 @@ class ChainRegistryTest {
         .chain(1).orElseThrow();
     assertThat(chain.toString()).contains("https://rpc.example", "wss://ws.example").doesNotContain("SECRET");
   }
+
+  @Test
+  void theBatchCapIsPerChainWithADefaultAndMustBePositive() {
+    ChainRegistry chains = ChainRegistry.fromSettings(Settings.of(Map.of("chains", "1,8453",
+        "chain.1.rpc-urls", "http://a", "chain.8453.rpc-urls", "http://b", "chain.8453.rpc-max-batch", "10")));
+    assertThat(chains.chain(1).orElseThrow().rpcMaxBatch()).isEqualTo(ChainConfig.DEFAULT_RPC_MAX_BATCH);
+    assertThat(chains.chain(8453).orElseThrow().rpcMaxBatch()).isEqualTo(10);
+    assertThat(JsonRpcClient.Options.of(chains.chain(8453).orElseThrow()).maxBatchSize()).isEqualTo(10);
+
+    assertThatThrownBy(() -> ChainRegistry.fromSettings(Settings.of(Map.of("chains", "1", "chain.1.rpc-urls", "http://a",
+        "chain.1.rpc-max-batch", "0"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rpc-max-batch");
+  }
 }
