@@ -22,8 +22,8 @@ import java.util.Optional;
  *     socket that dies silently before the keep-alive notices); never shorter than
  *     {@code pollInterval}
  * @param rpcMaxBatch most JSON-RPC calls per HTTP request to this chain's endpoints: a watcher
- *     round's batch is sent as several requests, side by side, when it holds more (providers cap
- *     their batches, some at 10 or 50, and refuse larger ones whole)
+ *     round's batch is sent as several requests, side by side, when it holds more (a provider that
+ *     caps its batches refuses a larger one whole, which would leave the chain unwatched)
  */
 public record ChainConfig(
     long chainId,
@@ -39,7 +39,7 @@ public record ChainConfig(
   /** How often the head is still polled while heads arrive by subscription, unless configured. */
   public static final Duration DEFAULT_WS_FALLBACK_POLL_INTERVAL = Duration.ofSeconds(5);
 
-  /** Calls per JSON-RPC batch request, unless configured: within every major provider's cap. */
+  /** Calls per JSON-RPC batch request, unless configured. */
   public static final int DEFAULT_RPC_MAX_BATCH = 100;
 
   public ChainConfig {
