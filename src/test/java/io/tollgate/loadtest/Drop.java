@@ -238,12 +238,13 @@ public final class Drop {
       for (Generator gen : gens) gen.vertx().close();
       proxyVertx.close();
 
+      Map<Long, Long> nodeByBlock = nodeTimes(proxy.nodeTimes());
       String report = report(runName, everyonePaid, creationSeconds, seconds,
           new RpcCount(rpcCalls, rpcByMethod, rpcHttp, rpcWebSocket, webSockets), v, loadBefore, loadAfter)
-          + bigBatches(proxy.bigBatchTimes()) + nodeShare(v, nodeTimes(proxy.nodeTimes()));
+          + bigBatches(proxy.bigBatchTimes()) + nodeShare(v, nodeByBlock);
       Files.writeString(rig.outDir.resolve("report.md"), report);
       Files.writeString(rig.outDir.resolve("timeline.csv"), timeline(seconds));
-      Files.writeString(rig.outDir.resolve("blocks.csv"), perBlock(v, nodeTimes(proxy.nodeTimes())));
+      Files.writeString(rig.outDir.resolve("blocks.csv"), perBlock(v, nodeByBlock));
       System.out.println(report);
     }
   }
