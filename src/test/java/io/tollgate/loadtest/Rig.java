@@ -63,6 +63,30 @@ final class Rig implements AutoCloseable {
     return "postgresql://postgres@127.0.0.1:5432/" + name;
   }
 
+  /**
+   * Asks PostgreSQL for a checkpoint now. The timed one (every checkpoint_timeout) then comes that
+   * long after it, so a drop started right after it meets none; without this, whether one falls in
+   * the pay window depended on when the server last had one.
+   */
+  static void checkpoint() {
+    try (Connection c = DriverManager.getConnection(PG_ADMIN_URL); Statement st = c.createStatement()) {
+      st.execute("CHECKPOINT");
+    } catch (SQLException e) {
+      throw new IllegalStateException("CHECKPOINT failed", e);
+    }
+  }
+
+  /** Checkpoints the server has begun so far, timed and requested together (pg_stat_bgwriter). */
+  static long checkpointsBegun() {
+    try (Connection c = DriverManager.getConnection(PG_ADMIN_URL); Statement st = c.createStatement();
+        var rs = st.executeQuery("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read pg_stat_bgwriter", e);
+    }
+  }
+
   AnvilProcess anvil(String... args) {
     AnvilProcess anvil = AnvilProcess.start(projectDir, CHAIN_ID, args);
     resources.add(anvil);
