@@ -142,6 +142,46 @@ class PaymentLedgerTest {
     assertOneTransactionPerPayment(confirming);
   }
 
+  /**
+   * A watcher round's two batches (round 1's verdicts and round 2's) may be written at once. They
+   * decide different payments but can share a checkout: each such checkout is paid exactly once,
+   * by one of its payments, the other kept as {@code checkout_already_paid}, and the two batches'
+   * chunks never deadlock (they lock payments, then checkouts, each in id order).
+   */
+  @Test
+  void shouldPayACheckoutOnceWhenTwoBatchesWrittenAtOnceConfirmTwoOfItsPayments() {
+    PaymentLedger ledger = ledger(new Poison(null), new VerdictWriteSettings(3, 2));
+    long deadlocksBefore = deadlocks();
+    for (int attempt = 0; attempt < 5; attempt++) {
+      List<ActivePayment> first = submittedPayments(8);
+      List<ActivePayment> second = first.subList(0, 4).stream().map(PaymentLedgerTest::anotherPayment).toList();
+      List<VerdictMessage> roundOne = first.stream().map(PaymentLedgerTest::confirmed).toList();
+      List<VerdictMessage> roundTwo = second.stream().map(PaymentLedgerTest::confirmed).toList();
+
+      await(Future.join(ledger.recordAll(roundOne), ledger.recordAll(roundTwo)));
+
+      for (ActivePayment p : first) {
+        RowSet<Row> rows = await(pool.preparedQuery("""
+                SELECT c.status,
+                       (SELECT count(*) FROM payments x WHERE x.checkout_id = c.id AND x.status = 'confirmed'
+                          AND x.id = c.paid_payment_id) AS paying,
+                       (SELECT count(*) FROM payments x WHERE x.checkout_id = c.id AND x.status = 'rejected'
+                          AND x.reason = 'checkout_already_paid') AS flagged,
+                       (SELECT count(*) FROM checkout_events e WHERE e.checkout_id = c.id AND e.to_status = 'paid') AS paid_rows,
+                       (SELECT count(*) FROM webhook_events w WHERE w.checkout_id = c.id AND w.type = 'checkout.paid') AS paid_events
+                FROM checkouts c WHERE c.id = $1""")
+            .execute(Tuple.of(p.checkoutId())));
+        Row row = rows.iterator().next();
+        boolean paidTwice = first.indexOf(p) < 4;
+        assertThat(List.of(row.getString("status"), row.getLong("paying"), row.getLong("flagged"), row.getLong("paid_rows"),
+                row.getLong("paid_events")))
+            .as("checkout %s, %s", p.checkoutId(), paidTwice ? "confirmed by both batches" : "by round 1 only")
+            .containsExactly("paid", 1L, paidTwice ? 1L : 0L, 1L, 1L);
+      }
+    }
+    assertThat(deadlocks()).as("deadlocks detected by PostgreSQL").isEqualTo(deadlocksBefore);
+  }
+
   // ---- the poisoned listener: a set-based write including the poisoned checkout is stuck until
   // the test fails it, and a single write of that checkout fails, until the poison is lifted ----
 
@@ -195,6 +235,21 @@ class PaymentLedgerTest {
       payments.add(ActivePayment.unmined(id, checkout, txHash, expectation));
     }
     return payments;
+  }
+
+  /** A second submitted payment (another transaction) for {@code p}'s checkout. */
+  private static ActivePayment anotherPayment(ActivePayment p) {
+    String txHash = "0x" + "ee".repeat(8) + p.txHash().substring(18);
+    long id = await(pool.preparedQuery("""
+            INSERT INTO payments (checkout_id, chain_id, token, tx_hash, status, submitted_at, updated_at)
+            VALUES ($1, 31337, 'USDC', $2, 'submitted', now(), now()) RETURNING id""")
+        .execute(Tuple.of(p.checkoutId(), txHash))).iterator().next().getLong("id");
+    return ActivePayment.unmined(id, p.checkoutId(), txHash, p.expectation());
+  }
+
+  private static long deadlocks() {
+    return await(pool.query("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").execute())
+        .iterator().next().getLong("deadlocks");
   }
 
   private static VerdictMessage confirmed(ActivePayment p) {
