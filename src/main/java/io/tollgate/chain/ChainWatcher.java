@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * <p>A payment with a recorded receipt that is still short of its confirmations costs no call: its
  * confirmations follow from the head. Only verdicts that change what the store holds go to the
  * {@link VerdictSink}: round 1's as soon as it is answered, while round 2 (if any) is asked, so a
- * few payments that need round 2 do not delay the verdicts of the rest; round 2's after them.
+ * few payments that need round 2 do not delay the verdicts of the rest; round 2's as soon as it is
+ * answered, whether or not round 1's are written yet.
  *
  * <p>An RPC failure skips the round and the next tick retries it; it is logged once per outage and
  * never turns into a rejection. Not thread-safe: {@link #poll()} must be called from one context
@@ -334,10 +335,13 @@ public final class ChainWatcher {
             // Round 1's verdicts are written while round 2 is asked, so the few payments that need
             // it (first seen after mining, say) do not hold back the rest of the block's.
             Future<Void> written = report(head, first.decided()).onComplete(done -> at[2] = System.nanoTime());
-            Future<List<Decision>> late = secondRound(first);
-            // Round 2's are written after round 1's (never two writes of one round at once), and the
-            // round ends only then, so the next one never judges a payment whose verdict is in flight.
-            return Future.join(written, late).compose(both -> report(head, late.result()));
+            // Round 2's are written as soon as they are decided, while round 1's may still be: in a
+            // drop they were the slowest payments of their block when they waited for round 1's
+            // write. The two rounds decide different payments, and the ledger's compare-and-set and
+            // lock order make writes that share a checkout safe. The round ends once both are
+            // written, so the next one never judges a payment whose verdict is in flight.
+            Future<Void> lateWritten = secondRound(first).compose(late -> report(head, late));
+            return Future.join(written, lateWritten).mapEmpty();
           });
         })
         .onSuccess(done -> {
@@ -697,7 +701,7 @@ public final class ChainWatcher {
 
   /**
    * Hands changing verdicts to the sink together, so they can be written set-based: a round's, in
-   * one batch, or two when it needed a second (round 1's at once, round 2's after).
+   * one batch, or two when it needed a second (each round's as soon as that round is decided).
    */
   private Future<Void> report(long head, List<Decision> decisions) {
     List<VerdictMessage> changed = new ArrayList<>();

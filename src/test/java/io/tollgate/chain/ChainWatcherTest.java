@@ -446,7 +446,7 @@ class ChainWatcherTest {
   }
 
   @Test
-  void shouldWriteRoundTwosVerdictsOnlyAfterRoundOnes() {
+  void shouldWriteRoundTwosVerdictsWithoutWaitingForRoundOnesWrite() {
     store.add(tokenPayment(1, 1));
     store.add(nativePayment(2));
     send(2);
@@ -457,13 +457,38 @@ class ChainWatcherTest {
     Future<Void> round = watcher.poll();
 
     assertThat(chain.batches).as("round 2 asked meanwhile").hasSize(2);
-    assertThat(store.recorded).as("round 2's verdict waits for round 1's write").isEmpty();
-    assertThat(round.isComplete()).isFalse();
+    assertThat(store.recorded).as("round 2's verdict written while round 1's is not yet")
+        .extracting(InMemoryPayments.Recorded::paymentId).containsExactly(2L);
+    assertThat(round.isComplete()).as("the round ends once both are written").isFalse();
 
     firstWrite.complete();
 
     assertThat(round.succeeded()).isTrue();
-    assertThat(store.recorded).extracting(InMemoryPayments.Recorded::paymentId).containsExactly(1L, 2L);
+    assertThat(store.recorded).extracting(InMemoryPayments.Recorded::paymentId).containsExactly(2L, 1L);
+    assertThat(watcher.lastHead()).isEqualTo(GENESIS + 1);
+  }
+
+  @Test
+  void shouldEndTheRoundOnlyAfterRoundTwosWrite() {
+    store.add(tokenPayment(1, 1));
+    store.add(nativePayment(2));
+    send(2);
+    chain.mine(paysToken(1), paysNative(2));
+    Promise<Void> roundTwo = Promise.promise();
+    chain.held.put(1, roundTwo.future());
+
+    Future<Void> round = watcher.poll();
+    Promise<Void> secondWrite = Promise.promise();
+    store.nextWrite = secondWrite.future(); // round 1's is written; the next write is round 2's
+    roundTwo.complete();
+
+    assertThat(store.verdictsOf(2)).isEmpty();
+    assertThat(round.isComplete()).as("round 2's verdict still being written").isFalse();
+
+    secondWrite.complete();
+
+    assertThat(round.succeeded()).isTrue();
+    assertThat(store.verdictsOf(2)).singleElement().isInstanceOf(Verdict.Paying.class);
   }
 
   @Test
