@@ -423,12 +423,20 @@ class ChainWatcherTest {
     assertThat(chain.calls).hasSize(callsBefore);
   }
 
-  @Test
-  void shouldWriteRoundOnesVerdictsWithoutWaitingForRoundTwo() {
+  /**
+   * Payment 1 (ERC-20, decided in round 1) and payment 2 (native, first seen already mined: its
+   * receipt comes in round 2), mined in the next block.
+   */
+  private void mineATokenPaymentAndANativeOneThatNeedsRoundTwo() {
     store.add(tokenPayment(1, 1));
-    store.add(nativePayment(2)); // first seen already mined: its receipt comes in round 2
+    store.add(nativePayment(2));
     send(2);
     chain.mine(paysToken(1), paysNative(2));
+  }
+
+  @Test
+  void shouldWriteRoundOnesVerdictsWithoutWaitingForRoundTwo() {
+    mineATokenPaymentAndANativeOneThatNeedsRoundTwo();
     Promise<Void> roundTwo = Promise.promise();
     chain.held.put(1, roundTwo.future());
 
@@ -447,10 +455,7 @@ class ChainWatcherTest {
 
   @Test
   void shouldWriteRoundTwosVerdictsWithoutWaitingForRoundOnesWrite() {
-    store.add(tokenPayment(1, 1));
-    store.add(nativePayment(2));
-    send(2);
-    chain.mine(paysToken(1), paysNative(2));
+    mineATokenPaymentAndANativeOneThatNeedsRoundTwo();
     Promise<Void> firstWrite = Promise.promise();
     store.nextWrite = firstWrite.future();
 
@@ -470,10 +475,7 @@ class ChainWatcherTest {
 
   @Test
   void shouldEndTheRoundOnlyAfterRoundTwosWrite() {
-    store.add(tokenPayment(1, 1));
-    store.add(nativePayment(2));
-    send(2);
-    chain.mine(paysToken(1), paysNative(2));
+    mineATokenPaymentAndANativeOneThatNeedsRoundTwo();
     Promise<Void> roundTwo = Promise.promise();
     chain.held.put(1, roundTwo.future());
 
@@ -493,10 +495,7 @@ class ChainWatcherTest {
 
   @Test
   void shouldSkipTheRoundWhenRoundTwoFailsButKeepRoundOnesVerdicts() {
-    store.add(tokenPayment(1, 1));
-    store.add(nativePayment(2));
-    send(2);
-    chain.mine(paysToken(1), paysNative(2));
+    mineATokenPaymentAndANativeOneThatNeedsRoundTwo();
     chain.held.put(1, Future.failedFuture(new RpcUnavailableException("down", null)));
 
     poll();
