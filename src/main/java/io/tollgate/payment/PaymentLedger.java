@@ -6,6 +6,7 @@ import io.tollgate.checkout.CheckoutStatus;
 import io.tollgate.checkout.CheckoutTransition;
 import io.tollgate.checkout.StatusNotifications;
 import io.tollgate.checkout.TransitionLog;
+import io.tollgate.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -242,7 +243,8 @@ public final class PaymentLedger {
   }
 
   private Future<Void> write(Chunk chunk) {
-    return pool.withTransaction(conn -> chunk.confirming() ? confirmAll(conn, chunk.verdicts()) : minedAll(conn, chunk.verdicts()))
+    // BEGIN and the chunk's first statements go out together: on the way from a block to `paid`.
+    return Transactions.pipelined(pool, conn -> chunk.confirming() ? confirmAll(conn, chunk.verdicts()) : minedAll(conn, chunk.verdicts()))
         .recover(e -> {
           LOG.warn("set-based recording of a chunk of {} paying verdicts failed, recording them one by one: {}",
               chunk.verdicts().size(), e.toString());
@@ -325,57 +327,71 @@ public final class PaymentLedger {
 
   /**
    * {@link #confirm} for many payments of distinct checkouts in one transaction: the payments'
-   * compare-and-set, the checkouts' (each paid by its payment, or the payment flagged
-   * {@code checkout_already_paid}), then the flags, the audit rows, the outbox and one
-   * notification per checkout, pipelined. Rows are locked in id order, payments before checkouts,
-   * as everywhere else.
+   * compare-and-set and the checkouts' (each paid by its payment, or the payment flagged
+   * {@code checkout_already_paid}), sent together; then the flags, the audit rows, the outbox and
+   * one notification per checkout, sent together. Rows are locked in id order, payments before
+   * checkouts, as everywhere else: PostgreSQL runs one connection's statements one after another.
    */
   private Future<Void> confirmAll(SqlConnection conn, List<VerdictMessage> verdicts) {
     if (verdicts.isEmpty()) return Future.succeededFuture();
-    return storePaying(conn, verdicts, "confirmed", false)
-        .compose(moved -> {
-          if (moved.isEmpty()) return Future.succeededFuture();
-          UUID[] checkouts = moved.stream().map(v -> v.payment().checkoutId()).toArray(UUID[]::new);
-          Long[] payments = moved.stream().map(v -> v.payment().paymentId()).toArray(Long[]::new);
-          // Locked once, in id order, by a MATERIALIZED CTE (see storePaying).
-          return conn.preparedQuery("""
-                  WITH old AS MATERIALIZED (SELECT id, status FROM checkouts WHERE id = ANY ($1) ORDER BY id FOR UPDATE)
-                  UPDATE checkouts c SET status = 'paid', status_reason = NULL, paid_payment_id = v.payment_id,
-                                         version = c.version + 1, updated_at = now()
-                  FROM old JOIN unnest($1::uuid[], $2::bigint[]) AS v(checkout_id, payment_id) ON v.checkout_id = old.id
-                  WHERE c.id = old.id AND (c.status IN ('open', 'pending', 'failed')
-                    -- mined inside the window but submitted after expiry: when it is verified does not matter
-                    OR (c.status = 'expired' AND c.paid_payment_id IS NULL AND c.paid_processor_payment_id IS NULL))
-                  RETURNING c.id, old.status AS old_status""")
-              .execute(Tuple.from(List.<Object>of(checkouts, payments)))
-              .compose(paid -> {
-                Map<UUID, String> oldStatus = new HashMap<>();
-                paid.forEach(row -> oldStatus.put(row.getUUID("id"), row.getString("old_status")));
-                List<CheckoutTransition> changes = new ArrayList<>(moved.size());
-                List<Long> alreadyPaid = new ArrayList<>();
-                for (VerdictMessage v : moved) {
-                  UUID checkout = v.payment().checkoutId();
-                  long payment = v.payment().paymentId();
-                  JsonObject facts = paymentFacts((Verdict.Paying) v.verdict());
-                  if (oldStatus.containsKey(checkout)) {
-                    changes.add(new CheckoutTransition(checkout, payment, oldStatus.get(checkout), "paid", null, actor(v), facts));
-                  } else {
-                    // Money arrived for a checkout something else already settled: keep the payment, flag it.
-                    alreadyPaid.add(payment);
-                    changes.add(new CheckoutTransition(checkout, payment, null, "payment_rejected",
-                        RejectionReason.CHECKOUT_ALREADY_PAID.code(), actor(v), facts));
-                  }
-                }
-                // Sent together; PostgreSQL runs them in this order, so the notified snapshots show
-                // the flagged payments and no statement waits for the previous one's answer.
-                Future<?> flagged = alreadyPaid.isEmpty() ? Future.succeededFuture()
-                    : conn.preparedQuery("UPDATE payments SET status = 'rejected', reason = $2 WHERE id = ANY ($1)")
-                        .execute(Tuple.of(alreadyPaid.toArray(Long[]::new), RejectionReason.CHECKOUT_ALREADY_PAID.code()));
-                Future<Void> recorded = transitions.recordAll(conn, changes);
-                Future<Void> notified = StatusNotifications.checkoutsChanged(conn, checkouts);
-                return Future.join(flagged, recorded, notified).<Void>mapEmpty();
-              });
-        });
+    Long[] payments = verdicts.stream().map(v -> v.payment().paymentId()).toArray(Long[]::new);
+    Future<List<VerdictMessage>> stored = storePaying(conn, verdicts, "confirmed", false);
+    // Sent without waiting for the payments' answer, so it cannot take the payments that moved
+    // from it: it takes the batch's payments that are confirmed (on time) now. One confirmed
+    // before (a replay) already paid its checkout or was flagged rejected, so it changes nothing
+    // here; the check below fails the chunk (recorded one by one instead) if that ever stops being
+    // true. Checkouts are locked once, in id order, by a MATERIALIZED CTE (see storePaying).
+    Future<RowSet<Row>> paying = conn.preparedQuery("""
+            WITH confirmed AS MATERIALIZED (SELECT checkout_id, id AS payment_id FROM payments
+                                            WHERE id = ANY ($1) AND status = 'confirmed' AND NOT late),
+                 old AS MATERIALIZED (SELECT id, status FROM checkouts
+                                      WHERE id IN (SELECT checkout_id FROM confirmed) ORDER BY id FOR UPDATE)
+            UPDATE checkouts c SET status = 'paid', status_reason = NULL, paid_payment_id = v.payment_id,
+                                   version = c.version + 1, updated_at = now()
+            FROM old JOIN confirmed v ON v.checkout_id = old.id
+            WHERE c.id = old.id AND (c.status IN ('open', 'pending', 'failed')
+              -- mined inside the window but submitted after expiry: when it is verified does not matter
+              OR (c.status = 'expired' AND c.paid_payment_id IS NULL AND c.paid_processor_payment_id IS NULL))
+            RETURNING c.id, v.payment_id, old.status AS old_status""")
+        .execute(Tuple.of(payments));
+    return Future.all(stored, paying).compose(ignored -> {
+      List<VerdictMessage> moved = stored.result();
+      Set<Long> movedPayments = new HashSet<>();
+      moved.forEach(v -> movedPayments.add(v.payment().paymentId()));
+      Map<UUID, String> oldStatus = new HashMap<>();
+      for (Row row : paying.result()) {
+        if (!movedPayments.contains(row.getLong("payment_id"))) {
+          return Future.failedFuture(new IllegalStateException("checkout " + row.getUUID("id")
+              + " paid by payment " + row.getLong("payment_id") + ", which was confirmed before this transaction"));
+        }
+        oldStatus.put(row.getUUID("id"), row.getString("old_status"));
+      }
+      if (moved.isEmpty()) return Future.succeededFuture();
+      UUID[] checkouts = moved.stream().map(v -> v.payment().checkoutId()).toArray(UUID[]::new);
+      List<CheckoutTransition> changes = new ArrayList<>(moved.size());
+      List<Long> alreadyPaid = new ArrayList<>();
+      for (VerdictMessage v : moved) {
+        UUID checkout = v.payment().checkoutId();
+        long payment = v.payment().paymentId();
+        JsonObject facts = paymentFacts((Verdict.Paying) v.verdict());
+        if (oldStatus.containsKey(checkout)) {
+          changes.add(new CheckoutTransition(checkout, payment, oldStatus.get(checkout), "paid", null, actor(v), facts));
+        } else {
+          // Money arrived for a checkout something else already settled: keep the payment, flag it.
+          alreadyPaid.add(payment);
+          changes.add(new CheckoutTransition(checkout, payment, null, "payment_rejected",
+              RejectionReason.CHECKOUT_ALREADY_PAID.code(), actor(v), facts));
+        }
+      }
+      // Sent together; PostgreSQL runs them in this order, so the notified snapshots show the
+      // flagged payments and no statement waits for the previous one's answer.
+      Future<?> flagged = alreadyPaid.isEmpty() ? Future.succeededFuture()
+          : conn.preparedQuery("UPDATE payments SET status = 'rejected', reason = $2 WHERE id = ANY ($1)")
+              .execute(Tuple.of(alreadyPaid.toArray(Long[]::new), RejectionReason.CHECKOUT_ALREADY_PAID.code()));
+      Future<Void> recorded = transitions.recordAll(conn, changes);
+      Future<Void> notified = StatusNotifications.checkoutsChanged(conn, checkouts);
+      return Future.join(flagged, recorded, notified).<Void>mapEmpty();
+    });
   }
 
   /**

@@ -182,6 +182,40 @@ class PaymentLedgerTest {
     assertThat(deadlocks()).as("deadlocks detected by PostgreSQL").isEqualTo(deadlocksBefore);
   }
 
+  /**
+   * A chunk's checkouts are paid by a statement sent together with the payments' compare-and-set,
+   * so it cannot see which payments that moved: replayed confirmations in the chunk (one paid on
+   * time, one paid after its checkout expired) must change nothing, and must not send the new
+   * confirmations down the one-by-one path either.
+   */
+  @Test
+  void shouldChangeNothingForReplayedConfirmationsAndWriteTheNewOnesInOneTransaction() {
+    PaymentLedger ledger = ledger(new Poison(null), new VerdictWriteSettings(64, 4));
+    List<VerdictMessage> earlier = submittedPayments(3).stream().map(PaymentLedgerTest::confirmed).toList();
+    await(ledger.recordAll(earlier));
+    ActivePayment late = submittedPayments(1).get(0);
+    await(pool.preparedQuery("""
+            UPDATE checkouts SET status = 'expired', status_reason = 'paid_late', version = version + 1 WHERE id = $1""")
+        .execute(Tuple.of(late.checkoutId())));
+    await(pool.preparedQuery("""
+            UPDATE payments SET status = 'confirmed', late = true, block_number = 100, block_hash = $2,
+                                block_time = now(), payer = $3, amount_base = 2000000 WHERE id = $1""")
+        .execute(Tuple.of(late.paymentId(), "0x" + "ab".repeat(32), "0x" + "cd".repeat(20))));
+    List<VerdictMessage> replayed = new ArrayList<>(earlier);
+    replayed.add(confirmed(late));
+    Map<UUID, String> before = states(replayed);
+    List<VerdictMessage> fresh = submittedPayments(3).stream().map(PaymentLedgerTest::confirmed).toList();
+    List<VerdictMessage> round = new ArrayList<>(replayed);
+    round.addAll(fresh);
+
+    await(ledger.recordAll(round));
+
+    assertThat(states(replayed)).as("the replayed checkouts, untouched").isEqualTo(before);
+    assertThat(before.get(late.checkoutId())).startsWith("expired/confirmed/0 paid rows/0 events");
+    assertThat(paidTransactions(fresh)).as("the new confirmations, in one transaction (no one-by-one fallback)").hasSize(1);
+    assertOneTransactionPerPayment(fresh);
+  }
+
   // ---- the poisoned listener: a set-based write including the poisoned checkout is stuck until
   // the test fails it, and a single write of that checkout fails, until the poison is lifted ----
 

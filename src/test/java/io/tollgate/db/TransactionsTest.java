@@ -1,0 +1,114 @@
+package io.tollgate.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tollgate.testing.TestPostgres;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A pipelined transaction against a real PostgreSQL: its statements sent behind BEGIN run inside it. */
+class TransactionsTest {
+  private static TestPostgres.TestDatabase database;
+  private static Vertx vertx;
+  private static Pool pool;
+
+  @BeforeAll
+  static void start() {
+    database = TestPostgres.newDatabase();
+    vertx = Vertx.vertx();
+    // One connection: a statement that escaped the transaction could not hide on another one.
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(database.settings().connectOptions())
+        .using(vertx).build();
+    await(pool.query("CREATE TABLE pipelined (n int PRIMARY KEY)").execute());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (vertx != null) await(vertx.close());
+    if (database != null) database.close();
+  }
+
+  @BeforeEach
+  void empty() {
+    await(pool.query("DELETE FROM pipelined").execute());
+  }
+
+  @Test
+  void shouldRunTheStatementsSentBehindBeginInsideTheTransaction() {
+    List<Long> transactions = await(Transactions.pipelined(pool, conn -> {
+      // Sent at once, before BEGIN is answered, and then one more after its answer.
+      Future<Long> first = conn.query("SELECT txid_current() AS tx").execute().map(rows -> rows.iterator().next().getLong("tx"));
+      return first.compose(tx -> conn.query("SELECT txid_current() AS tx").execute()
+          .map(rows -> List.of(tx, rows.iterator().next().getLong("tx"))));
+    }));
+
+    assertThat(transactions.get(0)).as("one transaction for both statements").isEqualTo(transactions.get(1));
+  }
+
+  @Test
+  void shouldCommitWhenTheWorkSucceeds() {
+    await(Transactions.pipelined(pool, conn -> conn.preparedQuery("INSERT INTO pipelined VALUES ($1)").execute(Tuple.of(1))));
+
+    assertThat(count()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldRollBackAndFailWithTheWorksFailure() {
+    Future<Void> failed = Transactions.pipelined(pool, conn -> conn.preparedQuery("INSERT INTO pipelined VALUES ($1)")
+        .execute(Tuple.of(1))
+        .compose(ignored -> Future.failedFuture(new IllegalStateException("the work failed"))));
+
+    assertThatThrownBy(() -> await(failed)).hasRootCauseMessage("the work failed");
+    assertThat(count()).as("the insert before the failure, rolled back").isZero();
+  }
+
+  @Test
+  void shouldRollBackWhenAStatementFails() {
+    Future<Void> failed = Transactions.pipelined(pool, conn -> {
+      Future<?> inserted = conn.preparedQuery("INSERT INTO pipelined VALUES ($1)").execute(Tuple.of(1));
+      Future<?> duplicate = conn.preparedQuery("INSERT INTO pipelined VALUES ($1)").execute(Tuple.of(1));
+      return Future.all(inserted, duplicate).mapEmpty();
+    });
+
+    assertThatThrownBy(() -> await(failed)).hasMessageContaining("duplicate key");
+    assertThat(count()).isZero();
+  }
+
+  @Test
+  void shouldRollBackWhenTheWorkThrows() {
+    Future<Void> failed = Transactions.pipelined(pool, conn -> {
+      conn.preparedQuery("INSERT INTO pipelined VALUES ($1)").execute(Tuple.of(1));
+      throw new IllegalArgumentException("thrown while sending");
+    });
+
+    assertThatThrownBy(() -> await(failed)).hasRootCauseMessage("thrown while sending");
+    assertThat(count()).isZero();
+    assertThat(await(pool.query("SELECT 1 AS one").execute()).iterator().next().getInteger("one"))
+        .as("the connection is usable afterwards").isEqualTo(1);
+  }
+
+  private static long count() {
+    return await(pool.query("SELECT count(*) AS n FROM pipelined").execute()).iterator().next().getLong("n");
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
