@@ -354,7 +354,8 @@ public final class PaymentLedger {
               OR (c.status = 'expired' AND c.paid_payment_id IS NULL AND c.paid_processor_payment_id IS NULL))
             RETURNING c.id, v.payment_id, old.status AS old_status""")
         .execute(Tuple.of(payments));
-    return Future.all(stored, paying).compose(ignored -> {
+    // join, not all: on a failure, both statements have answered before the transaction is rolled back.
+    return Future.join(stored, paying).compose(ignored -> {
       List<VerdictMessage> moved = stored.result();
       Set<Long> movedPayments = new HashSet<>();
       moved.forEach(v -> movedPayments.add(v.payment().paymentId()));
