@@ -24,7 +24,8 @@ public enum ErrorCode {
   NOT_FOUND(404, "not_found", "No such resource."),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "This resource does not support that method."),
   // 409: conflicts with the current state
-  TX_HASH_ALREADY_USED(409, "tx_hash_already_used", "This transaction hash has already been submitted."),
+  TX_HASH_ALREADY_USED(409, "tx_hash_already_used", "This transaction has already paid a checkout."),
+  PAYER_NOT_BOUND(409, "payer_not_bound", "Bind the paying wallet before submitting its transaction: sign the challenge from POST /v1/checkouts/{id}/challenge and send it to POST /v1/checkouts/{id}/payer."),
   CHECKOUT_NOT_PAYABLE(409, "checkout_not_payable", "The checkout no longer accepts payments."),
   IDEMPOTENCY_KEY_IN_USE(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed; retry later."),
   // 422: understood, but not acceptable

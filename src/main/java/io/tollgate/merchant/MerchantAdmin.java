@@ -27,18 +27,24 @@ public final class MerchantAdmin {
     }
   }
 
+  /** A merchant that requires a bound payer for direct transfers (the safe default). */
   public CreatedMerchant create(String name, List<PaymentMethod> methods) {
+    return create(name, methods, PayerBinding.REQUIRED);
+  }
+
+  public CreatedMerchant create(String name, List<PaymentMethod> methods, PayerBinding payerBinding) {
     UUID merchantId = UUID.randomUUID();
     String apiKey = ApiKeys.generate();
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
       c.setAutoCommit(false);
-      try (PreparedStatement m = c.prepareStatement("INSERT INTO merchants (id, name) VALUES (?, ?)");
+      try (PreparedStatement m = c.prepareStatement("INSERT INTO merchants (id, name, payer_binding) VALUES (?, ?, ?)");
           PreparedStatement k = c.prepareStatement(
               "INSERT INTO api_keys (id, merchant_id, key_hash, key_prefix) VALUES (?, ?, ?, ?)");
           PreparedStatement p = c.prepareStatement(
               "INSERT INTO merchant_payment_methods (merchant_id, chain_id, token, recipient) VALUES (?, ?, ?, ?)")) {
         m.setObject(1, merchantId);
         m.setString(2, name);
+        m.setString(3, payerBinding.code());
         m.executeUpdate();
         k.setObject(1, UUID.randomUUID());
         k.setObject(2, merchantId);

@@ -59,14 +59,21 @@ public final class PaymentLedger {
   }
 
   /**
-   * Claims a transaction hash for a checkout. The unique constraint on the lowercase hash, not a
-   * pre-check, decides races: of N concurrent submissions of one hash exactly one commits.
+   * Records a checkout's claim on a transaction. Hashes are public, so a claim decides nothing about
+   * whose money it is: several checkouts may claim one hash, the chain watcher judges each against
+   * its own checkout (bound payer, amount, recipient), and the unique index on credited claims
+   * decides races. Refused at once: a checkout whose merchant requires a bound payer and has none
+   * ({@code payer_not_bound}), and a hash already credited to a checkout ({@code tx_hash_already_used}).
+   * A checkout claiming the same hash again gets the claim's current state, not an error: the
+   * buyer's first answer may have been lost.
    */
   public Future<CheckoutStatus> submit(PaymentSubmission s) {
     return pool.withTransaction(conn -> conn.preparedQuery("""
                 UPDATE checkouts c SET status = 'pending', status_reason = NULL, version = version + 1, updated_at = now()
                 FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
                 WHERE c.id = old.id AND c.status IN ('open', 'pending', 'failed') AND c.expires_at > now()
+                  AND """ + ATTRIBUTABLE + """
+
                 RETURNING old.status AS old_status""")
             .execute(Tuple.of(s.checkoutId()))
             .compose(claimed -> claimed.rowCount() == 1
@@ -74,8 +81,29 @@ public final class PaymentLedger {
                 : claimLate(conn, s))
             .compose(ignored -> StatusNotifications.checkoutChanged(conn, s.checkoutId()))
             .compose(ignored -> snapshot(conn, s.checkoutId())))
-        .recover(e -> Future.failedFuture(e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-            ? new ApiException(ErrorCode.TX_HASH_ALREADY_USED) : e));
+        .recover(e -> isRepeatedClaim(e)
+            ? pool.withConnection(conn -> snapshot(conn, s.checkoutId()))
+            : Future.failedFuture(e));
+  }
+
+  /**
+   * The condition (on checkouts {@code c}) under which a direct transfer can be attributed to the
+   * checkout: a bound payer, or a merchant that made binding optional.
+   */
+  private static final String ATTRIBUTABLE = """
+      (c.payer IS NOT NULL
+       OR EXISTS (SELECT 1 FROM merchants m WHERE m.id = c.merchant_id AND m.payer_binding = 'optional'))""";
+
+  private static boolean isRepeatedClaim(Throwable e) {
+    return e instanceof RepeatedClaim
+        || e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()) && "payments_claim_once".equals(pg.getConstraint());
+  }
+
+  /** Rolls back a submission that repeats this checkout's claim; answered with the claim's current state. */
+  private static final class RepeatedClaim extends RuntimeException {
+    RepeatedClaim() {
+      super("checkout already claims this transaction", null, false, false);
+    }
   }
 
   /**
@@ -89,10 +117,12 @@ public final class PaymentLedger {
             FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
             WHERE c.id = old.id AND c.expires_at <= now() AND c.status IN ('open', 'failed', 'expired')
               AND c.paid_payment_id IS NULL AND c.paid_processor_payment_id IS NULL
+              AND """ + ATTRIBUTABLE + """
+
             RETURNING old.status AS old_status""")
         .execute(Tuple.of(s.checkoutId()))
         .compose(late -> {
-          if (late.rowCount() == 0) return whyNotPayable(conn, s.checkoutId());
+          if (late.rowCount() == 0) return whyNotPayable(conn, s);
           String old = late.iterator().next().getString("old_status");
           // Not swept yet: record the expiry the sweeper would have recorded, so the shop hears of it.
           Future<Void> expiry = "expired".equals(old) ? Future.succeededFuture()
@@ -101,30 +131,68 @@ public final class PaymentLedger {
         });
   }
 
+  /**
+   * Inserts the claim unless the option is not the checkout's or the hash is already credited; the
+   * option check and the credit check ride on the insert, so the usual submission costs no extra
+   * round trip.
+   */
   private Future<Void> insertPayment(SqlConnection conn, PaymentSubmission s, String oldStatus, String newStatus,
       String reason) {
-    return conn.preparedQuery("SELECT 1 FROM payment_options WHERE checkout_id = $1 AND chain_id = $2 AND token = $3")
-        .execute(Tuple.of(s.checkoutId(), s.chainId(), s.token()))
-        .compose(option -> option.size() == 0
-            ? Future.failedFuture(new ApiException(ErrorCode.PAYMENT_METHOD_NOT_AVAILABLE,
-                s.token() + " on chain " + s.chainId() + " is not an option of this checkout"))
-            : conn.preparedQuery("""
-                    INSERT INTO payments (checkout_id, chain_id, token, tx_hash, status, submitted_at, updated_at)
-                    VALUES ($1, $2, $3, $4, 'submitted', now(), now()) RETURNING id""")
-                .execute(Tuple.of(s.checkoutId(), s.chainId(), s.token(), s.txHash())))
-        .compose(inserted -> transitions.record(conn, new CheckoutTransition(s.checkoutId(),
-            inserted.iterator().next().getLong("id"), oldStatus, newStatus, reason, s.actor(),
-            new JsonObject().put("txHash", s.txHash()).put("chainId", s.chainId()).put("token", s.token()))));
+    return conn.preparedQuery("""
+            INSERT INTO payments (checkout_id, chain_id, token, tx_hash, status, submitted_at, updated_at)
+            SELECT $1, $2, $3, $4, 'submitted', now(), now()
+            WHERE EXISTS (SELECT 1 FROM payment_options WHERE checkout_id = $1 AND chain_id = $2 AND token = $3)
+              AND NOT EXISTS (SELECT 1 FROM payments WHERE tx_hash = $4 AND status = 'confirmed')
+            RETURNING id""")
+        .execute(Tuple.of(s.checkoutId(), s.chainId(), s.token(), s.txHash()))
+        .compose(inserted -> inserted.rowCount() == 1
+            ? transitions.record(conn, new CheckoutTransition(s.checkoutId(), inserted.iterator().next().getLong("id"),
+                oldStatus, newStatus, reason, s.actor(),
+                new JsonObject().put("txHash", s.txHash()).put("chainId", s.chainId()).put("token", s.token())))
+            : whyNotInserted(conn, s));
   }
 
-  private Future<Void> whyNotPayable(SqlConnection conn, UUID checkoutId) {
-    return conn.preparedQuery("SELECT status, expires_at <= now() AS expired FROM checkouts WHERE id = $1")
-        .execute(Tuple.of(checkoutId))
+  private Future<Void> whyNotInserted(SqlConnection conn, PaymentSubmission s) {
+    return conn.preparedQuery("""
+            SELECT EXISTS (SELECT 1 FROM payments WHERE checkout_id = $1 AND tx_hash = $4) AS repeated,
+                   EXISTS (SELECT 1 FROM payment_options WHERE checkout_id = $1 AND chain_id = $2 AND token = $3) AS offered""")
+        .execute(Tuple.of(s.checkoutId(), s.chainId(), s.token(), s.txHash()))
+        .compose(rows -> {
+          Row row = rows.iterator().next();
+          if (row.getBoolean("repeated")) return Future.failedFuture(new RepeatedClaim());
+          return Future.failedFuture(row.getBoolean("offered")
+              ? new ApiException(ErrorCode.TX_HASH_ALREADY_USED, "this transaction already paid another checkout")
+              : notOffered(s));
+        });
+  }
+
+  private static ApiException notOffered(PaymentSubmission s) {
+    return new ApiException(ErrorCode.PAYMENT_METHOD_NOT_AVAILABLE,
+        s.token() + " on chain " + s.chainId() + " is not an option of this checkout");
+  }
+
+  private Future<Void> whyNotPayable(SqlConnection conn, PaymentSubmission s) {
+    return conn.preparedQuery("""
+            SELECT c.status, c.expires_at <= now() AS expired, NOT """ + ATTRIBUTABLE + """
+             AS unbound,
+                   EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = c.id AND p.tx_hash = $2) AS repeated,
+                   EXISTS (SELECT 1 FROM payment_options o WHERE o.checkout_id = c.id AND o.chain_id = $3 AND o.token = $4)
+                     AS offered
+            FROM checkouts c WHERE c.id = $1""")
+        .execute(Tuple.of(s.checkoutId(), s.txHash(), s.chainId(), s.token()))
         .compose(rows -> {
           if (rows.size() == 0) return Future.failedFuture(new ApiException(ErrorCode.CHECKOUT_NOT_FOUND));
           Row row = rows.iterator().next();
-          String shown = row.getBoolean("expired") && !"paid".equals(row.getString("status")) ? "expired" : row.getString("status");
-          return Future.failedFuture(new ApiException(ErrorCode.CHECKOUT_NOT_PAYABLE, "checkout is " + shown));
+          if (row.getBoolean("repeated")) return Future.failedFuture(new RepeatedClaim());
+          // A request to fix comes before a state to change: the option, then the binding.
+          if (!row.getBoolean("offered")) return Future.failedFuture(notOffered(s));
+          String status = row.getString("status");
+          boolean expired = row.getBoolean("expired") && !"paid".equals(status);
+          if (row.getBoolean("unbound") && !expired && !"paid".equals(status)) {
+            return Future.failedFuture(new ApiException(ErrorCode.PAYER_NOT_BOUND));
+          }
+          return Future.failedFuture(new ApiException(ErrorCode.CHECKOUT_NOT_PAYABLE,
+              "checkout is " + (expired ? "expired" : status)));
         });
   }
 
@@ -455,9 +523,9 @@ public final class PaymentLedger {
     return conn.preparedQuery("""
             UPDATE payments SET status = 'confirmed', block_number = $2, block_hash = $3, block_time = $4, payer = $5,
                                 amount_base = $6, updated_at = now()
-            WHERE id = $1 AND status IN ('submitted', 'mined')""")
+            WHERE id = $1 AND status IN ('submitted', 'mined') AND """ + NOT_CREDITED_ELSEWHERE)
         .execute(Tuple.of(paymentId, p.blockNumber(), p.blockHash(), utc(p), p.payer(), new BigDecimal(p.amount())))
-        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
+        .compose(updated -> updated.rowCount() == 0 ? creditedElsewhere(conn, paymentId, checkoutId, p, actor)
             : conn.preparedQuery("""
                     UPDATE checkouts c SET status = 'paid', status_reason = NULL, paid_payment_id = $2,
                                            version = c.version + 1, updated_at = now()
@@ -488,9 +556,9 @@ public final class PaymentLedger {
     return conn.preparedQuery("""
             UPDATE payments SET status = 'confirmed', late = true, block_number = $2, block_hash = $3, block_time = $4,
                                 payer = $5, amount_base = $6, updated_at = now()
-            WHERE id = $1 AND status IN ('submitted', 'mined')""")
+            WHERE id = $1 AND status IN ('submitted', 'mined') AND """ + NOT_CREDITED_ELSEWHERE)
         .execute(Tuple.of(paymentId, p.blockNumber(), p.blockHash(), utc(p), p.payer(), new BigDecimal(p.amount())))
-        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
+        .compose(updated -> updated.rowCount() == 0 ? creditedElsewhere(conn, paymentId, checkoutId, p, actor)
             : conn.preparedQuery("""
                     UPDATE checkouts c SET status = 'expired', status_reason = 'paid_late', version = c.version + 1,
                                            updated_at = now()
@@ -508,6 +576,25 @@ public final class PaymentLedger {
                 .map(true));
   }
 
+  /**
+   * On payments (the claim being credited): no other claim of its transaction is credited. The
+   * unique index on credited claims is the guard against races; this condition turns the loser of
+   * a race decided before into a rejection instead of a unique violation on every later head.
+   */
+  private static final String NOT_CREDITED_ELSEWHERE = """
+      (NOT EXISTS (SELECT 1 FROM payments o WHERE o.tx_hash = payments.tx_hash AND o.status = 'confirmed' AND o.id <> payments.id))""";
+
+  /**
+   * A paying claim that was not credited: a replay (already recorded, nothing changes) or a claim
+   * whose transaction another checkout's claim was credited with first, which is rejected
+   * {@code tx_already_credited} so that its checkout can be paid otherwise.
+   */
+  private Future<Boolean> creditedElsewhere(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Paying p,
+      String actor) {
+    return reject(conn, paymentId, checkoutId, new Verdict.Rejected(RejectionReason.TX_ALREADY_CREDITED,
+        "the transaction was credited to another checkout's claim", p.blockNumber()), actor);
+  }
+
   private Future<Boolean> reject(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Rejected r, String actor) {
     String reason = r.reason().code();
     // A hash submitted after the checkout expired is "not mined before expiry" from the first
@@ -516,7 +603,8 @@ public final class PaymentLedger {
             UPDATE payments SET status = 'rejected', reason = $2, block_number = coalesce($3, block_number), updated_at = now()
             WHERE id = $1 AND status IN ('submitted', 'mined')
               AND NOT ($2 = 'not_mined_before_expiry' AND submitted_at > now() - make_interval(secs => $4)
-                       AND submitted_at >= (SELECT expires_at FROM checkouts c WHERE c.id = payments.checkout_id))""")
+                       AND submitted_at >= (SELECT expires_at FROM checkouts c WHERE c.id = payments.checkout_id))
+              AND ($2 <> 'tx_already_credited' OR NOT (""" + NOT_CREDITED_ELSEWHERE + "))")
         .execute(Tuple.of(paymentId, reason, r.blockNumber(), (double) LATE_SUBMISSION_GRACE.toSeconds()))
         .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
             // The checkout fails (or expires) only when no other payment of it is still in flight.

@@ -13,7 +13,9 @@ public enum RejectionReason {
   NOT_MINED_BEFORE_EXPIRY("not_mined_before_expiry"),
   CHECKOUT_ALREADY_PAID("checkout_already_paid"),
   /** The bound payer's signature no longer validates, or its wallet code changed since binding. */
-  PAYER_BINDING_INVALID("payer_binding_invalid");
+  PAYER_BINDING_INVALID("payer_binding_invalid"),
+  /** Another checkout's claim on the same transaction was credited first (its payer is bound to both, or binding is optional). */
+  TX_ALREADY_CREDITED("tx_already_credited");
 
   private final String code;
 

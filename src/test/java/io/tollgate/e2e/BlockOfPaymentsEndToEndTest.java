@@ -44,11 +44,11 @@ class BlockOfPaymentsEndToEndTest {
       List<JsonObject> checkouts = new ArrayList<>();
       List<Credentials> buyers = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        checkouts.add(app.newCheckout("2.00", "USDC"));
         buyers.add(app.buyer(10));
+        checkouts.add(app.newCheckout("2.00", "USDC", buyers.get(i)));
       }
       JsonObject paidTwice = checkouts.get(0);
-      Credentials secondBuyer = app.buyer(10);
+      Credentials secondBuyer = buyers.get(0); // its bound payer pays it twice
 
       app.chain.rpc("evm_setAutomine", false);
       Map<String, String> txByCheckout = new HashMap<>();
@@ -125,8 +125,8 @@ class BlockOfPaymentsEndToEndTest {
       List<JsonObject> checkouts = new ArrayList<>();
       List<Credentials> buyers = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        checkouts.add(app.newCheckout("2.00", "USDC"));
         buyers.add(app.buyer(10));
+        checkouts.add(app.newCheckout("2.00", "USDC", buyers.get(i)));
       }
       app.chain.rpc("evm_setAutomine", false);
       for (int i = 0; i < count; i++) {

@@ -41,7 +41,7 @@ class ConfirmationsEndToEndTest {
   @Test
   void aPaymentIsPendingWithItsConfirmationsUntilTheThirdBlockThenPaid() {
     Credentials buyer = app.buyer(100);
-    JsonObject checkout = app.newCheckout("5.00", "USDC");
+    JsonObject checkout = app.newCheckout("5.00", "USDC", buyer);
     app.chain.rpc("evm_setAutomine", false);
 
     String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, FIVE_USDC);
@@ -72,7 +72,7 @@ class ConfirmationsEndToEndTest {
     // fast, so the test moves chain time itself instead of sleeping past a short expiry. (It moves it
     // 120 s ahead: well inside the 600 s windows of the other tests on this chain.)
     JsonObject checkout = app.createCheckout("unmined-" + System.nanoTime(), new JsonObject()
-        .put("orderReference", "ORDER-U").put("amount", "5.00").put("expiresInSeconds", 120)
+        .put("orderReference", "ORDER-U").put("amount", "5.00").put("expiresInSeconds", 120).put("payer", buyer.getAddress())
         .put("paymentOptions", new io.vertx.core.json.JsonArray().add(new JsonObject().put("chainId", 31337).put("token", "USDC"))))
         .json();
     app.chain.rpc("evm_setAutomine", false);

@@ -43,10 +43,11 @@ class MultiInstanceEndToEndTest {
 
     // created on the first, paid and polled on the second: the second learns of every change
     app.target(first);
-    JsonObject checkout = app.newCheckout("2.00", "USDC");
+    org.web3j.crypto.Credentials buyer = app.buyer(10);
+    JsonObject checkout = app.newCheckout("2.00", "USDC", buyer);
     app.target(second);
     assertThat(app.status(checkout).json().getString("status")).isEqualTo("open");
-    String tx = app.chain.transferToken(app.buyer(10), app.usdc, TollgateFixture.RECIPIENT, TWO_USDC);
+    String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, TWO_USDC);
     assertThat(app.submit(checkout, "USDC", tx).status()).isEqualTo(202);
     assertThat(app.awaitSettled(checkout).getString("status")).isEqualTo("paid");
     app.target(first);
@@ -58,8 +59,9 @@ class MultiInstanceEndToEndTest {
     while (second.tollgate().rpcCalls() == 0 && System.nanoTime() < deadline) TollgateFixture.sleep(50);
     assertThat(second.tollgate().rpcCalls()).isPositive();
 
-    JsonObject next = app.newCheckout("2.00", "USDC");
-    app.submit(next, "USDC", app.chain.transferToken(app.buyer(10), app.usdc, TollgateFixture.RECIPIENT, TWO_USDC));
+    org.web3j.crypto.Credentials nextBuyer = app.buyer(10);
+    JsonObject next = app.newCheckout("2.00", "USDC", nextBuyer);
+    app.submit(next, "USDC", app.chain.transferToken(nextBuyer, app.usdc, TollgateFixture.RECIPIENT, TWO_USDC));
     assertThat(app.awaitSettled(next).getString("status")).isEqualTo("paid");
   }
 }

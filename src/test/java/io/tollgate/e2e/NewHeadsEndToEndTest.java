@@ -28,7 +28,7 @@ class NewHeadsEndToEndTest {
         "chain.31337.poll-interval-ms", A_MINUTE,
         "chain.31337.ws-fallback-poll-interval-ms", A_MINUTE))) {
       Credentials buyer = app.buyer(100);
-      JsonObject checkout = app.newCheckout("10.00", "USDC");
+      JsonObject checkout = app.newCheckout("10.00", "USDC", buyer);
       app.chain.rpc("evm_setAutomine", false);
       String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, TEN_USDC);
       assertThat(app.submit(checkout, "USDC", tx).status()).isEqualTo(202);
@@ -58,8 +58,9 @@ class NewHeadsEndToEndTest {
       assertThat(ready.status()).as(ready.body()).isEqualTo(200);
       assertThat(ready.json().getJsonObject("checks").getString("chain-31337")).isEqualTo("UP");
 
-      JsonObject checkout = app.newCheckout("10.00", "USDC");
-      String tx = app.chain.transferToken(app.buyer(100), app.usdc, TollgateFixture.RECIPIENT, TEN_USDC);
+      Credentials buyer = app.buyer(100);
+      JsonObject checkout = app.newCheckout("10.00", "USDC", buyer);
+      String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, TEN_USDC);
       app.submit(checkout, "USDC", tx);
 
       JsonObject settled = app.awaitSettled(checkout);

@@ -153,14 +153,28 @@ public final class TollgateFixture implements AutoCloseable {
   }
 
   public Response createCheckout(String idempotencyKey, JsonObject body) {
+    return createCheckout(apiKey, idempotencyKey, body);
+  }
+
+  /** As the merchant whose API key is {@code merchantKey}. */
+  public Response createCheckout(String merchantKey, String idempotencyKey, JsonObject body) {
     return send(HttpRequest.newBuilder(URI.create(base + "/v1/checkouts"))
-        .header("Authorization", "Bearer " + apiKey).header("Idempotency-Key", idempotencyKey)
+        .header("Authorization", "Bearer " + merchantKey).header("Idempotency-Key", idempotencyKey)
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
   public JsonObject newCheckout(String amount, String token) {
     Response r = createCheckout("key-" + java.util.UUID.randomUUID(), new JsonObject().put("orderReference", "ORDER-1")
         .put("amount", amount).put("paymentOptions", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("chainId", CHAIN_ID).put("token", token))));
+    if (r.status() != 201) throw new IllegalStateException("create failed: " + r);
+    return r.json();
+  }
+
+  /** A checkout whose payer the shop presets: only {@code payer}'s transfers pay it (binding by the merchant). */
+  public JsonObject newCheckout(String amount, String token, org.web3j.crypto.Credentials payer) {
+    Response r = createCheckout("key-" + java.util.UUID.randomUUID(), new JsonObject().put("orderReference", "ORDER-1")
+        .put("amount", amount).put("payer", payer.getAddress()).put("paymentOptions", new io.vertx.core.json.JsonArray()
             .add(new JsonObject().put("chainId", CHAIN_ID).put("token", token))));
     if (r.status() != 201) throw new IllegalStateException("create failed: " + r);
     return r.json();
@@ -173,6 +187,23 @@ public final class TollgateFixture implements AutoCloseable {
   public Response submit(String checkoutId, String secret, String token, String txHash) {
     return post("/v1/checkouts/" + checkoutId + "/payments", secret,
         new JsonObject().put("chainId", CHAIN_ID).put("token", token).put("txHash", txHash).encode());
+  }
+
+  /**
+   * Binds {@code payer} as the checkout's payer the way a buyer's wallet does: asks for the Sign-In
+   * with Ethereum challenge, signs it with personal_sign and sends it back. Fails unless bound.
+   */
+  public JsonObject bindPayer(JsonObject checkout, org.web3j.crypto.Credentials payer) {
+    Response challenge = post("/v1/checkouts/" + checkout.getString("id") + "/challenge", checkout.getString("clientSecret"),
+        new JsonObject().put("address", payer.getAddress()).put("chainId", CHAIN_ID).encode());
+    if (challenge.status() != 201) throw new IllegalStateException("challenge refused: " + challenge);
+    String message = challenge.json().getString("message");
+    String signature = io.tollgate.signature.TestSigner.signHex(io.tollgate.signature.TestSigner.personalSignHash(message),
+        payer.getEcKeyPair());
+    Response bound = post("/v1/checkouts/" + checkout.getString("id") + "/payer", checkout.getString("clientSecret"),
+        new JsonObject().put("message", message).put("signature", signature).encode());
+    if (bound.status() != 200) throw new IllegalStateException("binding refused: " + bound);
+    return bound.json();
   }
 
   public Response post(String path, String secret, String rawBody) {

@@ -60,6 +60,7 @@ class WebhookDeliveryEndToEndTest {
           .put("paymentOptions", new JsonArray().add(new JsonObject().put("chainId", TollgateFixture.CHAIN_ID).put("token", "USDC"))))
           .json();
       Credentials buyer = app.buyer(100);
+      app.bindPayer(checkout, buyer);
       String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(12_500_000));
       assertThat(app.submit(checkout, "USDC", tx).status()).isEqualTo(202);
 
@@ -254,12 +255,12 @@ class WebhookDeliveryEndToEndTest {
   void aPaymentMinedAfterExpiryReachesTheShopAsPaidLate() {
     try (WebhookReceiver receiver = new WebhookReceiver()) {
       JsonObject endpoint = createEndpoint(receiver.url("/late"), List.of("checkout.expired", "checkout.paid_late"));
-      JsonObject checkout = expiringCheckout();
+      Credentials buyer = app.buyer(10);
+      JsonObject checkout = expiringCheckout(buyer);
       receiver.await(forCheckout(checkout, "checkout.expired"), 1);
       // block timestamps are whole seconds: mine strictly after the expiry's second
       TollgateFixture.awaitWallClockPast(Instant.parse(checkout.getString("expiresAt")).plusSeconds(1));
 
-      Credentials buyer = app.buyer(10);
       String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(1_000_000));
       TollgateFixture.Response submitted = app.submit(checkout, "USDC", tx);
       assertThat(submitted.status()).isEqualTo(202);
@@ -405,8 +406,14 @@ class WebhookDeliveryEndToEndTest {
   }
 
   private JsonObject expiringCheckout() {
-    TollgateFixture.Response created = app.createCheckout("exp-" + System.nanoTime(), new JsonObject()
-        .put("orderReference", "ORDER-X").put("amount", "1.00").put("expiresInSeconds", 1)
+    return expiringCheckout(null);
+  }
+
+  /** With {@code payer} preset when given: a checkout a late transfer of the payer's can be claimed for. */
+  private JsonObject expiringCheckout(Credentials payer) {
+    JsonObject body = new JsonObject().put("orderReference", "ORDER-X").put("amount", "1.00").put("expiresInSeconds", 1);
+    if (payer != null) body.put("payer", payer.getAddress());
+    TollgateFixture.Response created = app.createCheckout("exp-" + System.nanoTime(), body
         .put("paymentOptions", new JsonArray().add(new JsonObject().put("chainId", TollgateFixture.CHAIN_ID).put("token", "USDC"))));
     assertThat(created.status()).isEqualTo(201);
     return created.json();

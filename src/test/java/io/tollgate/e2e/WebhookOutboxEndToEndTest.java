@@ -33,8 +33,9 @@ class WebhookOutboxEndToEndTest {
     try (TollgateFixture app = TollgateFixture.start(Map.of("webhooks.dispatcher.enabled", "false"));
          WebhookReceiver receiver = new WebhookReceiver()) {
       JsonObject endpoint = createEndpoint(app, app.base(), receiver.url("/restart"));
-      JsonObject checkout = app.newCheckout("12.50", "USDC");
-      String tx = app.chain.transferToken(app.buyer(100), app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(12_500_000));
+      org.web3j.crypto.Credentials buyer = app.buyer(100);
+      JsonObject checkout = app.newCheckout("12.50", "USDC", buyer);
+      String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(12_500_000));
       assertThat(app.submit(checkout, "USDC", tx).status()).isEqualTo(202);
       assertThat(app.awaitSettled(checkout).getString("status")).isEqualTo("paid");
       // Both events are committed with their state changes, and nothing was sent: this instance does not dispatch.

@@ -108,6 +108,35 @@ class PaymentLedgerTest {
     assertThat(states(round)).isEqualTo(settled);
   }
 
+  /**
+   * Several checkouts claiming one transaction (a payer bound to each, or binding optional) whose
+   * verdicts all pay: one claim is credited, the others are rejected {@code tx_already_credited},
+   * whether they share a chunk (the unique index fails it; recorded one by one) or are written by
+   * chunks side by side; a replay changes nothing.
+   */
+  @Test
+  void shouldCreditATransactionClaimedByThreeCheckoutsToExactlyOneOfThem() {
+    for (VerdictWriteSettings settings : List.of(new VerdictWriteSettings(64, 4), new VerdictWriteSettings(1, 3))) {
+      List<ActivePayment> own = submittedPayments(3);
+      String shared = own.get(0).txHash();
+      List<ActivePayment> claims = List.of(own.get(0), claim(own.get(1), shared), claim(own.get(2), shared));
+      List<VerdictMessage> round = claims.stream().map(PaymentLedgerTest::confirmed).toList();
+      PaymentLedger ledger = ledger(new Poison(null), settings);
+
+      // A losing claim may fail its round on the unique index; the watcher reports it again.
+      ledger.recordAll(round).otherwise((Void) null).toCompletionStage().toCompletableFuture().join();
+      await(ledger.recordAll(round));
+
+      assertThat(claimStates(shared)).as("claims of %s with %s", shared, settings)
+          .containsExactlyInAnyOrder("confirmed/null", "rejected/tx_already_credited", "rejected/tx_already_credited");
+      assertThat(paidCheckouts(checkouts(round))).hasSize(1);
+      Map<String, String> settled = Map.of("claims", String.join(",", claimStates(shared)));
+      await(ledger.recordAll(round));
+      assertThat(Map.of("claims", String.join(",", claimStates(shared)))).isEqualTo(settled);
+      assertThat(paidCheckouts(checkouts(round))).hasSize(1);
+    }
+  }
+
   @Test
   void shouldWriteConfirmationsAndFirstReceiptsInSeparateChunks() {
     List<ActivePayment> payments = submittedPayments(6);
@@ -269,6 +298,23 @@ class PaymentLedgerTest {
       payments.add(ActivePayment.unmined(id, checkout, txHash, expectation));
     }
     return payments;
+  }
+
+  /** {@code p}'s checkout claiming transaction {@code txHash} too. */
+  private static ActivePayment claim(ActivePayment p, String txHash) {
+    long id = await(pool.preparedQuery("""
+            INSERT INTO payments (checkout_id, chain_id, token, tx_hash, status, submitted_at, updated_at)
+            VALUES ($1, 31337, 'USDC', $2, 'submitted', now(), now()) RETURNING id""")
+        .execute(Tuple.of(p.checkoutId(), txHash))).iterator().next().getLong("id");
+    return ActivePayment.unmined(id, p.checkoutId(), txHash, p.expectation());
+  }
+
+  /** status/reason of every claim on {@code txHash}, in claim order. */
+  private static List<String> claimStates(String txHash) {
+    List<String> states = new ArrayList<>();
+    await(pool.preparedQuery("SELECT status, reason FROM payments WHERE tx_hash = $1 ORDER BY id").execute(Tuple.of(txHash)))
+        .forEach(r -> states.add(r.getString("status") + "/" + r.getString("reason")));
+    return states;
   }
 
   /** A second submitted payment (another transaction) for {@code p}'s checkout. */
