@@ -7,7 +7,10 @@ import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Uint256;
 
-/** The curl walkthrough development mode prints: create a checkout, pay it on anvil, watch it turn paid. */
+/**
+ * The curl walkthrough development mode prints: create a checkout, bind the paying wallet, pay it
+ * on anvil, watch it turn paid.
+ */
 final class Walkthrough {
   private Walkthrough() {}
 
@@ -32,15 +35,26 @@ final class Walkthrough {
          ID=$(echo "$RESP" | %6$s o.id')
          SECRET=$(echo "$RESP" | %6$s o.clientSecret')
 
-         # 2. The buyer (an unlocked anvil account holding demo USDC) pays 12.500000 USDC
+         # 2. The buyer's wallet proves it will pay this checkout: it signs a Sign-In with Ethereum
+         #    challenge (anvil signs for its unlocked accounts; in a browser the wallet asks the buyer).
+         #    Hashes are public, so only the bound payer's transfers count for the checkout.
+         MSG=$(curl -s %1$s/v1/checkouts/$ID/challenge -H "X-Client-Secret: $SECRET" -H 'Content-Type: application/json' \\
+           -d '{"address":"%5$s","chainId":31337}' | %6$s o.message')
+         SIG=$(curl -s %3$s -H 'Content-Type: application/json' -d "$(node -e 'console.log(JSON.stringify({jsonrpc:"2.0",
+           id:1,method:"personal_sign",params:["0x"+Buffer.from(process.argv[1]).toString("hex"),process.argv[2]]}))' \\
+           "$MSG" %5$s)" | %6$s o.result')
+         curl -s %1$s/v1/checkouts/$ID/payer -H "X-Client-Secret: $SECRET" -H 'Content-Type: application/json' \\
+           -d "$(node -e 'console.log(JSON.stringify({message:process.argv[1],signature:process.argv[2]}))' "$MSG" "$SIG")"; echo
+
+         # 3. The buyer pays 12.500000 USDC from that wallet
          TX=$(curl -s %3$s -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_sendTransaction",
            "params":[{"from":"%5$s","to":"%4$s","data":"%7$s"}]}' | %6$s o.result')
 
-         # 3. The browser submits the transaction hash ...
+         # 4. The browser submits the transaction hash ...
          curl -s %1$s/v1/checkouts/$ID/payments -H "X-Client-Secret: $SECRET" -H 'Content-Type: application/json' \\
            -d "{\\"chainId\\":31337,\\"token\\":\\"USDC\\",\\"txHash\\":\\"$TX\\"}"; echo
 
-         # 4. ... and polls until it is paid (a block is mined every second)
+         # 5. ... and polls until it is paid (a block is mined every second)
          sleep 2; curl -s %1$s/v1/checkouts/$ID/status -H "X-Client-Secret: $SECRET"; echo
         ==================================================================================
         """.formatted(base, apiKey, rpcUrl, token, buyer, json, transfer);
