@@ -1,17 +1,15 @@
 package io.tollgate.db;
 
+import static io.tollgate.testing.Async.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tollgate.testing.TestPostgres;
+import io.tollgate.testing.TestVertx;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,24 +17,20 @@ import org.junit.jupiter.api.Test;
 
 /** A pipelined transaction against a real PostgreSQL: its statements sent behind BEGIN run inside it. */
 class TransactionsTest {
-  private static TestPostgres.TestDatabase database;
-  private static Vertx vertx;
+  private static TestVertx env;
   private static Pool pool;
 
   @BeforeAll
   static void start() {
-    database = TestPostgres.newDatabase();
-    vertx = Vertx.vertx();
     // One connection: a statement that escaped the transaction could not hide on another one.
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(database.settings().connectOptions())
-        .using(vertx).build();
+    env = TestVertx.withDatabase(new PoolOptions().setMaxSize(1));
+    pool = env.pool();
     await(pool.query("CREATE TABLE pipelined (n int PRIMARY KEY)").execute());
   }
 
   @AfterAll
   static void stop() {
-    if (vertx != null) await(vertx.close());
-    if (database != null) database.close();
+    if (env != null) env.close();
   }
 
   @BeforeEach
@@ -99,16 +93,6 @@ class TransactionsTest {
   }
 
   private static long count() {
-    return await(pool.query("SELECT count(*) AS n FROM pipelined").execute()).iterator().next().getLong("n");
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return env.count("SELECT count(*) FROM pipelined");
   }
 }

@@ -1,10 +1,10 @@
 package io.tollgate.webhook;
 
+import static io.tollgate.testing.Async.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.webhook.DeliveryResult.Outcome;
 import io.tollgate.webhook.EndpointUrlPolicy.Options;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +46,7 @@ class DeliveryClientTest {
   DeliveryClient client;
 
   @BeforeEach
-  void startReceiver(Vertx vertx) throws Exception {
+  void startReceiver(Vertx vertx) {
     this.vertx = vertx;
     server = await(vertx.createHttpServer().requestHandler(this::receive).listen(0, "127.0.0.1"));
     port = server.actualPort();
@@ -55,7 +54,7 @@ class DeliveryClientTest {
   }
 
   @AfterEach
-  void stop() throws Exception {
+  void stop() {
     await(client.close());
     await(server.close());
   }
@@ -98,17 +97,13 @@ class DeliveryClientTest {
     });
   }
 
-  static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
   DeliveryRequest request(String path, String body, List<WebhookSecret> secrets) {
     return new DeliveryRequest("http://shop.test:" + port + path, "evt_01HZZTESTEVENT0000000001",
         body.getBytes(StandardCharsets.UTF_8), secrets);
   }
 
   @Test
-  void deliversASignedEventThatTheReceiverCanVerify() throws Exception {
+  void deliversASignedEventThatTheReceiverCanVerify() {
     WebhookEvent event = WebhookEvent.create(WebhookEventType.CHECKOUT_PAID,
         new JsonObject().put("checkout_id", "co_123").put("amount", "42.00"), Clock.systemUTC());
     DeliveryResult result = await(client.deliver(new DeliveryRequest("http://shop.test:" + port + "/ok",
@@ -133,7 +128,7 @@ class DeliveryClientTest {
   }
 
   @Test
-  void signsWithEveryActiveSecretDuringRotation() throws Exception {
+  void signsWithEveryActiveSecretDuringRotation() {
     WebhookSecret next = WebhookSecret.generate(new SecureRandom());
     await(client.deliver(request("/ok", "{}", List.of(secret, next))));
     Received got = received.get(0);
@@ -144,7 +139,7 @@ class DeliveryClientTest {
   }
 
   @Test
-  void aFlakyReceiverIsRetriedWithTheSameEventId() throws Exception {
+  void aFlakyReceiverIsRetriedWithTheSameEventId() {
     DeliveryResult first = await(client.deliver(request("/flaky", "{\"n\":1}", List.of(secret))));
     assertThat(first.outcome()).isEqualTo(Outcome.RETRY);
     assertThat(first.statusCode()).isEqualTo(500);
@@ -158,7 +153,7 @@ class DeliveryClientTest {
   }
 
   @Test
-  void slowDownAnswersCarryTheirRetryAfter() throws Exception {
+  void slowDownAnswersCarryTheirRetryAfter() {
     DeliveryResult busy = await(client.deliver(request("/busy", "{}", List.of(secret))));
     assertThat(busy.outcome()).isEqualTo(Outcome.RETRY);
     assertThat(busy.statusCode()).isEqualTo(429);
@@ -172,7 +167,7 @@ class DeliveryClientTest {
   }
 
   @Test
-  void goneMeansDisableTheEndpoint() throws Exception {
+  void goneMeansDisableTheEndpoint() {
     DeliveryResult gone = await(client.deliver(request("/gone", "{}", List.of(secret))));
     assertThat(gone.outcome()).isEqualTo(Outcome.GONE);
     assertThat(gone.statusCode()).isEqualTo(410);
@@ -181,7 +176,7 @@ class DeliveryClientTest {
 
   @ParameterizedTest
   @ValueSource(ints = {302, 303, 307})
-  void redirectsAreFailuresAndAreNotFollowed(int status) throws Exception {
+  void redirectsAreFailuresAndAreNotFollowed(int status) {
     DeliveryResult redirected = await(client.deliver(request("/redirect-" + status, "{}", List.of(secret))));
     assertThat(redirected.outcome()).isEqualTo(Outcome.RETRY);
     assertThat(redirected.statusCode()).isEqualTo(status);
@@ -191,7 +186,7 @@ class DeliveryClientTest {
   }
 
   @Test
-  void aReceiverThatNeverAnswersTimesOut() throws Exception {
+  void aReceiverThatNeverAnswersTimesOut() {
     DeliveryClient impatient = newClient(Options.development(),
         DeliveryClient.Options.defaults().withTimeout(Duration.ofMillis(300)));
     try {
@@ -206,14 +201,14 @@ class DeliveryClientTest {
   }
 
   @Test
-  void keepsOnlyTheStartOfALargeResponseBody() throws Exception {
+  void keepsOnlyTheStartOfALargeResponseBody() {
     DeliveryResult result = await(client.deliver(request("/big", "{}", List.of(secret))));
     assertThat(result.statusCode()).isEqualTo(500);
     assertThat(result.responseBody()).hasSize(1024);
   }
 
   @Test
-  void privateTargetsAreRefusedUnlessConfiguredAndNothingIsSent() throws Exception {
+  void privateTargetsAreRefusedUnlessConfiguredAndNothingIsSent() {
     DeliveryClient strict = newClient(new Options(true, false), DeliveryClient.Options.defaults());
     try {
       for (String url : List.of("http://127.0.0.1:" + port + "/ok", "http://shop.test:" + port + "/ok",
@@ -230,7 +225,7 @@ class DeliveryClientTest {
   }
 
   @Test
-  void connectionFailuresAreRetries() throws Exception {
+  void connectionFailuresAreRetries() {
     int closedPort = port;
     await(server.close());
     DeliveryResult result = await(client.deliver(new DeliveryRequest(
