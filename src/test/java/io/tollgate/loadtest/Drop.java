@@ -392,6 +392,9 @@ public final class Drop {
     String amount = String.format("%d.%02d", 20 + b.index % 180, b.index % 100);
     JsonObject body = new JsonObject().put("orderReference", orderPrefix + b.index).put("amount", amount).put("currency", "USD")
         .put("expiresInSeconds", 1800).put("metadata", new JsonObject().put("seat", "A-" + b.index))
+        // the merchant presets the buyer's wallet as the payer: a direct transfer counts only for a
+        // checkout whose payer is bound, and a preset payer is bound without a SIWE round of its own
+        .put("payer", b.address)
         .put("paymentOptions", new JsonArray().add(new JsonObject().put("chainId", CHAIN).put("token", token)));
     String key = "drop-" + t0 + "-" + b.index;
     return postCheckout(api, apiKey, key, body, create).compose(first -> {
