@@ -11,6 +11,7 @@
 #           -DhardLimit=1200 -Djfr=true -DgenLoops=2 -DgenConnections=1000 -DgenNice=0 -DprobePerSecond=20
 #           -Dwarmup=0 (checkouts paid by other buyers before the drop, at its rate, not counted)
 #           -Dcheckpoint=true (PostgreSQL checkpoints right before the drop; false leaves it to chance)
+#           -Dport=18180 -Ddatabase=tollgate_load (dropped and created afresh: change both when another drop may overlap)
 #           LOADTEST_JVM_FLAGS (default "-Xms1g -Xmx1g -XX:+UseG1GC") for Tollgate.
 #           LOADTEST_RIG_CPUS (say 1): run the driver (generator, probe, proxy) and anvil on these CPUs
 #           only; LOADTEST_SERVICE_CPUS (say 0-1): Tollgate's (PostgreSQL and Redis are left as they run).

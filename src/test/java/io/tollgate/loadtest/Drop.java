@@ -60,7 +60,8 @@ import org.web3j.utils.Numeric;
  * drop meets a service whose hot paths are compiled; none of it is counted), genLoops (2),
  * genConnections (1000), genNice (0: niceness added to the generator's event loops), probePerSecond (20),
  * checkpoint (true: PostgreSQL checkpoints right before the drop, so that no timed checkpoint, and
- * the full-page writes after it, fall into the measured minutes; false leaves it to chance).
+ * the full-page writes after it, fall into the measured minutes; false leaves it to chance),
+ * port (18180: Tollgate's), database (tollgate_load: dropped and created afresh).
  */
 public final class Drop {
   private static final long CHAIN = Rig.CHAIN_ID;
@@ -167,7 +168,8 @@ public final class Drop {
   void run() throws Exception {
     String runName = "drop-n" + n + "-poll" + pollMs;
     try (Rig rig = new Rig(runName)) {
-      String db = Rig.freshDatabase("tollgate_load");
+      // its own name when another drop may run at the same time (the database is dropped first)
+      String db = Rig.freshDatabase(System.getProperty("database", "tollgate_load"));
       AnvilProcess anvil = rig.anvil("--block-time", Integer.toString(blockTime), "--auto-impersonate",
           "--gas-limit", "300000000", "--no-request-size-limit");
       String token = rig.deployToken(anvil.rpcUrl());
