@@ -8,9 +8,10 @@
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379.
 # Settings: -Dn=1000 -DpollMs=2000 -DblockTime=2 -DpayWindow=120 -DethShare=0.5 -DretryShare=0.05
 #           -DcreateConcurrency=32 -DheadPollMs=100 -DwsHeads=true -DwsFallbackMs=5000 -Dgrace=90
-#           -DhardLimit=1200 -Djfr=true -DgenLoops=2 -DgenConnections=1000 -DgenNice=0 -DprobePerSecond=20
+#           -DhardLimit=1200 -Djfr=false -DgenLoops=2 -DgenConnections=1000 -DgenNice=0 -DprobePerSecond=20
 #           -Dwarmup=0 (checkouts paid by other buyers before the drop, at its rate, not counted)
 #           -Dcheckpoint=true (PostgreSQL checkpoints right before the drop; false leaves it to chance)
+#           -Dport=18180 -Ddatabase=tollgate_load (dropped and created afresh: change both when another drop may overlap)
 #           LOADTEST_JVM_FLAGS (default "-Xms1g -Xmx1g -XX:+UseG1GC") for Tollgate.
 #           LOADTEST_RIG_CPUS (say 1): run the driver (generator, probe, proxy) and anvil on these CPUs
 #           only; LOADTEST_SERVICE_CPUS (say 0-1): Tollgate's (PostgreSQL and Redis are left as they run).

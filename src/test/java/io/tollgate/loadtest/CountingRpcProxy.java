@@ -42,8 +42,8 @@ final class CountingRpcProxy {
   /** Per HTTP request of at least {@link #BIG_BATCH} calls: microseconds at anvil, and from arrival to the answer sent. */
   private final List<long[]> bigBatchTimes = java.util.Collections.synchronizedList(new ArrayList<>());
   static final int BIG_BATCH = 50;
-  /** Per HTTP request: calls, System.nanoTime() when sent to anvil and when its answer was read. */
-  private final List<long[]> atNode = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** Per answered HTTP request: its ids, what it asked about, System.nanoTime() when sent to anvil and when its answer was read. */
+  private final List<ConfirmationSplit.Exchange> atNode = java.util.Collections.synchronizedList(new ArrayList<>());
 
   private CountingRpcProxy(HttpServer server) {
     this.server = server;
@@ -62,8 +62,12 @@ final class CountingRpcProxy {
       long arrived = System.nanoTime();
       long[] atAnvil = new long[2];
       int[] counted = new int[1];
+      Object[] asked = new Object[1];
       req.body().compose(body -> {
-        counted[0] = proxy.count(body);
+        Object parsed = Json.decodeValue(body);
+        proxy.httpRequests.increment();
+        counted[0] = proxy.countCalls(parsed);
+        asked[0] = parsed;
         atAnvil[0] = System.nanoTime();
         return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(target.getHost()).setPort(target.getPort())
                 .setURI("/").putHeader("Content-Type", "application/json"))
@@ -76,7 +80,7 @@ final class CountingRpcProxy {
         if (ar.succeeded()) {
           req.response().setStatusCode((Integer) ar.result()[0]).putHeader("Content-Type", "application/json")
               .end((Buffer) ar.result()[1]);
-          proxy.atNode.add(new long[] {counted[0], atAnvil[0], atAnvil[1]});
+          proxy.atNode.add(exchange(counted[0], asked[0], atAnvil[0], atAnvil[1]));
           if (counted[0] >= BIG_BATCH) {
             proxy.bigBatchTimes.add(new long[] {counted[0], (atAnvil[1] - atAnvil[0]) / 1_000, (System.nanoTime() - arrived) / 1_000});
           }
@@ -114,16 +118,53 @@ final class CountingRpcProxy {
         .onFailure(e -> downstream.close((short) 1011, "upstream unavailable"));
   }
 
-  private int count(Buffer body) {
-    httpRequests.increment();
-    return countCalls(Json.decodeValue(body));
+  /**
+   * What one HTTP request asked, for {@link ConfirmationSplit}: its JSON-RPC id range, the
+   * transactions it asked about by hash (receipt or transaction), and the single blocks whose logs
+   * it asked for.
+   */
+  static ConfirmationSplit.Exchange exchange(int calls, Object parsed, long sentNanos, long answeredNanos) {
+    List<JsonObject> items = new ArrayList<>();
+    if (parsed instanceof JsonArray batch) {
+      for (Object o : batch) if (o instanceof JsonObject call) items.add(call);
+    } else if (parsed instanceof JsonObject single) {
+      items.add(single);
+    }
+    long firstId = Long.MAX_VALUE;
+    long lastId = -1;
+    java.util.Set<String> txHashes = new java.util.HashSet<>();
+    java.util.Set<Long> logBlocks = new java.util.HashSet<>();
+    for (JsonObject call : items) {
+      if (call.getValue("id") instanceof Number id) {
+        firstId = Math.min(firstId, id.longValue());
+        lastId = Math.max(lastId, id.longValue());
+      }
+      String method = call.getString("method", "");
+      JsonArray params = call.getValue("params") instanceof JsonArray a ? a : new JsonArray();
+      if ((method.equals("eth_getTransactionReceipt") || method.equals("eth_getTransactionByHash"))
+          && !params.isEmpty() && params.getValue(0) instanceof String hash) {
+        txHashes.add(hash.toLowerCase(java.util.Locale.ROOT));
+      } else if (method.equals("eth_getLogs") && !params.isEmpty() && params.getValue(0) instanceof JsonObject filter
+          && filter.getValue("fromBlock") instanceof String from && from.equals(filter.getValue("toBlock")) && from.startsWith("0x")) {
+        logBlocks.add(Long.parseLong(from.substring(2), 16));
+      }
+    }
+    return new ConfirmationSplit.Exchange(calls, lastId < 0 ? -1 : firstId, lastId, sentNanos, answeredNanos,
+        java.util.Set.copyOf(txHashes), java.util.Set.copyOf(logBlocks));
+  }
+
+  /** Every answered HTTP request: what it asked, when it was sent to anvil and when its answer was read. */
+  List<ConfirmationSplit.Exchange> exchanges() {
+    synchronized (atNode) {
+      return new ArrayList<>(atNode);
+    }
   }
 
   /** Every answered HTTP request: {calls, nanoTime sent to anvil, nanoTime its answer was read}. */
   List<long[]> nodeTimes() {
-    synchronized (atNode) {
-      return new ArrayList<>(atNode);
-    }
+    List<long[]> out = new ArrayList<>();
+    for (ConfirmationSplit.Exchange e : exchanges()) out.add(new long[] {e.calls(), e.sentNanos(), e.answeredNanos()});
+    return out;
   }
 
   /** The HTTP requests of at least {@link #BIG_BATCH} calls: {calls, µs at anvil, µs from arrival to answer sent}. */

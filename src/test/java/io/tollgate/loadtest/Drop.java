@@ -60,7 +60,8 @@ import org.web3j.utils.Numeric;
  * drop meets a service whose hot paths are compiled; none of it is counted), genLoops (2),
  * genConnections (1000), genNice (0: niceness added to the generator's event loops), probePerSecond (20),
  * checkpoint (true: PostgreSQL checkpoints right before the drop, so that no timed checkpoint, and
- * the full-page writes after it, fall into the measured minutes; false leaves it to chance).
+ * the full-page writes after it, fall into the measured minutes; false leaves it to chance),
+ * port (18180: Tollgate's), database (tollgate_load: dropped and created afresh).
  */
 public final class Drop {
   private static final long CHAIN = Rig.CHAIN_ID;
@@ -167,7 +168,8 @@ public final class Drop {
   void run() throws Exception {
     String runName = "drop-n" + n + "-poll" + pollMs;
     try (Rig rig = new Rig(runName)) {
-      String db = Rig.freshDatabase("tollgate_load");
+      // its own name when another drop may run at the same time (the database is dropped first)
+      String db = Rig.freshDatabase(System.getProperty("database", "tollgate_load"));
       AnvilProcess anvil = rig.anvil("--block-time", Integer.toString(blockTime), "--auto-impersonate",
           "--gas-limit", "300000000", "--no-request-size-limit");
       String token = rig.deployToken(anvil.rpcUrl());
@@ -250,7 +252,7 @@ public final class Drop {
       Map<Long, Long> nodeByBlock = nodeTimes(proxy.nodeTimes());
       String report = report(runName, everyonePaid, creationSeconds, seconds,
           new RpcCount(rpcCalls, rpcByMethod, rpcHttp, rpcWebSocket, webSockets), v, loadBefore, loadAfter)
-          + bigBatches(proxy.bigBatchTimes()) + nodeShare(v, nodeByBlock);
+          + bigBatches(proxy.bigBatchTimes()) + nodeShare(v, nodeByBlock) + confirmationSplit(v, proxy.exchanges());
       Files.writeString(rig.outDir.resolve("report.md"), report);
       Files.writeString(rig.outDir.resolve("timeline.csv"), timeline(seconds));
       Files.writeString(rig.outDir.resolve("blocks.csv"), perBlock(v, nodeByBlock));
@@ -392,6 +394,9 @@ public final class Drop {
     String amount = String.format("%d.%02d", 20 + b.index % 180, b.index % 100);
     JsonObject body = new JsonObject().put("orderReference", orderPrefix + b.index).put("amount", amount).put("currency", "USD")
         .put("expiresInSeconds", 1800).put("metadata", new JsonObject().put("seat", "A-" + b.index))
+        // the merchant presets the buyer's wallet as the payer: a direct transfer counts only for a
+        // checkout whose payer is bound, and a preset payer is bound without a SIWE round of its own
+        .put("payer", b.address)
         .put("paymentOptions", new JsonArray().add(new JsonObject().put("chainId", CHAIN).put("token", token)));
     String key = "drop-" + t0 + "-" + b.index;
     return postCheckout(api, apiKey, key, body, create).compose(first -> {
@@ -855,6 +860,49 @@ public final class Drop {
         + "%d of %d, paying %,d checkouts (%.1f %% of them)%n",
         ROUND_CALLS, summary(perBlock), slowBlocks, perBlock.size(), paymentsInSlow,
         v.blockOfPaidCheckout().isEmpty() ? 0.0 : 100.0 * paymentsInSlow / v.blockOfPaidCheckout().size());
+  }
+
+  /** Tollgate's own part of the confirmation delay must stay within this at p99, whatever the node does (µs). */
+  static final long TOLLGATE_PART_TARGET_MICROS = 100_000;
+
+  /**
+   * The confirmation delay of each paid checkout split at the JSON-RPC batch that decided it
+   * ({@link ConfirmationSplit}): block first seen → batch sent, the batch at the node, batch
+   * answered → paid published. The last is Tollgate's own part, which a co-located node cannot spoil.
+   */
+  String confirmationSplit(Verification v, List<ConfirmationSplit.Exchange> exchanges) {
+    Map<String, Buyer> byId = new java.util.HashMap<>();
+    for (Buyer b : buyers) if (b.checkoutId != null) byId.put(b.checkoutId, b);
+    List<ConfirmationSplit.Paid> paid = new ArrayList<>();
+    int unobserved = 0;
+    for (Map.Entry<String, Long> e : v.blockOfPaidCheckout().entrySet()) {
+      Buyer b = byId.get(e.getKey());
+      Long seen = blockSeenNanos.get(e.getValue());
+      Long published = paidNotifiedNanos.get(e.getKey());
+      if (b == null || b.txHash == null || seen == null || published == null) {
+        unobserved++;
+        continue;
+      }
+      paid.add(new ConfirmationSplit.Paid(b.txHash, e.getValue(), seen, published));
+    }
+    // what a browser adds after publication: the wait for its next poll (up to pollMs), in neither part
+    long[] toBrowser = v.blockOfPaidCheckout().keySet().stream()
+        .filter(id -> byId.containsKey(id) && byId.get(id).paidSeen && paidNotifiedNanos.containsKey(id))
+        .mapToLong(id -> (byId.get(id).paidSeenNanos - paidNotifiedNanos.get(id)) / 1_000).toArray();
+    ConfirmationSplit.Result split = ConfirmationSplit.split(paid, exchanges);
+    long[] tollgate = split.tollgate();
+    long p99 = ConfirmationSplit.percentile(tollgate, 99);
+    return String.format("%n* confirmation delay split at the JSON-RPC batch that decided each payment (%,d paid checkouts; "
+        + "%,d without a batch that asked about them, %,d without a block or publish time):%n"
+        + "*   block first seen -> that batch sent to the node (head announcement, active read, an earlier batch of the round): %s%n"
+        + "*   the chain node's part, batch sent -> its answer read (at the proxy): %s%n"
+        + "*   Tollgate's own part, batch answered -> paid published (the NOTIFY every status cache applies): %s; "
+        + "target <= 100 ms at p99: %s%n"
+        + "*   after it, paid published -> a polling browser saw it (the wait for its next poll, up to %d ms; in neither part): %s%n",
+        split.parts().size(), split.unattributed(), unobserved, ConfirmationSplit.p50p99(split.beforeBatch()),
+        ConfirmationSplit.p50p99(split.atNode()), ConfirmationSplit.p50p99(tollgate),
+        tollgate.length == 0 ? "not measured" : p99 <= TOLLGATE_PART_TARGET_MICROS ? "met" : "missed",
+        pollMs, ConfirmationSplit.p50p99(toBrowser));
   }
 
   /** Where Tollgate's big JSON-RPC batches (a block's receipts) spent their time: at anvil, or in the proxy. */
