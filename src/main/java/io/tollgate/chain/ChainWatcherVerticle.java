@@ -10,19 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives one {@link ChainWatcher} on this verticle's event loop (the watcher is confined to it).
- * Deploy one per chain, on the instance holding that chain's leadership.
- *
- * <p>Every head announced by the chain's {@link NewHeadsSubscription}, when one is configured, goes
- * to {@link ChainWatcher#headAnnounced} at once; a timer asks {@link ChainWatcher#poll()}. While
- * the subscription is live the timer is only a safety net and runs at the slower fallback interval;
- * while it is down (or when there is none) it runs at the normal poll interval, and each change of
- * state asks for a round at once, so heads announced while the socket was down are not waited for.
- *
- * <p>Two things still need a poll within the normal interval while the timer is slow, and get one
- * shared one-shot poll ("poll soon"): a submitted payment's catch-up round, and an announced head
- * that its round could not process (the HTTP endpoint, often another node of the provider, did
- * not serve that block yet), which is polled for again until HTTP has caught up.
+ * Runs one {@link ChainWatcher} on this verticle's event loop (the watcher is confined to it), as
+ * its {@link WatchSchedule} says: heads announced by the chain's {@link NewHeadsSubscription}, when
+ * one is configured, a poll timer, and catch-up rounds for submitted payments. This class only
+ * wires them to Vert.x (context, timers, the subscription's lifecycle). Deploy one per chain, on
+ * the instance holding that chain's leadership.
  */
 public final class ChainWatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ChainWatcherVerticle.class);
@@ -69,12 +61,8 @@ public final class ChainWatcherVerticle extends VerticleBase {
   private volatile boolean stopped;
   /** Written once in start(); read by {@link #subscriptionLive()} from any thread. */
   private volatile NewHeadsSubscription subscription;
-  // confined to the verticle's context
-  private long timerId = -1;
-  private Duration timerInterval;
-  private long soonTimer = -1;
-  private boolean submissionWaiting;
-  private long highestAnnounced = -1;
+  /** Created in start(), when the timers exist; confined to the verticle's context. */
+  private WatchSchedule schedule;
 
   /** Polls every {@code pollInterval}, with no subscription. */
   public ChainWatcherVerticle(ChainWatcher watcher, Duration pollInterval) {
@@ -103,39 +91,31 @@ public final class ChainWatcherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     watcherContext = context;
-    return watcher.poll().onSuccess(first -> {
-      pollEvery(source.pollInterval());
-      source.newHeadsUrl().ifPresentOrElse(url -> {
-        subscription = NewHeadsSubscription.start(vertx, watcher.chainId(), url, source.subscription(), new Heads());
-        LOG.info("chain {}: watching on new heads from {}; polling every {} ms while that is down, every {} ms while it is live",
-            watcher.chainId(), subscription.displayUrl(), source.pollInterval().toMillis(),
-            source.fallbackPollInterval().toMillis());
-      }, () -> LOG.info("chain {}: watching every {} ms", watcher.chainId(), source.pollInterval().toMillis()));
-    });
+    schedule = new WatchSchedule(watcher, new VertxTimers(), source.pollInterval(), source.fallbackPollInterval(),
+        this::subscriptionLive);
+    return schedule.start().onSuccess(first -> source.newHeadsUrl().ifPresentOrElse(url -> {
+      subscription = NewHeadsSubscription.start(vertx, watcher.chainId(), url, source.subscription(), new Heads());
+      LOG.info("chain {}: watching on new heads from {}; polling every {} ms while that is down, every {} ms while it is live",
+          watcher.chainId(), subscription.displayUrl(), source.pollInterval().toMillis(),
+          source.fallbackPollInterval().toMillis());
+    }, () -> LOG.info("chain {}: watching every {} ms", watcher.chainId(), source.pollInterval().toMillis())));
   }
 
   /**
-   * Tells the watcher a payment was submitted (from any thread). Its catch-up round (for a
-   * transaction already in the processed head) runs at the next poll; while the subscription is live
-   * the timer is slow, so this asks for one poll within the normal interval. Submissions arriving
-   * together share that poll, so the RPC cost stays at most one head poll per normal interval.
+   * Tells the watcher a payment was submitted (from any thread); the schedule, on the verticle's
+   * context, asks for its catch-up round soon if the timer is slow.
    */
   public void paymentSubmitted() {
     watcher.paymentSubmitted();
     Context ctx = watcherContext;
     if (ctx == null || stopped) return;
-    ctx.runOnContext(v -> {
-      if (stopped || !subscriptionLive()) return;
-      submissionWaiting = true;
-      pollSoon();
-    });
+    ctx.runOnContext(v -> schedule.paymentSubmitted());
   }
 
   @Override
   public Future<?> stop() {
     stopped = true;
-    if (timerId >= 0) vertx.cancelTimer(timerId);
-    if (soonTimer >= 0) vertx.cancelTimer(soonTimer);
+    if (schedule != null) schedule.stop();
     Future<Void> closed = subscription == null ? Future.succeededFuture() : subscription.close();
     return closed.compose(v -> watcher.idle());
   }
@@ -144,50 +124,30 @@ public final class ChainWatcherVerticle extends VerticleBase {
   private final class Heads implements NewHeadsSubscription.Listener {
     @Override
     public void onHead(long number) {
-      if (stopped) return;
-      highestAnnounced = Math.max(highestAnnounced, number);
-      watcher.headAnnounced(number)
-          .onFailure(e -> LOG.error("chain {}: watcher round failed", watcher.chainId(), e))
-          // Not processed: skipped (HTTP behind the socket) or folded into a round still running.
-          .onComplete(done -> { if (watcher.lastHead() < number) pollSoon(); });
+      schedule.headAnnounced(number);
     }
 
     @Override
     public void onLive(boolean live) {
-      if (stopped) return;
-      pollEvery(live ? source.fallbackPollInterval() : source.pollInterval());
-      poll(); // heads may have come and gone while the socket was down or connecting
+      schedule.subscriptionLive(live);
     }
   }
 
-  private Future<Void> poll() {
-    if (stopped) return Future.succeededFuture();
-    return watcher.poll().onFailure(e -> LOG.error("chain {}: watcher round failed", watcher.chainId(), e));
-  }
+  /** Vert.x timers; set from the verticle's context, so they fire there. */
+  private final class VertxTimers implements WatchTimers {
+    @Override
+    public long once(Duration delay, Runnable task) {
+      return vertx.setTimer(delay.toMillis(), id -> task.run());
+    }
 
-  /**
-   * One poll within the normal interval, shared by every reason to want one; at that time it polls
-   * only if a submission waits or an announced head is still unprocessed (a folded round has
-   * usually done it by then, at no cost), and it asks again while HTTP stays behind the socket.
-   */
-  private void pollSoon() {
-    if (stopped || soonTimer >= 0) return;
-    soonTimer = vertx.setTimer(source.pollInterval().toMillis(), t -> {
-      soonTimer = -1;
-      boolean lagging = watcher.lastHead() < highestAnnounced;
-      if (!submissionWaiting && !lagging) return;
-      submissionWaiting = false;
-      // Caught up with the announcements: a submission's catch-up needs no head call.
-      Future<Void> round = lagging ? poll()
-          : watcher.catchUp().onFailure(e -> LOG.error("chain {}: watcher round failed", watcher.chainId(), e));
-      round.onComplete(done -> { if (watcher.lastHead() < highestAnnounced) pollSoon(); });
-    });
-  }
+    @Override
+    public long every(Duration interval, Runnable task) {
+      return vertx.setPeriodic(interval.toMillis(), id -> task.run());
+    }
 
-  private void pollEvery(Duration interval) {
-    if (stopped || interval.equals(timerInterval)) return;
-    if (timerId >= 0) vertx.cancelTimer(timerId);
-    timerInterval = interval;
-    timerId = vertx.setPeriodic(interval.toMillis(), tick -> poll());
+    @Override
+    public void cancel(long id) {
+      vertx.cancelTimer(id);
+    }
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -218,7 +219,16 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
         .setIdleTimeout(timeoutMs)
         .putHeader("Content-Type", "application/json")
         .putHeader("Accept", "application/json");
-    return http.request(request)
+    Future<HttpClientRequest> opened;
+    try {
+      opened = http.request(request);
+    } catch (IllegalStateException closed) {
+      // A client closed while Vert.x shuts down (it may close before the watcher's verticle stops)
+      // throws instead of failing: as a failed future it skips the round like any unreachable node,
+      // where a throw would escape the caller's timer as an unhandled ERROR.
+      opened = Future.failedFuture(closed);
+    }
+    return opened
         .compose(req -> req.send(body))
         .compose(response -> {
           int status = response.statusCode();

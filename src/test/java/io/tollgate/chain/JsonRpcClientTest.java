@@ -81,6 +81,16 @@ class JsonRpcClientTest {
   }
 
   @Test
+  void shouldFailACallAsUnavailableRatherThanThrowOnceItsHttpClientIsClosed() throws Exception {
+    JsonRpcClient rpc = client(OPTIONS, anvil.rpcUrl());
+    rpc.close();
+
+    Future<Object> call = rpc.call("eth_chainId", new JsonArray());
+
+    assertThatThrownBy(() -> await(call)).isInstanceOf(RpcUnavailableException.class);
+  }
+
+  @Test
   void shouldFailASingleCallWithTheNodesError() {
     JsonRpcClient rpc = client(OPTIONS, anvil.rpcUrl());
 
