@@ -8,9 +8,8 @@ import java.util.OptionalInt;
 
 /** {@code tollgate serve}: the deployment. Checks every required setting before anything starts. */
 final class ServeCommand {
-  static final String FOOTER = "Set them in conf/tollgate.properties (or the file -Dtollgate.config names) or as"
-      + " TOLLGATE_* environment variables; see tollgate serve --help. `tollgate dev` runs with generated"
-      + " development settings instead.";
+  private static final String FOOTER = "Set them in conf/tollgate.properties (or the file -Dtollgate.config names) or as"
+      + " TOLLGATE_* environment variables; see tollgate %s --help.";
 
   private ServeCommand() {}
 
@@ -25,7 +24,8 @@ final class ServeCommand {
     if (problems.isEmpty()) return false;
     err.println(new InvalidSettingsException("tollgate " + command + ": refusing to start, " + problems.size()
         + (problems.size() == 1 ? " setting is" : " settings are") + " missing or invalid:", problems).getMessage());
-    err.println(FOOTER);
+    err.println(FOOTER.formatted(command)
+        + (command.equals("serve") ? " `tollgate dev` runs with generated development settings instead." : ""));
     return true;
   }
 }

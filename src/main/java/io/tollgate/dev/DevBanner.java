@@ -69,7 +69,7 @@ final class DevBanner {
               .append('\n');
         }
       } else {
-        line(text, "chains", String.join(", ", settings.list("chains")) + "  (configured; the walkthrough below needs"
+        line(text, "chains", String.join(", ", settings.list("chains")) + "  (configured: the curl walkthrough needs"
             + " the local anvil, so it is not printed)");
       }
       if (!generated.isEmpty()) {
