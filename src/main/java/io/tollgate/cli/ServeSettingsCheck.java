@@ -1,6 +1,7 @@
 package io.tollgate.cli;
 
 import io.tollgate.config.Settings;
+import io.tollgate.db.DatabaseSettings;
 import io.tollgate.webhook.SecretBox;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -52,7 +53,7 @@ final class ServeSettingsCheck {
       return;
     }
     try {
-      io.tollgate.db.DatabaseSettings.fromUrl(url);
+      DatabaseSettings.fromUrl(url);
     } catch (RuntimeException e) {
       problems.add("database.url cannot be parsed as postgresql://user:password@host:5432/database");
     }
