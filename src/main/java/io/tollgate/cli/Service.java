@@ -44,15 +44,23 @@ final class Service {
       stop(vertx, alsoClose);
       return OptionalInt.of(1);
     } catch (RuntimeException e) {
-      // Not a user mistake as far as we can tell (the database unreachable, a bug): keep the trace.
-      LOG.error("start failed", e);
-      err.println("tollgate " + command + ": could not start: " + e);
+      // Mostly the environment (the database unreachable, a wrong password): its message says enough,
+      // and a page of stack trace would bury it. The trace is there for whoever asks for it.
+      LOG.debug("start failed", e);
+      err.println("tollgate " + command + ": could not start: " + firstLine(e)
+          + " (TOLLGATE_LOG_LEVEL=DEBUG logs the stack trace)");
       stop(vertx, alsoClose);
       return OptionalInt.of(1);
     }
     onStarted.accept(app);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, alsoClose), "tollgate-shutdown"));
     return OptionalInt.empty();
+  }
+
+  private static String firstLine(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage().strip();
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline).strip();
   }
 
   private static void stop(Vertx vertx, AutoCloseable alsoClose) {
