@@ -1,54 +1,20 @@
 package io.tollgate;
 
-import io.tollgate.config.Settings;
-import io.tollgate.dev.AnvilProcess;
-import io.tollgate.dev.DevEnvironment;
-import io.tollgate.http.StatusPollMetrics;
-import io.tollgate.merchant.MerchantCli;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.VertxPrometheusOptions;
-import io.vertx.micrometer.backends.BackendRegistries;
+import io.tollgate.cli.Commands;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.OptionalInt;
 
 /**
- * Entry point. {@code java -jar tollgate.jar} runs the service (filling in development defaults for
- * whatever conf/tollgate.properties and TOLLGATE_* leave unset); {@code java -jar tollgate.jar
- * merchant create ...} is the operator CLI.
+ * Entry point: {@code java -jar tollgate.jar [serve | dev | merchant create ... | --help | --version]}
+ * (see {@link Commands}). The only place that decides the process's exit code.
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    Settings configured = Settings.load(Path.of(System.getProperty("tollgate.config", "conf/tollgate.properties")),
-        System.getenv());
-    if (args.length > 0 && args[0].equals("merchant")) {
-      System.exit(MerchantCli.run(Arrays.copyOfRange(args, 1, args.length), configured, System.out));
-    }
-    DevEnvironment dev = new DevEnvironment();
-    Settings settings = dev.prepare(configured, AnvilProcess.defaultProjectDir());
-    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true);
-    // Vert.x's Micrometer metrics, except the per-request HTTP meters of status polls (counted cheaply instead)
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
-        .withMetrics(new StatusPollMetrics(new MicrometerMetricsFactory(), BackendRegistries::getDefaultNow))
-        .build();
-    Tollgate.start(vertx, settings)
-        .onSuccess(app -> {
-          if (!dev.banner().isEmpty()) System.out.println(dev.banner());
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close().await();
-            dev.close();
-          }));
-        })
-        .onFailure(e -> {
-          e.printStackTrace();
-          vertx.close();
-          dev.close();
-          System.exit(1);
-        });
+    OptionalInt exit = Commands.run(args, Path.of(System.getProperty("tollgate.config", "conf/tollgate.properties")),
+        System.getenv(), System.out, System.err);
+    // Empty: the service runs on Vert.x's threads until the JVM is told to stop.
+    if (exit.isPresent()) System.exit(exit.getAsInt());
   }
 }

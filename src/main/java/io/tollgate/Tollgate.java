@@ -54,6 +54,7 @@ import io.tollgate.signature.VerifierSettings;
 import io.tollgate.checkout.ProcessorPayments;
 import io.tollgate.http.AdminAuth;
 import io.tollgate.webhook.EndpointUrlPolicy;
+import io.tollgate.webhook.InboundVariantMerchants;
 import io.tollgate.webhook.InboundWebhooks;
 import io.tollgate.webhook.WebhookDispatcherVerticle;
 import io.tollgate.webhook.WebhookEndpoints;
@@ -244,7 +245,8 @@ public final class Tollgate {
         readiness, clock, payers, webhookEndpoints, inbound, new AdminAuth(settings.optional("admin.token-sha256")));
     deployments.add(() -> vertx.deployVerticle(() -> new HttpVerticle(deps), new DeploymentOptions().setInstances(http.instances())));
 
-    Future<String> chain = Future.succeededFuture();
+    // Before anything is deployed: a variant naming no merchant fails the start instead of every event later.
+    Future<String> chain = InboundVariantMerchants.requireExisting(pool, webhooks.variants()).map("");
     for (Supplier<Future<String>> next : deployments) {
       chain = chain.compose(ignored -> next.get());
     }

@@ -26,10 +26,11 @@ import org.web3j.crypto.TransactionEncoder;
 import org.web3j.utils.Numeric;
 
 /**
- * Fills in what a newcomer's machine lacks, so {@code java -jar target/tollgate.jar} runs with no
- * setup: an embedded PostgreSQL when {@code database.url} is unset, a local anvil chain (31337) with
- * the demo stablecoin deployed when no chain is configured, a random client-secret key, and a demo
- * merchant whose API key is printed once. Blocking; runs on the main thread before Vert.x starts.
+ * What {@code tollgate dev} fills in, so it runs on a newcomer's machine with no setup: an embedded
+ * PostgreSQL when {@code database.url} is unset, a local anvil chain (31337) with the demo
+ * stablecoin deployed when no chain is configured, random secrets, relaxed webhook target rules, and
+ * a demo merchant whose API key is printed once. Blocking; runs on the main thread before Vert.x
+ * starts. Never used by {@code tollgate serve}: each of these stand-ins is wrong in a deployment.
  */
 public final class DevEnvironment implements AutoCloseable {
   public static final long DEV_CHAIN_ID = 31337;
@@ -37,46 +38,53 @@ public final class DevEnvironment implements AutoCloseable {
   static final Credentials DEPLOYER = Credentials.create("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
   static final String BUYER_ADDRESS = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"; // anvil account 1
   static final String MERCHANT_RECIPIENT = "0xa0ee7a142d267c1f36714e4a8f75612f20a79720"; // anvil account 9
+  /** anvil accounts 0-2 (public test mnemonic): the demo stablecoin is minted to these, the banner lists them. */
+  static final List<Credentials> FUNDED = List.of(DEPLOYER,
+      Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"),
+      Credentials.create("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"));
 
   private final List<AutoCloseable> resources = new ArrayList<>();
+  private final DevBanner.Builder banner = new DevBanner.Builder();
   private Settings settings;
-  private String banner = "";
 
-  /** Returns the settings with development defaults filled in; {@link #banner()} says what was set up. */
+  /**
+   * Returns the settings with development defaults filled in (starting an embedded PostgreSQL and a
+   * local anvil when needed); {@link #createDemoMerchant} and {@link #banner()} come after.
+   */
   public Settings prepare(Settings configured, Path projectDir) {
     Map<String, String> overrides = new HashMap<>();
     if (configured.optional("secrets.client-secret-key") == null) {
-      byte[] key = new byte[32];
-      new SecureRandom().nextBytes(key);
-      overrides.put("secrets.client-secret-key", Base64.getEncoder().encodeToString(key));
+      // A random key per start: client secrets of checkouts created before a restart stop working.
+      overrides.put("secrets.client-secret-key", randomKey());
+      banner.generated("secrets.client-secret-key");
     }
     if (configured.optional("secrets.webhook-keys") == null) {
-      // Development only: a random keyring per start, so endpoint secrets sealed before a restart no longer open.
-      byte[] key = new byte[32];
-      new SecureRandom().nextBytes(key);
-      overrides.put("secrets.webhook-keys", "1:" + Base64.getEncoder().encodeToString(key));
+      // A random keyring per start, so endpoint secrets sealed before a restart no longer open.
+      overrides.put("secrets.webhook-keys", "1:" + randomKey());
       overrides.put("secrets.webhook-active-key", "1");
+      banner.generated("secrets.webhook-keys");
     }
-    boolean embeddedDatabase = configured.optional("database.url") == null;
-    if (embeddedDatabase) {
-      // A local shop on http://localhost is the normal development receiver.
-      if (configured.optional("webhooks.allow-http") == null) overrides.put("webhooks.allow-http", "true");
-      if (configured.optional("webhooks.allow-private-targets") == null) overrides.put("webhooks.allow-private-targets", "true");
+    // A local shop on http://localhost is the normal development receiver.
+    for (String relaxed : List.of("webhooks.allow-http", "webhooks.allow-private-targets")) {
+      if (configured.optional(relaxed) == null) {
+        overrides.put(relaxed, "true");
+        banner.generated(relaxed);
+      }
     }
-    if (embeddedDatabase) {
+    if (configured.optional("database.url") == null) {
       try {
         EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
         resources.add(pg);
         overrides.put("database.url", "postgresql://postgres@127.0.0.1:" + pg.getPort() + "/postgres");
+        banner.embeddedDatabase();
       } catch (IOException e) {
-        throw new IllegalStateException("could not start embedded PostgreSQL", e);
+        throw new IllegalStateException("could not start embedded PostgreSQL: " + e.getMessage(), e);
       }
     }
-    String token = null;
     if (configured.list("chains").isEmpty()) {
       AnvilProcess anvil = AnvilProcess.start(projectDir, DEV_CHAIN_ID, "--block-time", "1");
       resources.add(anvil);
-      token = deployDemoStablecoin(anvil.rpcUrl());
+      String token = deployDemoStablecoin(anvil.rpcUrl());
       overrides.put("chains", Long.toString(DEV_CHAIN_ID));
       overrides.put("chain." + DEV_CHAIN_ID + ".name", "local anvil");
       overrides.put("chain." + DEV_CHAIN_ID + ".rpc-urls", anvil.rpcUrl());
@@ -87,21 +95,39 @@ public final class DevEnvironment implements AutoCloseable {
       overrides.put("chain." + DEV_CHAIN_ID + ".token.USDC.address", token);
       overrides.put("chain." + DEV_CHAIN_ID + ".token.ETH.native", "true");
       if (configured.optional("pricing.fixed.ETH") == null) overrides.put("pricing.fixed.ETH", "3000");
+      banner.localAnvil(anvil.rpcUrl(), anvil.wsUrl(), token);
     }
     settings = configured.with(overrides);
-    if (embeddedDatabase && token != null) {
-      DatabaseSettings db = DatabaseSettings.fromUrl(settings.optional("database.url"));
-      Migrations.migrate(db);
-      MerchantAdmin.CreatedMerchant merchant = new MerchantAdmin(db).create("Demo ticket shop", List.of(
-          new PaymentMethod(DEV_CHAIN_ID, "USDC", MERCHANT_RECIPIENT), new PaymentMethod(DEV_CHAIN_ID, "ETH", MERCHANT_RECIPIENT)));
-      banner = Walkthrough.text(settings.integer("http.port", 8080), merchant.apiKey(),
-          settings.optional("chain." + DEV_CHAIN_ID + ".rpc-urls"), token, BUYER_ADDRESS);
-    }
     return settings;
   }
 
+  /**
+   * Creates the demo merchant, accepting every token of every configured chain (the local anvil's, or
+   * the user's own chain or testnet), paid to anvil account 9. Call after {@link #prepare} once the
+   * settings are known to be valid: a new merchant on every start, since its API key is shown once.
+   */
+  public void createDemoMerchant() {
+    DatabaseSettings db = DatabaseSettings.fromUrl(settings.optional("database.url"));
+    Migrations.migrate(db);
+    List<PaymentMethod> methods = new ArrayList<>();
+    for (String chain : settings.list("chains")) { // in the order configured (the registry's maps keep none)
+      for (String symbol : settings.list("chain." + chain + ".tokens")) {
+        methods.add(new PaymentMethod(Long.parseLong(chain), symbol, MERCHANT_RECIPIENT));
+      }
+    }
+    MerchantAdmin.CreatedMerchant merchant = new MerchantAdmin(db).create("Demo ticket shop", methods);
+    banner.merchant(merchant.merchantId(), merchant.apiKey(), methods);
+  }
+
+  /** What was generated for this run, then the walkthrough when the local anvil runs. */
   public String banner() {
-    return banner;
+    return banner.build(settings);
+  }
+
+  private static String randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
   }
 
   /** Deploys the demo stablecoin and gives the first anvil accounts 1,000,000 of it each. */
@@ -111,9 +137,9 @@ public final class DevEnvironment implements AutoCloseable {
     String deploy = artifact.bytecode() + FunctionEncoder.encodeConstructor(List.of(
         new Utf8String("USD Coin"), new Utf8String("2"), new Utf8String("USDC")));
     String token = rpc.receipt(send(rpc, null, deploy)).getString("contractAddress").toLowerCase();
-    for (String holder : List.of(DEPLOYER.getAddress(), BUYER_ADDRESS, "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc")) {
+    for (Credentials holder : FUNDED) {
       String mint = FunctionEncoder.encode(new Function("mint",
-          List.of(new Address(holder), new Uint256(BigInteger.valueOf(1_000_000L).multiply(BigInteger.TEN.pow(6)))), List.of()));
+          List.of(new Address(holder.getAddress()), new Uint256(BigInteger.valueOf(1_000_000L).multiply(BigInteger.TEN.pow(6)))), List.of()));
       rpc.receipt(send(rpc, token, mint));
     }
     return token;

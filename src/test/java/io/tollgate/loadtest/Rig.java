@@ -183,6 +183,8 @@ final class Rig implements AutoCloseable {
     env.put("TOLLGATE_REDIS_KEY_PREFIX", redisPrefix);
     // a fixed key so that restarts (rate limiting on / off) keep the checkouts' client secrets valid
     env.put("TOLLGATE_SECRETS_CLIENT_SECRET_KEY", "bG9hZHRlc3QtbG9hZHRlc3QtbG9hZHRlc3QtbG9hZHQ=");
+    // serve requires the webhook keyring (development mode used to make one up per start)
+    env.put("TOLLGATE_SECRETS_WEBHOOK_KEYS", "1:bG9hZHRlc3QtbG9hZHRlc3QtbG9hZHRlc3QtbG9hZHQ=");
     env.put("TOLLGATE_CHAINS", Long.toString(CHAIN_ID));
     env.put("TOLLGATE_CHAIN_31337_RPC_URLS", rpcUrl);
     if (wsUrl != null) env.put("TOLLGATE_CHAIN_31337_WS_URL", wsUrl);
@@ -209,14 +211,14 @@ final class Rig implements AutoCloseable {
     return List.of(flags.trim().split("\\s+"));
   }
 
-  /** Starts {@code java FLAGS -jar target/tollgate.jar} and waits until /health/live answers. */
+  /** Starts {@code java FLAGS -jar target/tollgate.jar serve} and waits until /health/live answers. */
   Process startTollgate(Map<String, String> env, List<String> extraFlags, String logName) {
     requireFree(Integer.parseInt(env.get("TOLLGATE_HTTP_PORT")));
     List<String> cmd = new ArrayList<>(serviceCpus());
     cmd.add(javaBin());
     cmd.addAll(jvmFlags());
     cmd.addAll(extraFlags);
-    cmd.addAll(List.of("-jar", projectDir.resolve("target/tollgate.jar").toString()));
+    cmd.addAll(List.of("-jar", projectDir.resolve("target/tollgate.jar").toString(), "serve"));
     Process p = start(cmd, env, logName);
     awaitHttp("http://127.0.0.1:" + env.get("TOLLGATE_HTTP_PORT") + "/health/live", p, logName);
     return p;

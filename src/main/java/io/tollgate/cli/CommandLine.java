@@ -1,0 +1,76 @@
+package io.tollgate.cli;
+
+import io.tollgate.cli.Invocation.Command;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code tollgate [--help | --version] [serve | dev | merchant create OPTIONS]}; no command means
+ * {@code serve}. Every command takes {@code --help} and {@code --version}; anything unknown is a
+ * {@link Invocation.Mistake}. Pure: parsing never reads settings or starts anything.
+ */
+final class CommandLine {
+  private CommandLine() {}
+
+  static Invocation parse(String... args) {
+    if (args.length == 0) return new Invocation.Run(Command.SERVE, List.of());
+    String first = args[0];
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    switch (first) {
+      case "serve":
+        return service(Command.SERVE, "serve", Help.SERVE, rest);
+      case "dev":
+        return service(Command.DEV, "dev", Help.DEV, rest);
+      case "merchant":
+        return merchant(rest);
+      default:
+        Invocation common = common(first, Help.TOP);
+        if (common != null) return common;
+        return first.startsWith("-")
+            ? new Invocation.Mistake("tollgate: unknown option " + first + " (see tollgate --help)")
+            : new Invocation.Mistake("tollgate: unknown command '" + first + "' (commands: serve, dev, merchant; see tollgate --help)");
+    }
+  }
+
+  /** serve and dev take no arguments besides --help and --version. */
+  private static Invocation service(Command command, String name, String help, List<String> rest) {
+    for (String arg : rest) {
+      Invocation common = common(arg, help);
+      if (common != null) return common;
+      return new Invocation.Mistake("tollgate " + name + ": unknown " + (arg.startsWith("-") ? "option " : "argument ")
+          + arg + " (see tollgate " + name + " --help)");
+    }
+    return new Invocation.Run(command, List.of());
+  }
+
+  private static Invocation merchant(List<String> rest) {
+    if (rest.isEmpty()) return new Invocation.Mistake("tollgate merchant: missing subcommand (create; see tollgate merchant --help)");
+    String sub = rest.get(0);
+    if (!sub.equals("create")) {
+      Invocation common = common(sub, Help.MERCHANT);
+      if (common != null) return common;
+      return new Invocation.Mistake("tollgate merchant: unknown " + (sub.startsWith("-") ? "option " : "subcommand ")
+          + sub + " (see tollgate merchant --help)");
+    }
+    List<String> options = rest.subList(1, rest.size());
+    // Options come in pairs (--name NAME): only option positions are looked at, so a value may be anything.
+    for (int i = 0; i < options.size(); i += 2) {
+      Invocation common = common(options.get(i), Help.MERCHANT_CREATE);
+      if (common != null) return common;
+    }
+    return new Invocation.Run(Command.MERCHANT_CREATE, List.copyOf(rest)); // MerchantCli reads "create" itself
+  }
+
+  private static Invocation common(String arg, String help) {
+    switch (arg) {
+      case "--help":
+      case "-h":
+        return new Invocation.Help(help);
+      case "--version":
+      case "-V":
+        return new Invocation.Version();
+      default:
+        return null;
+    }
+  }
+}

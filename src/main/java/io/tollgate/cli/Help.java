@@ -1,0 +1,69 @@
+package io.tollgate.cli;
+
+/** The help of each command, printed by {@code --help} (stdout, exit 0). */
+final class Help {
+  private Help() {}
+
+  static final String TOP = """
+      Tollgate: verifies crypto payments on-chain for ticket shops.
+
+      usage: tollgate [serve]                 run the service for a deployment (the default)
+             tollgate dev                     run it for development: embedded PostgreSQL, local anvil,
+                                              demo merchant (never for real money)
+             tollgate merchant create ...     create a merchant and print its API key
+             tollgate [COMMAND] --help        help of a command
+             tollgate --version
+
+      Settings: conf/tollgate.properties (another file with -Dtollgate.config=FILE), each key
+      overridden by an environment variable TOLLGATE_<KEY> (upper case, '.' and '-' as '_').
+      Exit codes: 0 done, 1 could not start or run, 2 wrong command line.
+      """;
+
+  static final String SERVE = """
+      usage: tollgate serve      (also what runs with no command)
+
+      Runs Tollgate for a deployment. Starts nothing embedded and relaxes no webhook rule: it
+      refuses to start, listing every missing or invalid setting, unless these are set:
+        database.url                 postgresql://user:password@host:5432/database
+        secrets.client-secret-key    base64 of >= 32 random bytes, the same on every instance
+        secrets.webhook-keys         <id>:<base64 of 32 random bytes>[,...] (secrets.webhook-active-key)
+        chains                       chain ids to watch, and for each:
+          chain.<id>.rpc-urls        http(s) JSON-RPC endpoints
+          chain.<id>.tokens          accepted symbols (USDC, USDT0, ETH are known on public chains;
+                                     others need chain.<id>.token.<SYMBOL>.address or .native=true)
+        webhooks.inbound.<v>.*       per variant listed in webhooks.inbound.variants: provider,
+                                     secrets, merchant (an existing merchant's uuid; checked at start)
+      Optional: redis.url (rate limits shared by instances), admin.token-sha256, and the rest of
+      conf/tollgate.properties. Each key can be set as TOLLGATE_<KEY>, e.g. TOLLGATE_DATABASE_URL.
+      """;
+
+  static final String DEV = """
+      usage: tollgate dev
+
+      Runs Tollgate for development, filling in what is not configured: an embedded PostgreSQL
+      (no database.url), a local anvil chain 31337 with a demo USDC (no chains), random secrets,
+      http:// and private webhook targets allowed. Creates a demo merchant accepting every
+      configured chain's tokens and prints what it set up, with a curl walkthrough to a paid
+      checkout when it runs the local anvil. Never for real money: keys change on every start.
+      Needs Node.js packages from `npm install` (mvn runs it) for anvil.
+      """;
+
+  static final String MERCHANT = """
+      usage: tollgate merchant create --name NAME --method CHAIN_ID:TOKEN:0xRECIPIENT [--method ...]
+                                      [--payer-binding required|optional]
+
+      Operator commands against database.url (TOLLGATE_DATABASE_URL). See tollgate merchant create --help.
+      """;
+
+  static final String MERCHANT_CREATE = """
+      usage: tollgate merchant create --name NAME --method CHAIN_ID:TOKEN:0xRECIPIENT [--method ...]
+                                      [--payer-binding required|optional]
+
+      Creates a merchant in database.url (TOLLGATE_DATABASE_URL; migrating its schema first) and
+      prints its id and API key. The key is shown once: only its hash is stored.
+      --payer-binding: required (default) counts a direct transfer only for a checkout whose paying
+      wallet is bound (signed in, or preset by the shop). optional lets unbound checkouts take any
+      transfer of their amount: unsafe whenever two checkouts can have the same amount and recipient.
+      Example: tollgate merchant create --name "My shop" --method 8453:USDC:0xYourAddress
+      """;
+}
