@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * it missed.
  */
 public final class ChainWatcher implements HeadRounds {
+  private volatile java.util.function.BooleanSupplier newHeadsLive = () -> false;
   private static final Logger LOG = LoggerFactory.getLogger(ChainWatcher.class);
   private static final int DEFAULT_HEADER_CACHE_SIZE = 256;
   /** How long the HTTP endpoint may lag the announced heads before that is worth a warning. */
@@ -89,6 +90,17 @@ public final class ChainWatcher implements HeadRounds {
 
   @Override
   public long chainId() { return rpc.chainId(); }
+
+  /**
+   * Where {@link #newHeadsLive()} reads whether heads currently arrive by subscription: the
+   * watching verticle of the current leadership term sets it, and resets it when it stops.
+   */
+  public void reportNewHeads(java.util.function.BooleanSupplier live) {
+    newHeadsLive = Objects.requireNonNull(live);
+  }
+
+  /** Whether this instance watches the chain and heads arrive by subscription. Readable from any thread. */
+  public boolean newHeadsLive() { return newHeadsLive.getAsBoolean(); }
 
   /** JSON-RPC calls this watcher asked for, each call inside a batch counted. */
   public long rpcCalls() { return rpcCalls.sum(); }

@@ -1,7 +1,10 @@
 package io.tollgate.chain;
 
 import io.vertx.core.Context;
+import io.tollgate.eventbus.Addresses;
+import io.tollgate.payment.PaymentSubmitted;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
 import java.util.Objects;
@@ -93,7 +96,11 @@ public final class ChainWatcherVerticle extends VerticleBase {
     watcherContext = context;
     schedule = new WatchSchedule(watcher, new VertxTimers(), source.pollInterval(), source.fallbackPollInterval(),
         this::subscriptionLive);
-    return schedule.start().onSuccess(first -> source.newHeadsUrl().ifPresentOrElse(url -> {
+    watcher.reportNewHeads(this::subscriptionLive);
+    // Every instance's status feed announces submissions; only the leading instance has this consumer.
+    MessageConsumer<PaymentSubmitted> submitted = vertx.eventBus().localConsumer(Addresses.PAYMENT_SUBMITTED,
+        message -> { if (message.body().chainId() == watcher.chainId()) paymentSubmitted(); });
+    return submitted.completion().compose(registered -> schedule.start()).onSuccess(first -> source.newHeadsUrl().ifPresentOrElse(url -> {
       subscription = NewHeadsSubscription.start(vertx, watcher.chainId(), url, source.subscription(), new Heads());
       LOG.info("chain {}: watching on new heads from {}; polling every {} ms while that is down, every {} ms while it is live",
           watcher.chainId(), subscription.displayUrl(), source.pollInterval().toMillis(),
@@ -115,6 +122,7 @@ public final class ChainWatcherVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
+    watcher.reportNewHeads(() -> false);
     if (schedule != null) schedule.stop();
     Future<Void> closed = subscription == null ? Future.succeededFuture() : subscription.close();
     return closed.compose(v -> watcher.idle());

@@ -1,7 +1,9 @@
 package io.tollgate.db;
 
+import io.tollgate.eventbus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Deployable;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Tuple;
@@ -15,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * advisory lock on a dedicated connection. The others retry; when the holder dies its connection
  * closes, the lock is released, and another instance takes over within {@code retryInterval}.
  * Used for chain watchers, whose work is safe to duplicate (verdicts are compare-and-set) but costly.
+ * Each change of lead is published as a {@link LeadershipChanged} on
+ * {@link Addresses#LEADERSHIP_CHANGED}, local to this instance.
  */
 public final class LeaderOnlyVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderOnlyVerticle.class);
@@ -60,6 +64,7 @@ public final class LeaderOnlyVerticle extends VerticleBase {
                   .onSuccess(id -> {
                     deploymentId = id;
                     LOG.info("{}: this instance leads", name);
+                    announce(true);
                   })
                   .map(true);
             }))
@@ -75,7 +80,13 @@ public final class LeaderOnlyVerticle extends VerticleBase {
     LOG.warn("{}: lost the lock connection; stopping the leader's work and retrying", name);
     String id = deploymentId;
     deploymentId = null;
+    if (id != null) announce(false);
     (id == null ? Future.succeededFuture() : vertx.undeploy(id)).onComplete(done -> scheduleRetry());
+  }
+
+  private void announce(boolean leading) {
+    vertx.eventBus().publish(Addresses.LEADERSHIP_CHANGED, new LeadershipChanged(name, lockId, leading),
+        new DeliveryOptions().setLocalOnly(true));
   }
 
   private void scheduleRetry() {
@@ -88,6 +99,7 @@ public final class LeaderOnlyVerticle extends VerticleBase {
     if (retryTimer >= 0) vertx.cancelTimer(retryTimer);
     // The leader's work was deployed from this verticle, so Vert.x undeploys it with this one and
     // may have done so already: undeploying it again would fail with "Unknown deployment".
+    if (deploymentId != null) announce(false);
     Future<Void> work = deploymentId == null || !vertx.deploymentIDs().contains(deploymentId)
         ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return work.compose(v -> lockConnection == null ? Future.succeededFuture() : lockConnection.close());

@@ -21,5 +21,18 @@ public final class Addresses {
    */
   public static final String PAYMENT_VERDICTS = "tollgate.payments.verdicts";
 
+  /**
+   * Published, local to this instance: a checkout's payment was submitted ({@code PaymentSubmitted},
+   * from every instance's status feed, so whichever instance leads the chain hears of it); the
+   * chain's watcher, where this instance leads it, runs a catch-up round soon. No reply.
+   */
+  public static final String PAYMENT_SUBMITTED = "tollgate.payments.submitted";
+
+  /**
+   * Published, local to this instance: this instance gained or lost the lead of a leader-only work
+   * ({@code LeadershipChanged}, from {@code LeaderOnlyVerticle}). No reply.
+   */
+  public static final String LEADERSHIP_CHANGED = "tollgate.leadership.changed";
+
   private Addresses() {}
 }

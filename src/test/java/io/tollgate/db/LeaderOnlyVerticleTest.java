@@ -3,6 +3,8 @@ package io.tollgate.db;
 import static io.tollgate.testing.Async.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.eventbus.Addresses;
+import io.tollgate.eventbus.Codecs;
 import io.tollgate.testing.TestVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -80,11 +82,18 @@ class LeaderOnlyVerticleTest {
   final class Instance {
     final Vertx vertx = Vertx.vertx();
     final Map<Integer, Promise<Work>> terms = new ConcurrentHashMap<>();
+    /** What this instance announced on the event bus, in order. */
+    final List<Boolean> announced = new CopyOnWriteArrayList<>();
     final LeaderOnlyVerticle verticle;
     final String deploymentId;
     private int led;
 
     Instance() {
+      Codecs.register(vertx, List.of(LeadershipChanged.class));
+      await(vertx.eventBus().<LeadershipChanged>localConsumer(Addresses.LEADERSHIP_CHANGED, m -> {
+        assertThat(m.body().lockId()).isEqualTo(lockId);
+        announced.add(m.body().leading());
+      }).completion());
       verticle = new LeaderOnlyVerticle(env.db(), lockId, "test leader", () -> new Work(term(led++)), RETRY);
       deploymentId = await(vertx.deployVerticle(verticle));
       instances.add(this);
@@ -151,6 +160,9 @@ class LeaderOnlyVerticleTest {
     await(standby.termStarted(0));
     settle(standby);
     assertThat(standby.verticle.leading()).isTrue();
+    // The leader may be stopped before its term was announced; then it announces neither.
+    assertThat(leader.announced).as("a lead announced is announced lost").isIn(List.of(), List.of(true, false));
+    assertThat(standby.announced).containsExactly(true);
     assertThat(lockHolders()).isEqualTo(1);
   }
 
@@ -170,6 +182,7 @@ class LeaderOnlyVerticleTest {
     settle(only);
     assertThat(only.verticle.leading()).isTrue();
     assertThat(lockHolders()).isEqualTo(1);
+    assertThat(only.announced).as("each change of lead is announced").containsExactly(true, false, true);
   }
 
   @Test

@@ -1,0 +1,37 @@
+package io.tollgate;
+
+import io.tollgate.checkout.StatusView;
+import io.tollgate.http.AdminAuth;
+import io.tollgate.http.BuyerLimits;
+import io.tollgate.http.HttpDependencies;
+import io.tollgate.http.HttpSettings;
+import io.tollgate.http.HttpVerticle;
+import io.tollgate.merchant.MerchantAuthenticator;
+import io.tollgate.ratelimit.ClientAddressResolver;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** HTTP intake: one verticle per {@code http.instances}, over the services of the other modules. Deployed last. */
+final class HttpModule {
+  private HttpModule() {}
+
+  static Module module(Foundation f, HttpSettings http, CheckoutModule checkout, PaymentModule payment,
+      RateLimitModule rateLimit, WebhookModule webhooks, Map<String, Supplier<Future<?>>> readiness) {
+    ClientAddressResolver addresses = new ClientAddressResolver(f.settings().list("http.trusted-proxies"),
+        ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);
+    HttpDependencies deps = new HttpDependencies(http,
+        new MerchantAuthenticator(f.pool(), f.clock(),
+            Duration.ofSeconds(f.settings().longValue("merchant.key-cache-seconds", 60))),
+        checkout.checkouts, checkout.secrets, checkout.statusCache, new StatusView(f.chains(), f.heads()),
+        rateLimit.client(), BuyerLimits.fromSettings(f.settings()),
+        request -> addresses.resolve(request.remoteAddress().hostAddress(), name -> request.headers().getAll(name)),
+        readiness, f.clock(), payment.payers, webhooks.endpoints, webhooks.inbound,
+        new AdminAuth(f.settings().optional("admin.token-sha256")));
+    return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),
+        new DeploymentOptions().setInstances(http.instances()))));
+  }
+}

@@ -1,0 +1,63 @@
+package io.tollgate;
+
+import io.tollgate.ratelimit.EventBusRateLimiter;
+import io.tollgate.ratelimit.InMemoryRateLimiter;
+import io.tollgate.ratelimit.RateLimitVerticle;
+import io.tollgate.ratelimit.RateLimiter;
+import io.tollgate.ratelimit.RedisRateLimiter;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rate limiting: one verticle takes the decisions (in Redis, shared by every instance, or in this
+ * process when no Redis is configured); HTTP verticles ask it over the event bus, the decisions of
+ * one event-loop turn as one message and one script call.
+ */
+final class RateLimitModule {
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimitModule.class);
+
+  private final Foundation f;
+  private final RateLimiter backend;
+  private final Map<String, Supplier<Future<?>>> readiness;
+  private final int batch;
+
+  private RateLimitModule(Foundation f, RateLimiter backend, Map<String, Supplier<Future<?>>> readiness, int batch) {
+    this.f = f;
+    this.backend = backend;
+    this.readiness = readiness;
+    this.batch = batch;
+  }
+
+  static RateLimitModule create(Foundation f) {
+    int batch = f.settings().integer("ratelimit.max-batch", RateLimitVerticle.DEFAULT_MAX_BATCH);
+    String url = f.settings().optional("redis.url");
+    if (url == null) {
+      LOG.warn("redis.url is not set: rate limits are kept in this process only (fine for one instance)");
+      return new RateLimitModule(f, new InMemoryRateLimiter(), Map.of(), batch);
+    }
+    Redis redis = Redis.createClient(f.vertx(), new RedisOptions().setConnectionString(url)
+        .setMaxPoolSize(f.settings().integer("redis.pool-size", 16)).setMaxPoolWaiting(10_000));
+    RateLimiter backend = new RedisRateLimiter(redis, f.settings().string("redis.key-prefix", "tollgate:rl:"),
+        f.settings().integer("ratelimit.deny-cache-size", RedisRateLimiter.DEFAULT_DENY_CACHE_SIZE));
+    return new RateLimitModule(f, backend, Map.of("redis", () -> redis.send(Request.cmd(Command.PING))), batch);
+  }
+
+  /** What an HTTP verticle asks for its decisions. */
+  RateLimiter client() {
+    return new EventBusRateLimiter(f.vertx().eventBus(), Duration.ofSeconds(3), batch);
+  }
+
+  Module module() {
+    return new Module(List.of(() -> f.vertx().deployVerticle(new RateLimitVerticle(backend, Duration.ofSeconds(2), batch))),
+        readiness);
+  }
+}

@@ -1,0 +1,64 @@
+package io.tollgate;
+
+import io.tollgate.checkout.ProcessorPayments;
+import io.tollgate.webhook.EndpointUrlPolicy;
+import io.tollgate.webhook.InboundVariantMerchants;
+import io.tollgate.webhook.InboundWebhooks;
+import io.tollgate.webhook.WebhookDispatcherVerticle;
+import io.tollgate.webhook.WebhookEndpoints;
+import io.tollgate.webhook.WebhookHandlerRegistry;
+import io.tollgate.webhook.WebhookSettings;
+import io.vertx.core.Future;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Webhooks: the shop's endpoints and the dispatcher that delivers the outbox's events, and the
+ * intake of other processors' events (applied to checkouts by {@link ProcessorPayments}).
+ */
+final class WebhookModule {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookModule.class);
+
+  final InboundWebhooks inbound;
+  final WebhookEndpoints endpoints;
+  private final Foundation f;
+  private final WebhookSettings webhooks;
+
+  private WebhookModule(Foundation f, WebhookSettings webhooks, InboundWebhooks inbound, WebhookEndpoints endpoints) {
+    this.f = f;
+    this.webhooks = webhooks;
+    this.inbound = inbound;
+    this.endpoints = endpoints;
+  }
+
+  static WebhookModule create(Foundation f) {
+    WebhookSettings webhooks = WebhookSettings.fromSettings(f.settings(), f.clock());
+    Map<String, UUID> merchantByVariant = new LinkedHashMap<>();
+    webhooks.variants().forEach((name, variant) -> merchantByVariant.put(name, variant.merchantId()));
+    InboundWebhooks inbound = new InboundWebhooks(f.pool(), webhooks.variants(), WebhookHandlerRegistry.builder()
+        .registerProcessorEvents(new ProcessorPayments(merchantByVariant, f.transitions())).build(), f.clock());
+    WebhookEndpoints endpoints = new WebhookEndpoints(f.pool(), webhooks.secretBox(),
+        new EndpointUrlPolicy(EndpointUrlPolicy.HostResolver.system(f.vertx()), webhooks.urlOptions()), new SecureRandom(),
+        f.clock(), webhooks.secretOverlap());
+    return new WebhookModule(f, webhooks, inbound, endpoints);
+  }
+
+  /** Before anything is deployed: a variant naming no merchant fails the start instead of every event later. */
+  Future<Void> checkVariants() {
+    return InboundVariantMerchants.requireExisting(f.pool(), webhooks.variants());
+  }
+
+  Module module() {
+    if (!webhooks.dispatcherEnabled()) {
+      LOG.warn("webhooks.dispatcher.enabled=false: this instance writes webhook events but sends none");
+      return Module.of(List.of());
+    }
+    return Module.of(List.of(() -> f.vertx().deployVerticle(new WebhookDispatcherVerticle(f.pool(), f.db(),
+        webhooks.secretBox(), webhooks.urlOptions(), f.clock(), webhooks.dispatch()))));
+  }
+}
