@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL: a chunk that fails holds up and loses no other chunk's verdicts, every payment's
  * state change, audit row and outbox event share one transaction, and a replay changes nothing.
  */
-class PaymentLedgerTest {
+class VerdictWriterTest {
   private static final UUID MERCHANT = UUID.fromString("00000000-0000-0000-0000-00000000000a");
   private static final String RECIPIENT = "0xa0ee7a142d267c1f36714e4a8f75612f20a79720";
   private static final String TOKEN = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
@@ -64,14 +64,14 @@ class PaymentLedgerTest {
 
   @Test
   void shouldWriteEveryOtherChunkWhileOneIsStuckAndRecordTheStuckOnesNeighboursOneByOneWhenItFails() {
-    List<VerdictMessage> round = submittedPayments(10).stream().map(PaymentLedgerTest::confirmed).toList();
+    List<VerdictMessage> round = submittedPayments(10).stream().map(VerdictWriterTest::confirmed).toList();
     // The first chunk (lowest payment ids) holds the poisoned checkout.
     UUID poisoned = round.get(0).payment().checkoutId();
     Poison poison = new Poison(poisoned);
     // 10 verdicts at 3 per chunk: 4 chunks (3, 3, 2, 2), two written at a time.
-    PaymentLedger ledger = ledger(poison, new VerdictWriteSettings(3, 2));
+    VerdictWriter writer = writer(poison, new VerdictWriteSettings(3, 2));
 
-    CompletableFuture<Void> recorded = ledger.recordAll(round).toCompletionStage().toCompletableFuture();
+    CompletableFuture<Void> recorded = writer.recordAll(round).toCompletionStage().toCompletableFuture();
 
     // While the first chunk's transaction is stuck, the other writer writes the three other chunks.
     Set<UUID> otherChunks = checkouts(round.subList(3, 10));
@@ -95,7 +95,7 @@ class PaymentLedgerTest {
     // poisoned checkout and changes nothing else.
     Map<UUID, String> before = states(round);
     poison.lifted = true;
-    await(ledger.recordAll(round));
+    await(writer.recordAll(round));
     Map<UUID, String> after = states(round);
     assertThat(after.get(poisoned)).startsWith("paid/confirmed/1 paid rows/1 events");
     after.remove(poisoned);
@@ -104,7 +104,7 @@ class PaymentLedgerTest {
 
     // And once more: a replay of a fully recorded round changes nothing at all.
     Map<UUID, String> settled = states(round);
-    await(ledger.recordAll(round));
+    await(writer.recordAll(round));
     assertThat(states(round)).isEqualTo(settled);
   }
 
@@ -120,18 +120,18 @@ class PaymentLedgerTest {
       List<ActivePayment> own = submittedPayments(3);
       String shared = own.get(0).txHash();
       List<ActivePayment> claims = List.of(own.get(0), claim(own.get(1), shared), claim(own.get(2), shared));
-      List<VerdictMessage> round = claims.stream().map(PaymentLedgerTest::confirmed).toList();
-      PaymentLedger ledger = ledger(new Poison(null), settings);
+      List<VerdictMessage> round = claims.stream().map(VerdictWriterTest::confirmed).toList();
+      VerdictWriter writer = writer(new Poison(null), settings);
 
       // A losing claim may fail its round on the unique index; the watcher reports it again.
-      ledger.recordAll(round).otherwise((Void) null).toCompletionStage().toCompletableFuture().join();
-      await(ledger.recordAll(round));
+      writer.recordAll(round).otherwise((Void) null).toCompletionStage().toCompletableFuture().join();
+      await(writer.recordAll(round));
 
       assertThat(claimStates(shared)).as("claims of %s with %s", shared, settings)
           .containsExactlyInAnyOrder("confirmed/null", "rejected/tx_already_credited", "rejected/tx_already_credited");
       assertThat(paidCheckouts(checkouts(round))).hasSize(1);
       Map<String, String> settled = Map.of("claims", String.join(",", claimStates(shared)));
-      await(ledger.recordAll(round));
+      await(writer.recordAll(round));
       assertThat(Map.of("claims", String.join(",", claimStates(shared)))).isEqualTo(settled);
       assertThat(paidCheckouts(checkouts(round))).hasSize(1);
     }
@@ -144,9 +144,9 @@ class PaymentLedgerTest {
     for (int i = 0; i < payments.size(); i++) {
       round.add(i % 2 == 0 ? confirmed(payments.get(i)) : mined(payments.get(i)));
     }
-    PaymentLedger ledger = ledger(new Poison(null), new VerdictWriteSettings(64, 4));
+    VerdictWriter writer = writer(new Poison(null), new VerdictWriteSettings(64, 4));
 
-    await(ledger.recordAll(round));
+    await(writer.recordAll(round));
 
     // One chunk of confirmations and one of first receipts: a chunk locks payments, then checkouts,
     // each in id order, never the confirmations' rows and then the receipts' rows.
@@ -179,15 +179,15 @@ class PaymentLedgerTest {
    */
   @Test
   void shouldPayACheckoutOnceWhenTwoBatchesWrittenAtOnceConfirmTwoOfItsPayments() {
-    PaymentLedger ledger = ledger(new Poison(null), new VerdictWriteSettings(3, 2));
+    VerdictWriter writer = writer(new Poison(null), new VerdictWriteSettings(3, 2));
     long deadlocksBefore = deadlocks();
     for (int attempt = 0; attempt < 5; attempt++) {
       List<ActivePayment> first = submittedPayments(8);
-      List<ActivePayment> second = first.subList(0, 4).stream().map(PaymentLedgerTest::anotherPayment).toList();
-      List<VerdictMessage> roundOne = first.stream().map(PaymentLedgerTest::confirmed).toList();
-      List<VerdictMessage> roundTwo = second.stream().map(PaymentLedgerTest::confirmed).toList();
+      List<ActivePayment> second = first.subList(0, 4).stream().map(VerdictWriterTest::anotherPayment).toList();
+      List<VerdictMessage> roundOne = first.stream().map(VerdictWriterTest::confirmed).toList();
+      List<VerdictMessage> roundTwo = second.stream().map(VerdictWriterTest::confirmed).toList();
 
-      await(Future.join(ledger.recordAll(roundOne), ledger.recordAll(roundTwo)));
+      await(Future.join(writer.recordAll(roundOne), writer.recordAll(roundTwo)));
 
       for (ActivePayment p : first) {
         RowSet<Row> rows = await(pool.preparedQuery("""
@@ -219,9 +219,9 @@ class PaymentLedgerTest {
    */
   @Test
   void shouldChangeNothingForReplayedConfirmationsAndWriteTheNewOnesInOneTransaction() {
-    PaymentLedger ledger = ledger(new Poison(null), new VerdictWriteSettings(64, 4));
-    List<VerdictMessage> earlier = submittedPayments(3).stream().map(PaymentLedgerTest::confirmed).toList();
-    await(ledger.recordAll(earlier));
+    VerdictWriter writer = writer(new Poison(null), new VerdictWriteSettings(64, 4));
+    List<VerdictMessage> earlier = submittedPayments(3).stream().map(VerdictWriterTest::confirmed).toList();
+    await(writer.recordAll(earlier));
     ActivePayment late = submittedPayments(1).get(0);
     await(pool.preparedQuery("""
             UPDATE checkouts SET status = 'expired', status_reason = 'paid_late', version = version + 1 WHERE id = $1""")
@@ -233,11 +233,11 @@ class PaymentLedgerTest {
     List<VerdictMessage> replayed = new ArrayList<>(earlier);
     replayed.add(confirmed(late));
     Map<UUID, String> before = states(replayed);
-    List<VerdictMessage> fresh = submittedPayments(3).stream().map(PaymentLedgerTest::confirmed).toList();
+    List<VerdictMessage> fresh = submittedPayments(3).stream().map(VerdictWriterTest::confirmed).toList();
     List<VerdictMessage> round = new ArrayList<>(replayed);
     round.addAll(fresh);
 
-    await(ledger.recordAll(round));
+    await(writer.recordAll(round));
 
     assertThat(states(replayed)).as("the replayed checkouts, untouched").isEqualTo(before);
     assertThat(before.get(late.checkoutId())).startsWith("expired/confirmed/0 paid rows/0 events");
@@ -270,8 +270,8 @@ class PaymentLedgerTest {
     }
   }
 
-  private static PaymentLedger ledger(Poison poison, VerdictWriteSettings settings) {
-    return new PaymentLedger(pool, new TransitionLog(List.of(new WebhookOutbox(Clock.systemUTC()), poison)), settings);
+  private static VerdictWriter writer(Poison poison, VerdictWriteSettings settings) {
+    return new VerdictWriter(pool, new TransitionLog(List.of(new WebhookOutbox(Clock.systemUTC()), poison)), settings);
   }
 
   // ---- fixtures ----
