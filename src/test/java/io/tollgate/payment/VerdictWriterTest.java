@@ -1,17 +1,16 @@
 package io.tollgate.payment;
 
+import static io.tollgate.testing.Async.await;
+import static io.tollgate.testing.Async.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.checkout.CheckoutTransition;
 import io.tollgate.checkout.TransitionLog;
-import io.tollgate.testing.TestPostgres;
+import io.tollgate.testing.TestVertx;
 import io.tollgate.webhook.WebhookOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -27,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,23 +40,19 @@ class VerdictWriterTest {
   private static final String RECIPIENT = "0xa0ee7a142d267c1f36714e4a8f75612f20a79720";
   private static final String TOKEN = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 
-  private static TestPostgres.TestDatabase database;
-  private static Vertx vertx;
+  private static TestVertx env;
   private static Pool pool;
 
   @BeforeAll
   static void start() {
-    database = TestPostgres.newDatabase();
-    vertx = Vertx.vertx();
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(8)).connectingTo(database.settings().connectOptions())
-        .using(vertx).build();
+    env = TestVertx.withDatabase();
+    pool = env.pool();
     await(pool.query("INSERT INTO merchants (id, name) VALUES ('" + MERCHANT + "', 'Ledger shop')").execute());
   }
 
   @AfterAll
   static void stop() {
-    if (vertx != null) await(vertx.close());
-    if (database != null) database.close();
+    if (env != null) env.close();
   }
 
   @Test
@@ -71,13 +64,13 @@ class VerdictWriterTest {
     // 10 verdicts at 3 per chunk: 4 chunks (3, 3, 2, 2), two written at a time.
     VerdictWriter writer = writer(poison, new VerdictWriteSettings(3, 2));
 
-    CompletableFuture<Void> recorded = writer.recordAll(round).toCompletionStage().toCompletableFuture();
+    Future<Void> recorded = writer.recordAll(round);
 
     // While the first chunk's transaction is stuck, the other writer writes the three other chunks.
     Set<UUID> otherChunks = checkouts(round.subList(3, 10));
     awaitPaid(otherChunks);
     assertThat(poison.stuck.future().isComplete()).isFalse();
-    assertThat(recorded).isNotDone();
+    assertThat(recorded.isComplete()).as("the round, while a chunk is stuck").isFalse();
     assertThat(paidCheckouts(checkouts(round.subList(0, 3)))).as("nothing of the stuck chunk is visible").isEmpty();
 
     // The stuck chunk fails as a whole (a deadlock, say): its verdicts are recorded one by one, and
@@ -124,7 +117,7 @@ class VerdictWriterTest {
       VerdictWriter writer = writer(new Poison(null), settings);
 
       // A losing claim may fail its round on the unique index; the watcher reports it again.
-      writer.recordAll(round).otherwise((Void) null).toCompletionStage().toCompletableFuture().join();
+      await(writer.recordAll(round).otherwise((Void) null));
       await(writer.recordAll(round));
 
       assertThat(claimStates(shared)).as("claims of %s with %s", shared, settings)
@@ -425,26 +418,7 @@ class VerdictWriterTest {
     return states;
   }
 
-  // ---- blocking helpers: the test thread only, never an event loop ----
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Throwable awaitFailure(CompletableFuture<Void> future) {
-    try {
-      future.get(20, TimeUnit.SECONDS);
-      throw new AssertionError("expected the round to fail");
-    } catch (java.util.concurrent.ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  // ---- polling: the test thread only, never an event loop ----
 
   private static void sleep(long millis) {
     try {
