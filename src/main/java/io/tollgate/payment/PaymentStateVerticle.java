@@ -11,8 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event-bus face of {@link PaymentLedger}: buyers' submissions and chain watchers' verdicts
- * (a batch at a time, one or two per round, reviewed by the {@link SettlementCheck} and written set-based) arrive here, and the expiry sweeper runs on its timer. Any number of instances (in one JVM or
+ * The event-bus face of {@link PaymentLedger}: buyers' submissions ({@link PaymentClaims}) and chain
+ * watchers' verdicts (a batch at a time, one or two per round, reviewed by the
+ * {@link SettlementCheck} and written set-based by {@link VerdictWriter}) arrive here, and the
+ * expiry sweeper ({@link CheckoutExpiry}) runs on its timer. Any number of instances (in one JVM or
  * many) may run: the ledger's compare-and-set updates make concurrent work safe.
  */
 public final class PaymentStateVerticle extends VerticleBase {
@@ -38,7 +40,7 @@ public final class PaymentStateVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     MessageConsumer<PaymentSubmission> submissions = vertx.eventBus().consumer(Addresses.PAYMENT_SUBMIT,
-        message -> Replies.respond(message, ledger.submit(message.body())));
+        message -> Replies.respond(message, ledger.claims().submit(message.body())));
     MessageConsumer<VerdictBatch> verdicts = vertx.eventBus().consumer(Addresses.PAYMENT_VERDICTS,
         message -> {
           List<VerdictMessage> round = message.body().verdicts();
@@ -47,7 +49,7 @@ public final class PaymentStateVerticle extends VerticleBase {
             if (reviewed.size() < round.size()) {
               LOG.debug("{} of {} verdicts not reviewable now; retried on a later head", round.size() - reviewed.size(), round.size());
             }
-            return ledger.recordAll(reviewed);
+            return ledger.verdicts().recordAll(reviewed);
           }));
         });
     sweepTimer = vertx.setPeriodic(sweepInterval.toMillis(), tick -> sweep());
@@ -57,7 +59,7 @@ public final class PaymentStateVerticle extends VerticleBase {
   private void sweep() {
     if (sweeping) return; // a slow sweep is not stacked with the next one
     sweeping = true;
-    ledger.expireDue(500)
+    ledger.expiry().expireDue(500)
         .onSuccess(n -> { if (n > 0) LOG.debug("expired {} checkouts", n); })
         .onFailure(e -> LOG.warn("expiry sweep failed: {}", e.toString()))
         .onComplete(done -> sweeping = false);

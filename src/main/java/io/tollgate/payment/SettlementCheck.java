@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A last look at a payment before it is recorded as paid, for facts the chain watcher's pure rules
  * cannot see (the payer binding's signature and wallet code, see {@code io.tollgate.payer}). It
- * runs between the watcher's confirmed verdict and {@link PaymentLedger#recordAll}, on the
+ * runs between the watcher's confirmed verdict and {@link VerdictWriter#recordAll}, on the
  * payment-state verticle's event loop, so it must not block.
  *
  * <p>Idempotent by construction: it only reads; the ledger's compare-and-set decides what a

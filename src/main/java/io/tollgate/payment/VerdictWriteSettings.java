@@ -3,7 +3,7 @@ package io.tollgate.payment;
 import io.tollgate.config.Settings;
 
 /**
- * How {@link PaymentLedger#recordAll} splits a chain watcher's round: at most {@code chunkSize}
+ * How {@link VerdictWriter#recordAll} splits a chain watcher's round: at most {@code chunkSize}
  * paying verdicts per transaction, and at most {@code chunksInFlight} of those transactions (each
  * on its own pooled connection) at once, so a block of hundreds of payments uses more than one
  * PostgreSQL backend without taking the pool from HTTP requests.

@@ -1,17 +1,16 @@
 package io.tollgate.payment;
 
+import static io.tollgate.testing.Async.await;
+import static io.tollgate.testing.Async.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.checkout.CheckoutTransition;
 import io.tollgate.checkout.TransitionLog;
-import io.tollgate.testing.TestPostgres;
+import io.tollgate.testing.TestVertx;
 import io.tollgate.webhook.WebhookOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -27,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,46 +35,42 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL: a chunk that fails holds up and loses no other chunk's verdicts, every payment's
  * state change, audit row and outbox event share one transaction, and a replay changes nothing.
  */
-class PaymentLedgerTest {
+class VerdictWriterTest {
   private static final UUID MERCHANT = UUID.fromString("00000000-0000-0000-0000-00000000000a");
   private static final String RECIPIENT = "0xa0ee7a142d267c1f36714e4a8f75612f20a79720";
   private static final String TOKEN = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 
-  private static TestPostgres.TestDatabase database;
-  private static Vertx vertx;
+  private static TestVertx env;
   private static Pool pool;
 
   @BeforeAll
   static void start() {
-    database = TestPostgres.newDatabase();
-    vertx = Vertx.vertx();
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(8)).connectingTo(database.settings().connectOptions())
-        .using(vertx).build();
+    env = TestVertx.withDatabase();
+    pool = env.pool();
     await(pool.query("INSERT INTO merchants (id, name) VALUES ('" + MERCHANT + "', 'Ledger shop')").execute());
   }
 
   @AfterAll
   static void stop() {
-    if (vertx != null) await(vertx.close());
-    if (database != null) database.close();
+    if (env != null) env.close();
   }
 
   @Test
   void shouldWriteEveryOtherChunkWhileOneIsStuckAndRecordTheStuckOnesNeighboursOneByOneWhenItFails() {
-    List<VerdictMessage> round = submittedPayments(10).stream().map(PaymentLedgerTest::confirmed).toList();
+    List<VerdictMessage> round = submittedPayments(10).stream().map(VerdictWriterTest::confirmed).toList();
     // The first chunk (lowest payment ids) holds the poisoned checkout.
     UUID poisoned = round.get(0).payment().checkoutId();
     Poison poison = new Poison(poisoned);
     // 10 verdicts at 3 per chunk: 4 chunks (3, 3, 2, 2), two written at a time.
-    PaymentLedger ledger = ledger(poison, new VerdictWriteSettings(3, 2));
+    VerdictWriter writer = writer(poison, new VerdictWriteSettings(3, 2));
 
-    CompletableFuture<Void> recorded = ledger.recordAll(round).toCompletionStage().toCompletableFuture();
+    Future<Void> recorded = writer.recordAll(round);
 
     // While the first chunk's transaction is stuck, the other writer writes the three other chunks.
     Set<UUID> otherChunks = checkouts(round.subList(3, 10));
     awaitPaid(otherChunks);
     assertThat(poison.stuck.future().isComplete()).isFalse();
-    assertThat(recorded).isNotDone();
+    assertThat(recorded.isComplete()).as("the round, while a chunk is stuck").isFalse();
     assertThat(paidCheckouts(checkouts(round.subList(0, 3)))).as("nothing of the stuck chunk is visible").isEmpty();
 
     // The stuck chunk fails as a whole (a deadlock, say): its verdicts are recorded one by one, and
@@ -95,7 +88,7 @@ class PaymentLedgerTest {
     // poisoned checkout and changes nothing else.
     Map<UUID, String> before = states(round);
     poison.lifted = true;
-    await(ledger.recordAll(round));
+    await(writer.recordAll(round));
     Map<UUID, String> after = states(round);
     assertThat(after.get(poisoned)).startsWith("paid/confirmed/1 paid rows/1 events");
     after.remove(poisoned);
@@ -104,7 +97,7 @@ class PaymentLedgerTest {
 
     // And once more: a replay of a fully recorded round changes nothing at all.
     Map<UUID, String> settled = states(round);
-    await(ledger.recordAll(round));
+    await(writer.recordAll(round));
     assertThat(states(round)).isEqualTo(settled);
   }
 
@@ -120,18 +113,18 @@ class PaymentLedgerTest {
       List<ActivePayment> own = submittedPayments(3);
       String shared = own.get(0).txHash();
       List<ActivePayment> claims = List.of(own.get(0), claim(own.get(1), shared), claim(own.get(2), shared));
-      List<VerdictMessage> round = claims.stream().map(PaymentLedgerTest::confirmed).toList();
-      PaymentLedger ledger = ledger(new Poison(null), settings);
+      List<VerdictMessage> round = claims.stream().map(VerdictWriterTest::confirmed).toList();
+      VerdictWriter writer = writer(new Poison(null), settings);
 
       // A losing claim may fail its round on the unique index; the watcher reports it again.
-      ledger.recordAll(round).otherwise((Void) null).toCompletionStage().toCompletableFuture().join();
-      await(ledger.recordAll(round));
+      await(writer.recordAll(round).otherwise((Void) null));
+      await(writer.recordAll(round));
 
       assertThat(claimStates(shared)).as("claims of %s with %s", shared, settings)
           .containsExactlyInAnyOrder("confirmed/null", "rejected/tx_already_credited", "rejected/tx_already_credited");
       assertThat(paidCheckouts(checkouts(round))).hasSize(1);
       Map<String, String> settled = Map.of("claims", String.join(",", claimStates(shared)));
-      await(ledger.recordAll(round));
+      await(writer.recordAll(round));
       assertThat(Map.of("claims", String.join(",", claimStates(shared)))).isEqualTo(settled);
       assertThat(paidCheckouts(checkouts(round))).hasSize(1);
     }
@@ -144,9 +137,9 @@ class PaymentLedgerTest {
     for (int i = 0; i < payments.size(); i++) {
       round.add(i % 2 == 0 ? confirmed(payments.get(i)) : mined(payments.get(i)));
     }
-    PaymentLedger ledger = ledger(new Poison(null), new VerdictWriteSettings(64, 4));
+    VerdictWriter writer = writer(new Poison(null), new VerdictWriteSettings(64, 4));
 
-    await(ledger.recordAll(round));
+    await(writer.recordAll(round));
 
     // One chunk of confirmations and one of first receipts: a chunk locks payments, then checkouts,
     // each in id order, never the confirmations' rows and then the receipts' rows.
@@ -179,15 +172,15 @@ class PaymentLedgerTest {
    */
   @Test
   void shouldPayACheckoutOnceWhenTwoBatchesWrittenAtOnceConfirmTwoOfItsPayments() {
-    PaymentLedger ledger = ledger(new Poison(null), new VerdictWriteSettings(3, 2));
+    VerdictWriter writer = writer(new Poison(null), new VerdictWriteSettings(3, 2));
     long deadlocksBefore = deadlocks();
     for (int attempt = 0; attempt < 5; attempt++) {
       List<ActivePayment> first = submittedPayments(8);
-      List<ActivePayment> second = first.subList(0, 4).stream().map(PaymentLedgerTest::anotherPayment).toList();
-      List<VerdictMessage> roundOne = first.stream().map(PaymentLedgerTest::confirmed).toList();
-      List<VerdictMessage> roundTwo = second.stream().map(PaymentLedgerTest::confirmed).toList();
+      List<ActivePayment> second = first.subList(0, 4).stream().map(VerdictWriterTest::anotherPayment).toList();
+      List<VerdictMessage> roundOne = first.stream().map(VerdictWriterTest::confirmed).toList();
+      List<VerdictMessage> roundTwo = second.stream().map(VerdictWriterTest::confirmed).toList();
 
-      await(Future.join(ledger.recordAll(roundOne), ledger.recordAll(roundTwo)));
+      await(Future.join(writer.recordAll(roundOne), writer.recordAll(roundTwo)));
 
       for (ActivePayment p : first) {
         RowSet<Row> rows = await(pool.preparedQuery("""
@@ -219,9 +212,9 @@ class PaymentLedgerTest {
    */
   @Test
   void shouldChangeNothingForReplayedConfirmationsAndWriteTheNewOnesInOneTransaction() {
-    PaymentLedger ledger = ledger(new Poison(null), new VerdictWriteSettings(64, 4));
-    List<VerdictMessage> earlier = submittedPayments(3).stream().map(PaymentLedgerTest::confirmed).toList();
-    await(ledger.recordAll(earlier));
+    VerdictWriter writer = writer(new Poison(null), new VerdictWriteSettings(64, 4));
+    List<VerdictMessage> earlier = submittedPayments(3).stream().map(VerdictWriterTest::confirmed).toList();
+    await(writer.recordAll(earlier));
     ActivePayment late = submittedPayments(1).get(0);
     await(pool.preparedQuery("""
             UPDATE checkouts SET status = 'expired', status_reason = 'paid_late', version = version + 1 WHERE id = $1""")
@@ -233,11 +226,11 @@ class PaymentLedgerTest {
     List<VerdictMessage> replayed = new ArrayList<>(earlier);
     replayed.add(confirmed(late));
     Map<UUID, String> before = states(replayed);
-    List<VerdictMessage> fresh = submittedPayments(3).stream().map(PaymentLedgerTest::confirmed).toList();
+    List<VerdictMessage> fresh = submittedPayments(3).stream().map(VerdictWriterTest::confirmed).toList();
     List<VerdictMessage> round = new ArrayList<>(replayed);
     round.addAll(fresh);
 
-    await(ledger.recordAll(round));
+    await(writer.recordAll(round));
 
     assertThat(states(replayed)).as("the replayed checkouts, untouched").isEqualTo(before);
     assertThat(before.get(late.checkoutId())).startsWith("expired/confirmed/0 paid rows/0 events");
@@ -270,8 +263,8 @@ class PaymentLedgerTest {
     }
   }
 
-  private static PaymentLedger ledger(Poison poison, VerdictWriteSettings settings) {
-    return new PaymentLedger(pool, new TransitionLog(List.of(new WebhookOutbox(Clock.systemUTC()), poison)), settings);
+  private static VerdictWriter writer(Poison poison, VerdictWriteSettings settings) {
+    return new VerdictWriter(pool, new TransitionLog(List.of(new WebhookOutbox(Clock.systemUTC()), poison)), settings);
   }
 
   // ---- fixtures ----
@@ -425,26 +418,7 @@ class PaymentLedgerTest {
     return states;
   }
 
-  // ---- blocking helpers: the test thread only, never an event loop ----
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Throwable awaitFailure(CompletableFuture<Void> future) {
-    try {
-      future.get(20, TimeUnit.SECONDS);
-      throw new AssertionError("expected the round to fail");
-    } catch (java.util.concurrent.ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  // ---- polling: the test thread only, never an event loop ----
 
   private static void sleep(long millis) {
     try {
