@@ -1,5 +1,6 @@
 package io.tollgate.loadtest;
 
+import static io.tollgate.testing.Async.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.chain.JsonRpcClient;
@@ -7,13 +8,11 @@ import io.tollgate.chain.NewHeadsSubscription;
 import io.tollgate.chain.RpcRequest;
 import io.tollgate.dev.AnvilProcess;
 import io.tollgate.testing.TestChain;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -61,14 +60,6 @@ class CountingRpcProxyTest {
       http.close();
     } finally {
       await(vertx.close());
-    }
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
     }
   }
 }

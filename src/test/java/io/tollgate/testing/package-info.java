@@ -17,8 +17,7 @@
  *       real anvil; {@link io.tollgate.testing.TestRedis} finds a Redis.
  * </ul>
  *
- * <p>Still with their own {@code await} copy, to move to {@code Async} when their packages are
- * free to change: loadtest/CountingRpcProxyTest, payment/PaymentLedgerTest,
- * chain/JsonRpcClientTest.
+ * <p>Still with its own {@code await} copy, to move to {@code Async} when its package is free
+ * to change: chain/JsonRpcClientTest.
  */
 package io.tollgate.testing;
