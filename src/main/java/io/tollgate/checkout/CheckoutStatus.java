@@ -1,6 +1,11 @@
 package io.tollgate.checkout;
 
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /**
@@ -21,6 +26,20 @@ public record CheckoutStatus(
         doc.getString("reason"), doc.getLong("expiresAt"), doc.getString("payer"),
         p == null ? null : new Payment(p.getLong("id"), p.getLong("chainId"), p.getString("token"),
             p.getString("txHash"), p.getString("status"), p.getString("reason"), p.getLong("blockNumber")));
+  }
+
+  /**
+   * The checkout's current snapshot, read with {@code db} (a pool, or the connection of the
+   * transaction that just changed it); fails {@code checkout_not_found} when there is none.
+   */
+  public static Future<CheckoutStatus> read(SqlClient db, UUID checkoutId) {
+    return db.preparedQuery("SELECT doc FROM checkout_status_snapshot WHERE id = $1")
+        .execute(Tuple.of(checkoutId))
+        .map(rows -> {
+          if (rows.size() == 0) throw new ApiException(ErrorCode.CHECKOUT_NOT_FOUND);
+          Object doc = rows.iterator().next().getValue("doc");
+          return fromJson(doc instanceof JsonObject j ? j : new JsonObject(doc.toString()));
+        });
   }
 
   public boolean isTerminal() {

@@ -1,12 +1,8 @@
 package io.tollgate.checkout;
 
-import io.tollgate.api.ApiException;
-import io.tollgate.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -75,14 +71,9 @@ public final class StatusCache {
   }
 
   private Future<CachedStatus> load(UUID checkoutId) {
-    return pool.preparedQuery("SELECT doc FROM checkout_status_snapshot WHERE id = $1")
-        .execute(Tuple.of(checkoutId))
-        .map(rows -> {
-          if (rows.size() == 0) throw new ApiException(ErrorCode.CHECKOUT_NOT_FOUND);
-          Object doc = rows.iterator().next().getValue("doc");
-          CheckoutStatus status = CheckoutStatus.fromJson(doc instanceof JsonObject j ? j : new JsonObject(doc.toString()));
-          apply(status);
-          return entries.get(checkoutId);
-        });
+    return CheckoutStatus.read(pool, checkoutId).map(status -> {
+      apply(status);
+      return entries.get(checkoutId);
+    });
   }
 }

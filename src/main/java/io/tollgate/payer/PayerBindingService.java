@@ -224,7 +224,7 @@ public final class PayerBindingService {
                         .put("walletKind", proof.code().kind().code()).put("codePrefix", proof.code().prefix())
                         .put("codeHash", proof.code().codeHash()).put("nonce", challenge.issued().nonce())))))
             .compose(ignored -> StatusNotifications.checkoutChanged(conn, checkoutId))
-            .compose(ignored -> snapshot(conn, checkoutId)))
+            .compose(ignored -> CheckoutStatus.read(conn, checkoutId)))
         .map(status -> new PayerBinding(checkoutId, payer, proof, now, status));
   }
 
@@ -253,14 +253,6 @@ public final class PayerBindingService {
         });
   }
 
-  private static Future<CheckoutStatus> snapshot(SqlConnection conn, UUID checkoutId) {
-    return conn.preparedQuery("SELECT doc FROM checkout_status_snapshot WHERE id = $1")
-        .execute(Tuple.of(checkoutId))
-        .map(rows -> {
-          Object doc = rows.iterator().next().getValue("doc");
-          return CheckoutStatus.fromJson(doc instanceof JsonObject j ? j : new JsonObject(doc.toString()));
-        });
-  }
 
   /**
    * A payer may be bound while no payment is in flight and none has paid: open (nothing submitted)

@@ -52,9 +52,9 @@ final class PaymentClaims {
                 ? insertPayment(conn, s, claimed.iterator().next().getString("old_status"), "pending", null)
                 : claimLate(conn, s))
             .compose(ignored -> StatusNotifications.checkoutChanged(conn, s.checkoutId()))
-            .compose(ignored -> snapshot(conn, s.checkoutId())))
+            .compose(ignored -> CheckoutStatus.read(conn, s.checkoutId())))
         .recover(e -> isRepeatedClaim(e)
-            ? pool.withConnection(conn -> snapshot(conn, s.checkoutId()))
+            ? CheckoutStatus.read(pool, s.checkoutId())
             : Future.failedFuture(e));
   }
 
@@ -168,12 +168,4 @@ final class PaymentClaims {
         });
   }
 
-  private static Future<CheckoutStatus> snapshot(SqlConnection conn, UUID checkoutId) {
-    return conn.preparedQuery("SELECT doc FROM checkout_status_snapshot WHERE id = $1")
-        .execute(Tuple.of(checkoutId))
-        .map(rows -> {
-          Object doc = rows.iterator().next().getValue("doc");
-          return CheckoutStatus.fromJson(doc instanceof JsonObject j ? j : new JsonObject(doc.toString()));
-        });
-  }
 }
