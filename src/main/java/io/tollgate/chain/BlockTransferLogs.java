@@ -1,8 +1,6 @@
 package io.tollgate.chain;
 
 import io.tollgate.payment.ActivePayment;
-import io.tollgate.payment.ChainDataException;
-import io.tollgate.payment.Hex;
 import io.tollgate.payment.PaymentVerifier;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,6 @@
 package io.tollgate.chain;
 
 import io.tollgate.config.Settings;
-import io.tollgate.payment.AssetKind;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;

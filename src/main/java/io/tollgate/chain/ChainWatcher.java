@@ -3,8 +3,6 @@ package io.tollgate.chain;
 import io.tollgate.chain.RoundPlan.Answers;
 import io.tollgate.payment.ActivePayment;
 import io.tollgate.payment.ActivePayments;
-import io.tollgate.payment.ChainDataException;
-import io.tollgate.payment.Hex;
 import io.tollgate.payment.PaymentVerifier;
 import io.tollgate.payment.Verdict;
 import io.tollgate.payment.VerdictMessage;

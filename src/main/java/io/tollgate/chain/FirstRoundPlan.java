@@ -2,8 +2,6 @@ package io.tollgate.chain;
 
 import io.tollgate.chain.RoundPlan.Slot;
 import io.tollgate.payment.ActivePayment;
-import io.tollgate.payment.AssetKind;
-import io.tollgate.payment.Hex;
 import io.tollgate.payment.PaymentVerifier;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
 package io.tollgate.chain;
 
-import io.tollgate.payment.ChainDataException;
 
 /** An announced head the HTTP endpoint does not serve yet (it lags the node that announced it). */
 final class HeadNotServedYet extends ChainDataException {

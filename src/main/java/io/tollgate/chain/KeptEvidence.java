@@ -1,7 +1,6 @@
 package io.tollgate.chain;
 
 import io.tollgate.payment.ActivePayment;
-import io.tollgate.payment.AssetKind;
 import io.tollgate.payment.FixedEvidence;
 import io.tollgate.payment.NativeTransferSource;
 import java.util.HashSet;

@@ -1,9 +1,6 @@
 package io.tollgate.chain;
 
 import io.tollgate.payment.ActivePayment;
-import io.tollgate.payment.AssetKind;
-import io.tollgate.payment.ChainDataException;
-import io.tollgate.payment.Hex;
 import io.vertx.core.json.JsonObject;
 
 /**

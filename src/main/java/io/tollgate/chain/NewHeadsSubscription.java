@@ -1,7 +1,5 @@
 package io.tollgate.chain;
 
-import io.tollgate.payment.ChainDataException;
-import io.tollgate.payment.Hex;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

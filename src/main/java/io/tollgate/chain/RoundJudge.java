@@ -2,9 +2,7 @@ package io.tollgate.chain;
 
 import io.tollgate.chain.RoundPlan.Answers;
 import io.tollgate.payment.ActivePayment;
-import io.tollgate.payment.ChainDataException;
 import io.tollgate.payment.FixedEvidence;
-import io.tollgate.payment.Hex;
 import io.tollgate.payment.NativeTransferSource;
 import io.tollgate.payment.PaymentVerifier;
 import io.tollgate.payment.RejectionReason;

@@ -1,6 +1,5 @@
 package io.tollgate.chain;
 
-import io.tollgate.payment.ChainDataException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

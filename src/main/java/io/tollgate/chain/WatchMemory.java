@@ -1,7 +1,6 @@
 package io.tollgate.chain;
 
 import io.tollgate.payment.ActivePayment;
-import io.tollgate.payment.Hex;
 import io.tollgate.payment.NativeTransferSource;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package io.tollgate.signature;
 
+import io.tollgate.chain.Hex;
 import io.tollgate.chain.EthRpc;
 import io.tollgate.chain.RpcException;
 import io.tollgate.chain.RpcRequest;
@@ -238,7 +239,7 @@ final class ChainSignatureVerifier implements SignatureVerifier {
       }
       String detail = real.isError()
           ? "isValidSignature failed: " + real.error().getMessage()
-          : "isValidSignature answered " + Hex.abbreviate(String.valueOf(real.result()));
+          : "isValidSignature answered " + Texts.abbreviate(String.valueOf(real.result()));
       return new Erc1271Answer(permissive, valid, detail, domainSeparator);
     });
   }
@@ -274,7 +275,7 @@ final class ChainSignatureVerifier implements SignatureVerifier {
       }
       return "0x01".equals(real.result())
           ? new SignatureCheck.Valid(VerificationMethod.ERC6492, chain.chainId(), reported)
-          : invalid(InvalidReason.WALLET_REJECTED, "universal validator answered " + Hex.abbreviate(String.valueOf(real.result())));
+          : invalid(InvalidReason.WALLET_REJECTED, "universal validator answered " + Texts.abbreviate(String.valueOf(real.result())));
     });
   }
 

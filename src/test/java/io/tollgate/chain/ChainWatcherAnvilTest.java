@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tollgate.dev.AnvilProcess;
 import io.tollgate.dev.ContractArtifact;
 import io.tollgate.payment.ActivePayment;
-import io.tollgate.payment.AssetKind;
 import io.tollgate.payment.PaymentExpectation;
 import io.tollgate.payment.PaymentVerifier;
 import io.tollgate.payment.RejectionReason;

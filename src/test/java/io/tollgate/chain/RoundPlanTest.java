@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tollgate.chain.RoundPlan.Answers;
 import io.tollgate.chain.RoundPlan.Slot;
-import io.tollgate.payment.ChainDataException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.tollgate.payment;
+package io.tollgate.chain;
 
 /**
  * The node's answer is not what the JSON-RPC spec promises (missing field, bad hex, a header that

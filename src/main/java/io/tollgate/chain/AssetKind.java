@@ -1,4 +1,4 @@
-package io.tollgate.payment;
+package io.tollgate.chain;
 
 /** How a payment moves value on-chain. */
 public enum AssetKind {

@@ -1,4 +1,4 @@
-package io.tollgate.payment;
+package io.tollgate.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

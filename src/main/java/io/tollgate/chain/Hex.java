@@ -1,7 +1,8 @@
-package io.tollgate.payment;
+package io.tollgate.chain;
 
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
+import java.util.HexFormat;
 
 /**
  * Strict readers for the hex encodings of Ethereum JSON-RPC. Anything else is a
@@ -10,6 +11,7 @@ import java.math.BigInteger;
  */
 public final class Hex {
   private static final int MAX_QUANTITY_DIGITS = 64; // uint256
+  private static final HexFormat LOWER = HexFormat.of();
 
   private Hex() {}
 
@@ -67,6 +69,35 @@ public final class Hex {
     Object value = json.getValue(name);
     if (!(value instanceof String text)) throw new ChainDataException("missing or non-string field " + name);
     return text;
+  }
+
+  /** The bytes, or null when the text is not strict 0x-prefixed even-length hex (web3j's Numeric is lenient by design). */
+  public static byte[] decodeOrNull(String text) {
+    if (text == null || text.length() < 2 || text.charAt(0) != '0' || text.charAt(1) != 'x'
+        || (text.length() & 1) != 0) {
+      return null;
+    }
+    for (int i = 2; i < text.length(); i++) {
+      if (Character.digit(text.charAt(i), 16) < 0) return null;
+    }
+    return LOWER.parseHex(text, 2, text.length());
+  }
+
+  /** Strict 0x-prefixed even-length hex as bytes; anything else is an {@link IllegalArgumentException}. */
+  public static byte[] decode(String text) {
+    byte[] bytes = decodeOrNull(text);
+    if (bytes == null) throw new IllegalArgumentException("not 0x-prefixed hex: " + abbreviateBytes(text));
+    return bytes;
+  }
+
+  /** 0x-prefixed lowercase hex of the bytes. */
+  public static String encode(byte[] bytes) {
+    return "0x" + LOWER.formatHex(bytes);
+  }
+
+  private static String abbreviateBytes(String text) {
+    if (text == null) return "null";
+    return text.length() <= 80 ? text : text.substring(0, 77) + "...";
   }
 
   static String abbreviate(String text) {
