@@ -2,8 +2,8 @@ package io.tollgate;
 
 import io.tollgate.chain.ChainConfig;
 import io.tollgate.chain.ChainRegistry;
-import io.tollgate.chain.ChainWatcher;
-import io.tollgate.chain.ChainWatcherVerticle;
+import io.tollgate.watch.ChainWatcher;
+import io.tollgate.watch.ChainWatcherVerticle;
 import io.tollgate.chain.EthRpc;
 import io.tollgate.chain.JsonRpcClient;
 import io.tollgate.checkout.ChainHeads;

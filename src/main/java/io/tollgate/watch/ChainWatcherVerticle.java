@@ -1,5 +1,7 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
+import io.tollgate.chain.ChainConfig;
+import io.tollgate.chain.NewHeadsSubscription;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,6 +1,9 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
-import io.tollgate.chain.RoundPlan.Answers;
+import io.tollgate.chain.ChainDataException;
+import io.tollgate.chain.Hex;
+import io.tollgate.chain.RpcResponse;
+import io.tollgate.watch.RoundPlan.Answers;
 import io.tollgate.payment.ActivePayment;
 import io.tollgate.payment.FixedEvidence;
 import io.tollgate.payment.NativeTransferSource;

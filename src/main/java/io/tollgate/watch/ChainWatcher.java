@@ -1,6 +1,12 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
-import io.tollgate.chain.RoundPlan.Answers;
+import io.tollgate.chain.ChainDataException;
+import io.tollgate.chain.EthRpc;
+import io.tollgate.chain.HeadListener;
+import io.tollgate.chain.Hex;
+import io.tollgate.chain.RpcException;
+import io.tollgate.chain.RpcUnavailableException;
+import io.tollgate.watch.RoundPlan.Answers;
 import io.tollgate.payment.ActivePayment;
 import io.tollgate.payment.ActivePayments;
 import io.tollgate.payment.PaymentVerifier;

@@ -1,5 +1,8 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
+import io.tollgate.chain.ChainDataException;
+import io.tollgate.chain.RpcRequest;
+import io.tollgate.chain.RpcResponse;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

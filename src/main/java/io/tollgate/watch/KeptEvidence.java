@@ -1,5 +1,7 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
+import io.tollgate.chain.AssetKind;
+import io.tollgate.chain.RpcRequest;
 import io.tollgate.payment.ActivePayment;
 import io.tollgate.payment.FixedEvidence;
 import io.tollgate.payment.NativeTransferSource;

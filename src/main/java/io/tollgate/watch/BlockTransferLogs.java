@@ -1,5 +1,9 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
+import io.tollgate.chain.ChainDataException;
+import io.tollgate.chain.Hex;
+import io.tollgate.chain.RpcRequest;
+import io.tollgate.chain.RpcResponse;
 import io.tollgate.payment.ActivePayment;
 import io.tollgate.payment.PaymentVerifier;
 import io.vertx.core.json.JsonArray;

@@ -1,5 +1,9 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
+import io.tollgate.chain.HeadListener;
+import io.tollgate.chain.RpcException;
+import io.tollgate.chain.RpcRequest;
+import io.tollgate.chain.RpcUnavailableException;
 import static io.tollgate.payment.ChainJson.CREATED;
 import static io.tollgate.payment.ChainJson.EXPIRES;
 import static io.tollgate.payment.ChainJson.PAYER;

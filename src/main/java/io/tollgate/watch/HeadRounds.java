@@ -1,4 +1,4 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
 import io.vertx.core.Future;
 

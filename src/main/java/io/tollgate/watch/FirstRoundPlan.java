@@ -1,6 +1,9 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
-import io.tollgate.chain.RoundPlan.Slot;
+import io.tollgate.chain.AssetKind;
+import io.tollgate.chain.Hex;
+import io.tollgate.chain.RpcRequest;
+import io.tollgate.watch.RoundPlan.Slot;
 import io.tollgate.payment.ActivePayment;
 import io.tollgate.payment.PaymentVerifier;
 import java.util.ArrayList;

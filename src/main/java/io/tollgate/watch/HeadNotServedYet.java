@@ -1,4 +1,6 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
+
+import io.tollgate.chain.ChainDataException;
 
 
 /** An announced head the HTTP endpoint does not serve yet (it lags the node that announced it). */

@@ -1,5 +1,10 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
+import io.tollgate.chain.EthRpc;
+import io.tollgate.chain.RpcException;
+import io.tollgate.chain.RpcRequest;
+import io.tollgate.chain.RpcResponse;
+import io.tollgate.chain.RpcUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

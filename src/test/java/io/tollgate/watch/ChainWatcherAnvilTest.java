@@ -1,6 +1,14 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
-import static io.tollgate.chain.JsonRpcClientTest.await;
+import io.tollgate.chain.AssetKind;
+import io.tollgate.chain.EthRpc;
+import io.tollgate.chain.FakeNewHeadsNode;
+import io.tollgate.chain.HeadListener;
+import io.tollgate.chain.JsonRpcClient;
+import io.tollgate.chain.NewHeadsSubscription;
+import io.tollgate.chain.RpcRequest;
+import io.tollgate.chain.RpcResponse;
+import static io.tollgate.testing.Async.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.dev.AnvilProcess;

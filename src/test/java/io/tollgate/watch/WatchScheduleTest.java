@@ -1,4 +1,4 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

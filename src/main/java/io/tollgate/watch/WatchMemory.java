@@ -1,5 +1,6 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
+import io.tollgate.chain.Hex;
 import io.tollgate.payment.ActivePayment;
 import io.tollgate.payment.NativeTransferSource;
 import io.vertx.core.json.JsonObject;

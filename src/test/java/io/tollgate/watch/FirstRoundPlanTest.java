@@ -1,5 +1,6 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
+import io.tollgate.chain.RpcRequest;
 import static io.tollgate.payment.ChainJson.CREATED;
 import static io.tollgate.payment.ChainJson.PAYER;
 import static io.tollgate.payment.ChainJson.erc20;

@@ -1,6 +1,7 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
-import io.tollgate.chain.RoundPlan.Slot;
+import io.tollgate.chain.RpcRequest;
+import io.tollgate.watch.RoundPlan.Slot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,13 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
+import io.tollgate.chain.ChainDataException;
+import io.tollgate.chain.RpcRequest;
+import io.tollgate.chain.RpcResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tollgate.chain.RoundPlan.Answers;
-import io.tollgate.chain.RoundPlan.Slot;
+import io.tollgate.watch.RoundPlan.Answers;
+import io.tollgate.watch.RoundPlan.Slot;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
-package io.tollgate.chain;
+package io.tollgate.watch;
 
+import io.tollgate.chain.AssetKind;
+import io.tollgate.chain.ChainDataException;
+import io.tollgate.chain.Hex;
 import io.tollgate.payment.ActivePayment;
 import io.vertx.core.json.JsonObject;
 
