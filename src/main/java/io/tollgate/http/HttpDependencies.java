@@ -7,7 +7,7 @@ import io.tollgate.checkout.StatusView;
 import io.tollgate.merchant.MerchantAuthenticator;
 import io.tollgate.payer.PayerBindingService;
 import io.tollgate.ratelimit.RateLimiter;
-import io.tollgate.webhook.InboundWebhooks;
+import io.tollgate.inbound.InboundWebhooks;
 import io.tollgate.webhook.WebhookEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;

@@ -73,7 +73,7 @@ public final class StandardWebhookVerifier {
     }
   }
 
-  static String required(MultiMap headers, String name) {
+  public static String required(MultiMap headers, String name) {
     String value = headers.get(name);
     if (value == null || value.isBlank()) {
       throw new WebhookSignatureException(Reason.MISSING_HEADER, "missing " + name);

@@ -343,7 +343,7 @@ public final class WebhookEndpoints {
     return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 
-  static String instant(OffsetDateTime t) {
+  public static String instant(OffsetDateTime t) {
     return t == null ? null : t.toInstant().toString();
   }
 }

@@ -1,11 +1,11 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
-import io.tollgate.webhook.ProcessorEvent.Amount;
-import io.tollgate.webhook.ProcessorEvent.DisputeOpened;
-import io.tollgate.webhook.ProcessorEvent.PaymentAuthorized;
-import io.tollgate.webhook.ProcessorEvent.PaymentFailed;
-import io.tollgate.webhook.ProcessorEvent.PaymentSucceeded;
-import io.tollgate.webhook.ProcessorEvent.Refunded;
+import io.tollgate.inbound.ProcessorEvent.Amount;
+import io.tollgate.inbound.ProcessorEvent.DisputeOpened;
+import io.tollgate.inbound.ProcessorEvent.PaymentAuthorized;
+import io.tollgate.inbound.ProcessorEvent.PaymentFailed;
+import io.tollgate.inbound.ProcessorEvent.PaymentSucceeded;
+import io.tollgate.inbound.ProcessorEvent.Refunded;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.Currency;

@@ -1,4 +1,4 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
 /**
  * The keys that tie a processor's event to a Tollgate checkout, strongest first:

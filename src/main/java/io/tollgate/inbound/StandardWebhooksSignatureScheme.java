@@ -1,5 +1,8 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
+import io.tollgate.webhook.StandardWebhookHeaders;
+import io.tollgate.webhook.StandardWebhookVerifier;
+import io.tollgate.webhook.WebhookSecret;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;

@@ -1,5 +1,6 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
+import io.tollgate.webhook.WebhookSignatureException;
 import io.tollgate.webhook.WebhookSignatureException.Reason;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;

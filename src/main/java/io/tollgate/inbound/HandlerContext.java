@@ -1,4 +1,4 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
 /**
  * An authentic event whose payload lacks what its kind promises. Fails the handler, so the event

@@ -1,5 +1,8 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
+import io.tollgate.webhook.EndpointUrlPolicy;
+import io.tollgate.webhook.SecretBox;
+import io.tollgate.webhook.WebhookDispatcherVerticle;
 import io.tollgate.config.Settings;
 import java.time.Clock;
 import java.time.Duration;

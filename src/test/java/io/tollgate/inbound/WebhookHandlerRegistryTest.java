@@ -1,4 +1,4 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,14 +1,14 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tollgate.webhook.ProcessorEvent.Amount;
-import io.tollgate.webhook.ProcessorEvent.DisputeOpened;
-import io.tollgate.webhook.ProcessorEvent.PaymentAuthorized;
-import io.tollgate.webhook.ProcessorEvent.PaymentFailed;
-import io.tollgate.webhook.ProcessorEvent.PaymentSucceeded;
-import io.tollgate.webhook.ProcessorEvent.Refunded;
+import io.tollgate.inbound.ProcessorEvent.Amount;
+import io.tollgate.inbound.ProcessorEvent.DisputeOpened;
+import io.tollgate.inbound.ProcessorEvent.PaymentAuthorized;
+import io.tollgate.inbound.ProcessorEvent.PaymentFailed;
+import io.tollgate.inbound.ProcessorEvent.PaymentSucceeded;
+import io.tollgate.inbound.ProcessorEvent.Refunded;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,9 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
+import io.tollgate.webhook.Hmac;
+import io.tollgate.webhook.StandardWebhookSignatureTest;
+import io.tollgate.webhook.StandardWebhookSigner;
+import io.tollgate.webhook.WebhookSecret;
 import static io.tollgate.webhook.StandardWebhookSignatureTest.assertReason;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
+import io.tollgate.webhook.WebhookSecret;
 import io.vertx.core.MultiMap;
 import java.time.Clock;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
 /**
  * How a handler finished. A failure is not an outcome: the handler's future fails, the intake

@@ -1,4 +1,4 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
 import static io.tollgate.testing.Async.await;
 import static io.tollgate.testing.Async.awaitFailure;

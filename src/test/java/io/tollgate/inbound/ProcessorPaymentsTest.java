@@ -1,16 +1,12 @@
-package io.tollgate.checkout;
+package io.tollgate.inbound;
 
+import io.tollgate.checkout.TransitionLog;
 import static io.tollgate.testing.Async.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.testing.TestRows;
 import io.tollgate.testing.TestRows.CheckoutRow;
 import io.tollgate.testing.TestVertx;
-import io.tollgate.webhook.HandlerContext;
-import io.tollgate.webhook.HandlerOutcome;
-import io.tollgate.webhook.InboundEvent;
-import io.tollgate.webhook.InboundProvider;
-import io.tollgate.webhook.ProcessorEvents;
 import io.tollgate.webhook.WebhookOutbox;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

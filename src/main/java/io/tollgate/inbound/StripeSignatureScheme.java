@@ -1,5 +1,9 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
+import io.tollgate.webhook.Hmac;
+import io.tollgate.webhook.StandardWebhookVerifier;
+import io.tollgate.webhook.Timestamps;
+import io.tollgate.webhook.WebhookSignatureException;
 import io.tollgate.webhook.WebhookSignatureException.Reason;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;

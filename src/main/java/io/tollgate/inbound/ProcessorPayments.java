@@ -1,12 +1,9 @@
-package io.tollgate.checkout;
+package io.tollgate.inbound;
 
-import io.tollgate.webhook.CheckoutRef;
-import io.tollgate.webhook.HandlerContext;
-import io.tollgate.webhook.HandlerOutcome;
-import io.tollgate.webhook.InboundEvent;
-import io.tollgate.webhook.ProcessorEvent;
-import io.tollgate.webhook.ProcessorEvent.Amount;
-import io.tollgate.webhook.ProcessorEventSink;
+import io.tollgate.checkout.CheckoutTransition;
+import io.tollgate.checkout.StatusNotifications;
+import io.tollgate.checkout.TransitionLog;
+import io.tollgate.inbound.ProcessorEvent.Amount;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

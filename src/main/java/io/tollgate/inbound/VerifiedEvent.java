@@ -1,4 +1,4 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

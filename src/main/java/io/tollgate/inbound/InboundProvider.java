@@ -1,4 +1,4 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
 /** The signature and payload formats Tollgate accepts on {@code POST /v1/webhooks/{variant}}. */
 public enum InboundProvider {

@@ -1,5 +1,7 @@
-package io.tollgate.webhook;
+package io.tollgate.inbound;
 
+import io.tollgate.webhook.WebhookEndpoints;
+import io.tollgate.webhook.WebhookSignatureException;
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
 import io.vertx.core.Future;
