@@ -3,7 +3,7 @@ package io.tollgate;
 import io.tollgate.config.Settings;
 import io.tollgate.dev.AnvilProcess;
 import io.tollgate.dev.DevEnvironment;
-import io.tollgate.http.StatusPollMetrics;
+import io.tollgate.http.hotpath.StatusPollMetrics;
 import io.tollgate.merchant.MerchantCli;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

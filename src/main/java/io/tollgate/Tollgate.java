@@ -22,7 +22,7 @@ import io.tollgate.db.DatabaseSettings;
 import io.tollgate.db.LeaderOnlyVerticle;
 import io.tollgate.db.Migrations;
 import io.tollgate.eventbus.Codecs;
-import io.tollgate.http.BuyerLimits;
+import io.tollgate.http.hotpath.BuyerLimits;
 import io.tollgate.http.HttpDependencies;
 import io.tollgate.http.HttpSettings;
 import io.tollgate.http.HttpVerticle;

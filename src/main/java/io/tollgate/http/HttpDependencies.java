@@ -1,5 +1,6 @@
 package io.tollgate.http;
 
+import io.tollgate.http.hotpath.BuyerLimits;
 import io.tollgate.checkout.CheckoutService;
 import io.tollgate.checkout.ClientSecrets;
 import io.tollgate.checkout.StatusCache;

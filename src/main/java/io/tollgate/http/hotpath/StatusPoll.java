@@ -1,4 +1,4 @@
-package io.tollgate.http;
+package io.tollgate.http.hotpath;
 
 import io.tollgate.checkout.CachedStatus;
 import io.tollgate.checkout.StatusCache;
@@ -17,7 +17,7 @@ import java.util.UUID;
  * ETag gets a 304. No database unless the cache misses, never the chain. Used by the fast lane and
  * by the routed path alike, so both answer the same.
  */
-final class StatusPoll {
+public final class StatusPoll {
   // encoded once (AsciiString), spelt as the answers always have been
   private static final CharSequence CACHE_CONTROL = HttpHeaders.createOptimized("Cache-Control");
   private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
@@ -30,7 +30,7 @@ final class StatusPoll {
   private final StatusView view;
   private final Clock clock;
 
-  StatusPoll(BuyerAccess access, StatusCache cache, StatusView view, Clock clock) {
+  public StatusPoll(BuyerAccess access, StatusCache cache, StatusView view, Clock clock) {
     this.access = access;
     this.cache = cache;
     this.view = view;
@@ -38,7 +38,7 @@ final class StatusPoll {
   }
 
   /** Answers the poll; a failure (wrong secret, limited, unknown checkout, ...) goes to {@code onFailure} unanswered. */
-  void handle(HttpServerRequest request, UUID checkoutId, Handler<Throwable> onFailure) {
+  public void handle(HttpServerRequest request, UUID checkoutId, Handler<Throwable> onFailure) {
     access.authorize(request, checkoutId)
         .compose(cache::get)
         .onSuccess(entry -> respond(request, entry))

@@ -1,4 +1,4 @@
-package io.tollgate.http;
+package io.tollgate.http.hotpath;
 
 import io.tollgate.config.Settings;
 import io.tollgate.ratelimit.RateLimitBucket;

@@ -1,4 +1,4 @@
-package io.tollgate.http;
+package io.tollgate.http.hotpath;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -64,7 +64,7 @@ import java.util.regex.Pattern;
  * value the handler uses is the value checked. Path and query values keep the library's semantics.
  *
  * <p>It runs on the event loop, not on a worker thread as the generic validator does: a prebuilt
- * validator on a body of at most {@link HttpVerticle#BODY_LIMIT} bytes costs about what the
+ * validator on a body of at most {@link io.tollgate.http.HttpVerticle#BODY_LIMIT} bytes costs about what the
  * handler's own parse of that body does, less than the hop to a worker and back. As with the
  * generic validator, the handlers after it read the body with {@code ctx.body()} (parsed again
  * there); no {@code ValidatedRequest} is put in the context.
@@ -78,7 +78,7 @@ import java.util.regex.Pattern;
  * way, to the schema validator, which decides and words the error. Any other keyword means no fast
  * accept for that parameter. Bodies always go to their schema validator.
  */
-final class HotPathValidation {
+public final class HotPathValidation {
   private static final Set<String> FAST_KEYWORDS = Set.of("type", "minLength", "maxLength", "format");
   private static final Predicate<String> NONE = value -> false;
   /** The JSON numbers of {@code [A-Za-z0-9_-]} that do not start with {@code -}. */
@@ -99,7 +99,7 @@ final class HotPathValidation {
   }
 
   /** The validation of {@code operationId}; {@link IllegalArgumentException} if it does not qualify (see above). */
-  static HotPathValidation forOperation(OpenAPIContract contract, String operationId) {
+  public static HotPathValidation forOperation(OpenAPIContract contract, String operationId) {
     Operation operation = contract.operation(operationId);
     if (operation == null) throw new IllegalArgumentException("no operation " + operationId);
     List<Check> checks = new ArrayList<>();
@@ -204,7 +204,7 @@ final class HotPathValidation {
   }
 
   /** Passes the request on when it is valid, else fails it (400) as the generic validator would. */
-  void handle(RoutingContext ctx) {
+  public void handle(RoutingContext ctx) {
     try {
       checkParameters(ctx.request());
       if (body != null) checkBody(ctx.request(), ctx.body().buffer());

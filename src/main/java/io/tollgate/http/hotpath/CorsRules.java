@@ -1,4 +1,4 @@
-package io.tollgate.http;
+package io.tollgate.http.hotpath;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -25,7 +25,7 @@ import java.util.Set;
  * <p>Header names and values are the handler's own (its {@link HttpHeaders} constants, the same
  * joined lists), and the sets are ordered so both forms join them alike.
  */
-final class CorsRules {
+public final class CorsRules {
   static final Set<HttpMethod> METHODS = ordered(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS);
   static final Set<String> ALLOWED_HEADERS = ordered("Content-Type", "X-Client-Secret", "If-None-Match");
   static final Set<String> EXPOSED_HEADERS = ordered("ETag", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset");
@@ -45,7 +45,7 @@ final class CorsRules {
   private final Map<String, List<Header>> fromListedOrigin;
 
   /** @param configured {@code http.cors.allowed-origins}: empty or containing {@code *} means any origin */
-  CorsRules(List<String> configured) {
+  public CorsRules(List<String> configured) {
     origins = List.copyOf(configured);
     anyOrigin = origins.isEmpty() || origins.contains("*");
     // as CorsHandler: with one fixed answer per request (any origin, or a single one) nothing varies
@@ -65,7 +65,7 @@ final class CorsRules {
   }
 
   /** The router's handler (it also answers preflights and refuses origins not allowed). */
-  CorsHandler handler() {
+  public CorsHandler handler() {
     CorsHandler cors = CorsHandler.create()
         .allowedMethods(METHODS)
         .allowedHeaders(ALLOWED_HEADERS)

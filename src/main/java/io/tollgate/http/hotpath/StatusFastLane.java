@@ -1,4 +1,4 @@
-package io.tollgate.http;
+package io.tollgate.http.hotpath;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -30,7 +30,7 @@ import java.util.UUID;
  * {@code http.status-fast-lane=false} removes it; {@code StatusPollFastLaneEndToEndTest} checks that
  * both give the same answers.
  */
-final class StatusFastLane implements Handler<HttpServerRequest> {
+public final class StatusFastLane implements Handler<HttpServerRequest> {
   private final PathTemplate path;
   private final HotPathValidation parameters;
   private final CorsRules cors;
@@ -47,7 +47,7 @@ final class StatusFastLane implements Handler<HttpServerRequest> {
   }
 
   /** The fast lane of the {@code operationId} GET operation (one UUID path parameter), in front of {@code router}. */
-  static StatusFastLane forOperation(OpenAPIContract contract, String operationId, HotPathValidation parameters,
+  public static StatusFastLane forOperation(OpenAPIContract contract, String operationId, HotPathValidation parameters,
       CorsRules cors, StatusPoll poll, Handler<HttpServerRequest> router) {
     Operation operation = contract.operation(operationId);
     if (operation.getHttpMethod() != HttpMethod.GET) throw new IllegalArgumentException(operationId + " is not a GET");

@@ -1,4 +1,4 @@
-package io.tollgate.http;
+package io.tollgate.http.hotpath;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;

@@ -1,5 +1,6 @@
-package io.tollgate.http;
+package io.tollgate.http.hotpath;
 
+import io.tollgate.http.HttpVerticle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

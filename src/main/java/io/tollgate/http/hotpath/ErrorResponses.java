@@ -1,4 +1,4 @@
-package io.tollgate.http;
+package io.tollgate.http.hotpath;
 
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
@@ -20,13 +20,13 @@ import org.slf4j.LoggerFactory;
  * our {@link ApiException}s as they are, the OpenAPI validator's findings as 400s, routing misses
  * as 404/405, and anything unexpected as a logged 500 that reveals nothing.
  */
-final class ErrorResponses {
+public final class ErrorResponses {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
   private ErrorResponses() {}
 
   /** The router's failure handler. */
-  static void handle(RoutingContext ctx) {
+  public static void handle(RoutingContext ctx) {
     respond(ctx.request(), ctx.statusCode(), ctx.failure());
   }
 

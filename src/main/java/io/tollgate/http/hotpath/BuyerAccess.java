@@ -1,4 +1,4 @@
-package io.tollgate.http;
+package io.tollgate.http.hotpath;
 
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
@@ -20,7 +20,7 @@ import java.util.function.Function;
  * The routed buyer endpoints and the poll's fast lane ({@link StatusFastLane}) both ask here, so
  * they answer alike.
  */
-final class BuyerAccess {
+public final class BuyerAccess {
   private static final String SECRET_HEADER = "X-Client-Secret";
   private static final String SECRET_QUERY = "clientSecret";
 
@@ -30,7 +30,7 @@ final class BuyerAccess {
   private final BuyerLimits limits;
   private final Function<HttpServerRequest, String> clientAddress;
 
-  BuyerAccess(ClientSecrets secrets, StatusCache cache, RateLimiter limiter, BuyerLimits limits,
+  public BuyerAccess(ClientSecrets secrets, StatusCache cache, RateLimiter limiter, BuyerLimits limits,
       Function<HttpServerRequest, String> clientAddress) {
     this.secrets = secrets;
     this.cache = cache;
@@ -44,7 +44,7 @@ final class BuyerAccess {
    * wrong secret is charged to the client address only, so nobody can drain another buyer's
    * checkout bucket. Fails with {@code invalid_client_secret} or {@code rate_limited}.
    */
-  Future<UUID> authorize(HttpServerRequest request, UUID checkoutId) {
+  public Future<UUID> authorize(HttpServerRequest request, UUID checkoutId) {
     String secret = request.getHeader(SECRET_HEADER);
     if (secret == null) secret = request.getParam(SECRET_QUERY);
     boolean authorized = secretMatches(checkoutId, secret);

@@ -1,4 +1,4 @@
-package io.tollgate.http;
+package io.tollgate.http.hotpath;
 
 /** The 8-4-4-4-12 hex form of a UUID (either case), checked without a regular expression: it runs on every poll. */
 final class CanonicalUuid {
