@@ -8,7 +8,7 @@ import java.math.BigInteger;
 import java.math.RoundingMode;
 
 /** Converts a USD amount into a token's base units. */
-public final class Quotes {
+final class Quotes {
   private Quotes() {}
 
   /** Parses a USD amount: positive, plain decimal, at most 6 fraction digits. */

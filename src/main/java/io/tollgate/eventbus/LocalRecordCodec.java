@@ -9,7 +9,7 @@ import java.util.Objects;
  * collections are copied on construction), and only inside one JVM: it refuses to go on the wire,
  * so a message accidentally routed to another cluster node fails loudly instead of arriving empty.
  */
-public final class LocalRecordCodec<T> implements MessageCodec<T, T> {
+final class LocalRecordCodec<T> implements MessageCodec<T, T> {
   private final String name;
 
   public LocalRecordCodec(Class<T> type) {

@@ -16,7 +16,7 @@ package io.tollgate.inbound;
  *
  * Any of them may be null; {@code processorChargeId} (Stripe {@code ch_...}) is informational.
  */
-public record CheckoutRef(
+record CheckoutRef(
     InboundProvider provider,
     String checkoutId,
     String processorPaymentId,

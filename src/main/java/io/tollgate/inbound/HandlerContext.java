@@ -8,7 +8,7 @@ import java.time.Instant;
  * marks the event processed: a handler writes only through {@link #connection()}, so its changes
  * and the processed mark commit together or not at all, and a retried event cannot apply twice.
  */
-public interface HandlerContext {
+interface HandlerContext {
 
   /** The connection of the surrounding transaction; never begin or commit on it. */
   SqlConnection connection();

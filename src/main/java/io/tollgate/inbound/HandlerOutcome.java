@@ -4,7 +4,7 @@ package io.tollgate.inbound;
  * How a handler finished. A failure is not an outcome: the handler's future fails, the intake
  * captures the stack trace against the stored event, and an admin can retry it.
  */
-public sealed interface HandlerOutcome {
+sealed interface HandlerOutcome {
 
   /** The event changed Tollgate's state. */
   record Applied(String summary) implements HandlerOutcome {}

@@ -1,7 +1,7 @@
 package io.tollgate.inbound;
 
 /** The signature and payload formats Tollgate accepts on {@code POST /v1/webhooks/{variant}}. */
-public enum InboundProvider {
+enum InboundProvider {
   STRIPE("stripe"),
   NODERAILS("noderails"),
   STANDARD_WEBHOOKS("standard_webhooks");

@@ -9,7 +9,7 @@ import java.util.List;
  * One provider's way of signing webhooks. Pure and thread-safe: no I/O, time from the injected
  * clock. The intake route calls it with the raw body bytes exactly as received, before storing.
  */
-public interface InboundSignatureScheme {
+interface InboundSignatureScheme {
 
   InboundProvider provider();
 

@@ -27,7 +27,7 @@ import java.util.Objects;
  * same body (the timestamp travels in a header), so they dedupe; two genuinely different events
  * (a second partial refund) differ in body and stay distinct.
  */
-public final class NodeRailsSignatureScheme implements InboundSignatureScheme {
+final class NodeRailsSignatureScheme implements InboundSignatureScheme {
   public static final String SIGNATURE_HEADER = "x-noderails-signature";
   public static final String TIMESTAMP_HEADER = "x-noderails-timestamp";
   public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);

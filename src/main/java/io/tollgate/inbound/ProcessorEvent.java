@@ -6,7 +6,7 @@ import java.math.BigDecimal;
  * What an inbound processor event means for a checkout, independent of the provider's format.
  * Amounts are in major units ({@code 12.50 USD}).
  */
-public sealed interface ProcessorEvent {
+sealed interface ProcessorEvent {
 
   CheckoutRef ref();
 

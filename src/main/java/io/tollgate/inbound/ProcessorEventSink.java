@@ -8,6 +8,6 @@ import io.vertx.core.Future;
  * HandlerOutcome.Unmatched} when {@link CheckoutRef} finds no checkout.
  */
 @FunctionalInterface
-public interface ProcessorEventSink {
+interface ProcessorEventSink {
   Future<HandlerOutcome> apply(InboundEvent event, ProcessorEvent extracted, HandlerContext ctx);
 }

@@ -21,7 +21,7 @@ import java.util.Set;
  * currencies Tollgate accepts). NodeRails payloads are flat, with decimal-string amounts, and
  * carry both {@code paymentIntentId} and {@code checkoutSessionId}.
  */
-public final class ProcessorEvents {
+final class ProcessorEvents {
   public static final Map<InboundProvider, Set<String>> KINDS = Map.of(
       InboundProvider.STRIPE, Set.of(
           "payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded", "charge.dispute.created"),

@@ -13,7 +13,7 @@ import java.util.List;
  * {@link StandardWebhookVerifier}; the event id is the {@code webhook-id} header, the kind the
  * body's {@code type}.
  */
-public final class StandardWebhooksSignatureScheme implements InboundSignatureScheme {
+final class StandardWebhooksSignatureScheme implements InboundSignatureScheme {
   private final List<WebhookSecret> secrets;
   private final StandardWebhookVerifier verifier;
 

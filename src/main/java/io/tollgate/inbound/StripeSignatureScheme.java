@@ -21,7 +21,7 @@ import java.util.Objects;
  * decoded). Other schemes ({@code v0}, ...) are ignored. Event id and kind are the body's {@code id}
  * and {@code type}.
  */
-public final class StripeSignatureScheme implements InboundSignatureScheme {
+final class StripeSignatureScheme implements InboundSignatureScheme {
   public static final String HEADER = "Stripe-Signature";
   public static final Duration DEFAULT_TOLERANCE = Duration.ofSeconds(300);
 

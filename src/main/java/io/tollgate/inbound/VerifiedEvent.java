@@ -7,4 +7,4 @@ import java.time.Instant;
  * An inbound webhook whose signature checked out: the sender's event id (the dedupe key together
  * with the variant), its kind, the parsed body and the signed timestamp.
  */
-public record VerifiedEvent(String eventId, String kind, JsonObject payload, Instant signedAt) {}
+record VerifiedEvent(String eventId, String kind, JsonObject payload, Instant signedAt) {}

@@ -7,6 +7,6 @@ import io.vertx.core.Future;
  * event is retried) and must write only through {@link HandlerContext#connection()}.
  */
 @FunctionalInterface
-public interface WebhookHandler {
+interface WebhookHandler {
   Future<HandlerOutcome> handle(InboundEvent event, HandlerContext ctx);
 }

@@ -10,7 +10,7 @@ import java.util.Base64;
  * Merchant API keys: {@code tg_} + 32 random bytes (base64url). Only their SHA-256 is stored; with
  * 256 bits of entropy a slow hash adds nothing, and a fast one keeps authentication cheap.
  */
-public final class ApiKeys {
+final class ApiKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String PREFIX = "tg_";
 

@@ -30,7 +30,7 @@ import java.util.Objects;
  * <p>The returned future never fails: every way an attempt can go wrong is a {@link
  * DeliveryResult} with {@link Outcome#RETRY}, so the outbox can always record the attempt.
  */
-public final class DeliveryClient {
+final class DeliveryClient {
 
   /**
    * @param timeout the whole attempt, connect to last response byte (Standard Webhooks: 15 s)

@@ -7,7 +7,7 @@ import io.tollgate.api.ErrorCode;
  * An endpoint URL that Tollgate will not send to. Messages never name the resolved address: a
  * merchant must not be able to map our internal network through error texts.
  */
-public final class EndpointRefusedException extends RuntimeException {
+final class EndpointRefusedException extends RuntimeException {
 
   public enum Reason {
     INVALID_URL("invalid_url"),

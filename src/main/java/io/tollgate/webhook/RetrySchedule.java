@@ -16,7 +16,7 @@ import java.util.Optional;
  * capped ({@link #DEFAULT_MAX_RETRY_AFTER}) so a hostile or buggy header cannot park a delivery
  * for months.
  */
-public final class RetrySchedule {
+final class RetrySchedule {
   public static final List<Duration> STANDARD_DELAYS = List.of(
       Duration.ZERO,
       Duration.ofSeconds(5),

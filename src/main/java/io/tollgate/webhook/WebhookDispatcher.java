@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * other dispatcher sees the delivery again until this attempt is recorded (or its sender died and
  * the lease ran out: at-least-once, never lost). The lease outlasts the delivery timeout.
  */
-public final class WebhookDispatcher {
+final class WebhookDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
   private static final int MAX_ERROR_CHARS = 1000;
 

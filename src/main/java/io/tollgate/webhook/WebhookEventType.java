@@ -4,7 +4,7 @@ package io.tollgate.webhook;
  * The event types Tollgate sends to shops; endpoints subscribe to a subset. Later issues add
  * refund and reorg types here and they travel the same path.
  */
-public enum WebhookEventType {
+enum WebhookEventType {
   /** A transaction was submitted for the checkout and is being verified. */
   CHECKOUT_PENDING("checkout.pending"),
   /** The payment is confirmed on-chain: fulfil the order. */
