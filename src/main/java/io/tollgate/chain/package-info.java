@@ -6,5 +6,14 @@
  * reads: strict hex ({@link io.tollgate.chain.Hex}), a node's broken answer
  * ({@link io.tollgate.chain.ChainDataException}) and how value moves ({@link io.tollgate.chain.AssetKind}).
  * Depends on nothing of ours but {@code config}.
+ *
+ * <p>Public face (15 of 15 types, each used from another package): {@link
+ * io.tollgate.chain.AssetKind}, {@link io.tollgate.chain.ChainConfig}, {@link
+ * io.tollgate.chain.ChainDataException}, {@link io.tollgate.chain.ChainRegistry}, {@link
+ * io.tollgate.chain.EthRpc}, {@link io.tollgate.chain.HeadListener}, {@link io.tollgate.chain.Hex},
+ * {@link io.tollgate.chain.JsonRpcClient}, {@link io.tollgate.chain.KnownTokens}, {@link
+ * io.tollgate.chain.NewHeadsSubscription}, {@link io.tollgate.chain.RpcException}, {@link
+ * io.tollgate.chain.RpcRequest}, {@link io.tollgate.chain.RpcResponse}, {@link
+ * io.tollgate.chain.RpcUnavailableException}, {@link io.tollgate.chain.TokenConfig}.
  */
 package io.tollgate.chain;

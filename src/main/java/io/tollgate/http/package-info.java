@@ -6,5 +6,9 @@
  * built once, CORS rules, error rendering, buyer access) is {@code io.tollgate.http.hotpath}, which
  * this package builds on; only the composition root ({@code io.tollgate}) and {@code dev} depend on
  * this package.
+ *
+ * <p>Public face (4 of 7 types; everything else is package-private): {@link
+ * io.tollgate.http.AdminAuth}, {@link io.tollgate.http.HttpDependencies}, {@link
+ * io.tollgate.http.HttpSettings}, {@link io.tollgate.http.HttpVerticle}.
  */
 package io.tollgate.http;

@@ -22,5 +22,10 @@
  * <p>Verification and extraction are pure and take time from an injected {@link java.time.Clock}.
  * Nothing here logs or prints a secret. Depends on {@code webhook}, {@code checkout}, {@code api},
  * {@code config}.
+ *
+ * <p>Public face (5 of 21 types; everything else is package-private): {@link
+ * io.tollgate.inbound.InboundVariant}, {@link io.tollgate.inbound.InboundWebhooks}, {@link
+ * io.tollgate.inbound.ProcessorPayments}, {@link io.tollgate.inbound.WebhookHandlerRegistry},
+ * {@link io.tollgate.inbound.WebhookSettings}.
  */
 package io.tollgate.inbound;

@@ -14,5 +14,8 @@
  * io.tollgate.watch.WatchSchedule} decides when rounds run, and {@link
  * io.tollgate.watch.ChainWatcherVerticle} adapts it to Vert.x. A new kind of evidence is a plan
  * entry and a judge rule. Depends on {@code chain} and {@code payment}.
+ *
+ * <p>Public face (2 of 19 types; everything else is package-private): {@link
+ * io.tollgate.watch.ChainWatcher}, {@link io.tollgate.watch.ChainWatcherVerticle}.
  */
 package io.tollgate.watch;

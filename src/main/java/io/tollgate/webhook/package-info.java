@@ -34,5 +34,13 @@
  *
  * <p>Every class here is free of blocking calls; verification and extraction are pure and take
  * time from an injected {@link java.time.Clock}. Nothing here logs or prints a secret.
+ *
+ * <p>Public face (12 of 21 types; everything else is package-private): {@link
+ * io.tollgate.webhook.EndpointUrlPolicy}, {@link io.tollgate.webhook.Hmac}, {@link
+ * io.tollgate.webhook.SecretBox}, {@link io.tollgate.webhook.StandardWebhookHeaders}, {@link
+ * io.tollgate.webhook.StandardWebhookSigner}, {@link io.tollgate.webhook.StandardWebhookVerifier},
+ * {@link io.tollgate.webhook.Timestamps}, {@link io.tollgate.webhook.WebhookDispatcherVerticle},
+ * {@link io.tollgate.webhook.WebhookEndpoints}, {@link io.tollgate.webhook.WebhookOutbox}, {@link
+ * io.tollgate.webhook.WebhookSecret}, {@link io.tollgate.webhook.WebhookSignatureException}.
  */
 package io.tollgate.webhook;
