@@ -63,7 +63,7 @@ public final class ChainRegistry {
   }
 
   /** A copy with one chain replaced (development mode fills in the local anvil's URL and token). */
-  public ChainRegistry with(ChainConfig chain) {
+  ChainRegistry with(ChainConfig chain) {
     Map<Long, ChainConfig> copy = new LinkedHashMap<>(chains);
     copy.put(chain.chainId(), chain);
     return new ChainRegistry(copy.values());

@@ -10,7 +10,7 @@ import java.util.Map;
 public final class KnownTokens {
   private KnownTokens() {}
 
-  public static Map<String, TokenConfig> on(long chainId) {
+  static Map<String, TokenConfig> on(long chainId) {
     Map<String, TokenConfig> tokens = new LinkedHashMap<>();
     switch ((int) chainId) {
       case 1 -> usdc(tokens, "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");

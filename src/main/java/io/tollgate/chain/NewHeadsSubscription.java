@@ -158,10 +158,10 @@ public final class NewHeadsSubscription {
   public boolean isLive() { return live; }
 
   /** Head notifications received on the subscription. */
-  public long notifications() { return notifications.sum(); }
+  long notifications() { return notifications.sum(); }
 
   /** Subscriptions confirmed by the node: 1 + reconnects that succeeded. */
-  public long subscriptions() { return subscriptions.sum(); }
+  long subscriptions() { return subscriptions.sum(); }
 
   /** The endpoint as logs may show it (scheme, host, port). */
   public String displayUrl() { return displayUrl; }

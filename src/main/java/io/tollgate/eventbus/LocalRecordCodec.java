@@ -12,7 +12,7 @@ import java.util.Objects;
 final class LocalRecordCodec<T> implements MessageCodec<T, T> {
   private final String name;
 
-  public LocalRecordCodec(Class<T> type) {
+  LocalRecordCodec(Class<T> type) {
     // One codec per class: the event bus requires codec names to be unique.
     this.name = "local-record:" + Objects.requireNonNull(type, "type").getName();
   }

@@ -11,9 +11,9 @@ enum InboundProvider {
   InboundProvider(String configName) { this.configName = configName; }
 
   /** The name used in configuration ({@code webhooks.inbound.<variant>.provider}). */
-  public String configName() { return configName; }
+  String configName() { return configName; }
 
-  public static InboundProvider fromConfigName(String name) {
+  static InboundProvider fromConfigName(String name) {
     for (InboundProvider provider : values()) {
       if (provider.configName.equals(name)) {
         return provider;

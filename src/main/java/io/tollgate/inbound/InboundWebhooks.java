@@ -108,7 +108,7 @@ public final class InboundWebhooks {
         });
   }
 
-  public Future<JsonObject> event(long id) {
+  Future<JsonObject> event(long id) {
     return pool.preparedQuery("SELECT * FROM inbound_webhook_events WHERE id = $1")
         .execute(Tuple.of(id))
         .map(rows -> {

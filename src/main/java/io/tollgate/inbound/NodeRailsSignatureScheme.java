@@ -28,19 +28,19 @@ import java.util.Objects;
  * (a second partial refund) differ in body and stay distinct.
  */
 final class NodeRailsSignatureScheme implements InboundSignatureScheme {
-  public static final String SIGNATURE_HEADER = "x-noderails-signature";
-  public static final String TIMESTAMP_HEADER = "x-noderails-timestamp";
-  public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
+  static final String SIGNATURE_HEADER = "x-noderails-signature";
+  static final String TIMESTAMP_HEADER = "x-noderails-timestamp";
+  static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
 
   private final List<byte[]> keys;
   private final Clock clock;
   private final Duration tolerance;
 
-  public NodeRailsSignatureScheme(List<String> secrets, Clock clock) {
+  NodeRailsSignatureScheme(List<String> secrets, Clock clock) {
     this(secrets, clock, DEFAULT_TOLERANCE);
   }
 
-  public NodeRailsSignatureScheme(List<String> secrets, Clock clock, Duration tolerance) {
+  NodeRailsSignatureScheme(List<String> secrets, Clock clock, Duration tolerance) {
     this.keys = InboundPayloads.utf8Keys(secrets);
     this.clock = Objects.requireNonNull(clock);
     this.tolerance = Objects.requireNonNull(tolerance);

@@ -22,7 +22,7 @@ import java.util.Set;
  * carry both {@code paymentIntentId} and {@code checkoutSessionId}.
  */
 final class ProcessorEvents {
-  public static final Map<InboundProvider, Set<String>> KINDS = Map.of(
+  static final Map<InboundProvider, Set<String>> KINDS = Map.of(
       InboundProvider.STRIPE, Set.of(
           "payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded", "charge.dispute.created"),
       InboundProvider.NODERAILS, Set.of("payment.authorized", "payment.captured", "payment.refunded"));
@@ -30,7 +30,7 @@ final class ProcessorEvents {
   private ProcessorEvents() {}
 
   /** @throws WebhookPayloadException when a field the kind requires is missing or malformed */
-  public static ProcessorEvent extract(InboundProvider provider, String kind, JsonObject payload) {
+  static ProcessorEvent extract(InboundProvider provider, String kind, JsonObject payload) {
     if (!KINDS.getOrDefault(provider, Set.of()).contains(kind)) {
       throw new IllegalArgumentException("no extraction for " + provider + " " + kind);
     }

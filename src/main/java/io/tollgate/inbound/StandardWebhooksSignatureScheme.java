@@ -17,7 +17,7 @@ final class StandardWebhooksSignatureScheme implements InboundSignatureScheme {
   private final List<WebhookSecret> secrets;
   private final StandardWebhookVerifier verifier;
 
-  public StandardWebhooksSignatureScheme(List<WebhookSecret> secrets, Clock clock) {
+  StandardWebhooksSignatureScheme(List<WebhookSecret> secrets, Clock clock) {
     if (secrets.isEmpty()) {
       throw new IllegalArgumentException("at least one secret is needed");
     }

@@ -22,18 +22,18 @@ import java.util.Objects;
  * and {@code type}.
  */
 final class StripeSignatureScheme implements InboundSignatureScheme {
-  public static final String HEADER = "Stripe-Signature";
-  public static final Duration DEFAULT_TOLERANCE = Duration.ofSeconds(300);
+  static final String HEADER = "Stripe-Signature";
+  static final Duration DEFAULT_TOLERANCE = Duration.ofSeconds(300);
 
   private final List<byte[]> keys;
   private final Clock clock;
   private final Duration tolerance;
 
-  public StripeSignatureScheme(List<String> secrets, Clock clock) {
+  StripeSignatureScheme(List<String> secrets, Clock clock) {
     this(secrets, clock, DEFAULT_TOLERANCE);
   }
 
-  public StripeSignatureScheme(List<String> secrets, Clock clock, Duration tolerance) {
+  StripeSignatureScheme(List<String> secrets, Clock clock, Duration tolerance) {
     this.keys = InboundPayloads.utf8Keys(secrets);
     this.clock = Objects.requireNonNull(clock);
     this.tolerance = Objects.requireNonNull(tolerance);

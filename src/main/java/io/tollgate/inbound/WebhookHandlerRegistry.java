@@ -27,11 +27,11 @@ public final class WebhookHandlerRegistry {
     return new Builder();
   }
 
-  public Optional<WebhookHandler> handlerFor(InboundProvider provider, String kind) {
+  Optional<WebhookHandler> handlerFor(InboundProvider provider, String kind) {
     return Optional.ofNullable(handlers.get(new Key(provider, kind)));
   }
 
-  public Set<String> kinds(InboundProvider provider) {
+  Set<String> kinds(InboundProvider provider) {
     Set<String> kinds = new TreeSet<>();
     handlers.keySet().stream().filter(k -> k.provider() == provider).forEach(k -> kinds.add(k.kind()));
     return kinds;
@@ -41,7 +41,7 @@ public final class WebhookHandlerRegistry {
    * Runs the event's handler. A handler that throws instead of failing its future still yields a
    * failed future, so the intake's failure capture sees every error.
    */
-  public Future<HandlerOutcome> dispatch(InboundEvent event, HandlerContext ctx) {
+  Future<HandlerOutcome> dispatch(InboundEvent event, HandlerContext ctx) {
     WebhookHandler handler = handlers.get(new Key(event.provider(), event.kind()));
     if (handler == null) {
       return Future.succeededFuture(new HandlerOutcome.Ignored("no handler for " + event.kind()));

@@ -5,7 +5,7 @@ package io.tollgate.inbound;
  * keeps its failure (with this message) and can be retried once the cause is understood.
  */
 final class WebhookPayloadException extends RuntimeException {
-  public WebhookPayloadException(String message) {
+  WebhookPayloadException(String message) {
     super(message);
   }
 }

@@ -16,13 +16,13 @@ final class ApiKeys {
 
   private ApiKeys() {}
 
-  public static String generate() {
+  static String generate() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  public static byte[] hash(String key) {
+  static byte[] hash(String key) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
@@ -31,11 +31,11 @@ final class ApiKeys {
   }
 
   /** The first characters, stored so an operator can tell keys apart without the secret. */
-  public static String displayPrefix(String key) {
+  static String displayPrefix(String key) {
     return key.substring(0, Math.min(key.length(), 10));
   }
 
-  public static boolean looksLikeKey(String candidate) {
+  static boolean looksLikeKey(String candidate) {
     return candidate != null && candidate.startsWith(PREFIX) && candidate.length() == PREFIX.length() + 43;
   }
 }

@@ -111,7 +111,7 @@ public final class ChainWatcher implements HeadRounds {
   void nanoClock(LongSupplier clock) { health.nanoClock(clock); }
 
   /** Completes when no round is running (for an orderly stop). */
-  public Future<Void> idle() {
+  Future<Void> idle() {
     Future<Void> current = running;
     return current == null ? Future.succeededFuture() : current.transform(done -> Future.succeededFuture());
   }

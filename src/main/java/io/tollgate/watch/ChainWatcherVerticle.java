@@ -76,7 +76,7 @@ public final class ChainWatcherVerticle extends VerticleBase {
     this.source = Objects.requireNonNull(source);
   }
 
-  public ChainWatcher watcher() { return watcher; }
+  ChainWatcher watcher() { return watcher; }
 
   /** Whether heads currently arrive by subscription (false without one). Readable from any thread. */
   public boolean subscriptionLive() {

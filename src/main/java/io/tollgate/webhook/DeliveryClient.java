@@ -53,7 +53,7 @@ final class DeliveryClient {
   private final Options options;
   private final HttpClient client;
 
-  public DeliveryClient(Vertx vertx, EndpointUrlPolicy policy, Clock clock, Options options) {
+  DeliveryClient(Vertx vertx, EndpointUrlPolicy policy, Clock clock, Options options) {
     this.vertx = Objects.requireNonNull(vertx);
     this.policy = Objects.requireNonNull(policy);
     this.clock = Objects.requireNonNull(clock);
@@ -68,7 +68,7 @@ final class DeliveryClient {
         .setMaxRedirects(0));
   }
 
-  public Future<DeliveryResult> deliver(DeliveryRequest request) {
+  Future<DeliveryResult> deliver(DeliveryRequest request) {
     Instant attemptedAt = clock.instant();
     long started = System.nanoTime();
     return policy.check(request.url())
@@ -77,7 +77,7 @@ final class DeliveryClient {
             since(started), null, describe(e), null)));
   }
 
-  public Future<Void> close() {
+  Future<Void> close() {
     return client.close();
   }
 

@@ -24,15 +24,15 @@ final class EndpointRefusedException extends RuntimeException {
 
   private final Reason reason;
 
-  public EndpointRefusedException(Reason reason, String message) {
+  EndpointRefusedException(Reason reason, String message) {
     super(reason.code() + ": " + message, null, false, false);
     this.reason = reason;
   }
 
-  public Reason reason() { return reason; }
+  Reason reason() { return reason; }
 
   /** The 422 the endpoints API answers with when a merchant registers this URL. */
-  public ApiException toApiException() {
+  ApiException toApiException() {
     return new ApiException(ErrorCode.WEBHOOK_URL_NOT_ALLOWED, getMessage());
   }
 }

@@ -36,7 +36,7 @@ final class WebhookDispatcher {
   private final Clock clock;
   private final Duration lease;
 
-  public WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
+  WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
       Duration lease) {
     this.pool = pool;
     this.client = client;
@@ -50,7 +50,7 @@ final class WebhookDispatcher {
       byte[] secret, byte[] previousSecret, boolean previousActive) {}
 
   /** Claims up to {@code batch} due deliveries, sends them concurrently; answers how many were claimed. */
-  public Future<Integer> runOnce(int batch) {
+  Future<Integer> runOnce(int batch) {
     return claim(batch).compose(claimed -> {
       List<Future<Void>> sends = new ArrayList<>();
       for (Claimed c : claimed) sends.add(send(c));

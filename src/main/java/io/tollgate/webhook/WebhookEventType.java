@@ -23,9 +23,9 @@ enum WebhookEventType {
 
   WebhookEventType(String wireName) { this.wireName = wireName; }
 
-  public String wireName() { return wireName; }
+  String wireName() { return wireName; }
 
-  public static WebhookEventType fromWireName(String name) {
+  static WebhookEventType fromWireName(String name) {
     for (WebhookEventType type : values()) {
       if (type.wireName.equals(name)) {
         return type;
