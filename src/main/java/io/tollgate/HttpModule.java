@@ -2,7 +2,7 @@ package io.tollgate;
 
 import io.tollgate.checkout.StatusView;
 import io.tollgate.http.AdminAuth;
-import io.tollgate.http.BuyerLimits;
+import io.tollgate.http.hotpath.BuyerLimits;
 import io.tollgate.http.HttpDependencies;
 import io.tollgate.http.HttpSettings;
 import io.tollgate.http.HttpVerticle;

@@ -2,7 +2,7 @@ package io.tollgate;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tollgate.chain.ChainWatcher;
+import io.tollgate.watch.ChainWatcher;
 import io.tollgate.chain.EthRpc;
 import io.tollgate.checkout.CheckoutStatus;
 import io.tollgate.checkout.StatusCache;

@@ -1,13 +1,13 @@
 package io.tollgate;
 
-import io.tollgate.checkout.ProcessorPayments;
+import io.tollgate.inbound.ProcessorPayments;
 import io.tollgate.webhook.EndpointUrlPolicy;
-import io.tollgate.webhook.InboundVariantMerchants;
-import io.tollgate.webhook.InboundWebhooks;
+import io.tollgate.inbound.InboundVariantMerchants;
+import io.tollgate.inbound.InboundWebhooks;
 import io.tollgate.webhook.WebhookDispatcherVerticle;
 import io.tollgate.webhook.WebhookEndpoints;
-import io.tollgate.webhook.WebhookHandlerRegistry;
-import io.tollgate.webhook.WebhookSettings;
+import io.tollgate.inbound.WebhookHandlerRegistry;
+import io.tollgate.inbound.WebhookSettings;
 import io.vertx.core.Future;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;

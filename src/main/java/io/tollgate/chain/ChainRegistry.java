@@ -1,7 +1,6 @@
 package io.tollgate.chain;
 
 import io.tollgate.config.Settings;
-import io.tollgate.payment.AssetKind;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -64,7 +63,7 @@ public final class ChainRegistry {
   }
 
   /** A copy with one chain replaced (development mode fills in the local anvil's URL and token). */
-  public ChainRegistry with(ChainConfig chain) {
+  ChainRegistry with(ChainConfig chain) {
     Map<Long, ChainConfig> copy = new LinkedHashMap<>(chains);
     copy.put(chain.chainId(), chain);
     return new ChainRegistry(copy.values());

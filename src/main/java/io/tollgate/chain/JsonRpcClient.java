@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * <p>Batches larger than {@link Options#maxBatchSize()} are split into chunks sent concurrently,
  * because providers cap batch sizes (commonly 100 to 1,000 calls) and answer bigger ones with one
  * error for the whole batch.
+ *
+ * <p>Over 300 lines because batching, chunking and failover share one request path and its
+ * endpoint state (cooldowns, which endpoint answers now); split, each part would need the other's
+ * insides.
  */
 public final class JsonRpcClient implements EthRpc, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JsonRpcClient.class);

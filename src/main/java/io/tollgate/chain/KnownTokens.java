@@ -1,6 +1,5 @@
 package io.tollgate.chain;
 
-import io.tollgate.payment.AssetKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

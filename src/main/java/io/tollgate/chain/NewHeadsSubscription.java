@@ -1,7 +1,5 @@
 package io.tollgate.chain;
 
-import io.tollgate.payment.ChainDataException;
-import io.tollgate.payment.Hex;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -47,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * <p>Confinement: every field is used only on the Vert.x context that {@link #start} captured (the
  * chain watcher verticle's event loop). The WebSocket client delivers its events there and timers
  * set from there fire there, so there are no locks, and nothing here blocks.
+ *
+ * <p>Over 300 lines because it is one state machine (connect, handshake, subscribe, ping, close,
+ * backoff) whose states share the fields confined to one context; split, the transitions would
+ * cross classes.
  */
 public final class NewHeadsSubscription {
   private static final Logger LOG = LoggerFactory.getLogger(NewHeadsSubscription.class);
@@ -160,10 +162,10 @@ public final class NewHeadsSubscription {
   public boolean isLive() { return live; }
 
   /** Head notifications received on the subscription. */
-  public long notifications() { return notifications.sum(); }
+  long notifications() { return notifications.sum(); }
 
   /** Subscriptions confirmed by the node: 1 + reconnects that succeeded. */
-  public long subscriptions() { return subscriptions.sum(); }
+  long subscriptions() { return subscriptions.sum(); }
 
   /** The endpoint as logs may show it (scheme, host, port). */
   public String displayUrl() { return displayUrl; }

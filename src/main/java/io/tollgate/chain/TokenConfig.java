@@ -1,6 +1,5 @@
 package io.tollgate.chain;
 
-import io.tollgate.payment.AssetKind;
 
 /**
  * A token a chain can be paid in. {@code address} is lowercase and null for the native coin;

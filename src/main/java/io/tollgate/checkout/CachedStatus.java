@@ -20,7 +20,7 @@ public final class CachedStatus {
     this.snapshot = snapshot;
   }
 
-  public CheckoutStatus snapshot() {
+  CheckoutStatus snapshot() {
     return snapshot;
   }
 

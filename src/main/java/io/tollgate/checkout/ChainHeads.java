@@ -9,12 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ChainHeads {
   private final ConcurrentHashMap<Long, Long> heads = new ConcurrentHashMap<>();
 
-  public void advance(long chainId, long head) {
+  void advance(long chainId, long head) {
     heads.merge(chainId, head, Math::max);
   }
 
   /** The head, or -1 when no block was seen yet. */
-  public long head(long chainId) {
+  long head(long chainId) {
     return heads.getOrDefault(chainId, -1L);
   }
 }

@@ -39,7 +39,7 @@ public final class CheckoutPlanner {
     this.settings = settings;
   }
 
-  public Future<CheckoutPlan> plan(Merchant merchant, JsonObject request) {
+  Future<CheckoutPlan> plan(Merchant merchant, JsonObject request) {
     try {
       BigDecimal amount = Quotes.parseUsd(request.getString("amount"));
       String currency = request.getString("currency", "USD");

@@ -55,7 +55,7 @@ public final class StatusCache {
   }
 
   /** Drops everything: after the notification stream was interrupted, any entry may be stale. */
-  public void invalidateAll() {
+  void invalidateAll() {
     entries.clear();
   }
 

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * emptied and refills from the database on demand.
  */
 public final class StatusFeedVerticle extends VerticleBase {
-  public static final String HEAD_CHANNEL = "chain_head";
+  static final String HEAD_CHANNEL = "chain_head";
   private static final Logger LOG = LoggerFactory.getLogger(StatusFeedVerticle.class);
 
   private final DatabaseSettings db;

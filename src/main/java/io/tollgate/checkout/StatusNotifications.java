@@ -11,7 +11,7 @@ import java.util.UUID;
  * commit, and never for a rolled-back change.
  */
 public final class StatusNotifications {
-  public static final String CHANNEL = "checkout_status";
+  static final String CHANNEL = "checkout_status";
 
   private StatusNotifications() {}
 

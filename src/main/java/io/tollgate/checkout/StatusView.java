@@ -33,7 +33,7 @@ public final class StatusView {
   record Rendering(int confirmations, String shownStatus, Rendered rendered) {}
 
   /** The ETag alone, so a 304 costs no JSON encoding. */
-  public String etag(CheckoutStatus s, long nowMillis) {
+  String etag(CheckoutStatus s, long nowMillis) {
     return etag(s, confirmations(s), shownStatus(s, nowMillis));
   }
 

@@ -1,9 +1,19 @@
 /**
  * Checkouts: idempotent creation with frozen quotes, the merchant's full view, the buyer's client
- * secret, the status poll path (an in-memory cache fed by PostgreSQL notifications, whose entries
- * keep the derived client secret and the rendered answer), and
- * {@link io.tollgate.checkout.ProcessorPayments}, which applies other processors' webhook events
- * (paid, failed, refunded, disputed) to checkouts. Every change goes through
- * {@link io.tollgate.checkout.TransitionLog}, whose listeners (the webhook outbox) share its transaction.
+ * secret, and the status poll path (an in-memory cache fed by PostgreSQL notifications, whose entries
+ * keep the derived client secret and the rendered answer). Every change goes through
+ * {@link io.tollgate.checkout.TransitionLog}, whose listeners (the webhook outbox) share its
+ * transaction. Other processors' events reach checkouts from {@code io.tollgate.inbound}; this
+ * package depends on neither payment, watch, webhook nor inbound.
+ *
+ * <p>Public face (15 of 18 types; everything else is package-private): {@link
+ * io.tollgate.checkout.CachedStatus}, {@link io.tollgate.checkout.ChainHeads}, {@link
+ * io.tollgate.checkout.CheckoutPlanner}, {@link io.tollgate.checkout.CheckoutService}, {@link
+ * io.tollgate.checkout.CheckoutSettings}, {@link io.tollgate.checkout.CheckoutStatus}, {@link
+ * io.tollgate.checkout.CheckoutTransition}, {@link io.tollgate.checkout.ClientSecrets}, {@link
+ * io.tollgate.checkout.HeadNotifier}, {@link io.tollgate.checkout.StatusCache}, {@link
+ * io.tollgate.checkout.StatusFeedVerticle}, {@link io.tollgate.checkout.StatusNotifications},
+ * {@link io.tollgate.checkout.StatusView}, {@link io.tollgate.checkout.StoredResponse}, {@link
+ * io.tollgate.checkout.TransitionLog}.
  */
 package io.tollgate.checkout;

@@ -1,8 +1,8 @@
 package io.tollgate.cli;
 
 import io.tollgate.config.Settings;
-import io.tollgate.webhook.InboundProvider;
-import io.tollgate.webhook.InboundSignatureScheme;
+import io.tollgate.inbound.InboundProvider;
+import io.tollgate.inbound.InboundSignatureScheme;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;

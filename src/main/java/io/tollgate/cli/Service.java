@@ -2,7 +2,7 @@ package io.tollgate.cli;
 
 import io.tollgate.Tollgate;
 import io.tollgate.config.Settings;
-import io.tollgate.http.StatusPollMetrics;
+import io.tollgate.http.hotpath.StatusPollMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;

@@ -106,7 +106,7 @@ public final class LeaderOnlyVerticle extends VerticleBase {
   }
 
   /** Whether this instance currently runs the leader's work. */
-  public boolean leading() {
+  boolean leading() {
     return deploymentId != null;
   }
 }

@@ -9,10 +9,10 @@ import java.util.Objects;
  * collections are copied on construction), and only inside one JVM: it refuses to go on the wire,
  * so a message accidentally routed to another cluster node fails loudly instead of arriving empty.
  */
-public final class LocalRecordCodec<T> implements MessageCodec<T, T> {
+final class LocalRecordCodec<T> implements MessageCodec<T, T> {
   private final String name;
 
-  public LocalRecordCodec(Class<T> type) {
+  LocalRecordCodec(Class<T> type) {
     // One codec per class: the event bus requires codec names to be unique.
     this.name = "local-record:" + Objects.requireNonNull(type, "type").getName();
   }

@@ -2,5 +2,9 @@
  * The event bus as Tollgate uses it: every address in one place ({@link io.tollgate.eventbus.Addresses})
  * and a pass-through codec so immutable records travel between verticles of one JVM without being
  * serialised ({@link io.tollgate.eventbus.Codecs}).
+ *
+ * <p>Public face (3 of 4 types; everything else is package-private): {@link
+ * io.tollgate.eventbus.Addresses}, {@link io.tollgate.eventbus.Codecs}, {@link
+ * io.tollgate.eventbus.Replies}.
  */
 package io.tollgate.eventbus;

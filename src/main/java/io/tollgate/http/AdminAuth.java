@@ -23,7 +23,7 @@ public final class AdminAuth {
     if (expected != null && expected.length != 32) throw new IllegalArgumentException("admin.token-sha256 must be 64 hex digits");
   }
 
-  public static byte[] sha256(String token) {
+  static byte[] sha256(String token) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
@@ -31,7 +31,7 @@ public final class AdminAuth {
     }
   }
 
-  public Future<Void> authorize(String authorizationHeader) {
+  Future<Void> authorize(String authorizationHeader) {
     if (expected == null) return Future.failedFuture(new ApiException(ErrorCode.FORBIDDEN, "admin API is not configured"));
     if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Future.failedFuture(new ApiException(ErrorCode.UNAUTHENTICATED));

@@ -1,5 +1,7 @@
 package io.tollgate.http;
 
+import io.tollgate.http.hotpath.BuyerAccess;
+import io.tollgate.http.hotpath.StatusPoll;
 import io.tollgate.checkout.CheckoutService;
 import io.tollgate.checkout.CheckoutStatus;
 import io.tollgate.checkout.StatusCache;
@@ -23,7 +25,7 @@ import java.util.function.Function;
  * The buyer's browser: payment options, transaction submission and status polling, each
  * authorised by the checkout's client secret and rate limited per client address and per checkout
  * ({@link BuyerAccess}). The status poll is the hot path: one rate-limit decision, one map lookup,
- * no database, no chain ({@link StatusPoll}; most polls reach it through {@link StatusFastLane}
+ * no database, no chain ({@link StatusPoll}; most polls reach it through {@link io.tollgate.http.hotpath.StatusFastLane}
  * without the router, the rest through {@link #status}).
  */
 final class BuyerApi {

@@ -1,5 +1,6 @@
 package io.tollgate.http;
 
+import io.tollgate.http.hotpath.BuyerLimits;
 import io.tollgate.checkout.CheckoutService;
 import io.tollgate.checkout.ClientSecrets;
 import io.tollgate.checkout.StatusCache;
@@ -7,7 +8,7 @@ import io.tollgate.checkout.StatusView;
 import io.tollgate.merchant.MerchantAuthenticator;
 import io.tollgate.payer.PayerBindingService;
 import io.tollgate.ratelimit.RateLimiter;
-import io.tollgate.webhook.InboundWebhooks;
+import io.tollgate.inbound.InboundWebhooks;
 import io.tollgate.webhook.WebhookEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;

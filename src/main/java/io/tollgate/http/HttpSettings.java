@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Where to listen and which browser origins may call the buyer API.
  *
- * @param statusFastLane whether status polls take {@link StatusFastLane} past the router (the same
+ * @param statusFastLane whether status polls take {@link io.tollgate.http.hotpath.StatusFastLane} past the router (the same
  *     answers, cheaper); off only to compare, or should it ever be suspected
  */
 public record HttpSettings(String host, int port, List<String> corsOrigins, int instances, boolean statusFastLane) {

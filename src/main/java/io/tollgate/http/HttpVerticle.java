@@ -1,5 +1,11 @@
 package io.tollgate.http;
 
+import io.tollgate.http.hotpath.BuyerAccess;
+import io.tollgate.http.hotpath.CorsRules;
+import io.tollgate.http.hotpath.ErrorResponses;
+import io.tollgate.http.hotpath.HotPathValidation;
+import io.tollgate.http.hotpath.StatusFastLane;
+import io.tollgate.http.hotpath.StatusPoll;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;

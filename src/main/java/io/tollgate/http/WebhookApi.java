@@ -3,7 +3,7 @@ package io.tollgate.http;
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
 import io.tollgate.merchant.MerchantAuthenticator;
-import io.tollgate.webhook.InboundWebhooks;
+import io.tollgate.inbound.InboundWebhooks;
 import io.tollgate.webhook.WebhookEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -10,19 +10,19 @@ import java.util.Base64;
  * Merchant API keys: {@code tg_} + 32 random bytes (base64url). Only their SHA-256 is stored; with
  * 256 bits of entropy a slow hash adds nothing, and a fast one keeps authentication cheap.
  */
-public final class ApiKeys {
+final class ApiKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String PREFIX = "tg_";
 
   private ApiKeys() {}
 
-  public static String generate() {
+  static String generate() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  public static byte[] hash(String key) {
+  static byte[] hash(String key) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
@@ -31,11 +31,11 @@ public final class ApiKeys {
   }
 
   /** The first characters, stored so an operator can tell keys apart without the secret. */
-  public static String displayPrefix(String key) {
+  static String displayPrefix(String key) {
     return key.substring(0, Math.min(key.length(), 10));
   }
 
-  public static boolean looksLikeKey(String candidate) {
+  static boolean looksLikeKey(String candidate) {
     return candidate != null && candidate.startsWith(PREFIX) && candidate.length() == PREFIX.length() + 43;
   }
 }

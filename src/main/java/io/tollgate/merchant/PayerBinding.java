@@ -16,11 +16,11 @@ public enum PayerBinding {
   OPTIONAL;
 
   /** The stored and command-line form: {@code required} or {@code optional}. */
-  public String code() {
+  String code() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  public static PayerBinding fromCode(String code) {
+  static PayerBinding fromCode(String code) {
     for (PayerBinding b : values()) {
       if (b.code().equals(code)) return b;
     }

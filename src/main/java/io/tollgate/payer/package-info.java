@@ -14,5 +14,10 @@
  * ERC-1271, ERC-6492, EIP-7702). Nothing here blocks: ECDSA recovery runs off the event loop inside
  * the verifier, contract checks and SQL are asynchronous, and no database transaction is held
  * open across an RPC call.
+ *
+ * <p>Public face (5 of 6 types; everything else is package-private): {@link
+ * io.tollgate.payer.BindingSettlementCheck}, {@link io.tollgate.payer.IssuedChallenge}, {@link
+ * io.tollgate.payer.PayerBinding}, {@link io.tollgate.payer.PayerBindingService}, {@link
+ * io.tollgate.payer.PayerSettings}.
  */
 package io.tollgate.payer;

@@ -1,5 +1,6 @@
 package io.tollgate.payment;
 
+import io.tollgate.chain.AssetKind;
 import java.math.BigInteger;
 import java.time.Instant;
 

@@ -1,5 +1,6 @@
 package io.tollgate.payment;
 
+import io.tollgate.chain.AssetKind;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

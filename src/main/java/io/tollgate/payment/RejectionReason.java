@@ -23,9 +23,9 @@ public enum RejectionReason {
     this.code = code;
   }
 
-  public String code() { return code; }
+  String code() { return code; }
 
-  public static RejectionReason fromCode(String code) {
+  static RejectionReason fromCode(String code) {
     for (RejectionReason r : values()) {
       if (r.code.equals(code)) return r;
     }

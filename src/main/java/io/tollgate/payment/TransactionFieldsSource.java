@@ -1,5 +1,7 @@
 package io.tollgate.payment;
 
+import io.tollgate.chain.ChainDataException;
+import io.tollgate.chain.Hex;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -15,7 +15,7 @@ import java.util.Map;
 public final class FixedPriceOracle implements PriceOracle {
   private final Map<String, BigDecimal> prices;
 
-  public FixedPriceOracle(Map<String, BigDecimal> prices) {
+  FixedPriceOracle(Map<String, BigDecimal> prices) {
     this.prices = Map.copyOf(prices);
   }
 

@@ -31,7 +31,7 @@ import java.util.Objects;
  */
 public final class EventBusRateLimiter implements RateLimiter {
   /** Requests per message at most, unless the constructor is given another bound. */
-  public static final int DEFAULT_MAX_BATCH = 128;
+  static final int DEFAULT_MAX_BATCH = 128;
 
   private final EventBus eventBus;
   private final DeliveryOptions options;

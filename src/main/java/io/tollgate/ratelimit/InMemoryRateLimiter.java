@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * flood of distinct keys some clients get a fresh burst; that beats running out of heap.
  */
 public final class InMemoryRateLimiter implements RateLimiter {
-  public static final int DEFAULT_MAX_BUCKETS = 100_000;
+  static final int DEFAULT_MAX_BUCKETS = 100_000;
   static final long SWEEP_INTERVAL_MICROS = 10_000_000;
 
   private final LongSupplier nanoTime;

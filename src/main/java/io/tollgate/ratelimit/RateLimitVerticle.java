@@ -27,8 +27,8 @@ import java.util.Objects;
  * instances may be deployed; the bus spreads messages among them (each batches its own).
  */
 public final class RateLimitVerticle extends VerticleBase {
-  public static final int INVALID_REQUEST = 400;
-  public static final int UNAVAILABLE = 503;
+  static final int INVALID_REQUEST = 400;
+  static final int UNAVAILABLE = 503;
   /** Requests per limiter call at most, unless the constructor is given another bound. */
   public static final int DEFAULT_MAX_BATCH = 128;
 

@@ -14,5 +14,15 @@
  * one Lua script call ({@code GcraScript}) that decides the requests in order, each as
  * {@code Gcra.charge} would. Buckets Redis refused are refused locally until they could refill
  * ({@code DenyCache}), so a client that keeps polling while limited costs Redis nothing more.
+ *
+ * <p>Public face (13 of 19 types; everything else is package-private): {@link
+ * io.tollgate.ratelimit.ClientAddressResolver}, {@link io.tollgate.ratelimit.EventBusRateLimiter},
+ * {@link io.tollgate.ratelimit.InMemoryRateLimiter}, {@link io.tollgate.ratelimit.RateLimitBatch},
+ * {@link io.tollgate.ratelimit.RateLimitBatchReply}, {@link io.tollgate.ratelimit.RateLimitBucket},
+ * {@link io.tollgate.ratelimit.RateLimitDecision}, {@link io.tollgate.ratelimit.RateLimitHeaders},
+ * {@link io.tollgate.ratelimit.RateLimitRequest}, {@link io.tollgate.ratelimit.RateLimitVerticle},
+ * {@link io.tollgate.ratelimit.RateLimiter}, {@link
+ * io.tollgate.ratelimit.RateLimiterUnavailableException}, {@link
+ * io.tollgate.ratelimit.RedisRateLimiter}.
  */
 package io.tollgate.ratelimit;

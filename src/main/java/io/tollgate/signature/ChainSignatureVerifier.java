@@ -1,5 +1,6 @@
 package io.tollgate.signature;
 
+import io.tollgate.chain.Hex;
 import io.tollgate.chain.EthRpc;
 import io.tollgate.chain.RpcException;
 import io.tollgate.chain.RpcRequest;
@@ -20,7 +21,14 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.web3j.crypto.Keys;
 
-/** {@link SignatureVerifier} over {@link EthRpc}. */
+/**
+ * {@link SignatureVerifier} over {@link EthRpc}.
+ *
+ * <p>Over 300 lines because the checks that need no chain come first, then one dispatch by what
+ * the chain says the signer is (an ordinary account, an EIP-7702 delegate, a counterfactual
+ * ERC-6492 wallet, an ERC-1271 contract with its permissive probe): that order is the security
+ * argument, and it reads in one place.
+ */
 final class ChainSignatureVerifier implements SignatureVerifier {
   private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
   private static final String ZERO_ADDRESS = "0x" + "0".repeat(40);
@@ -238,7 +246,7 @@ final class ChainSignatureVerifier implements SignatureVerifier {
       }
       String detail = real.isError()
           ? "isValidSignature failed: " + real.error().getMessage()
-          : "isValidSignature answered " + Hex.abbreviate(String.valueOf(real.result()));
+          : "isValidSignature answered " + Texts.abbreviate(String.valueOf(real.result()));
       return new Erc1271Answer(permissive, valid, detail, domainSeparator);
     });
   }
@@ -274,7 +282,7 @@ final class ChainSignatureVerifier implements SignatureVerifier {
       }
       return "0x01".equals(real.result())
           ? new SignatureCheck.Valid(VerificationMethod.ERC6492, chain.chainId(), reported)
-          : invalid(InvalidReason.WALLET_REJECTED, "universal validator answered " + Hex.abbreviate(String.valueOf(real.result())));
+          : invalid(InvalidReason.WALLET_REJECTED, "universal validator answered " + Texts.abbreviate(String.valueOf(real.result())));
     });
   }
 

@@ -1,5 +1,6 @@
 package io.tollgate.signature;
 
+import io.tollgate.chain.Hex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,7 @@ import org.web3j.crypto.StructuredDataEncoder;
  * The 32-byte hash a signature is checked against, and how it was made. Wallets sign the hash;
  * contracts receive it in {@code isValidSignature}; the kind is kept for logs and audit.
  */
-public record Digest(Kind kind, byte[] hash) {
+record Digest(Kind kind, byte[] hash) {
 
   public enum Kind {
     /** EIP-191 version 0x45: {@code keccak256("\x19Ethereum Signed Message:\n" ‖ len ‖ message)}. */

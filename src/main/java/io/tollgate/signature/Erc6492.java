@@ -1,5 +1,6 @@
 package io.tollgate.signature;
 
+import io.tollgate.chain.Hex;
 import java.math.BigInteger;
 import java.util.Arrays;
 

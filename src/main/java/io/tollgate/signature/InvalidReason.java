@@ -27,7 +27,7 @@ public enum InvalidReason {
 
   public String code() { return code; }
 
-  public static InvalidReason fromCode(String code) {
+  static InvalidReason fromCode(String code) {
     for (InvalidReason r : values()) {
       if (r.code.equals(code)) return r;
     }

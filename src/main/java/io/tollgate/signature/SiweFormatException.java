@@ -2,7 +2,7 @@ package io.tollgate.signature;
 
 /** The text is not an EIP-4361 message in the exact form {@link SiweMessages#format} produces. */
 public final class SiweFormatException extends IllegalArgumentException {
-  public SiweFormatException(String message) {
+  SiweFormatException(String message) {
     super(message);
   }
 }

@@ -97,7 +97,7 @@ public record SiweMessage(
   }
 
   private static SiweFormatException invalid(String field, String value) {
-    return new SiweFormatException("invalid " + field + ": " + (value == null ? "missing" : Hex.abbreviate(value)));
+    return new SiweFormatException("invalid " + field + ": " + (value == null ? "missing" : Texts.abbreviate(value)));
   }
 
   public static final class Builder {

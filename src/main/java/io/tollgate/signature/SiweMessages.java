@@ -93,7 +93,7 @@ public final class SiweMessages {
       }
       if (resources.isEmpty()) throw new SiweFormatException("an empty Resources section is not produced");
     }
-    if (lines.hasMore()) throw new SiweFormatException("unexpected text after the last field: " + Hex.abbreviate(lines.peek()));
+    if (lines.hasMore()) throw new SiweFormatException("unexpected text after the last field: " + Texts.abbreviate(lines.peek()));
 
     SiweMessage message = new SiweMessage(scheme, domain, address, statement, uri, version, chainId, nonce,
         issuedAt, expirationTime, notBefore, requestId, resources);
@@ -130,7 +130,7 @@ public final class SiweMessages {
   }
 
   private static long parseChainId(String text) {
-    if (!text.matches("[1-9][0-9]{0,18}")) throw new SiweFormatException("chain id must be a positive decimal: " + Hex.abbreviate(text));
+    if (!text.matches("[1-9][0-9]{0,18}")) throw new SiweFormatException("chain id must be a positive decimal: " + Texts.abbreviate(text));
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
@@ -142,7 +142,7 @@ public final class SiweMessages {
     try {
       return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from);
     } catch (DateTimeParseException e) {
-      throw new SiweFormatException(field + " is not an RFC 3339 date-time: " + Hex.abbreviate(text));
+      throw new SiweFormatException(field + " is not an RFC 3339 date-time: " + Texts.abbreviate(text));
     }
   }
 

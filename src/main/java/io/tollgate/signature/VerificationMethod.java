@@ -19,7 +19,7 @@ public enum VerificationMethod {
 
   public String code() { return code; }
 
-  public static VerificationMethod fromCode(String code) {
+  static VerificationMethod fromCode(String code) {
     for (VerificationMethod m : values()) {
       if (m.code.equals(code)) return m;
     }

@@ -1,5 +1,6 @@
 package io.tollgate.signature;
 
+import io.tollgate.chain.Hex;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;

@@ -17,5 +17,13 @@
  * and the wallet's code at check time, to pin at binding and compare at settlement), invalid with
  * a wire-coded {@link io.tollgate.signature.InvalidReason}, or unavailable (the chain could not be
  * asked; retry). The verifier's future fails only on a programming error.
+ *
+ * <p>Public face (11 of 18 types; everything else is package-private): {@link
+ * io.tollgate.signature.ChallengeProblem}, {@link io.tollgate.signature.InvalidReason}, {@link
+ * io.tollgate.signature.SignatureCheck}, {@link io.tollgate.signature.SignatureRequest}, {@link
+ * io.tollgate.signature.SignatureVerifier}, {@link io.tollgate.signature.SiweFormatException},
+ * {@link io.tollgate.signature.SiweMessage}, {@link io.tollgate.signature.SiweMessages}, {@link
+ * io.tollgate.signature.VerificationMethod}, {@link io.tollgate.signature.VerifierSettings}, {@link
+ * io.tollgate.signature.WalletCode}.
  */
 package io.tollgate.signature;

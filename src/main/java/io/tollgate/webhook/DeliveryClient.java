@@ -30,7 +30,7 @@ import java.util.Objects;
  * <p>The returned future never fails: every way an attempt can go wrong is a {@link
  * DeliveryResult} with {@link Outcome#RETRY}, so the outbox can always record the attempt.
  */
-public final class DeliveryClient {
+final class DeliveryClient {
 
   /**
    * @param timeout the whole attempt, connect to last response byte (Standard Webhooks: 15 s)
@@ -53,7 +53,7 @@ public final class DeliveryClient {
   private final Options options;
   private final HttpClient client;
 
-  public DeliveryClient(Vertx vertx, EndpointUrlPolicy policy, Clock clock, Options options) {
+  DeliveryClient(Vertx vertx, EndpointUrlPolicy policy, Clock clock, Options options) {
     this.vertx = Objects.requireNonNull(vertx);
     this.policy = Objects.requireNonNull(policy);
     this.clock = Objects.requireNonNull(clock);
@@ -68,7 +68,7 @@ public final class DeliveryClient {
         .setMaxRedirects(0));
   }
 
-  public Future<DeliveryResult> deliver(DeliveryRequest request) {
+  Future<DeliveryResult> deliver(DeliveryRequest request) {
     Instant attemptedAt = clock.instant();
     long started = System.nanoTime();
     return policy.check(request.url())
@@ -77,7 +77,7 @@ public final class DeliveryClient {
             since(started), null, describe(e), null)));
   }
 
-  public Future<Void> close() {
+  Future<Void> close() {
     return client.close();
   }
 

@@ -8,7 +8,7 @@ import java.util.Objects;
  * on every retry and resend); {@code secrets} are the endpoint's active signing secrets, more
  * than one during a rotation overlap.
  */
-public record DeliveryRequest(String url, String messageId, byte[] body, List<WebhookSecret> secrets) {
+record DeliveryRequest(String url, String messageId, byte[] body, List<WebhookSecret> secrets) {
   public DeliveryRequest {
     Objects.requireNonNull(url);
     Objects.requireNonNull(messageId);

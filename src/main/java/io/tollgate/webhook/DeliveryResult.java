@@ -13,7 +13,7 @@ import java.time.Instant;
  *     failure); null on success
  * @param retryAfter the receiver's {@code Retry-After}, parsed; null when absent or unparseable
  */
-public record DeliveryResult(
+record DeliveryResult(
     Outcome outcome,
     Instant attemptedAt,
     Integer statusCode,

@@ -7,7 +7,7 @@ import io.tollgate.api.ErrorCode;
  * An endpoint URL that Tollgate will not send to. Messages never name the resolved address: a
  * merchant must not be able to map our internal network through error texts.
  */
-public final class EndpointRefusedException extends RuntimeException {
+final class EndpointRefusedException extends RuntimeException {
 
   public enum Reason {
     INVALID_URL("invalid_url"),
@@ -24,15 +24,15 @@ public final class EndpointRefusedException extends RuntimeException {
 
   private final Reason reason;
 
-  public EndpointRefusedException(Reason reason, String message) {
+  EndpointRefusedException(Reason reason, String message) {
     super(reason.code() + ": " + message, null, false, false);
     this.reason = reason;
   }
 
-  public Reason reason() { return reason; }
+  Reason reason() { return reason; }
 
   /** The 422 the endpoints API answers with when a merchant registers this URL. */
-  public ApiException toApiException() {
+  ApiException toApiException() {
     return new ApiException(ErrorCode.WEBHOOK_URL_NOT_ALLOWED, getMessage());
   }
 }

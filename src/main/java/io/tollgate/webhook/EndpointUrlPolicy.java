@@ -62,12 +62,12 @@ public final class EndpointUrlPolicy {
     this.options = Objects.requireNonNull(options);
   }
 
-  public Options options() {
+  Options options() {
     return options;
   }
 
   /** Shape only, no I/O: absolute http(s) URL with a host, no credentials; https unless allowed. */
-  public URI validate(String url) {
+  URI validate(String url) {
     URI uri;
     try {
       uri = new URI(url == null ? "" : url.trim());
@@ -91,7 +91,7 @@ public final class EndpointUrlPolicy {
   }
 
   /** Validates, resolves and checks every address; fails with {@link EndpointRefusedException}. */
-  public Future<ResolvedEndpoint> check(String url) {
+  Future<ResolvedEndpoint> check(String url) {
     URI uri;
     try {
       uri = validate(url);

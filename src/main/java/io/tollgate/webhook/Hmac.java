@@ -6,12 +6,12 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** HMAC-SHA256 and hex helpers shared by the signature schemes. */
-final class Hmac {
+public final class Hmac {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private Hmac() {}
 
-  static byte[] sha256(byte[] key, byte[]... parts) {
+  public static byte[] sha256(byte[] key, byte[]... parts) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -25,7 +25,7 @@ final class Hmac {
     }
   }
 
-  static byte[] sha256Digest(byte[] data) {
+  public static byte[] sha256Digest(byte[] data) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(data);
     } catch (GeneralSecurityException e) {
@@ -33,7 +33,7 @@ final class Hmac {
     }
   }
 
-  static String hex(byte[] bytes) {
+  public static String hex(byte[] bytes) {
     char[] out = new char[bytes.length * 2];
     for (int i = 0; i < bytes.length; i++) {
       out[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
@@ -43,7 +43,7 @@ final class Hmac {
   }
 
   /** Decodes hex (either case); null when the text is not hex, so callers treat it as no match. */
-  static byte[] unhex(String text) {
+  public static byte[] unhex(String text) {
     if (text.length() % 2 != 0) {
       return null;
     }
@@ -60,7 +60,7 @@ final class Hmac {
   }
 
   /** Constant-time for equal lengths; lengths are not secret (the algorithm fixes them). */
-  static boolean equal(byte[] expected, byte[] given) {
+  public static boolean equal(byte[] expected, byte[] given) {
     return given != null && MessageDigest.isEqual(expected, given);
   }
 }

@@ -16,8 +16,8 @@ import java.util.Optional;
  * capped ({@link #DEFAULT_MAX_RETRY_AFTER}) so a hostile or buggy header cannot park a delivery
  * for months.
  */
-public final class RetrySchedule {
-  public static final List<Duration> STANDARD_DELAYS = List.of(
+final class RetrySchedule {
+  static final List<Duration> STANDARD_DELAYS = List.of(
       Duration.ZERO,
       Duration.ofSeconds(5),
       Duration.ofMinutes(5),
@@ -26,14 +26,14 @@ public final class RetrySchedule {
       Duration.ofHours(5),
       Duration.ofHours(10),
       Duration.ofHours(10));
-  public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofHours(10);
+  static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofHours(10);
   /** An endpoint whose deliveries have failed continuously this long is disabled. */
-  public static final Duration DISABLE_ENDPOINT_AFTER = Duration.ofDays(5);
+  static final Duration DISABLE_ENDPOINT_AFTER = Duration.ofDays(5);
 
   private final List<Duration> delays;
   private final Duration maxRetryAfter;
 
-  public RetrySchedule(List<Duration> delays, Duration maxRetryAfter) {
+  RetrySchedule(List<Duration> delays, Duration maxRetryAfter) {
     if (delays.isEmpty() || delays.stream().anyMatch(Duration::isNegative) || maxRetryAfter.isNegative()) {
       throw new IllegalArgumentException("delays must be non-empty and non-negative");
     }
@@ -41,16 +41,16 @@ public final class RetrySchedule {
     this.maxRetryAfter = maxRetryAfter;
   }
 
-  public static RetrySchedule standard() {
+  static RetrySchedule standard() {
     return new RetrySchedule(STANDARD_DELAYS, DEFAULT_MAX_RETRY_AFTER);
   }
 
-  public int maxAttempts() {
+  int maxAttempts() {
     return delays.size();
   }
 
   /** The scheduled wait before attempt number {@code attempt} (1-based; attempt 1 waits zero). */
-  public Duration delayBefore(int attempt) {
+  Duration delayBefore(int attempt) {
     if (attempt < 1 || attempt > delays.size()) {
       throw new IllegalArgumentException("attempt must be 1.." + delays.size());
     }
@@ -61,7 +61,7 @@ public final class RetrySchedule {
    * When to make the next attempt after {@code attemptsMade} attempts, the last of which failed
    * retryably at {@code lastAttemptAt}; empty when the schedule is exhausted (give up).
    */
-  public Optional<Instant> nextAttemptAt(int attemptsMade, Instant lastAttemptAt, Optional<Duration> retryAfter) {
+  Optional<Instant> nextAttemptAt(int attemptsMade, Instant lastAttemptAt, Optional<Duration> retryAfter) {
     if (attemptsMade < 1) {
       throw new IllegalArgumentException("at least one attempt must have been made");
     }
@@ -77,7 +77,7 @@ public final class RetrySchedule {
   }
 
   /** True once an endpoint has failed without a single success for {@link #DISABLE_ENDPOINT_AFTER}. */
-  public static boolean endpointFailingTooLong(Instant failingSince, Instant now) {
+  static boolean endpointFailingTooLong(Instant failingSince, Instant now) {
     return !now.isBefore(failingSince.plus(DISABLE_ENDPOINT_AFTER));
   }
 
@@ -85,7 +85,7 @@ public final class RetrySchedule {
    * Parses {@code Retry-After}: delta-seconds or an HTTP-date (RFC 9110). A date in the past
    * means zero; anything unparseable is ignored (empty) rather than trusted.
    */
-  public static Optional<Duration> parseRetryAfter(String header, Instant now) {
+  static Optional<Duration> parseRetryAfter(String header, Instant now) {
     if (header == null) {
       return Optional.empty();
     }

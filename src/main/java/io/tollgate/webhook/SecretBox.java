@@ -33,7 +33,7 @@ public final class SecretBox {
   private final int activeKeyId;
   private final SecureRandom random;
 
-  public SecretBox(Map<Integer, byte[]> keys, int activeKeyId, SecureRandom random) {
+  SecretBox(Map<Integer, byte[]> keys, int activeKeyId, SecureRandom random) {
     TreeMap<Integer, SecretKeySpec> copy = new TreeMap<>();
     keys.forEach((id, key) -> {
       if (id < 1 || id > 255) {
@@ -80,11 +80,11 @@ public final class SecretBox {
     return new SecretBox(keys, activeKeyId, new SecureRandom());
   }
 
-  public int activeKeyId() {
+  int activeKeyId() {
     return activeKeyId;
   }
 
-  public byte[] seal(byte[] plaintext, String context) {
+  byte[] seal(byte[] plaintext, String context) {
     byte[] sealed = new byte[HEADER_BYTES + plaintext.length + TAG_BITS / 8];
     sealed[0] = FORMAT;
     sealed[1] = (byte) activeKeyId;
@@ -103,7 +103,7 @@ public final class SecretBox {
   }
 
   /** @throws SecretBoxException when the value is malformed, its key is unknown or it was altered */
-  public byte[] open(byte[] sealed, String context) {
+  byte[] open(byte[] sealed, String context) {
     if (sealed.length < HEADER_BYTES + TAG_BITS / 8 || sealed[0] != FORMAT) {
       throw new SecretBoxException("sealed value is malformed");
     }
@@ -124,11 +124,11 @@ public final class SecretBox {
     }
   }
 
-  public byte[] seal(WebhookSecret secret, String context) {
+  byte[] seal(WebhookSecret secret, String context) {
     return seal(secret.serialized().getBytes(StandardCharsets.UTF_8), context);
   }
 
-  public WebhookSecret openWebhookSecret(byte[] sealed, String context) {
+  WebhookSecret openWebhookSecret(byte[] sealed, String context) {
     byte[] plain = open(sealed, context);
     try {
       return WebhookSecret.parse(new String(plain, StandardCharsets.UTF_8));
@@ -138,7 +138,7 @@ public final class SecretBox {
   }
 
   /** True when the value was sealed under a key other than the active one: re-seal it. */
-  public boolean needsReseal(byte[] sealed) {
+  boolean needsReseal(byte[] sealed) {
     return sealed.length < 2 || (sealed[1] & 0xff) != activeKeyId;
   }
 

@@ -28,7 +28,7 @@ public final class StandardWebhookSigner {
   }
 
   /** The {@code webhook-signature} value for the given content. */
-  public static String signature(String msgId, long timestamp, byte[] body, List<WebhookSecret> secrets) {
+  static String signature(String msgId, long timestamp, byte[] body, List<WebhookSecret> secrets) {
     if (secrets.isEmpty()) {
       throw new IllegalArgumentException("at least one secret is needed to sign");
     }

@@ -16,7 +16,7 @@ import java.util.Objects;
  * failure always means an authentic but replayed or clock-skewed request.
  */
 public final class StandardWebhookVerifier {
-  public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
+  static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
 
   private final Clock clock;
   private final Duration tolerance;
@@ -73,7 +73,7 @@ public final class StandardWebhookVerifier {
     }
   }
 
-  static String required(MultiMap headers, String name) {
+  public static String required(MultiMap headers, String name) {
     String value = headers.get(name);
     if (value == null || value.isBlank()) {
       throw new WebhookSignatureException(Reason.MISSING_HEADER, "missing " + name);

@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** Timestamp-header parsing and the replay window shared by every scheme. */
-final class Timestamps {
+public final class Timestamps {
   private Timestamps() {}
 
   /** Non-negative decimal integer, at most 18 digits so it cannot overflow a long. */
-  static long parseDigits(String text, String header) {
+  public static long parseDigits(String text, String header) {
     String trimmed = text == null ? "" : text.trim();
     if (trimmed.isEmpty() || trimmed.length() > 18 || !trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new WebhookSignatureException(Reason.MALFORMED_HEADER, header + " is not an integer timestamp");
@@ -17,7 +17,7 @@ final class Timestamps {
     return Long.parseLong(trimmed);
   }
 
-  static void checkWindow(Instant signedAt, Instant now, Duration tolerance) {
+  public static void checkWindow(Instant signedAt, Instant now, Duration tolerance) {
     if (signedAt.isBefore(now.minus(tolerance))) {
       throw new WebhookSignatureException(Reason.TIMESTAMP_TOO_OLD, "timestamp outside tolerance");
     }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * other dispatcher sees the delivery again until this attempt is recorded (or its sender died and
  * the lease ran out: at-least-once, never lost). The lease outlasts the delivery timeout.
  */
-public final class WebhookDispatcher {
+final class WebhookDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
   private static final int MAX_ERROR_CHARS = 1000;
 
@@ -36,7 +36,7 @@ public final class WebhookDispatcher {
   private final Clock clock;
   private final Duration lease;
 
-  public WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
+  WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
       Duration lease) {
     this.pool = pool;
     this.client = client;
@@ -50,7 +50,7 @@ public final class WebhookDispatcher {
       byte[] secret, byte[] previousSecret, boolean previousActive) {}
 
   /** Claims up to {@code batch} due deliveries, sends them concurrently; answers how many were claimed. */
-  public Future<Integer> runOnce(int batch) {
+  Future<Integer> runOnce(int batch) {
     return claim(batch).compose(claimed -> {
       List<Future<Void>> sends = new ArrayList<>();
       for (Claimed c : claimed) sends.add(send(c));

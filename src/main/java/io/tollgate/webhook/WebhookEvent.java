@@ -18,7 +18,7 @@ import java.util.Objects;
  * {@code created_at} is RFC 3339 UTC with second precision; {@code data} carries everything the
  * shop needs to act without calling back (shaped by the producer of each type).
  */
-public record WebhookEvent(String id, WebhookEventType type, Instant createdAt, JsonObject data) {
+record WebhookEvent(String id, WebhookEventType type, Instant createdAt, JsonObject data) {
   public static final String ID_PREFIX = "evt_";
   private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();

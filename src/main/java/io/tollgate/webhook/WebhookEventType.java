@@ -4,7 +4,7 @@ package io.tollgate.webhook;
  * The event types Tollgate sends to shops; endpoints subscribe to a subset. Later issues add
  * refund and reorg types here and they travel the same path.
  */
-public enum WebhookEventType {
+enum WebhookEventType {
   /** A transaction was submitted for the checkout and is being verified. */
   CHECKOUT_PENDING("checkout.pending"),
   /** The payment is confirmed on-chain: fulfil the order. */
@@ -23,9 +23,9 @@ public enum WebhookEventType {
 
   WebhookEventType(String wireName) { this.wireName = wireName; }
 
-  public String wireName() { return wireName; }
+  String wireName() { return wireName; }
 
-  public static WebhookEventType fromWireName(String name) {
+  static WebhookEventType fromWireName(String name) {
     for (WebhookEventType type : values()) {
       if (type.wireName.equals(name)) {
         return type;

@@ -25,7 +25,7 @@ import java.util.UUID;
  */
 public final class WebhookOutbox implements TransitionLog.Listener {
   /** PostgreSQL channel notified at commit when deliveries became due; dispatchers listen to it. */
-  public static final String CHANNEL = "webhook_outbox";
+  static final String CHANNEL = "webhook_outbox";
 
   private final Clock clock;
 
@@ -37,7 +37,7 @@ public final class WebhookOutbox implements TransitionLog.Listener {
    * Which event a transition is for the shop. Creation, the "mined" step and rejections of extra
    * payments (e.g. a second payment for a paid checkout) send nothing.
    */
-  public static Optional<WebhookEventType> typeOf(CheckoutTransition t) {
+  static Optional<WebhookEventType> typeOf(CheckoutTransition t) {
     WebhookEventType type = switch (t.toStatus()) {
       // pending → pending with reason "mined" is progress of the same payment, not a new claim
       case "pending" -> "mined".equals(t.reason()) ? null : WebhookEventType.CHECKOUT_PENDING;
@@ -135,7 +135,7 @@ public final class WebhookOutbox implements TransitionLog.Listener {
   }
 
   /** Wakes every dispatcher at commit (delivered only if the transaction commits). */
-  public static Future<Void> notifyDue(SqlConnection conn) {
+  static Future<Void> notifyDue(SqlConnection conn) {
     return conn.query("SELECT pg_notify('" + CHANNEL + "', '')").execute().mapEmpty();
   }
 

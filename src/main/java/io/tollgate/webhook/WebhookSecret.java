@@ -9,11 +9,11 @@ import java.util.Base64;
  * key is the decoded bytes. Not a record on purpose: {@link #toString()} must never show the key.
  */
 public final class WebhookSecret {
-  public static final String PREFIX = "whsec_";
-  public static final int MIN_BYTES = 24;
-  public static final int MAX_BYTES = 64;
+  static final String PREFIX = "whsec_";
+  static final int MIN_BYTES = 24;
+  static final int MAX_BYTES = 64;
   /** What {@link #generate} produces: 256 bits, the HMAC-SHA256 block-size sweet spot. */
-  public static final int GENERATED_BYTES = 32;
+  static final int GENERATED_BYTES = 32;
 
   private final byte[] key;
 
@@ -21,7 +21,7 @@ public final class WebhookSecret {
     this.key = key;
   }
 
-  public static WebhookSecret generate(SecureRandom random) {
+  static WebhookSecret generate(SecureRandom random) {
     byte[] key = new byte[GENERATED_BYTES];
     random.nextBytes(key);
     return new WebhookSecret(key);

@@ -35,7 +35,7 @@ public final class WebhookSignatureException extends RuntimeException {
     this.reason = reason;
   }
 
-  public Reason reason() { return reason; }
+  Reason reason() { return reason; }
 
   public String code() { return reason.code(); }
 

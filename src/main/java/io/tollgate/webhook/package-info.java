@@ -1,5 +1,6 @@
 /**
- * Signed webhooks, out and in.
+ * Signed webhooks out: the outbox, the endpoints API and the dispatcher. Webhooks in are
+ * {@code io.tollgate.inbound}.
  *
  * <h2>Out: Tollgate tells the shop</h2>
  *
@@ -16,18 +17,10 @@
  * ({@link io.tollgate.webhook.WebhookSecret}) are stored sealed by
  * {@link io.tollgate.webhook.SecretBox}, never in the clear.
  *
- * <h2>In: Tollgate hears from other processors</h2>
- *
- * Each configured variant ({@code POST /v1/webhooks/{variant}}) has an
- * {@link io.tollgate.webhook.InboundSignatureScheme}: Stripe, NodeRails or Standard Webhooks. A
- * verified event is stored raw, deduplicated by (variant, event id), then dispatched through
- * {@link io.tollgate.webhook.WebhookHandlerRegistry} by (provider, kind); unknown kinds are
- * acknowledged. Handlers run inside the event's transaction ({@link
- * io.tollgate.webhook.HandlerContext}). The seed kinds become typed
- * {@link io.tollgate.webhook.ProcessorEvent}s matched to checkouts through
- * {@link io.tollgate.webhook.CheckoutRef}: metadata {@code tollgate_checkout_id} first, then the
- * processor's payment id, session id, and the order reference ({@code order_reference} metadata
- * or NodeRails {@code externalId}).
+ * <p>The Standard Webhooks primitives ({@link io.tollgate.webhook.StandardWebhookVerifier},
+ * {@link io.tollgate.webhook.Hmac}, {@link io.tollgate.webhook.Timestamps},
+ * {@link io.tollgate.webhook.WebhookSignatureException}) are public because the inbound side
+ * ({@code io.tollgate.inbound}) verifies other processors' signatures with them.
  *
  * <h2>Wiring (PostgreSQL)</h2>
  *
@@ -37,12 +30,17 @@
  * claims due deliveries ({@code FOR UPDATE SKIP LOCKED} plus a lease), sends them and records every
  * attempt; {@link io.tollgate.webhook.WebhookDispatcherVerticle} runs it on notifications and a
  * timer. {@link io.tollgate.webhook.WebhookEndpoints} is the merchant's endpoints API, delivery log,
- * resend and recover. {@link io.tollgate.webhook.InboundWebhooks} is the intake: verify, store
- * deduplicated, process in one transaction, capture failures for an operator's retry. Configuration
- * comes from {@link io.tollgate.webhook.WebhookSettings}; inbound variants are
- * {@link io.tollgate.webhook.InboundVariant}s.
+ * resend and recover. Configuration comes from {@code io.tollgate.inbound.WebhookSettings}.
  *
  * <p>Every class here is free of blocking calls; verification and extraction are pure and take
  * time from an injected {@link java.time.Clock}. Nothing here logs or prints a secret.
+ *
+ * <p>Public face (12 of 21 types; everything else is package-private): {@link
+ * io.tollgate.webhook.EndpointUrlPolicy}, {@link io.tollgate.webhook.Hmac}, {@link
+ * io.tollgate.webhook.SecretBox}, {@link io.tollgate.webhook.StandardWebhookHeaders}, {@link
+ * io.tollgate.webhook.StandardWebhookSigner}, {@link io.tollgate.webhook.StandardWebhookVerifier},
+ * {@link io.tollgate.webhook.Timestamps}, {@link io.tollgate.webhook.WebhookDispatcherVerticle},
+ * {@link io.tollgate.webhook.WebhookEndpoints}, {@link io.tollgate.webhook.WebhookOutbox}, {@link
+ * io.tollgate.webhook.WebhookSecret}, {@link io.tollgate.webhook.WebhookSignatureException}.
  */
 package io.tollgate.webhook;

@@ -1,6 +1,6 @@
 package io.tollgate.chain;
 
-import static io.tollgate.chain.JsonRpcClientTest.await;
+import static io.tollgate.testing.Async.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -14,8 +14,8 @@ import java.util.function.BiConsumer;
  * A WebSocket JSON-RPC node for tests of the new-heads subscription: records what it receives,
  * answers as the test says, and announces whatever heads the test tells it to.
  */
-final class FakeNewHeadsNode {
-  record Request(int socket, JsonObject message) {}
+public final class FakeNewHeadsNode {
+  public record Request(int socket, JsonObject message) {}
 
   final List<ServerWebSocket> sockets = new CopyOnWriteArrayList<>();
   final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -28,7 +28,7 @@ final class FakeNewHeadsNode {
     this.port = server.actualPort();
   }
 
-  static FakeNewHeadsNode start(Vertx vertx, BiConsumer<FakeNewHeadsNode, Request> onRequest) throws Exception {
+  public static FakeNewHeadsNode start(Vertx vertx, BiConsumer<FakeNewHeadsNode, Request> onRequest) throws Exception {
     return start(vertx, 0, onRequest);
   }
 
@@ -54,7 +54,7 @@ final class FakeNewHeadsNode {
   }
 
   /** Answers an eth_subscribe with the id {@code 0xsub<socket>}. */
-  static void acceptSubscription(FakeNewHeadsNode node, Request request) {
+  public static void acceptSubscription(FakeNewHeadsNode node, Request request) {
     node.sockets.get(request.socket()).writeTextMessage(new JsonObject().put("jsonrpc", "2.0")
         .put("id", request.message().getValue("id")).put("result", node.subscriptionId(request.socket())).encode());
   }
@@ -70,15 +70,15 @@ final class FakeNewHeadsNode {
             .put("hash", "0x" + "ab".repeat(32)).put("parentHash", "0x" + "cd".repeat(32)).put("timestamp", "0x6553f100")));
   }
 
-  void announce(int socket, long number) {
+  public void announce(int socket, long number) {
     sockets.get(socket).writeTextMessage(notification(subscriptionId(socket), number).encode());
   }
 
-  String url(String pathAndQuery) {
+  public String url(String pathAndQuery) {
     return "ws://127.0.0.1:" + port + pathAndQuery;
   }
 
-  void close() throws Exception {
+  public void close() throws Exception {
     await(server.close());
   }
 }

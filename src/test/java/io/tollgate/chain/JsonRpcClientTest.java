@@ -1,7 +1,8 @@
 package io.tollgate.chain;
 
+import static io.tollgate.testing.Async.await;
+import static io.tollgate.testing.Async.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tollgate.dev.AnvilProcess;
 import io.vertx.core.Future;
@@ -12,8 +13,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -48,14 +47,6 @@ class JsonRpcClientTest {
     if (stub != null) await(stub.close());
   }
 
-  static <T> T await(Future<T> future) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
-  }
-
   private JsonRpcClient client(JsonRpcClient.Options options, String... urls) {
     client = new JsonRpcClient(vertx, 31337, List.of(urls), options);
     return client;
@@ -87,14 +78,14 @@ class JsonRpcClientTest {
 
     Future<Object> call = rpc.call("eth_chainId", new JsonArray());
 
-    assertThatThrownBy(() -> await(call)).isInstanceOf(RpcUnavailableException.class);
+    assertThat(awaitFailure(call)).isInstanceOf(RpcUnavailableException.class);
   }
 
   @Test
   void shouldFailASingleCallWithTheNodesError() {
     JsonRpcClient rpc = client(OPTIONS, anvil.rpcUrl());
 
-    assertThatThrownBy(() -> await(rpc.call("eth_getBalance", new JsonArray().add("not an address").add("latest"))))
+    assertThat(awaitFailure(rpc.call("eth_getBalance", new JsonArray().add("not an address").add("latest"))))
         .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isNotZero());
     assertThat(rpc.httpRequests()).as("a JSON-RPC error is an answer: no failover").isEqualTo(1);
   }
@@ -203,8 +194,8 @@ class JsonRpcClientTest {
   void shouldReportUnavailableWhenNoEndpointAnswers() throws Exception {
     JsonRpcClient rpc = client(OPTIONS, deadUrl(), stub(502, "bad gateway"));
 
-    assertThatThrownBy(() -> await(rpc.call("eth_chainId", new JsonArray()))).isInstanceOf(RpcUnavailableException.class);
-    assertThatThrownBy(() -> await(rpc.batch(List.of(RpcRequest.of("eth_chainId")))))
+    assertThat(awaitFailure(rpc.call("eth_chainId", new JsonArray()))).isInstanceOf(RpcUnavailableException.class);
+    assertThat(awaitFailure(rpc.batch(List.of(RpcRequest.of("eth_chainId")))))
         .isInstanceOf(RpcUnavailableException.class);
   }
 

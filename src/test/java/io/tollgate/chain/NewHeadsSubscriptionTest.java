@@ -1,6 +1,6 @@
 package io.tollgate.chain;
 
-import static io.tollgate.chain.JsonRpcClientTest.await;
+import static io.tollgate.testing.Async.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;

@@ -11,7 +11,7 @@ import io.tollgate.chain.ChainRegistry;
 import io.tollgate.chain.TokenConfig;
 import io.tollgate.merchant.Merchant;
 import io.tollgate.merchant.PaymentMethod;
-import io.tollgate.payment.AssetKind;
+import io.tollgate.chain.AssetKind;
 import io.tollgate.pricing.PriceOracle;
 import io.tollgate.testing.TestRows;
 import io.tollgate.testing.TestVertx;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tollgate.api.ApiException;
 import io.tollgate.chain.KnownTokens;
 import io.tollgate.chain.TokenConfig;
-import io.tollgate.payment.AssetKind;
+import io.tollgate.chain.AssetKind;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.tollgate.http;
 
+import io.tollgate.http.hotpath.ErrorResponses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;

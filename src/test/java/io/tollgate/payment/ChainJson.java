@@ -1,5 +1,6 @@
 package io.tollgate.payment;
 
+import io.tollgate.chain.AssetKind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;

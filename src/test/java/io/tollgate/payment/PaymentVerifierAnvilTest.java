@@ -1,5 +1,6 @@
 package io.tollgate.payment;
 
+import io.tollgate.chain.AssetKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.dev.AnvilProcess;

@@ -1,5 +1,7 @@
 package io.tollgate.payment;
 
+import io.tollgate.chain.AssetKind;
+import io.tollgate.chain.ChainDataException;
 import static io.tollgate.payment.ChainJson.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

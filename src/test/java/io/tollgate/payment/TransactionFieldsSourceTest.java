@@ -1,5 +1,6 @@
 package io.tollgate.payment;
 
+import io.tollgate.chain.ChainDataException;
 import static io.tollgate.payment.ChainJson.PAYER;
 import static io.tollgate.payment.ChainJson.RECIPIENT;
 import static io.tollgate.payment.ChainJson.TX_HASH;

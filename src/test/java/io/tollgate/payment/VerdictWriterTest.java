@@ -4,6 +4,8 @@ import static io.tollgate.testing.Async.await;
 import static io.tollgate.testing.Async.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.chain.AssetKind;
+
 import io.tollgate.checkout.CheckoutTransition;
 import io.tollgate.checkout.TransitionLog;
 import io.tollgate.testing.TestVertx;

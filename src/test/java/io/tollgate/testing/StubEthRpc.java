@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * checks): {@code eth_getCode} answers {@code 0x} (an ordinary account) unless code was set for the
  * address. {@link #down} makes every call fail as an unreachable node does. Records the methods it
  * was asked. Anything else is refused loudly, so a test notices when a service starts asking more.
- * For block/receipt scripting see {@code io.tollgate.chain.FakeEthRpc}; for a real node, anvil.
+ * For block/receipt scripting see {@code io.tollgate.watch.FakeEthRpc}; for a real node, anvil.
  */
 public final class StubEthRpc implements EthRpc {
   private final long chainId;

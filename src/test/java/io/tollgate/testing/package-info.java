@@ -16,8 +16,5 @@
  *       (signature checks of ordinary accounts); {@link io.tollgate.testing.TestChain} drives a
  *       real anvil; {@link io.tollgate.testing.TestRedis} finds a Redis.
  * </ul>
- *
- * <p>Still with its own {@code await} copy, to move to {@code Async} when its package is free
- * to change: chain/JsonRpcClientTest.
  */
 package io.tollgate.testing;

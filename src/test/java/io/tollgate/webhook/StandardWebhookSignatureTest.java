@@ -13,9 +13,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class StandardWebhookSignatureTest {
+public class StandardWebhookSignatureTest {
   // The published vector every official Standard Webhooks library tests against.
-  static final WebhookSecret SECRET = WebhookSecret.parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  public static final WebhookSecret SECRET = WebhookSecret.parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
   static final String ID = "msg_p5jXN8AQM9LWM0D4loKWxJek";
   static final long TS = 1614265330L;
   static final byte[] BODY = "{\"test\": 2432232314}".getBytes(StandardCharsets.UTF_8);
@@ -122,7 +122,7 @@ class StandardWebhookSignatureTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  static void assertReason(Runnable call, Reason reason) {
+  public static void assertReason(Runnable call, Reason reason) {
     assertThatThrownBy(call::run).isInstanceOfSatisfying(WebhookSignatureException.class,
         e -> assertThat(e.reason()).isEqualTo(reason));
   }

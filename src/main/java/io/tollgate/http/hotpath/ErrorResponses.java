@@ -1,0 +1,97 @@
+package io.tollgate.http.hotpath;
+
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+import io.tollgate.ratelimit.RateLimiterUnavailableException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.JsonSchemaValidationException;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into {@code {"error": {"code", "message", "detail"?}}} with the right status:
+ * our {@link ApiException}s as they are, the OpenAPI validator's findings as 400s, routing misses
+ * as 404/405, and anything unexpected as a logged 500 that reveals nothing.
+ */
+public final class ErrorResponses {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+  private ErrorResponses() {}
+
+  /** The router's failure handler. */
+  public static void handle(RoutingContext ctx) {
+    respond(ctx.request(), ctx.statusCode(), ctx.failure());
+  }
+
+  /** Answers a request that failed with {@code failure}, as the router does after {@code ctx.fail(failure)}. */
+  static void respond(HttpServerRequest request, Throwable failure) {
+    respond(request, failure instanceof HttpException http ? http.getStatusCode() : 500, failure);
+  }
+
+  /** Answers a failed request ({@code statusCode}: the one it was failed with, -1 if none), as the failure handler does. */
+  static void respond(HttpServerRequest request, int statusCode, Throwable failure) {
+    ApiException error = classify(statusCode, failure);
+    if (error.error() == ErrorCode.INTERNAL) {
+      LOG.error("{} {} failed", request.method(), request.path(), failure);
+    }
+    send(request.response(), error);
+  }
+
+  static void send(HttpServerResponse response, ApiException error) {
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    JsonObject body = new JsonObject().put("code", error.error().code()).put("message", error.error().message());
+    if (error.detail() != null) body.put("detail", error.detail());
+    response.setStatusCode(error.error().httpStatus())
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(new JsonObject().put("error", body).toBuffer());
+  }
+
+  static ApiException classify(int statusCode, Throwable failure) {
+    if (failure instanceof ApiException api) return api;
+    Throwable cause = failure instanceof HttpException http && http.getCause() != null ? http.getCause() : failure;
+    if (cause instanceof ApiException api) return api;
+    if (cause instanceof DecodeException) return new ApiException(ErrorCode.MALFORMED_JSON);
+    if (cause instanceof RateLimiterUnavailableException) {
+      // Failing closed: without a shared limit a drop could overrun the service; clients retry a 503.
+      return new ApiException(ErrorCode.UNAVAILABLE, "rate limiter unavailable");
+    }
+    if (cause instanceof SchemaValidationException schema) {
+      return new ApiException(ErrorCode.INVALID_REQUEST, describe(schema));
+    }
+    if (cause instanceof ValidatorException validator) {
+      String message = validator.getMessage() == null ? "" : validator.getMessage();
+      return message.contains("JSON") || message.contains("decode")
+          ? new ApiException(ErrorCode.MALFORMED_JSON, message)
+          : new ApiException(ErrorCode.INVALID_REQUEST, message);
+    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
+    return switch (status) {
+      case 400 -> new ApiException(ErrorCode.INVALID_REQUEST);
+      case 401 -> new ApiException(ErrorCode.UNAUTHENTICATED);
+      // vertx-web's CorsHandler is the only handler that fails a request with a bare 403 (ours throw
+      // ApiExceptions): the browser's Origin is not on the allowed list. The client's fault, not ours.
+      case 403 -> new ApiException(ErrorCode.ORIGIN_NOT_ALLOWED);
+      case 404 -> new ApiException(ErrorCode.NOT_FOUND);
+      case 405 -> new ApiException(ErrorCode.METHOD_NOT_ALLOWED);
+      case 413 -> new ApiException(ErrorCode.PAYLOAD_TOO_LARGE);
+      default -> new ApiException(ErrorCode.INTERNAL);
+    };
+  }
+
+  private static String describe(SchemaValidationException e) {
+    JsonSchemaValidationException cause = e.getCause() instanceof JsonSchemaValidationException j ? j : null;
+    String where = cause == null || cause.location() == null || cause.location().isEmpty() ? "" : " at " + cause.location();
+    return e.getMessage() + where;
+  }
+}

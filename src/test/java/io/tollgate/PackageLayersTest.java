@@ -1,0 +1,90 @@
+package io.tollgate;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The package layers of docs/ARCHITECTURE.md, checked on the production classes: no package cycle,
+ * and the dependencies the capabilities must not have. A failure names the offending classes and
+ * the dependency; move the code or cut the dependency, do not loosen the rule.
+ */
+@AnalyzeClasses(packages = "io.tollgate", importOptions = ImportOption.DoNotIncludeTests.class)
+class PackageLayersTest {
+
+  /** No cycle between top-level packages (a subpackage counts with its parent). */
+  @ArchTest
+  static final ArchRule topLevelPackagesAreFreeOfCycles =
+      slices().matching("io.tollgate.(*)..").should().beFreeOfCycles();
+
+  /** No cycle between any two packages, subpackages included (http and http.hotpath). */
+  @ArchTest
+  static final ArchRule everyPackageIsFreeOfCycles =
+      slices().matching("io.tollgate.(**)").should().beFreeOfCycles();
+
+  /** chain is chain access only: it knows nothing of ours but config and api. */
+  @ArchTest
+  static final ArchRule chainDependsOnNothingOfOurs = classes().that().resideInAPackage("io.tollgate.chain..")
+      .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(
+          resideInAnyPackage("io.tollgate.chain..", "io.tollgate.config..", "io.tollgate.api..")));
+
+  /** Checkouts know nothing of how they get paid or told about. */
+  @ArchTest
+  static final ArchRule checkoutDoesNotKnowPaymentsOrWebhooks = noClasses().that().resideInAPackage("io.tollgate.checkout..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.payment..", "io.tollgate.watch..",
+          "io.tollgate.webhook..", "io.tollgate.inbound..", "io.tollgate.payer..", "io.tollgate.http..");
+
+  /** Payment rules and the ledger know nothing of the watcher that feeds them, webhooks or HTTP. */
+  @ArchTest
+  static final ArchRule paymentDoesNotKnowItsCallers = noClasses().that().resideInAPackage("io.tollgate.payment..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.watch..", "io.tollgate.webhook..",
+          "io.tollgate.inbound..", "io.tollgate.payer..", "io.tollgate.http..");
+
+  /** Webhooks out never depend on webhooks in (inbound uses the outgoing side's signature primitives). */
+  @ArchTest
+  static final ArchRule outgoingWebhooksDoNotKnowInbound = noClasses().that().resideInAPackage("io.tollgate.webhook..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.inbound..", "io.tollgate.payment..",
+          "io.tollgate.watch..", "io.tollgate.http..");
+
+  /** The chain's signature checks know nothing of checkouts or payments. */
+  @ArchTest
+  static final ArchRule signatureDependsOnlyOnChain = classes().that().resideInAPackage("io.tollgate.signature..")
+      .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(
+          resideInAnyPackage("io.tollgate.signature..", "io.tollgate.chain..", "io.tollgate.config..", "io.tollgate.api..")));
+
+  /** HTTP is an adapter: only the composition root (with its command line, cli) and development mode wire it. */
+  @ArchTest
+  static final ArchRule onlyTheRootDependsOnHttp = noClasses()
+      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.cli..", "io.tollgate.dev..", "io.tollgate.http..")
+      .should().dependOnClassesThat().resideInAPackage("io.tollgate.http..");
+
+  /** The watcher and the inbound intake are wired by the composition root only (and reached over HTTP). */
+  @ArchTest
+  static final ArchRule onlyTheRootWiresWatcherAndInbound = noClasses()
+      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.cli..", "io.tollgate.dev..", "io.tollgate.http..",
+          "io.tollgate.watch..", "io.tollgate.inbound..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.watch..", "io.tollgate.inbound..");
+
+  /** Development mode is started by the composition root, never used by a capability. */
+  @ArchTest
+  static final ArchRule onlyTheRootDependsOnDev = noClasses()
+      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.cli..", "io.tollgate.dev..")
+      .should().dependOnClassesThat().resideInAPackage("io.tollgate.dev..");
+
+  /** The shared contracts at the bottom depend on nothing of ours (api, config) or only on each other. */
+  @ArchTest
+  static final ArchRule bottomLayerStaysAtTheBottom = noClasses()
+      .that().resideInAnyPackage("io.tollgate.api..", "io.tollgate.config..", "io.tollgate.db..", "io.tollgate.eventbus..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.chain..", "io.tollgate.watch..",
+          "io.tollgate.payment..", "io.tollgate.checkout..", "io.tollgate.webhook..", "io.tollgate.inbound..",
+          "io.tollgate.http..", "io.tollgate.payer..", "io.tollgate.signature..", "io.tollgate.merchant..",
+          "io.tollgate.ratelimit..", "io.tollgate.pricing..", "io.tollgate.dev..", "io.tollgate.cli..");
+}

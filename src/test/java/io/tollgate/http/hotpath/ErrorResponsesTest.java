@@ -1,0 +1,37 @@
+package io.tollgate.http.hotpath;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+import io.tollgate.ratelimit.RateLimiterUnavailableException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.handler.HttpException;
+import org.junit.jupiter.api.Test;
+
+class ErrorResponsesTest {
+  @Test
+  void ourOwnErrorsKeepTheirCodeEvenWhenWrapped() {
+    ApiException used = new ApiException(ErrorCode.TX_HASH_ALREADY_USED);
+    assertThat(ErrorResponses.classify(500, used)).isSameAs(used);
+    assertThat(ErrorResponses.classify(500, new HttpException(400, used)).error()).isEqualTo(ErrorCode.TX_HASH_ALREADY_USED);
+  }
+
+  @Test
+  void dependencyOutagesAre503AndUnknownFailures500() {
+    assertThat(ErrorResponses.classify(500, new RateLimiterUnavailableException("down", null)).error())
+        .isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(ErrorResponses.classify(500, new IllegalStateException("bug")).error()).isEqualTo(ErrorCode.INTERNAL);
+  }
+
+  @Test
+  void routingAndParsingFailuresMapTo4xx() {
+    assertThat(ErrorResponses.classify(404, null).error()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(ErrorResponses.classify(405, null).error()).isEqualTo(ErrorCode.METHOD_NOT_ALLOWED);
+    assertThat(ErrorResponses.classify(403, new IllegalStateException("CORS Rejected - Invalid origin")).error())
+        .isEqualTo(ErrorCode.ORIGIN_NOT_ALLOWED);
+    assertThat(ErrorResponses.classify(413, new HttpException(413)).error()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+    assertThat(ErrorResponses.classify(400, new HttpException(400, new DecodeException("bad"))).error())
+        .isEqualTo(ErrorCode.MALFORMED_JSON);
+  }
+}
