@@ -21,11 +21,7 @@ final class Walkthrough {
     String json = "node -pe 'const o=JSON.parse(require(\"fs\").readFileSync(0));";
     return """
 
-        ==================================================================================
-         Tollgate development mode: embedded PostgreSQL, local anvil chain 31337, demo USDC
-         at %4$s. Demo merchant API key (shown once): %2$s
-        ==================================================================================
-         Walkthrough (paste into a shell):
+         Walkthrough to a paid checkout (paste into a shell):
 
          # 1. The shop creates a checkout for 12.50 USD
          KEY=%2$s
