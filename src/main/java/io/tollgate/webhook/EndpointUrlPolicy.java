@@ -21,6 +21,12 @@ import java.util.regex.Pattern;
  */
 public final class EndpointUrlPolicy {
   private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  /**
+   * A host that some clients read as an IPv4 address: decimal, octal (leading zero) or hex parts,
+   * one to four of them, perhaps a trailing dot. curl and browsers read {@code 0177.0.0.1} as
+   * 127.0.0.1 where the JDK reads 177.0.0.1, so only the canonical dotted decimal form is accepted.
+   */
+  private static final Pattern NUMERIC_HOST = Pattern.compile("(?i)(0x[0-9a-f]*|\\d+)(\\.(0x[0-9a-f]*|\\d+))*\\.?");
 
   /**
    * @param allowHttp accept {@code http://} URLs (development only)
@@ -84,6 +90,10 @@ public final class EndpointUrlPolicy {
     if (uri.getRawUserInfo() != null) {
       throw new EndpointRefusedException(Reason.INVALID_URL, "URL must not carry credentials");
     }
+    if (NUMERIC_HOST.matcher(uri.getHost()).matches() && !canonicalDottedDecimal(uri.getHost())) {
+      throw new EndpointRefusedException(Reason.INVALID_URL,
+          "a numeric host must be four decimal numbers from 0 to 255 without leading zeros, like 203.0.113.7");
+    }
     if (scheme.equals("http") && !options.allowHttp()) {
       throw new EndpointRefusedException(Reason.HTTPS_REQUIRED, "URL must use https");
     }
@@ -119,6 +129,14 @@ public final class EndpointUrlPolicy {
           }
           return Future.succeededFuture(new ResolvedEndpoint(uri, ssl, bare, port, requestUri, addresses.get(0)));
         });
+  }
+
+  private static boolean canonicalDottedDecimal(String host) {
+    if (!DOTTED_QUAD.matcher(host).matches()) return false;
+    for (String part : host.split("\\.")) {
+      if ((part.length() > 1 && part.charAt(0) == '0') || Integer.parseInt(part) > 255) return false;
+    }
+    return true;
   }
 
   private Future<List<InetAddress>> addresses(String host) {

@@ -132,6 +132,51 @@ class EndpointUrlPolicyTest {
     assertThat(refusal(privateOnly.check("http://internal.example/"))).isEqualTo(Reason.HTTPS_REQUIRED);
   }
 
+  /** The five forms a fault run found accepted with production settings (issue 22), and their kin. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "https://[::ffff:0:7f00:1]/hook",        // IPv4-translated ::ffff:0:0/96 embedding 127.0.0.1
+      "https://[::ffff:0:a9fe:a9fe]/hook",     // ... embedding 169.254.169.254
+      "https://[64:ff9b:1::7f00:1]/hook",      // local-use NAT64 64:ff9b:1::/48
+      "https://[64:ff9b:1:ffff::1]/hook",
+      "https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook", // Teredo, client 127.0.0.1 (bits inverted)
+      "https://[2001:0:7f00:1::1]/hook",       // Teredo, server 127.0.0.1
+      "https://[100::1]/hook",                 // discard-only 100::/64
+      "https://[2001:db8::1]/hook",            // documentation
+      "https://[fec0::1]/hook",                // site-local
+      "https://[ff0e::1]/hook"})               // global multicast
+  void refusesIpv6FormsThatEmbedOrTranslateAForbiddenAddressAndReservedPrefixes(String url) {
+    assertThat(refusal(production.check(url))).isEqualTo(Reason.FORBIDDEN_ADDRESS);
+  }
+
+  /** Numeric hosts that curl and browsers read as IPv4 in other ways than the JDK does. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "https://0177.0.0.1/hook",               // octal 127.0.0.1
+      "https://0x7f.0.0.1/hook",               // hex
+      "https://0x7f000001/hook",
+      "https://2130706433/hook",               // one decimal number
+      "https://127.1/hook",                    // short form
+      "https://127.0.1/hook",
+      "https://010.0.0.1/hook",                // a leading zero: octal 8.0.0.1 to some, 10.0.0.1 to others
+      "https://8.8.8.08/hook",
+      "https://1.2.3.4.5/hook",
+      "https://256.1.1.1/hook",
+      "https://127.0.0.1./hook"})              // trailing dot
+  void refusesNumericHostFormsOtherThanCanonicalDottedDecimal(String url) {
+    assertThat(refusal(production.check(url))).isEqualTo(Reason.INVALID_URL);
+  }
+
+  @Test
+  void stillAcceptsPublicAddressesInCanonicalFormsAndPublicIpv6() {
+    assertThat(await(production.check("https://8.8.8.8/hook")).address()).isEqualTo(ip("8.8.8.8"));
+    assertThat(await(production.check("https://[2606:4700::1111]/hook")).address()).isEqualTo(ip("2606:4700::1111"));
+    // A Teredo address whose server and client are both public is not refused for being Teredo.
+    assertThat(AddressRules.isForbidden(ip("2001:0:4136:e378:8000:63bf:f7f7:f7f7"))).isFalse();
+    // 64:ff9b::/96 (the well-known NAT64 prefix) embedding a public address is public.
+    assertThat(AddressRules.isForbidden(ip("64:ff9b::808:808"))).isFalse();
+  }
+
   @Test
   void classifiesAddressRangesAtTheirEdges() {
     for (String forbidden : List.of("100.64.0.0", "100.127.255.255", "172.16.0.0", "172.31.255.255",
