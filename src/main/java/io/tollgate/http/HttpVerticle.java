@@ -58,7 +58,8 @@ public final class HttpVerticle extends VerticleBase {
         .<Handler<HttpServerRequest>>map(contract -> {
           RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
               .rootHandler(cors.handler())
-              .rootHandler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+              .rootHandler(RequestBodies.handler(BODY_LIMIT))
+              .rootHandler(RequestBodies::checkJson);
           // Validators built once (HotPathValidation) for the drop's writes (createCheckout, submitPayment),
           // the buyer's other calls and every other JSON body with string parameters. The generic
           // validator keeps the GETs not on a hot path, the operations with integer parameters (limit,
