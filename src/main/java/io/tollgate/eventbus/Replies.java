@@ -2,6 +2,7 @@ package io.tollgate.eventbus;
 
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
+import io.tollgate.api.Unavailability;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Request/reply over the event bus without losing typed failures: a consumer's
  * {@link ApiException} travels as a failure code (its HTTP status) and message (its error code name
- * and detail) and is rebuilt on the sender's side; anything else becomes a 500.
+ * and detail) and is rebuilt on the sender's side; an unreachable database becomes a 503
+ * ({@link Unavailability}), anything else a 500.
  */
 public final class Replies {
   private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
@@ -27,12 +29,16 @@ public final class Replies {
     work.onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(ar.result());
-      } else if (ar.cause() instanceof ApiException api) {
-        message.fail(api.error().httpStatus(), api.error().name() + SEPARATOR + (api.detail() == null ? "" : api.detail()));
-      } else {
+        return;
+      }
+      ApiException api = ar.cause() instanceof ApiException typed ? typed : Unavailability.of(ar.cause());
+      if (api == null) {
         LOG.error("handler of {} failed", message.address(), ar.cause());
         message.fail(500, ErrorCode.INTERNAL.name() + SEPARATOR);
+        return;
       }
+      if (api != ar.cause()) LOG.warn("handler of {} could not reach a dependency: {}", message.address(), ar.cause().toString());
+      message.fail(api.error().httpStatus(), api.error().name() + SEPARATOR + (api.detail() == null ? "" : api.detail()));
     });
   }
 

@@ -110,10 +110,19 @@ final class WebhookApi {
 
   void adminRetryInbound(RoutingContext ctx) {
     respond(ctx, 200, admin.authorize(ctx.request().getHeader("Authorization"))
-        .compose(v -> inbound.retry(Long.parseLong(ctx.pathParam("inboundEventId")))));
+        .compose(v -> inbound.retry(inboundEventId(ctx))));
   }
 
   // ---- helpers ----
+
+  /** The schema says integer ≥ 1; one beyond 64 bits names no stored event. */
+  private static long inboundEventId(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("inboundEventId"));
+    } catch (NumberFormatException e) {
+      throw new ApiException(ErrorCode.NOT_FOUND, "no inbound event " + ctx.pathParam("inboundEventId"));
+    }
+  }
 
   private Future<UUID> merchant(RoutingContext ctx) {
     return merchants.authenticate(ctx.request().getHeader("Authorization")).map(m -> m.id());

@@ -291,6 +291,13 @@ class InboundWebhookEndToEndTest {
     assertThat(count("SELECT count(*) FROM checkout_events WHERE checkout_id = $1 AND to_status = 'paid'", checkout)).isEqualTo(1);
   }
 
+  @Test
+  void anEventIdBeyondSixtyFourBitsIsNotFoundNotAnError() {
+    TollgateFixture.Response r = admin("POST", "/v1/admin/inbound-webhooks/9223372036854775808/retry", ADMIN_TOKEN);
+    assertThat(r.status()).as(r.body()).isEqualTo(404);
+    assertThat(r.errorCode()).isEqualTo("not_found");
+  }
+
   // ---- helpers ----
 
   private static JsonObject intent(String id, long cents, JsonObject checkout) {

@@ -1,6 +1,7 @@
 package io.tollgate.http.hotpath;
 
 import io.tollgate.api.ApiException;
+import io.tollgate.api.Unavailability;
 import io.tollgate.api.ErrorCode;
 import io.tollgate.ratelimit.RateLimiterUnavailableException;
 import io.vertx.core.http.HttpServerRequest;
@@ -51,6 +52,9 @@ public final class ErrorResponses {
     }
     JsonObject body = new JsonObject().put("code", error.error().code()).put("message", error.error().message());
     if (error.detail() != null) body.put("detail", error.detail());
+    if (error.error().httpStatus() == 503 && !response.headers().contains("Retry-After")) {
+      response.putHeader("Retry-After", "2"); // a dependency is away: nothing changed, the same request may be sent again
+    }
     response.setStatusCode(error.error().httpStatus())
         .putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "no-store")
@@ -75,6 +79,8 @@ public final class ErrorResponses {
           ? new ApiException(ErrorCode.MALFORMED_JSON, message)
           : new ApiException(ErrorCode.INVALID_REQUEST, message);
     }
+    ApiException down = Unavailability.of(cause);
+    if (down != null) return down;
     int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
     return switch (status) {
       case 400 -> new ApiException(ErrorCode.INVALID_REQUEST);

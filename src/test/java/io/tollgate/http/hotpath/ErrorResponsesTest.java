@@ -25,6 +25,21 @@ class ErrorResponsesTest {
   }
 
   @Test
+  void anUnreachableOrStoppingDatabaseIs503NotAFaultOfOurs() {
+    for (Throwable down : java.util.List.of(
+        new java.net.ConnectException("Connection refused"),
+        new RuntimeException("pool", new java.net.ConnectException("Connection refused")),
+        new io.vertx.pgclient.PgException("terminating connection due to administrator command", "FATAL", "57P01", null),
+        new io.vertx.pgclient.PgException("the database system is starting up", "FATAL", "57P03", null),
+        new io.vertx.pgclient.PgException("connection failure", "FATAL", "08006", null),
+        new io.vertx.pgclient.PgException("sorry, too many clients already", "FATAL", "53300", null))) {
+      assertThat(ErrorResponses.classify(500, down).error()).as(down.toString()).isEqualTo(ErrorCode.UNAVAILABLE);
+    }
+    assertThat(ErrorResponses.classify(500,
+        new io.vertx.pgclient.PgException("syntax error", "ERROR", "42601", null)).error()).isEqualTo(ErrorCode.INTERNAL);
+  }
+
+  @Test
   void routingAndParsingFailuresMapTo4xx() {
     assertThat(ErrorResponses.classify(404, null).error()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(ErrorResponses.classify(405, null).error()).isEqualTo(ErrorCode.METHOD_NOT_ALLOWED);
