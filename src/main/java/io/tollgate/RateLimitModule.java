@@ -1,6 +1,7 @@
 package io.tollgate;
 
 import io.tollgate.ratelimit.EventBusRateLimiter;
+import io.tollgate.ratelimit.FallbackRateLimiter;
 import io.tollgate.ratelimit.InMemoryRateLimiter;
 import io.tollgate.ratelimit.RateLimitVerticle;
 import io.tollgate.ratelimit.RateLimiter;
@@ -18,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rate limiting: one verticle takes the decisions (in Redis, shared by every instance, or in this
- * process when no Redis is configured); HTTP verticles ask it over the event bus, the decisions of
- * one event-loop turn as one message and one script call.
+ * Rate limiting: one verticle takes the decisions (in Redis, shared by every instance; in this
+ * process when no Redis is configured, or while Redis does not answer); HTTP verticles ask it over
+ * the event bus, the decisions of one event-loop turn as one message and one script call.
  */
 final class RateLimitModule {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimitModule.class);
@@ -46,9 +47,20 @@ final class RateLimitModule {
     }
     Redis redis = Redis.createClient(f.vertx(), new RedisOptions().setConnectionString(url)
         .setMaxPoolSize(f.settings().integer("redis.pool-size", 16)).setMaxPoolWaiting(10_000));
-    RateLimiter backend = new RedisRateLimiter(redis, f.settings().string("redis.key-prefix", "tollgate:rl:"),
+    RateLimiter shared = new RedisRateLimiter(redis, f.settings().string("redis.key-prefix", "tollgate:rl:"),
         f.settings().integer("ratelimit.deny-cache-size", RedisRateLimiter.DEFAULT_DENY_CACHE_SIZE));
+    // A Redis outage must not take the buyer side down: limits are kept per instance meanwhile.
+    RateLimiter backend = new FallbackRateLimiter(shared, new InMemoryRateLimiter(),
+        Duration.ofMillis(f.settings().longValue("ratelimit.redis-retry-ms", 5000)), System::nanoTime);
     return new RateLimitModule(f, backend, Map.of("redis", () -> redis.send(Request.cmd(Command.PING))), batch);
+  }
+
+  /** 1 while decisions are this instance's own because Redis does not answer. */
+  void registerMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    if (backend instanceof FallbackRateLimiter fallback) {
+      io.micrometer.core.instrument.Gauge.builder("tollgate.ratelimit.degraded", fallback, l -> l.degraded() ? 1 : 0)
+          .description("1 while Redis does not answer and rate limits are kept per instance").register(registry);
+    }
   }
 
   /** What an HTTP verticle asks for its decisions. */

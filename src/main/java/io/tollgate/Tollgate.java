@@ -94,7 +94,7 @@ public final class Tollgate {
       }
     }
     return started.map(ignored -> {
-      registerMetrics(checkout.statusCache, watch);
+      registerMetrics(checkout.statusCache, watch, rateLimit);
       checkout.startHousekeeping();
       LOG.info("Tollgate listening on {}:{} ({} HTTP instances, chains {})", http.host(), http.port(),
           http.instances(), f.chainIds());
@@ -103,12 +103,13 @@ public final class Tollgate {
   }
 
   /** Tollgate's own gauges next to Vert.x's, when metrics are enabled (they are in Main). */
-  private static void registerMetrics(StatusCache statusCache, WatchModule watch) {
+  private static void registerMetrics(StatusCache statusCache, WatchModule watch, RateLimitModule rateLimit) {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry == null) return;
     Gauge.builder("tollgate.status.cache.entries", statusCache, StatusCache::size)
         .description("checkout statuses held in this instance's poll cache").register(registry);
     watch.registerMetrics(registry);
+    rateLimit.registerMetrics(registry);
   }
 
   static String required(Settings settings, String key) {
