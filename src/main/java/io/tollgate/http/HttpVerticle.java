@@ -118,6 +118,15 @@ public final class HttpVerticle extends VerticleBase {
     return builder.getRoute(operationId).setDoValidation(false).addHandler(validation::handle);
   }
 
+  /**
+   * The checks that decide readiness: what this instance itself needs to serve buyers and shops.
+   * Shared dependencies (Redis, each chain's providers) are reported in the details and as
+   * {@code degraded}, never as not-ready: their outage is every instance's at once, and a load
+   * balancer that took the whole fleet out would turn a degraded service into none. Polls are
+   * answered from memory, rate limits fall back to this instance, and the watcher skips rounds.
+   */
+  private static final java.util.Set<String> INSTANCE_CHECKS = java.util.Set.of("database");
+
   private void ready(RoutingContext ctx) {
     List<String> names = new ArrayList<>();
     List<Future<?>> checks = new ArrayList<>();
@@ -128,12 +137,14 @@ public final class HttpVerticle extends VerticleBase {
     Future.join(checks).onComplete(done -> {
       JsonObject details = new JsonObject();
       boolean up = true;
+      boolean degraded = false;
       for (int i = 0; i < names.size(); i++) {
         boolean ok = checks.get(i).succeeded();
-        up &= ok;
+        if (INSTANCE_CHECKS.contains(names.get(i))) up &= ok; else degraded |= !ok;
         details.put(names.get(i), ok ? "UP" : "DOWN: " + checks.get(i).cause().getMessage());
       }
-      json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", details));
+      json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("degraded", degraded)
+          .put("checks", details));
     });
   }
 

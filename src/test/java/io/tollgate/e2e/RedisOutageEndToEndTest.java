@@ -12,7 +12,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Redis unreachable from the start (its address refuses connections): buyers are served as
- * without the outage, and the limits still hold, kept by the instance itself (issue 22).
+ * without the outage, the limits still hold, kept by the instance itself, and the instance stays
+ * ready, reporting Redis as down (issue 22).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisOutageEndToEndTest {
@@ -45,5 +46,14 @@ class RedisOutageEndToEndTest {
     assertThat(limited.status()).as(limited.body()).isEqualTo(429);
     assertThat(limited.errorCode()).isEqualTo("rate_limited");
     assertThat(limited.header("Retry-After")).isNotNull();
+  }
+
+  @Test
+  void theInstanceStaysReadyAndSaysRedisIsDown() {
+    TollgateFixture.Response ready = app.get("/health/ready", null, Map.of());
+    assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+    assertThat(ready.json().getBoolean("degraded")).isTrue();
+    assertThat(ready.json().getJsonObject("checks").getString("redis")).startsWith("DOWN");
+    assertThat(ready.json().getJsonObject("checks").getString("database")).isEqualTo("UP");
   }
 }
