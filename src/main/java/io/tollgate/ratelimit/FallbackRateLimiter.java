@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,27 +44,27 @@ public final class FallbackRateLimiter implements RateLimiter {
 
   @Override
   public Future<RateLimitDecision> acquire(List<RateLimitBucket> buckets) {
-    if (skipShared()) return local.acquire(buckets);
-    return shared.acquire(buckets)
-        .andThen(done -> { if (done.succeeded()) recovered(); })
-        .recover(e -> e instanceof RateLimiterUnavailableException ? unavailable(e).compose(v -> local.acquire(buckets))
-            : Future.failedFuture(e));
+    return decide(() -> shared.acquire(buckets), () -> local.acquire(buckets));
   }
 
   @Override
   public Future<List<RateLimitDecision>> acquireAll(List<RateLimitRequest> requests) {
-    if (skipShared()) return local.acquireAll(requests);
-    return shared.acquireAll(requests)
+    return decide(() -> shared.acquireAll(requests), () -> local.acquireAll(requests));
+  }
+
+  /** The shared limiter's answer, or the local one's while the shared one is away. */
+  private <T> Future<T> decide(Supplier<Future<T>> byShared, Supplier<Future<T>> byLocal) {
+    if (degradedUntil != 0 && nanoTime.getAsLong() - degradedUntil < 0) return byLocal.get();
+    return byShared.get()
         .andThen(done -> { if (done.succeeded()) recovered(); })
-        .recover(e -> e instanceof RateLimiterUnavailableException ? unavailable(e).compose(v -> local.acquireAll(requests))
-            : Future.failedFuture(e));
+        .recover(e -> {
+          if (!(e instanceof RateLimiterUnavailableException)) return Future.failedFuture(e);
+          unavailable(e);
+          return byLocal.get();
+        });
   }
 
-  private boolean skipShared() {
-    return degradedUntil != 0 && nanoTime.getAsLong() - degradedUntil < 0;
-  }
-
-  private Future<Void> unavailable(Throwable e) {
+  private void unavailable(Throwable e) {
     degradedUntil = nanoTime.getAsLong() + retryAfterNanos;
     if (degradedUntil == 0) degradedUntil = 1;
     if (!degraded) {
@@ -71,7 +72,6 @@ public final class FallbackRateLimiter implements RateLimiter {
       LOG.warn("the shared rate limiter is unavailable ({}); limits are kept per instance until it answers again",
           e.getMessage());
     }
-    return Future.succeededFuture();
   }
 
   private void recovered() {
