@@ -94,7 +94,7 @@ final class PaymentClaims {
             RETURNING old.status AS old_status""")
         .execute(Tuple.of(s.checkoutId()))
         .compose(late -> {
-          if (late.rowCount() == 0) return whyNotPayable(conn, s);
+          if (late.rowCount() == 0) return whyRefused(conn, s, false);
           String old = late.iterator().next().getString("old_status");
           // Not swept yet: record the expiry the sweeper would have recorded, so the shop hears of it.
           Future<Void> expiry = "expired".equals(old) ? Future.succeededFuture()
@@ -121,21 +121,7 @@ final class PaymentClaims {
             ? transitions.record(conn, new CheckoutTransition(s.checkoutId(), inserted.iterator().next().getLong("id"),
                 oldStatus, newStatus, reason, s.actor(),
                 new JsonObject().put("txHash", s.txHash()).put("chainId", s.chainId()).put("token", s.token())))
-            : whyNotInserted(conn, s));
-  }
-
-  private Future<Void> whyNotInserted(SqlConnection conn, PaymentSubmission s) {
-    return conn.preparedQuery("""
-            SELECT EXISTS (SELECT 1 FROM payments WHERE checkout_id = $1 AND tx_hash = $4) AS repeated,
-                   EXISTS (SELECT 1 FROM payment_options WHERE checkout_id = $1 AND chain_id = $2 AND token = $3) AS offered""")
-        .execute(Tuple.of(s.checkoutId(), s.chainId(), s.token(), s.txHash()))
-        .compose(rows -> {
-          Row row = rows.iterator().next();
-          if (row.getBoolean("repeated")) return Future.failedFuture(new RepeatedClaim());
-          return Future.failedFuture(row.getBoolean("offered")
-              ? new ApiException(ErrorCode.TX_HASH_ALREADY_USED, "this transaction already paid another checkout")
-              : notOffered(s));
-        });
+            : whyRefused(conn, s, true));
   }
 
   private static ApiException notOffered(PaymentSubmission s) {
@@ -143,7 +129,11 @@ final class PaymentClaims {
         s.token() + " on chain " + s.chainId() + " is not an option of this checkout");
   }
 
-  private Future<Void> whyNotPayable(SqlConnection conn, PaymentSubmission s) {
+  /**
+   * Why a claim was not recorded, read only on that (rare) path. {@code checkoutPayable}: the
+   * checkout's compare-and-set went through, so the insert's own conditions refused it.
+   */
+  private Future<Void> whyRefused(SqlConnection conn, PaymentSubmission s, boolean checkoutPayable) {
     return conn.preparedQuery("""
             SELECT c.status, c.expires_at <= now() AS expired, NOT """ + ATTRIBUTABLE + """
              AS unbound,
@@ -158,6 +148,10 @@ final class PaymentClaims {
           if (row.getBoolean("repeated")) return Future.failedFuture(new RepeatedClaim());
           // A request to fix comes before a state to change: the option, then the binding.
           if (!row.getBoolean("offered")) return Future.failedFuture(notOffered(s));
+          if (checkoutPayable) {
+            return Future.failedFuture(new ApiException(ErrorCode.TX_HASH_ALREADY_USED,
+                "this transaction already paid another checkout"));
+          }
           String status = row.getString("status");
           boolean expired = row.getBoolean("expired") && !"paid".equals(status);
           if (row.getBoolean("unbound") && !expired && !"paid".equals(status)) {
@@ -167,5 +161,6 @@ final class PaymentClaims {
               "checkout is " + (expired ? "expired" : status)));
         });
   }
+
 
 }
