@@ -6,11 +6,9 @@ import io.tollgate.http.hotpath.BuyerLimits;
 import io.tollgate.http.HttpDependencies;
 import io.tollgate.http.HttpSettings;
 import io.tollgate.http.HttpVerticle;
-import io.tollgate.merchant.MerchantAuthenticator;
 import io.tollgate.ratelimit.ClientAddressResolver;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -20,17 +18,16 @@ final class HttpModule {
   private HttpModule() {}
 
   static Module module(Foundation f, HttpSettings http, CheckoutModule checkout, PaymentModule payment,
-      RateLimitModule rateLimit, WebhookModule webhooks, Map<String, Supplier<Future<?>>> readiness) {
+      RateLimitModule rateLimit, WebhookModule webhooks, MerchantModule merchants, Map<String, Supplier<Future<?>>> readiness) {
     ClientAddressResolver addresses = new ClientAddressResolver(f.settings().list("http.trusted-proxies"),
         ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);
     HttpDependencies deps = new HttpDependencies(http,
-        new MerchantAuthenticator(f.pool(), f.clock(),
-            Duration.ofSeconds(f.settings().longValue("merchant.key-cache-seconds", 60))),
+        merchants.authenticator,
         checkout.checkouts, checkout.secrets, checkout.statusCache, new StatusView(f.chains(), f.heads()),
         rateLimit.client(), BuyerLimits.fromSettings(f.settings()),
         request -> addresses.resolve(request.remoteAddress().hostAddress(), name -> request.headers().getAll(name)),
         readiness, f.clock(), payment.payers, webhooks.endpoints, webhooks.inbound,
-        new AdminAuth(f.settings().optional("admin.token-sha256")));
+        new AdminAuth(f.settings().optional("admin.token-sha256")), merchants.directory, merchants.keys);
     return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),
         new DeploymentOptions().setInstances(http.instances()))));
   }

@@ -78,14 +78,15 @@ public final class Tollgate {
     RateLimitModule rateLimit = RateLimitModule.create(f);
     WatchModule watch = WatchModule.create(f, chain.clients);
     WebhookModule webhooks = WebhookModule.create(f);
+    MerchantModule merchants = MerchantModule.create(f);
     HttpSettings http = HttpSettings.fromSettings(settings);
 
     List<Module> modules = new ArrayList<>(List.of(checkout.module(), payment.module(), rateLimit.module(),
-        chain.module(), watch.module(), webhooks.module()));
+        chain.module(), watch.module(), webhooks.module(), merchants.module()));
     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
     readiness.put("database", () -> f.pool().query("SELECT 1").execute());
     modules.forEach(module -> readiness.putAll(module.readiness()));
-    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, readiness));
+    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, merchants, readiness));
 
     Future<String> started = webhooks.checkVariants().map("");
     for (Module module : modules) {

@@ -54,6 +54,12 @@ public enum ErrorCode {
   MALLEABLE_SIGNATURE(422, "malleable_signature", "The signature has a high s value (a malleated copy); sign again."),
   COUNTERFACTUAL_DEPLOY_FAILED(422, "counterfactual_deploy_failed", "The ERC-6492 factory call does not deploy the wallet at the message's address."),
   SIGNATURE_CHECK_UNAVAILABLE(503, "signature_check_unavailable", "The chain could not be asked to check the signature; retry shortly."),
+  // operator API and test mode
+  INVALID_PAYMENT_METHOD(422, "invalid_payment_method", "The payment method names a chain or token this deployment does not watch, or its recipient is not a valid address."),
+  MERCHANT_NOT_FOUND(404, "merchant_not_found", "No such merchant."),
+  API_KEY_NOT_FOUND(404, "api_key_not_found", "No such API key for this merchant."),
+  API_KEY_REVOKED(409, "api_key_revoked", "This API key is revoked or expired."),
+  MODE_MISMATCH(403, "mode_mismatch", "Test keys (tg_test_) work only with test networks and test-mode objects, live keys (tg_live_) only with live ones."),
   // 5xx: our own faults
   INTERNAL(500, "internal_error", "Something went wrong on our side."),
   UNAVAILABLE(503, "service_unavailable", "A dependency is unavailable; retry shortly.");

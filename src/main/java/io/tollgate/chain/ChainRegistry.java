@@ -4,6 +4,9 @@ import io.tollgate.config.Settings;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -11,17 +14,37 @@ import java.util.Optional;
 /** The chains this deployment watches, read from settings ({@code chains=...}, {@code chain.<id>.*}). */
 public final class ChainRegistry {
   private final Map<Long, ChainConfig> chains;
+  private final Set<Long> testnets;
 
+  /** Chains whose test-network flag is the default ({@link TestNetworks#isKnownTestnet}). */
   public ChainRegistry(Collection<ChainConfig> chains) {
+    this(chains, chains.stream().map(ChainConfig::chainId).filter(TestNetworks::isKnownTestnet).collect(Collectors.toSet()));
+  }
+
+  /** @param testnets the chains (among {@code chains}) that are test networks */
+  public ChainRegistry(Collection<ChainConfig> chains, Set<Long> testnets) {
     Map<Long, ChainConfig> byId = new LinkedHashMap<>();
     chains.forEach(c -> byId.put(c.chainId(), c));
     this.chains = Map.copyOf(byId);
+    this.testnets = Set.copyOf(testnets);
   }
 
   public static ChainRegistry fromSettings(Settings settings) {
-    return new ChainRegistry(settings.list("chains").stream()
+    List<ChainConfig> chains = settings.list("chains").stream()
         .map(id -> chainFromSettings(settings, Long.parseLong(id)))
-        .toList());
+        .toList();
+    Set<Long> testnets = chains.stream().map(ChainConfig::chainId)
+        .filter(id -> settings.bool("chain." + id + ".testnet", TestNetworks.isKnownTestnet(id)))
+        .collect(Collectors.toSet());
+    return new ChainRegistry(chains, testnets);
+  }
+
+  /**
+   * Whether test-mode keys use this chain ({@code chain.<id>.testnet}; by default the well-known
+   * test networks). A chain not configured here is judged by the default list.
+   */
+  public boolean isTestnet(long chainId) {
+    return chains.containsKey(chainId) ? testnets.contains(chainId) : TestNetworks.isKnownTestnet(chainId);
   }
 
   private static ChainConfig chainFromSettings(Settings s, long chainId) {
@@ -66,6 +89,8 @@ public final class ChainRegistry {
   ChainRegistry with(ChainConfig chain) {
     Map<Long, ChainConfig> copy = new LinkedHashMap<>(chains);
     copy.put(chain.chainId(), chain);
-    return new ChainRegistry(copy.values());
+    Set<Long> flags = new java.util.HashSet<>(testnets);
+    if (TestNetworks.isKnownTestnet(chain.chainId()) && !chains.containsKey(chain.chainId())) flags.add(chain.chainId());
+    return new ChainRegistry(copy.values(), flags);
   }
 }

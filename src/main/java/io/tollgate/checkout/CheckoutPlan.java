@@ -1,5 +1,6 @@
 package io.tollgate.checkout;
 
+import io.tollgate.merchant.KeyMode;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -17,7 +18,8 @@ record CheckoutPlan(
     String payer,
     Instant createdAt,
     Instant expiresAt,
-    List<Option> options) {
+    List<Option> options,
+    KeyMode mode) {
 
   /** One way to pay: exactly {@code amount} base units of {@code token} on {@code chainId} to {@code recipient}. */
   record Option(long chainId, String token, String tokenAddress, int decimals, BigInteger amount, String recipient) {}

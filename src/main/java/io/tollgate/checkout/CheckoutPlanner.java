@@ -5,6 +5,7 @@ import io.tollgate.api.ErrorCode;
 import io.tollgate.chain.ChainConfig;
 import io.tollgate.chain.ChainRegistry;
 import io.tollgate.chain.TokenConfig;
+import io.tollgate.merchant.KeyMode;
 import io.tollgate.merchant.Merchant;
 import io.tollgate.merchant.PaymentMethod;
 import io.tollgate.pricing.PriceOracle;
@@ -43,14 +44,16 @@ public final class CheckoutPlanner {
     try {
       BigDecimal amount = Quotes.parseUsd(request.getString("amount"));
       String currency = request.getString("currency", "USD");
-      if (!"USD".equals(currency)) throw new ApiException(ErrorCode.UNSUPPORTED_CURRENCY, currency);
+      if (!"USD".equals(currency)) throw new ApiException(ErrorCode.UNSUPPORTED_CURRENCY,
+          "currency " + currency + " is not accepted by this merchant (accepted: USD)", "currency");
       long expiresIn = request.getLong("expiresInSeconds", settings.defaultExpiry().toSeconds());
       if (expiresIn < settings.minExpiry().toSeconds() || expiresIn > settings.maxExpiry().toSeconds()) {
         throw new ApiException(ErrorCode.INVALID_REQUEST, "expiresInSeconds must be between "
             + settings.minExpiry().toSeconds() + " and " + settings.maxExpiry().toSeconds());
       }
       String payer = request.getString("payer");
-      if (payer != null && !payer.matches("0x[0-9a-fA-F]{40}")) throw new ApiException(ErrorCode.INVALID_ADDRESS, "payer");
+      if (payer != null && !payer.matches("0x[0-9a-fA-F]{40}")) throw new ApiException(ErrorCode.INVALID_ADDRESS,
+          "payer must be an address: 0x followed by 40 hex digits", "payer");
       List<PaymentMethod> methods = chosenMethods(merchant, request.getJsonArray("paymentOptions"));
       // Block timestamps have whole seconds: the window starts at the second the checkout was made.
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -68,20 +71,27 @@ public final class CheckoutPlanner {
         return Future.succeededFuture(new CheckoutPlan(UUID.randomUUID(), request.getString("orderReference"), amount,
             currency, request.getJsonObject("metadata", new JsonObject()),
             payer == null ? null : payer.toLowerCase(Locale.ROOT), now, now.plus(Duration.ofSeconds(expiresIn)),
-            List.copyOf(options)));
+            List.copyOf(options), merchant.mode()));
       });
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
   }
 
+  /**
+   * The methods to quote: those asked for, or all the merchant accepts, on networks of the key's
+   * mode only. Asking for a chain of the other mode is refused ({@code mode_mismatch}), and so is a
+   * request that leaves nothing of the key's mode; a test checkout is never payable on a live network.
+   */
   private List<PaymentMethod> chosenMethods(Merchant merchant, JsonArray requested) {
     if (requested == null || requested.isEmpty()) {
-      List<PaymentMethod> all = merchant.methods().values().stream()
+      List<PaymentMethod> watched = merchant.methods().values().stream()
           .filter(m -> token(m).isPresent())
           .sorted(java.util.Comparator.comparing(PaymentMethod::chainId).thenComparing(PaymentMethod::token))
           .toList();
-      if (all.isEmpty()) throw new ApiException(ErrorCode.PAYMENT_METHOD_NOT_AVAILABLE, "the merchant accepts nothing this service watches");
+      if (watched.isEmpty()) throw new ApiException(ErrorCode.PAYMENT_METHOD_NOT_AVAILABLE, "the merchant accepts nothing this service watches");
+      List<PaymentMethod> all = watched.stream().filter(m -> modeOf(m.chainId()) == merchant.mode()).toList();
+      if (all.isEmpty()) throw new ApiException(ErrorCode.MODE_MISMATCH, mismatch(merchant.mode()));
       return all;
     }
     List<PaymentMethod> chosen = new ArrayList<>();
@@ -93,9 +103,23 @@ public final class CheckoutPlanner {
       if (method == null || token(method).isEmpty()) {
         throw new ApiException(ErrorCode.PAYMENT_METHOD_NOT_AVAILABLE, token + " on chain " + chainId);
       }
+      if (modeOf(chainId) != merchant.mode()) {
+        throw new ApiException(ErrorCode.MODE_MISMATCH, "chain " + chainId + " is a " + modeOf(chainId).code()
+            + " network; " + mismatch(merchant.mode()));
+      }
       if (!chosen.contains(method)) chosen.add(method);
     }
     return chosen;
+  }
+
+  private KeyMode modeOf(long chainId) {
+    return KeyMode.forChain(chains.isTestnet(chainId));
+  }
+
+  private static String mismatch(KeyMode mode) {
+    return mode == KeyMode.TEST
+        ? "a test key (tg_test_) creates checkouts on test networks only; use a live key (tg_live_) for real payments"
+        : "a live key (tg_live_) creates checkouts on live networks only; use a test key (tg_test_) for test networks";
   }
 
   private java.util.Optional<TokenConfig> token(PaymentMethod method) {

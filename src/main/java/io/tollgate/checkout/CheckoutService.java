@@ -2,6 +2,8 @@ package io.tollgate.checkout;
 
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
+import io.tollgate.api.Rfc3339;
+import io.tollgate.merchant.KeyMode;
 import io.tollgate.merchant.Merchant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -42,7 +44,9 @@ public final class CheckoutService {
   }
 
   public Future<StoredResponse> create(Merchant merchant, String idempotencyKey, JsonObject request) {
-    byte[] fingerprint = sha256(request.encode());
+    // A test request never replays a live checkout nor the other way round: the same key and body
+    // from the other mode is a different request (idempotency_key_reused). Live fingerprints are as before.
+    byte[] fingerprint = sha256((merchant.mode() == KeyMode.TEST ? "test:" : "") + request.encode());
     Future<CheckoutPlan> plan = planner.plan(merchant, request);
     return plan.transform(planned -> {
       if (planned.failed() && !(planned.cause() instanceof ApiException)) return Future.failedFuture(planned.cause());
@@ -66,6 +70,10 @@ public final class CheckoutService {
             .compose(rows -> {
               if (rows.size() == 0) return Future.failedFuture(new ApiException(ErrorCode.CHECKOUT_NOT_FOUND));
               Row checkout = rows.iterator().next();
+              if (!merchant.mode().code().equals(checkout.getString("mode"))) {
+                return Future.failedFuture(new ApiException(ErrorCode.MODE_MISMATCH, "checkout " + checkoutId + " is a "
+                    + checkout.getString("mode") + "-mode checkout; read it with a " + checkout.getString("mode") + " key"));
+              }
               return Future.all(
                       conn.preparedQuery("SELECT * FROM payment_options WHERE checkout_id = $1 ORDER BY chain_id, token")
                           .execute(Tuple.of(checkoutId)),
@@ -92,10 +100,10 @@ public final class CheckoutService {
     OffsetDateTime created = utc(plan.createdAt());
     return conn.preparedQuery("""
             INSERT INTO checkouts (id, merchant_id, order_reference, amount, currency, status, payer, metadata,
-                                   expires_at, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $9)""")
+                                   expires_at, created_at, updated_at, mode)
+            VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $9, $10)""")
         .execute(Tuple.of(plan.id(), merchant.id(), plan.orderReference(), plan.amount(), plan.currency(),
-            plan.payer(), plan.metadata(), utc(plan.expiresAt()), created))
+            plan.payer(), plan.metadata(), utc(plan.expiresAt()), created, plan.mode().code()))
         .compose(ignored -> conn.preparedQuery("""
                 INSERT INTO payment_options (checkout_id, chain_id, token, token_address, decimals, amount_base, recipient)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)""")
@@ -119,6 +127,7 @@ public final class CheckoutService {
   private static StoredResponse errorResponse(ApiException e) {
     JsonObject error = new JsonObject().put("code", e.error().code()).put("message", e.error().message());
     if (e.detail() != null) error.put("detail", e.detail());
+    if (e.field() != null) error.put("field", e.field());
     return new StoredResponse(e.error().httpStatus(), new JsonObject().put("error", error));
   }
 
@@ -128,10 +137,11 @@ public final class CheckoutService {
         .put("chainId", o.chainId()).put("token", o.token()).put("tokenAddress", o.tokenAddress())
         .put("decimals", o.decimals()).put("amount", o.amount().toString()).put("recipient", o.recipient())));
     return new JsonObject()
-        .put("id", plan.id().toString()).put("object", "checkout").put("status", "open").putNull("statusReason")
+        .put("id", plan.id().toString()).put("object", "checkout").put("mode", plan.mode().code())
+        .put("status", "open").putNull("statusReason")
         .put("orderReference", plan.orderReference()).put("amount", usd(plan.amount())).put("currency", plan.currency())
         .put("metadata", plan.metadata()).put("payer", plan.payer())
-        .put("createdAt", plan.createdAt().toString()).put("expiresAt", plan.expiresAt().toString())
+        .put("createdAt", Rfc3339.format(plan.createdAt())).put("expiresAt", Rfc3339.format(plan.expiresAt()))
         .put("paymentOptions", options).put("payments", new JsonArray());
   }
 
@@ -146,7 +156,8 @@ public final class CheckoutService {
         .put("blockNumber", p.getLong("block_number")).put("blockHash", p.getString("block_hash"))
         .put("submittedAt", instant(p.getOffsetDateTime("submitted_at")))));
     return new JsonObject()
-        .put("id", c.getUUID("id").toString()).put("object", "checkout").put("status", c.getString("status"))
+        .put("id", c.getUUID("id").toString()).put("object", "checkout").put("mode", c.getString("mode"))
+        .put("status", c.getString("status"))
         .put("statusReason", c.getString("status_reason"))
         .put("orderReference", c.getString("order_reference")).put("amount", usd(c.getBigDecimal("amount")))
         .put("currency", c.getString("currency")).put("metadata", c.getValue("metadata")).put("payer", c.getString("payer"))
@@ -170,7 +181,7 @@ public final class CheckoutService {
   }
 
   private static String instant(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
+    return Rfc3339.format(t);
   }
 
   static OffsetDateTime utc(Instant instant) {

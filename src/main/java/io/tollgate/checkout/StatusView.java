@@ -64,8 +64,8 @@ public final class StatusView {
     JsonObject json = new JsonObject()
         .put("id", s.id().toString())
         .put("status", shown)
-        .put("reason", s.reason())
-        .put("expiresAt", Instant.ofEpochMilli(s.expiresAtMillis()).toString());
+        .put("statusReason", s.reason())
+        .put("expiresAt", io.tollgate.api.Rfc3339.ofEpochMillis(s.expiresAtMillis()));
     if (s.payment() != null) {
       CheckoutStatus.Payment p = s.payment();
       json.put("confirmations", confirmations).put("requiredConfirmations", required(p.chainId()))

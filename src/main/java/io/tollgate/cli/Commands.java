@@ -1,7 +1,6 @@
 package io.tollgate.cli;
 
 import io.tollgate.config.Settings;
-import io.tollgate.merchant.MerchantCli;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -43,8 +42,10 @@ public final class Commands {
         return ServeCommand.run(settings, err);
       case DEV:
         return DevCommand.run(settings, out, err);
+      case MERCHANT:
+        return OptionalInt.of(MerchantCommand.run(run.args(), settings, out, err));
       default:
-        return OptionalInt.of(MerchantCli.run(run.args().toArray(String[]::new), settings, out, err));
+        return OptionalInt.of(KeyCommand.run(run.args(), settings, out, err));
     }
   }
 }

@@ -10,7 +10,10 @@ final class Help {
       usage: tollgate [serve]                 run the service for a deployment (the default)
              tollgate dev                     run it for development: embedded PostgreSQL, local anvil,
                                               demo merchant (never for real money)
-             tollgate merchant create ...     create a merchant and print its API key
+             tollgate merchant create|list|show|update ...
+                                              merchants and their payment methods
+             tollgate key create|list|rotate|revoke ...
+                                              a merchant's API keys (test or live)
              tollgate [COMMAND] --help        help of a command
              tollgate --version
 
@@ -50,20 +53,43 @@ final class Help {
 
   static final String MERCHANT = """
       usage: tollgate merchant create --name NAME --method CHAIN_ID:TOKEN:0xRECIPIENT [--method ...]
-                                      [--payer-binding required|optional]
+                                      [--payer-binding required|optional] [--mode test|live]
+             tollgate merchant list
+             tollgate merchant show --merchant ID
+             tollgate merchant update --merchant ID [--name NAME] [--payer-binding required|optional]
+                                      [--add-method CHAIN_ID:TOKEN:0xRECIPIENT ...] [--remove-method CHAIN_ID:TOKEN ...]
 
-      Operator commands against database.url (TOLLGATE_DATABASE_URL). See tollgate merchant create --help.
+      Operator commands against database.url (TOLLGATE_DATABASE_URL); running instances pick up
+      changes at once. Payment methods must name a chain in `chains` and a token configured on it;
+      a mixed-case recipient must pass its EIP-55 checksum. --add-method replaces the recipient of
+      a method the merchant already has. See tollgate merchant create --help.
       """;
 
   static final String MERCHANT_CREATE = """
       usage: tollgate merchant create --name NAME --method CHAIN_ID:TOKEN:0xRECIPIENT [--method ...]
-                                      [--payer-binding required|optional]
+                                      [--payer-binding required|optional] [--mode test|live]
 
       Creates a merchant in database.url (TOLLGATE_DATABASE_URL; migrating its schema first) and
-      prints its id and API key. The key is shown once: only its hash is stored.
+      prints its id and a first API key. The key is shown once: only its hash is stored.
+      The key is a test key (tg_test_...) when every method is on a test network (chain.<id>.testnet;
+      anvil, Sepolia, Base Sepolia... by default), a live key (tg_live_...) when none is; mixed
+      methods need --mode. More keys: tollgate key create.
       --payer-binding: required (default) counts a direct transfer only for a checkout whose paying
       wallet is bound (signed in, or preset by the shop). optional lets unbound checkouts take any
       transfer of their amount: unsafe whenever two checkouts can have the same amount and recipient.
       Example: tollgate merchant create --name "My shop" --method 8453:USDC:0xYourAddress
+      """;
+
+  static final String KEY = """
+      usage: tollgate key create --merchant ID --mode test|live
+             tollgate key list   --merchant ID
+             tollgate key rotate --merchant ID --key KEY_ID [--overlap 24h]
+             tollgate key revoke --merchant ID --key KEY_ID
+
+      A merchant's API keys, against database.url (TOLLGATE_DATABASE_URL). create prints the key
+      once (only its hash is stored); list shows each key's prefix, mode, status, creation and last
+      use. rotate prints a new key and keeps the old one working for the overlap (90s, 15m, 24h,
+      7d; at most 30d; 0 stops it at once). revoke stops a key at once on every running instance.
+      Test keys (tg_test_) work only on test networks, live keys (tg_live_) only on the others.
       """;
 }

@@ -115,7 +115,7 @@ final class BuyerApi {
   }
 
   private Future<UUID> authorize(RoutingContext ctx) {
-    return access.authorize(ctx.request(), checkoutId(ctx));
+    return RequestAuth.buyerCheckout(ctx, access);
   }
 
   private static UUID checkoutId(RoutingContext ctx) {

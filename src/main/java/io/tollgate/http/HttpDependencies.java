@@ -5,7 +5,9 @@ import io.tollgate.checkout.CheckoutService;
 import io.tollgate.checkout.ClientSecrets;
 import io.tollgate.checkout.StatusCache;
 import io.tollgate.checkout.StatusView;
+import io.tollgate.merchant.ApiKeyRegistry;
 import io.tollgate.merchant.MerchantAuthenticator;
+import io.tollgate.merchant.MerchantDirectory;
 import io.tollgate.payer.PayerBindingService;
 import io.tollgate.ratelimit.RateLimiter;
 import io.tollgate.inbound.InboundWebhooks;
@@ -25,6 +27,8 @@ import java.util.function.Supplier;
  * @param clientAddress the client's address for rate limiting (trusted-proxy aware)
  * @param payers payer binding (challenge and signed-challenge endpoints)
  * @param admin the operator credential check for {@code /v1/admin/...}
+ * @param merchantDirectory the operator's merchants ({@code /v1/admin/merchants})
+ * @param apiKeys the operator's API keys ({@code /v1/admin/merchants/{id}/api-keys})
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -41,4 +45,6 @@ public record HttpDependencies(
     PayerBindingService payers,
     WebhookEndpoints webhookEndpoints,
     InboundWebhooks inboundWebhooks,
-    AdminAuth admin) {}
+    AdminAuth admin,
+    MerchantDirectory merchantDirectory,
+    ApiKeyRegistry apiKeys) {}

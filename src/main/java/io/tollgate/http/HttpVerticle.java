@@ -48,15 +48,18 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts());
+    Handler<RoutingContext> merchantFirst = RequestAuth.merchantFirst(deps.merchants());
+    Handler<RoutingContext> adminFirst = RequestAuth.adminFirst(deps.admin());
     BuyerAccess access = new BuyerAccess(deps.clientSecrets(), deps.statusCache(), deps.rateLimiter(), deps.buyerLimits(),
         deps.clientAddress());
     StatusPoll poll = new StatusPoll(access, deps.statusCache(), deps.statusView(), deps.clock());
     BuyerApi buyer = new BuyerApi(access, poll, deps.clientAddress(), deps.statusCache(), deps.statusView(), deps.checkouts(),
         vertx.eventBus(), deps.clock(), deps.payers());
     CorsRules cors = new CorsRules(deps.settings().corsOrigins());
+    Handler<RoutingContext> buyerFirst = RequestAuth.buyerFirst(access);
     return OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
         .<Handler<HttpServerRequest>>map(contract -> {
-          RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
+          RouterBuilder builder = routerBuilder(vertx, contract)
               .rootHandler(cors.handler())
               .rootHandler(RequestBodies.handler(BODY_LIMIT))
               .rootHandler(RequestBodies::checkJson);
@@ -65,38 +68,49 @@ public final class HttpVerticle extends VerticleBase {
           // validator keeps the GETs not on a hot path, the operations with integer parameters (limit,
           // inboundEventId), and receiveWebhook: other processors' traffic, low volume, whose handler
           // checks a signature over the raw bytes (which neither validator alters).
-          prevalidated(builder, contract, "createCheckout").addHandler(merchant::create);
+          // Authentication comes first on every route with a body (RequestAuth): a bad key with a bad body is a 401.
+          prevalidated(builder, contract, "createCheckout", merchantFirst).addHandler(merchant::create);
           builder.getRoute("getCheckout").addHandler(merchant::get);
-          prevalidated(builder, contract, "getPaymentOptions").addHandler(buyer::paymentOptions);
+          prevalidated(builder, contract, "getPaymentOptions", buyerFirst).addHandler(buyer::paymentOptions);
           // the poll path: the fast lane shares this validation
           HotPathValidation statusParameters = HotPathValidation.forOperation(contract, "getCheckoutStatus");
           builder.getRoute("getCheckoutStatus").setDoValidation(false)
               .addHandler(statusParameters::handle).addHandler(buyer::status);
-          prevalidated(builder, contract, "submitPayment").addHandler(buyer::submitPayment);
-          prevalidated(builder, contract, "createPayerChallenge").addHandler(buyer::payerChallenge);
-          prevalidated(builder, contract, "bindPayer").addHandler(buyer::bindPayer);
+          prevalidated(builder, contract, "submitPayment", buyerFirst).addHandler(buyer::submitPayment);
+          prevalidated(builder, contract, "createPayerChallenge", buyerFirst).addHandler(buyer::payerChallenge);
+          prevalidated(builder, contract, "bindPayer", buyerFirst).addHandler(buyer::bindPayer);
           WebhookApi webhooks = new WebhookApi(deps.merchants(), deps.webhookEndpoints(), deps.inboundWebhooks(), deps.admin());
-          prevalidated(builder, contract, "createWebhookEndpoint").addHandler(webhooks::createEndpoint);
+          prevalidated(builder, contract, "createWebhookEndpoint", merchantFirst).addHandler(webhooks::createEndpoint);
           builder.getRoute("listWebhookEndpoints").addHandler(webhooks::listEndpoints);
           builder.getRoute("getWebhookEndpoint").addHandler(webhooks::getEndpoint);
-          prevalidated(builder, contract, "updateWebhookEndpoint").addHandler(webhooks::updateEndpoint);
+          prevalidated(builder, contract, "updateWebhookEndpoint", merchantFirst).addHandler(webhooks::updateEndpoint);
           builder.getRoute("deleteWebhookEndpoint").addHandler(webhooks::deleteEndpoint);
-          prevalidated(builder, contract, "rotateWebhookEndpointSecret").addHandler(webhooks::rotateSecret);
+          prevalidated(builder, contract, "rotateWebhookEndpointSecret", merchantFirst).addHandler(webhooks::rotateSecret);
           builder.getRoute("listWebhookEndpointAttempts").addHandler(webhooks::endpointAttempts);
-          prevalidated(builder, contract, "recoverWebhookEndpoint").addHandler(webhooks::recover);
+          prevalidated(builder, contract, "recoverWebhookEndpoint", merchantFirst).addHandler(webhooks::recover);
           builder.getRoute("listWebhookEvents").addHandler(webhooks::listEvents);
           builder.getRoute("getWebhookEvent").addHandler(webhooks::getEvent);
-          prevalidated(builder, contract, "resendWebhookEvent").addHandler(webhooks::resendEvent);
+          prevalidated(builder, contract, "resendWebhookEvent", merchantFirst).addHandler(webhooks::resendEvent);
           builder.getRoute("receiveWebhook").addHandler(webhooks::receive);
           builder.getRoute("adminListInboundWebhooks").addHandler(webhooks::adminListInbound);
           builder.getRoute("adminRetryInboundWebhook").addHandler(webhooks::adminRetryInbound);
+          OperatorApi operator = new OperatorApi(deps.admin(), deps.merchantDirectory(), deps.apiKeys());
+          prevalidated(builder, contract, "adminCreateMerchant", adminFirst).addHandler(operator::createMerchant);
+          builder.getRoute("adminListMerchants").addHandler(operator::listMerchants);
+          builder.getRoute("adminGetMerchant").addHandler(operator::getMerchant);
+          prevalidated(builder, contract, "adminUpdateMerchant", adminFirst).addHandler(operator::updateMerchant);
+          prevalidated(builder, contract, "adminCreateApiKey", adminFirst).addHandler(operator::createKey);
+          builder.getRoute("adminListApiKeys").addHandler(operator::listKeys);
+          prevalidated(builder, contract, "adminRotateApiKey", adminFirst).addHandler(operator::rotateKey);
+          prevalidated(builder, contract, "adminRevokeApiKey", adminFirst).addHandler(operator::revokeKey);
           Router router = builder.createRouter();
           router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
           router.get("/health/ready").handler(this::ready);
           router.get("/metrics").handler(PrometheusScrapingHandler.create());
           router.get("/openapi.yaml").handler(ctx -> ctx.response()
               .putHeader("Content-Type", "application/yaml").sendFile(OPENAPI_RESOURCE));
-          router.route().last().handler(ctx -> ctx.fail(404));
+          router.route().last().handler(new MethodNotAllowed(contract, Map.of("/health/live", "GET", "/health/ready", "GET",
+              "/metrics", "GET", "/openapi.yaml", "GET"))::handle);
           router.route().failureHandler(ErrorResponses::handle);
           if (!deps.settings().statusFastLane()) return router;
           return StatusFastLane.forOperation(contract, "getCheckoutStatus", statusParameters, cors, poll, router);
@@ -109,6 +123,19 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
+   * The router builder for {@code contract}. The contract's security schemes document who may call
+   * what; our own first handlers ({@link RequestAuth}) enforce them, before validation and with our
+   * error codes, so the router's security handlers (which want an AuthenticationHandler per scheme)
+   * are off on every operation. (An operation must then name at most one security requirement:
+   * vertx-web-openapi-router 5.0.10 mounts an empty auth chain for alternatives, which fails every call.)
+   */
+  static RouterBuilder routerBuilder(io.vertx.core.Vertx vertx, OpenAPIContract contract) {
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    contract.operations().forEach(op -> builder.getRoute(op.getOperationId()).setDoSecurity(false));
+    return builder;
+  }
+
+  /**
    * The route of {@code operationId} with the generic validator replaced by a {@link
    * HotPathValidation}, which answers the same but builds its schema validators once; fails if the
    * operation does not qualify.
@@ -116,6 +143,13 @@ public final class HttpVerticle extends VerticleBase {
   static OpenAPIRoute prevalidated(RouterBuilder builder, OpenAPIContract contract, String operationId) {
     HotPathValidation validation = HotPathValidation.forOperation(contract, operationId);
     return builder.getRoute(operationId).setDoValidation(false).addHandler(validation::handle);
+  }
+
+  /** As {@link #prevalidated(RouterBuilder, OpenAPIContract, String)}, with {@code authentication} before the validation. */
+  static OpenAPIRoute prevalidated(RouterBuilder builder, OpenAPIContract contract, String operationId,
+      Handler<RoutingContext> authentication) {
+    HotPathValidation validation = HotPathValidation.forOperation(contract, operationId);
+    return builder.getRoute(operationId).setDoValidation(false).addHandler(authentication).addHandler(validation::handle);
   }
 
   /**

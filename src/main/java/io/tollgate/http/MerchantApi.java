@@ -23,7 +23,7 @@ final class MerchantApi {
       ctx.fail(new ApiException(ErrorCode.INVALID_IDEMPOTENCY_KEY));
       return;
     }
-    authenticator.authenticate(ctx.request().getHeader("Authorization"))
+    RequestAuth.merchant(ctx, authenticator)
         .compose(merchant -> checkouts.create(merchant, key, ctx.body().asJsonObject()))
         .onSuccess(response -> ctx.response().setStatusCode(response.status())
             .putHeader("Content-Type", "application/json").end(response.body().toBuffer()))
@@ -31,7 +31,7 @@ final class MerchantApi {
   }
 
   void get(RoutingContext ctx) {
-    authenticator.authenticate(ctx.request().getHeader("Authorization"))
+    RequestAuth.merchant(ctx, authenticator)
         .compose(merchant -> checkouts.get(merchant, UUID.fromString(ctx.pathParam("checkoutId"))))
         .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.toBuffer()))
         .onFailure(ctx::fail);

@@ -2,6 +2,7 @@ package io.tollgate.http;
 
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
+import io.tollgate.merchant.Merchant;
 import io.tollgate.merchant.MerchantAuthenticator;
 import io.tollgate.inbound.InboundWebhooks;
 import io.tollgate.webhook.WebhookEndpoints;
@@ -34,34 +35,34 @@ final class WebhookApi {
   // ---- endpoints ----
 
   void createEndpoint(RoutingContext ctx) {
-    respond(ctx, 201, merchant(ctx).compose(m -> endpoints.create(m, ctx.body().asJsonObject())));
+    respond(ctx, 201, merchant(ctx).compose(m -> endpoints.create(m.id(), mode(m), ctx.body().asJsonObject())));
   }
 
   void listEndpoints(RoutingContext ctx) {
-    respond(ctx, 200, merchant(ctx).compose(endpoints::list).map(WebhookApi::list));
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.list(m.id(), mode(m))).map(WebhookApi::list));
   }
 
   void getEndpoint(RoutingContext ctx) {
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.get(m, endpointId(ctx))));
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.get(m.id(), mode(m), endpointId(ctx))));
   }
 
   void updateEndpoint(RoutingContext ctx) {
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.update(m, endpointId(ctx), ctx.body().asJsonObject())));
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.update(m.id(), mode(m), endpointId(ctx), ctx.body().asJsonObject())));
   }
 
   void deleteEndpoint(RoutingContext ctx) {
-    merchant(ctx).compose(m -> endpoints.delete(m, endpointId(ctx)))
+    merchant(ctx).compose(m -> endpoints.delete(m.id(), mode(m), endpointId(ctx)))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 
   void rotateSecret(RoutingContext ctx) {
     JsonObject body = optionalBody(ctx);
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.rotateSecret(m, endpointId(ctx), body.getLong("overlapSeconds"))));
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.rotateSecret(m.id(), mode(m), endpointId(ctx), body.getLong("overlapSeconds"))));
   }
 
   void endpointAttempts(RoutingContext ctx) {
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.endpointAttempts(m, endpointId(ctx), limit(ctx)))
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.endpointAttempts(m.id(), mode(m), endpointId(ctx), limit(ctx)))
         .map(WebhookApi::list));
   }
 
@@ -73,7 +74,7 @@ final class WebhookApi {
       } catch (DateTimeParseException | NullPointerException e) {
         return Future.failedFuture(new ApiException(ErrorCode.INVALID_REQUEST, "since must be an RFC 3339 time"));
       }
-      return endpoints.recover(m, endpointId(ctx), since);
+      return endpoints.recover(m.id(), mode(m), endpointId(ctx), since);
     }).map(n -> new JsonObject().put("scheduled", n)));
   }
 
@@ -81,18 +82,18 @@ final class WebhookApi {
 
   void listEvents(RoutingContext ctx) {
     String checkout = ctx.request().getParam("checkoutId");
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.events(m, checkout == null ? null : UUID.fromString(checkout),
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.events(m.id(), mode(m), checkout == null ? null : UUID.fromString(checkout),
         limit(ctx))).map(WebhookApi::list));
   }
 
   void getEvent(RoutingContext ctx) {
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.event(m, ctx.pathParam("eventId"))));
+    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.event(m.id(), mode(m), ctx.pathParam("eventId"))));
   }
 
   void resendEvent(RoutingContext ctx) {
     JsonObject body = optionalBody(ctx);
     String endpoint = body.getString("endpointId");
-    respond(ctx, 202, merchant(ctx).compose(m -> endpoints.resend(m, ctx.pathParam("eventId"),
+    respond(ctx, 202, merchant(ctx).compose(m -> endpoints.resend(m.id(), mode(m), ctx.pathParam("eventId"),
         endpoint == null ? null : UUID.fromString(endpoint))).map(n -> new JsonObject().put("scheduled", n)));
   }
 
@@ -104,12 +105,12 @@ final class WebhookApi {
   }
 
   void adminListInbound(RoutingContext ctx) {
-    respond(ctx, 200, admin.authorize(ctx.request().getHeader("Authorization"))
+    respond(ctx, 200, RequestAuth.admin(ctx, admin)
         .compose(v -> inbound.list(ctx.request().getParam("status"), limit(ctx))).map(WebhookApi::list));
   }
 
   void adminRetryInbound(RoutingContext ctx) {
-    respond(ctx, 200, admin.authorize(ctx.request().getHeader("Authorization"))
+    respond(ctx, 200, RequestAuth.admin(ctx, admin)
         .compose(v -> inbound.retry(inboundEventId(ctx))));
   }
 
@@ -124,8 +125,13 @@ final class WebhookApi {
     }
   }
 
-  private Future<UUID> merchant(RoutingContext ctx) {
-    return merchants.authenticate(ctx.request().getHeader("Authorization")).map(m -> m.id());
+  private Future<Merchant> merchant(RoutingContext ctx) {
+    return RequestAuth.merchant(ctx, merchants);
+  }
+
+  /** Endpoints and events belong to the mode of the key that made them; the other mode's do not exist here. */
+  private static String mode(Merchant m) {
+    return m.mode().code();
   }
 
   private static UUID endpointId(RoutingContext ctx) {

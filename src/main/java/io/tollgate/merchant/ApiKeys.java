@@ -7,19 +7,22 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Merchant API keys: {@code tg_} + 32 random bytes (base64url). Only their SHA-256 is stored; with
- * 256 bits of entropy a slow hash adds nothing, and a fast one keeps authentication cheap.
+ * Merchant API keys: {@code tg_test_} or {@code tg_live_} + 32 random bytes (base64url). Keys made
+ * before modes existed are {@code tg_} + 32 bytes and keep working (their mode is stored with them).
+ * Only their SHA-256 is stored; with 256 bits of entropy a slow hash adds nothing, and a fast one
+ * keeps authentication cheap.
  */
 final class ApiKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String PREFIX = "tg_";
+  private static final String LEGACY_PREFIX = "tg_";
+  private static final int SECRET_LENGTH = 43;
 
   private ApiKeys() {}
 
-  static String generate() {
+  static String generate(KeyMode mode) {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
-    return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return mode.keyPrefix() + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   static byte[] hash(String key) {
@@ -30,12 +33,17 @@ final class ApiKeys {
     }
   }
 
-  /** The first characters, stored so an operator can tell keys apart without the secret. */
+  /** The mode prefix and four characters of the secret, stored so an operator can tell keys apart. */
   static String displayPrefix(String key) {
-    return key.substring(0, Math.min(key.length(), 10));
+    int modePrefix = key.startsWith(KeyMode.TEST.keyPrefix()) || key.startsWith(KeyMode.LIVE.keyPrefix()) ? 8 : 3;
+    return key.substring(0, Math.min(key.length(), modePrefix + 4));
   }
 
   static boolean looksLikeKey(String candidate) {
-    return candidate != null && candidate.startsWith(PREFIX) && candidate.length() == PREFIX.length() + 43;
+    if (candidate == null) return false;
+    for (KeyMode mode : KeyMode.values()) {
+      if (candidate.startsWith(mode.keyPrefix())) return candidate.length() == mode.keyPrefix().length() + SECRET_LENGTH;
+    }
+    return candidate.startsWith(LEGACY_PREFIX) && candidate.length() == LEGACY_PREFIX.length() + SECRET_LENGTH;
   }
 }

@@ -16,14 +16,15 @@ public enum PayerBinding {
   OPTIONAL;
 
   /** The stored and command-line form: {@code required} or {@code optional}. */
-  String code() {
+  public String code() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  static PayerBinding fromCode(String code) {
+  public static PayerBinding fromCode(String code) {
     for (PayerBinding b : values()) {
       if (b.code().equals(code)) return b;
     }
-    throw new IllegalArgumentException("payer binding is 'required' or 'optional', not '" + code + "'");
+    throw new io.tollgate.api.ApiException(io.tollgate.api.ErrorCode.INVALID_REQUEST,
+        "payerBinding must be 'required' or 'optional', not '" + code + "'");
   }
 }

@@ -1,9 +1,12 @@
 /**
- * Merchants: who may use the merchant API (hashed API keys) and which chains and tokens each accepts.
+ * Merchants: who may use the merchant API (hashed API keys, test or live), which chains and tokens
+ * each accepts, and the operator's management of both (shared by the CLI and the operator API).
  *
- * <p>Public face (6 of 7 types; everything else is package-private): {@link
- * io.tollgate.merchant.Merchant}, {@link io.tollgate.merchant.MerchantAdmin}, {@link
- * io.tollgate.merchant.MerchantAuthenticator}, {@link io.tollgate.merchant.MerchantCli}, {@link
- * io.tollgate.merchant.PayerBinding}, {@link io.tollgate.merchant.PaymentMethod}.
+ * <p>Public face (the rest is package-private): {@link io.tollgate.merchant.Merchant}, {@link
+ * io.tollgate.merchant.KeyMode}, {@link io.tollgate.merchant.MerchantAuthenticator}, {@link
+ * io.tollgate.merchant.MerchantChangeListener}, {@link io.tollgate.merchant.MerchantDirectory}, {@link
+ * io.tollgate.merchant.ApiKeyRegistry}, {@link io.tollgate.merchant.MerchantAdmin}, {@link
+ * io.tollgate.merchant.PayerBinding}, {@link io.tollgate.merchant.PaymentMethod}, {@link
+ * io.tollgate.merchant.PaymentMethodRules}.
  */
 package io.tollgate.merchant;

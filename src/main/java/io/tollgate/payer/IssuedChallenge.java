@@ -17,7 +17,7 @@ public record IssuedChallenge(UUID checkoutId, SiweMessage message, String text)
         .put("address", message.address())
         .put("chainId", message.chainId())
         .put("nonce", message.nonce())
-        .put("issuedAt", message.issuedAt().toString())
-        .put("expiresAt", message.expirationTime().toString());
+        .put("issuedAt", io.tollgate.api.Rfc3339.format(message.issuedAt()))
+        .put("expiresAt", io.tollgate.api.Rfc3339.format(message.expirationTime()));
   }
 }

@@ -24,6 +24,6 @@ public record PayerBinding(UUID checkoutId, String payer, SignatureCheck.Valid p
         .put("walletKind", proof.code().kind().code())
         .put("codePrefix", proof.code().prefix())
         .put("codeHash", proof.code().codeHash())
-        .put("boundAt", boundAt.toString());
+        .put("boundAt", io.tollgate.api.Rfc3339.format(boundAt));
   }
 }

@@ -59,25 +59,25 @@ public final class WebhookEndpoints {
     return "webhook_endpoint:" + endpointId + ":previous";
   }
 
-  public Future<JsonObject> create(UUID merchantId, JsonObject request) {
+  public Future<JsonObject> create(UUID merchantId, String mode, JsonObject request) {
     String url = request.getString("url");
     List<String> types = eventTypes(request.getJsonArray("eventTypes"));
     return checkUrl(url).compose(ok -> {
       UUID id = UUID.randomUUID();
       WebhookSecret secret = WebhookSecret.generate(random);
       return pool.preparedQuery("""
-              INSERT INTO webhook_endpoints (id, merchant_id, url, description, event_types, secret_sealed)
-              VALUES ($1, $2, $3, $4, $5, $6) RETURNING *""")
+              INSERT INTO webhook_endpoints (id, merchant_id, url, description, event_types, secret_sealed, mode)
+              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *""")
           .execute(Tuple.of(id, merchantId, url.trim(), request.getString("description"), types.toArray(String[]::new),
-              Buffer.buffer(box.seal(secret, secretContext(id)))))
+              Buffer.buffer(box.seal(secret, secretContext(id))), mode))
           .map(rows -> json(rows.iterator().next()).put("secret", secret.serialized()));
     });
   }
 
-  public Future<JsonArray> list(UUID merchantId) {
+  public Future<JsonArray> list(UUID merchantId, String mode) {
     return pool.preparedQuery("""
-            SELECT * FROM webhook_endpoints WHERE merchant_id = $1 AND deleted_at IS NULL ORDER BY created_at, id""")
-        .execute(Tuple.of(merchantId))
+            SELECT * FROM webhook_endpoints WHERE merchant_id = $1 AND mode = $2 AND deleted_at IS NULL ORDER BY created_at, id""")
+        .execute(Tuple.of(merchantId, mode))
         .map(rows -> {
           JsonArray all = new JsonArray();
           rows.forEach(row -> all.add(json(row)));
@@ -85,9 +85,9 @@ public final class WebhookEndpoints {
         });
   }
 
-  public Future<JsonObject> get(UUID merchantId, UUID endpointId) {
-    return pool.preparedQuery("SELECT * FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL")
-        .execute(Tuple.of(endpointId, merchantId))
+  public Future<JsonObject> get(UUID merchantId, String mode, UUID endpointId) {
+    return pool.preparedQuery("SELECT * FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND mode = $3 AND deleted_at IS NULL")
+        .execute(Tuple.of(endpointId, merchantId, mode))
         .map(rows -> json(one(rows)));
   }
 
@@ -95,7 +95,7 @@ public final class WebhookEndpoints {
    * Changes url, eventTypes, description and/or enabled. Enabling clears the disabled reason and
    * the failing streak; disabling leaves pending deliveries waiting (a later enable sends them).
    */
-  public Future<JsonObject> update(UUID merchantId, UUID endpointId, JsonObject request) {
+  public Future<JsonObject> update(UUID merchantId, String mode, UUID endpointId, JsonObject request) {
     String url = request.getString("url");
     Future<Void> checked = url == null ? Future.succeededFuture() : checkUrl(url);
     String[] types = request.containsKey("eventTypes")
@@ -111,21 +111,21 @@ public final class WebhookEndpoints {
               disabled_at = CASE WHEN $7 IS NULL THEN disabled_at WHEN $7 THEN NULL ELSE now() END,
               failing_since = CASE WHEN $7 THEN NULL ELSE failing_since END,
               updated_at = now()
-            WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL
+            WHERE id = $1 AND merchant_id = $2 AND mode = $8 AND deleted_at IS NULL
             RETURNING *""")
         .execute(Tuple.tuple().addValue(endpointId).addValue(merchantId).addValue(url == null ? null : url.trim())
             .addValue(types).addValue(request.containsKey("description")).addValue(request.getString("description"))
-            .addValue(enabled))
+            .addValue(enabled).addValue(mode))
         .map(rows -> json(one(rows))));
   }
 
   /** Deletes the endpoint; its delivery log stays (the row is kept, hidden and never sent to). */
-  public Future<Void> delete(UUID merchantId, UUID endpointId) {
+  public Future<Void> delete(UUID merchantId, String mode, UUID endpointId) {
     return pool.withTransaction(conn -> conn.preparedQuery("""
                 UPDATE webhook_endpoints SET deleted_at = now(), enabled = false, disabled_reason = 'deleted',
                                              disabled_at = now(), updated_at = now()
-                WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL""")
-            .execute(Tuple.of(endpointId, merchantId))
+                WHERE id = $1 AND merchant_id = $2 AND mode = $3 AND deleted_at IS NULL""")
+            .execute(Tuple.of(endpointId, merchantId, mode))
             .compose(rows -> rows.rowCount() == 0 ? Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND))
                 : conn.preparedQuery("""
                         UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL,
@@ -138,14 +138,14 @@ public final class WebhookEndpoints {
    * A new secret, shown once. The current one becomes the previous one and keeps signing (both
    * signatures are sent) until the overlap ends, so receivers can switch without losing events.
    */
-  public Future<JsonObject> rotateSecret(UUID merchantId, UUID endpointId, Long overlapSeconds) {
+  public Future<JsonObject> rotateSecret(UUID merchantId, String mode, UUID endpointId, Long overlapSeconds) {
     Duration overlap = overlapSeconds == null ? defaultOverlap : Duration.ofSeconds(overlapSeconds);
     Instant until = clock.instant().plus(overlap);
     WebhookSecret fresh = WebhookSecret.generate(random);
     return pool.withTransaction(conn -> conn.preparedQuery("""
-                SELECT secret_sealed FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL
-                FOR UPDATE""")
-            .execute(Tuple.of(endpointId, merchantId))
+                SELECT secret_sealed FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND mode = $3
+                  AND deleted_at IS NULL FOR UPDATE""")
+            .execute(Tuple.of(endpointId, merchantId, mode))
             .compose(rows -> {
               Row row = one(rows);
               // Re-sealed under the "previous" context: a sealed value only opens where it was sealed for.
@@ -164,15 +164,16 @@ public final class WebhookEndpoints {
   // ---- delivery log and operations ----
 
   /** The merchant's latest events, optionally of one checkout. */
-  public Future<JsonArray> events(UUID merchantId, UUID checkoutId, int limit) {
+  public Future<JsonArray> events(UUID merchantId, String mode, UUID checkoutId, int limit) {
     return pool.preparedQuery("""
-            SELECT id, type, checkout_id, created_at FROM webhook_events
-            WHERE merchant_id = $1 AND ($2::uuid IS NULL OR checkout_id = $2)
+            SELECT id, type, checkout_id, created_at, mode FROM webhook_events
+            WHERE merchant_id = $1 AND mode = $4 AND ($2::uuid IS NULL OR checkout_id = $2)
             ORDER BY created_at DESC, id DESC LIMIT $3""")
-        .execute(Tuple.of(merchantId, checkoutId, limit))
+        .execute(Tuple.of(merchantId, checkoutId, limit, mode))
         .map(rows -> {
           JsonArray all = new JsonArray();
           rows.forEach(row -> all.add(new JsonObject().put("id", row.getString("id")).put("type", row.getString("type"))
+              .put("mode", row.getString("mode"))
               .put("checkoutId", row.getUUID("checkout_id") == null ? null : row.getUUID("checkout_id").toString())
               .put("createdAt", instant(row.getOffsetDateTime("created_at")))));
           return all;
@@ -180,10 +181,10 @@ public final class WebhookEndpoints {
   }
 
   /** One event: its body, and per endpoint the delivery state and every attempt. */
-  public Future<JsonObject> event(UUID merchantId, String eventId) {
+  public Future<JsonObject> event(UUID merchantId, String mode, String eventId) {
     return pool.withConnection(conn -> conn.preparedQuery("""
-                SELECT * FROM webhook_events WHERE id = $1 AND merchant_id = $2""")
-            .execute(Tuple.of(eventId, merchantId))
+                SELECT * FROM webhook_events WHERE id = $1 AND merchant_id = $2 AND mode = $3""")
+            .execute(Tuple.of(eventId, merchantId, mode))
             .compose(events -> {
               Row event = one(events);
               return Future.all(
@@ -203,6 +204,7 @@ public final class WebhookEndpoints {
                       out.add(deliveryJson(d).put("attemptLog", log));
                     }
                     return new JsonObject().put("id", event.getString("id")).put("type", event.getString("type"))
+                        .put("mode", event.getString("mode"))
                         .put("checkoutId", event.getUUID("checkout_id") == null ? null : event.getUUID("checkout_id").toString())
                         .put("createdAt", instant(event.getOffsetDateTime("created_at")))
                         .put("payload", new JsonObject(event.getString("body")))
@@ -212,14 +214,14 @@ public final class WebhookEndpoints {
   }
 
   /** The latest attempts made to one endpoint, newest first. */
-  public Future<JsonArray> endpointAttempts(UUID merchantId, UUID endpointId, int limit) {
+  public Future<JsonArray> endpointAttempts(UUID merchantId, String mode, UUID endpointId, int limit) {
     return pool.preparedQuery("""
             SELECT a.* FROM webhook_attempts a JOIN webhook_endpoints e ON e.id = a.endpoint_id
-            WHERE a.endpoint_id = $1 AND e.merchant_id = $2 AND e.deleted_at IS NULL
+            WHERE a.endpoint_id = $1 AND e.merchant_id = $2 AND e.mode = $4 AND e.deleted_at IS NULL
             ORDER BY a.id DESC LIMIT $3""")
-        .execute(Tuple.of(endpointId, merchantId, limit))
+        .execute(Tuple.of(endpointId, merchantId, limit, mode))
         .compose(rows -> rows.size() > 0 ? Future.succeededFuture(rows)
-            : get(merchantId, endpointId).map(exists -> rows)) // 404 for an unknown endpoint, [] for a quiet one
+            : get(merchantId, mode, endpointId).map(exists -> rows)) // 404 for an unknown endpoint, [] for a quiet one
         .map(rows -> {
           JsonArray all = new JsonArray();
           rows.forEach(row -> all.add(attemptJson(row)));
@@ -231,15 +233,15 @@ public final class WebhookEndpoints {
    * Sends one event again, with the same {@code webhook-id}: to one endpoint, or to every enabled
    * endpoint subscribed to its type. Answers how many deliveries were scheduled.
    */
-  public Future<Integer> resend(UUID merchantId, String eventId, UUID endpointId) {
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT 1 FROM webhook_events WHERE id = $1 AND merchant_id = $2")
-        .execute(Tuple.of(eventId, merchantId))
+  public Future<Integer> resend(UUID merchantId, String mode, String eventId, UUID endpointId) {
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT 1 FROM webhook_events WHERE id = $1 AND merchant_id = $2 AND mode = $3")
+        .execute(Tuple.of(eventId, merchantId, mode))
         .compose(found -> {
           if (found.size() == 0) return Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "no such event"));
           return conn.preparedQuery("""
                   INSERT INTO webhook_deliveries (event_id, endpoint_id, status, next_attempt_at)
                   SELECT ev.id, e.id, 'pending', now()
-                  FROM webhook_events ev JOIN webhook_endpoints e ON e.merchant_id = ev.merchant_id
+                  FROM webhook_events ev JOIN webhook_endpoints e ON e.merchant_id = ev.merchant_id AND e.mode = ev.mode
                   WHERE ev.id = $1 AND e.deleted_at IS NULL
                     AND (($2::uuid IS NULL AND e.enabled AND ev.type = ANY (e.event_types)) OR e.id = $2)
                   ON CONFLICT (event_id, endpoint_id) DO UPDATE
@@ -255,10 +257,10 @@ public final class WebhookEndpoints {
   }
 
   /** Schedules again every delivery to the endpoint that failed (gave up) and was created since {@code since}. */
-  public Future<Integer> recover(UUID merchantId, UUID endpointId, Instant since) {
+  public Future<Integer> recover(UUID merchantId, String mode, UUID endpointId, Instant since) {
     return pool.withTransaction(conn -> conn.preparedQuery("""
-                SELECT 1 FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL""")
-        .execute(Tuple.of(endpointId, merchantId))
+                SELECT 1 FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND mode = $3 AND deleted_at IS NULL""")
+        .execute(Tuple.of(endpointId, merchantId, mode))
         .compose(found -> found.size() == 0 ? Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND))
             : conn.preparedQuery("""
                     UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()
@@ -307,6 +309,7 @@ public final class WebhookEndpoints {
     return new JsonObject()
         .put("id", row.getUUID("id").toString())
         .put("object", "webhook_endpoint")
+        .put("mode", row.getString("mode"))
         .put("url", row.getString("url"))
         .put("description", row.getString("description"))
         .put("eventTypes", types)
@@ -348,6 +351,6 @@ public final class WebhookEndpoints {
   }
 
   public static String instant(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
+    return io.tollgate.api.Rfc3339.format(t);
   }
 }

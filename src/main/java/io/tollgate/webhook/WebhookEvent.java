@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
+import io.tollgate.api.Rfc3339;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
@@ -13,12 +13,13 @@ import java.util.Objects;
  * that caused the event, and is the {@code webhook-id} of every delivery attempt and resend, so
  * shops can dedupe on it.
  *
- * <p>Body format (UTF-8 JSON, keys in this order):
- * <pre>{"id":"evt_01J...","type":"checkout.paid","created_at":"2026-01-02T03:04:05Z","data":{...}}</pre>
- * {@code created_at} is RFC 3339 UTC with second precision; {@code data} carries everything the
- * shop needs to act without calling back (shaped by the producer of each type).
+ * <p>Body format (UTF-8 JSON, camelCase like the API, keys in this order):
+ * <pre>{"id":"evt_01J...","type":"checkout.paid","mode":"live","createdAt":"2026-01-02T03:04:05.678Z","data":{...}}</pre>
+ * {@code createdAt} is RFC 3339 UTC with milliseconds; {@code mode} is the checkout's ({@code test}
+ * events go to test endpoints only); {@code data} carries everything the shop needs to act without
+ * calling back (shaped by the producer of each type).
  */
-record WebhookEvent(String id, WebhookEventType type, Instant createdAt, JsonObject data) {
+record WebhookEvent(String id, WebhookEventType type, String mode, Instant createdAt, JsonObject data) {
   public static final String ID_PREFIX = "evt_";
   private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -26,14 +27,15 @@ record WebhookEvent(String id, WebhookEventType type, Instant createdAt, JsonObj
   public WebhookEvent {
     Objects.requireNonNull(id);
     Objects.requireNonNull(type);
-    createdAt = createdAt.truncatedTo(ChronoUnit.SECONDS);
+    Objects.requireNonNull(mode);
+    createdAt = createdAt.truncatedTo(ChronoUnit.MILLIS);
     data = data == null ? new JsonObject() : data.copy();
   }
 
   /** A new event with a fresh id. */
-  public static WebhookEvent create(WebhookEventType type, JsonObject data, Clock clock) {
+  public static WebhookEvent create(WebhookEventType type, String mode, JsonObject data, Clock clock) {
     Instant now = clock.instant();
-    return new WebhookEvent(newId(now), type, now, data);
+    return new WebhookEvent(newId(now), type, mode, now, data);
   }
 
   /**
@@ -73,7 +75,8 @@ record WebhookEvent(String id, WebhookEventType type, Instant createdAt, JsonObj
     return new JsonObject()
         .put("id", id)
         .put("type", type.wireName())
-        .put("created_at", DateTimeFormatter.ISO_INSTANT.format(createdAt))
+        .put("mode", mode)
+        .put("createdAt", Rfc3339.format(createdAt))
         .put("data", data.copy());
   }
 
@@ -86,7 +89,8 @@ record WebhookEvent(String id, WebhookEventType type, Instant createdAt, JsonObj
     return new WebhookEvent(
         json.getString("id"),
         WebhookEventType.fromWireName(json.getString("type")),
-        Instant.parse(json.getString("created_at")),
+        json.getString("mode"),
+        Instant.parse(json.getString("createdAt")),
         json.getJsonObject("data"));
   }
 }

@@ -1,5 +1,6 @@
 package io.tollgate.webhook;
 
+import io.tollgate.api.Rfc3339;
 import io.tollgate.checkout.CheckoutTransition;
 import io.tollgate.checkout.TransitionLog;
 import io.vertx.core.Future;
@@ -53,7 +54,7 @@ public final class WebhookOutbox implements TransitionLog.Listener {
 
   // What an event's data is built from; $1/$2 are arrays of checkout and payment ids (one row each, in order).
   private static final String EVENT_FACTS = """
-      SELECT c.id, c.merchant_id, c.order_reference, c.amount, c.currency, c.status, c.status_reason, c.metadata,
+      SELECT c.id, c.merchant_id, c.mode, c.order_reference, c.amount, c.currency, c.status, c.status_reason, c.metadata,
              c.payer AS bound_payer, c.created_at, c.expires_at,
              p.id AS payment_id, p.chain_id, p.token, p.tx_hash, p.status AS payment_status, p.reason AS payment_reason,
              p.payer, p.amount_base, p.block_number, p.block_hash, p.block_time, p.late,
@@ -72,8 +73,8 @@ public final class WebhookOutbox implements TransitionLog.Listener {
       WITH due AS (
         INSERT INTO webhook_deliveries (event_id, endpoint_id, status, next_attempt_at)
         SELECT ev.id, e.id, 'pending', now()
-        FROM unnest($1::text[], $2::uuid[], $3::text[]) AS ev(id, merchant_id, type)
-        JOIN webhook_endpoints e ON e.merchant_id = ev.merchant_id AND e.enabled AND e.deleted_at IS NULL
+        FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[]) AS ev(id, merchant_id, type, mode)
+        JOIN webhook_endpoints e ON e.merchant_id = ev.merchant_id AND e.mode = ev.mode AND e.enabled AND e.deleted_at IS NULL
                                 AND ev.type = ANY (e.event_types)
         RETURNING 1)
       SELECT pg_notify('%s', '') FROM (SELECT 1 FROM due LIMIT 1) any_due""".formatted(CHANNEL);
@@ -110,11 +111,13 @@ public final class WebhookOutbox implements TransitionLog.Listener {
           String[] ids = new String[n];
           UUID[] merchants = new UUID[n];
           String[] typeNames = new String[n];
+          String[] modes = new String[n];
           String[] bodies = new String[n];
           OffsetDateTime[] created = new OffsetDateTime[n];
           int i = 0;
           for (Row row : rows) {
-            WebhookEvent event = WebhookEvent.create(types.get(i), data(row, announced.get(i)), clock);
+            modes[i] = row.getString("mode");
+            WebhookEvent event = WebhookEvent.create(types.get(i), modes[i], data(row, announced.get(i)), clock);
             ids[i] = event.id();
             merchants[i] = row.getUUID("merchant_id");
             typeNames[i] = event.type().wireName();
@@ -125,11 +128,11 @@ public final class WebhookOutbox implements TransitionLog.Listener {
           // Sent together (the deliveries statement runs after the events one on this connection,
           // so it sees them); the deliveries statement also wakes the dispatchers if it queued any.
           Future<?> events = conn.preparedQuery("""
-                  INSERT INTO webhook_events (id, merchant_id, type, checkout_id, body, created_at)
-                  SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::timestamptz[])""")
-              .execute(Tuple.of(ids, merchants, typeNames, checkoutIds, bodies, created));
+                  INSERT INTO webhook_events (id, merchant_id, type, checkout_id, body, created_at, mode)
+                  SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::timestamptz[], $7::text[])""")
+              .execute(Tuple.of(ids, merchants, typeNames, checkoutIds, bodies, created, modes));
           Future<?> deliveries = conn.preparedQuery(INSERT_DELIVERIES)
-              .execute(Tuple.of(ids, merchants, typeNames));
+              .execute(Tuple.of(ids, merchants, typeNames, modes));
           return Future.join(events, deliveries).<Void>mapEmpty();
         });
   }
@@ -146,31 +149,32 @@ public final class WebhookOutbox implements TransitionLog.Listener {
   static JsonObject data(Row row, CheckoutTransition t) {
     JsonObject checkout = new JsonObject()
         .put("id", row.getUUID("id").toString())
-        .put("order_reference", row.getString("order_reference"))
+        .put("mode", row.getString("mode"))
+        .put("orderReference", row.getString("order_reference"))
         .put("amount", usd(row.getBigDecimal("amount")))
         .put("currency", row.getString("currency"))
         .put("status", row.getString("status"))
-        .put("status_reason", row.getString("status_reason"))
+        .put("statusReason", row.getString("status_reason"))
         .put("metadata", row.getValue("metadata"))
         .put("payer", row.getString("bound_payer"))
-        .put("created_at", instant(row.getOffsetDateTime("created_at")))
-        .put("expires_at", instant(row.getOffsetDateTime("expires_at")));
+        .put("createdAt", instant(row.getOffsetDateTime("created_at")))
+        .put("expiresAt", instant(row.getOffsetDateTime("expires_at")));
     JsonObject data = new JsonObject().put("checkout", checkout);
     if (row.getValue("payment_id") != null) {
       data.put("payment", new JsonObject()
           .put("method", "onchain")
-          .put("tx_hash", row.getString("tx_hash"))
-          .put("chain_id", row.getLong("chain_id"))
+          .put("txHash", row.getString("tx_hash"))
+          .put("chainId", row.getLong("chain_id"))
           .put("token", row.getString("token"))
-          .put("token_address", row.getString("token_address"))
+          .put("tokenAddress", row.getString("token_address"))
           .put("decimals", row.getInteger("decimals"))
           .put("recipient", row.getString("recipient"))
           .put("payer", row.getString("payer"))
           .put("amount", row.getValue("amount_base") == null ? null
               : row.getBigDecimal("amount_base").toBigInteger().toString())
-          .put("block_number", row.getLong("block_number"))
-          .put("block_hash", row.getString("block_hash"))
-          .put("block_time", instant(row.getOffsetDateTime("block_time")))
+          .put("blockNumber", row.getLong("block_number"))
+          .put("blockHash", row.getString("block_hash"))
+          .put("blockTime", instant(row.getOffsetDateTime("block_time")))
           .put("status", row.getString("payment_status"))
           .put("reason", row.getString("payment_reason"))
           .put("late", row.getBoolean("late")));
@@ -178,7 +182,7 @@ public final class WebhookOutbox implements TransitionLog.Listener {
       data.put("payment", new JsonObject()
           .put("method", "processor")
           .put("provider", row.getString("provider"))
-          .put("processor_payment_id", row.getString("processor_payment_id"))
+          .put("processorPaymentId", row.getString("processor_payment_id"))
           .put("amount", row.getValue("processor_amount") == null ? null : usd(row.getBigDecimal("processor_amount")))
           .put("currency", row.getString("processor_currency")));
     } else {
@@ -194,6 +198,6 @@ public final class WebhookOutbox implements TransitionLog.Listener {
   }
 
   private static String instant(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
+    return Rfc3339.format(t);
   }
 }

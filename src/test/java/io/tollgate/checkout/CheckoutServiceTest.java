@@ -9,6 +9,7 @@ import io.tollgate.api.ErrorCode;
 import io.tollgate.chain.ChainConfig;
 import io.tollgate.chain.ChainRegistry;
 import io.tollgate.chain.TokenConfig;
+import io.tollgate.merchant.KeyMode;
 import io.tollgate.merchant.Merchant;
 import io.tollgate.merchant.PaymentMethod;
 import io.tollgate.chain.AssetKind;
@@ -43,6 +44,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CheckoutServiceTest {
   private static final long CHAIN = 31337;
+  /** Chain 31337 (anvil) is a test network: the merchant's key is a test key. */
+  private static final KeyMode MODE = KeyMode.TEST;
   private static final String USDC_ADDRESS = "0x" + "a".repeat(40);
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00.750Z");
   private static final ChainRegistry CHAINS = new ChainRegistry(List.of(new ChainConfig(CHAIN, "dev", List.of(), 1,
@@ -83,7 +86,7 @@ class CheckoutServiceTest {
   private static Merchant merchantAccepting(UUID id, String... tokens) {
     Map<String, PaymentMethod> methods = new java.util.HashMap<>();
     for (String token : tokens) methods.put(Merchant.methodKey(CHAIN, token), new PaymentMethod(CHAIN, token, TestRows.RECIPIENT));
-    return new Merchant(id, "shop", methods);
+    return new Merchant(id, "shop", methods, MODE);
   }
 
   private static JsonObject request(String amount) {
@@ -103,8 +106,8 @@ class CheckoutServiceTest {
     UUID id = UUID.fromString(body.getString("id"));
     assertThat(body.getString("status")).isEqualTo("open");
     assertThat(body.getString("amount")).isEqualTo("10.00");
-    assertThat(body.getString("createdAt")).as("block timestamps have whole seconds").isEqualTo("2026-03-01T10:00:00Z");
-    assertThat(body.getString("expiresAt")).as("the default expiry").isEqualTo("2026-03-01T10:10:00Z");
+    assertThat(body.getString("createdAt")).as("block timestamps have whole seconds").isEqualTo("2026-03-01T10:00:00.000Z");
+    assertThat(body.getString("expiresAt")).as("the default expiry").isEqualTo("2026-03-01T10:10:00.000Z");
     assertThat(body.getString("clientSecret")).isEqualTo(secrets.secretFor(id));
     JsonArray options = body.getJsonArray("paymentOptions");
     assertThat(options.stream().map(o -> ((JsonObject) o).getString("token"))).containsExactly("ETH", "USDC");
@@ -193,7 +196,7 @@ class CheckoutServiceTest {
     JsonObject body = await(service.create(merchant, "key-1", request)).body();
 
     assertThat(body.getString("amount")).isEqualTo("12.50");
-    assertThat(body.getString("expiresAt")).isEqualTo("2026-03-01T10:02:00Z");
+    assertThat(body.getString("expiresAt")).isEqualTo("2026-03-01T10:02:00.000Z");
     assertThat(body.getString("payer")).as("stored lowercase").isEqualTo("0x" + "ab".repeat(20));
     assertThat(body.getJsonArray("paymentOptions")).hasSize(1);
     assertThat(body.getJsonArray("paymentOptions").getJsonObject(0).getString("amount")).isEqualTo("12500000");
@@ -229,11 +232,63 @@ class CheckoutServiceTest {
   @Test
   void shouldRefuseACheckoutToAMerchantThatAcceptsNothingWatched() {
     Merchant polygonOnly = new Merchant(merchant.id(), "shop",
-        Map.of(Merchant.methodKey(137, "USDC"), new PaymentMethod(137, "USDC", TestRows.RECIPIENT)));
+        Map.of(Merchant.methodKey(137, "USDC"), new PaymentMethod(137, "USDC", TestRows.RECIPIENT)), MODE);
 
     StoredResponse refused = await(service.create(polygonOnly, "key-1", request("10")));
 
     assertThat(refused.body().getJsonObject("error").getString("code")).isEqualTo("payment_method_not_available");
+  }
+
+  @Test
+  void shouldRefuseALiveKeyOnATestNetworkAndCarryTheModeOfATestOne() {
+    Merchant live = new Merchant(merchant.id(), "shop", merchant.methods(), KeyMode.LIVE);
+    StoredResponse refused = await(service.create(live, "key-live", request("10")));
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.body().getJsonObject("error").getString("code")).isEqualTo("mode_mismatch");
+    assertThat(refused.body().getJsonObject("error").getString("detail")).contains("live key").contains("tg_test_");
+
+    StoredResponse created = await(service.create(merchant, "key-test", request("10")));
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.body().getString("mode")).isEqualTo("test");
+    UUID id = UUID.fromString(created.body().getString("id"));
+    assertThat(env.one("SELECT mode FROM checkouts WHERE id = $1", id).getString("mode")).isEqualTo("test");
+    // the live key of the same merchant does not see the test checkout
+    assertThat(((ApiException) io.tollgate.testing.Async.awaitFailure(service.get(live, id))).error()).isEqualTo(ErrorCode.MODE_MISMATCH);
+    assertThat(await(service.get(merchant, id)).getString("mode")).isEqualTo("test");
+  }
+
+  @Test
+  void shouldRefuseATestKeyOnALiveNetwork() {
+    // the same chain, configured as a live network (chain.31337.testnet=false)
+    CheckoutPlanner livePlanner = new CheckoutPlanner(new ChainRegistry(CHAINS.all(), java.util.Set.of()),
+        symbol -> Future.succeededFuture(new BigDecimal("3000")), Clock.fixed(NOW, ZoneOffset.UTC),
+        new CheckoutSettings(Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofHours(48)));
+    CheckoutService onLive = new CheckoutService(env.pool(), livePlanner, secrets, new TransitionLog(List.of()));
+
+    StoredResponse all = await(onLive.create(merchant, "key-1", request("10")));
+    assertThat(all.status()).isEqualTo(403);
+    assertThat(all.body().getJsonObject("error").getString("code")).isEqualTo("mode_mismatch");
+    StoredResponse named = await(onLive.create(merchant, "key-2", request("10").put("paymentOptions",
+        new io.vertx.core.json.JsonArray().add(new JsonObject().put("chainId", CHAIN).put("token", "USDC")))));
+    assertThat(named.body().getJsonObject("error").getString("code")).isEqualTo("mode_mismatch");
+    assertThat(named.body().getJsonObject("error").getString("detail")).startsWith("chain 31337 is a live network");
+
+    StoredResponse live = await(onLive.create(new Merchant(merchant.id(), "shop", merchant.methods(), KeyMode.LIVE),
+        "key-3", request("10")));
+    assertThat(live.status()).isEqualTo(201);
+    assertThat(live.body().getString("mode")).isEqualTo("live");
+  }
+
+  @Test
+  void shouldNotReplayACheckoutOfTheOtherModeForTheSameIdempotencyKey() {
+    await(service.create(merchant, "shared-key", request("10")));
+    CheckoutPlanner livePlanner = new CheckoutPlanner(new ChainRegistry(CHAINS.all(), java.util.Set.of()),
+        symbol -> Future.succeededFuture(new BigDecimal("3000")), Clock.fixed(NOW, ZoneOffset.UTC),
+        new CheckoutSettings(Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofHours(48)));
+    Throwable replay = io.tollgate.testing.Async.awaitFailure(new CheckoutService(env.pool(), livePlanner, secrets,
+        new TransitionLog(List.of())).create(new Merchant(merchant.id(), "shop", merchant.methods(), KeyMode.LIVE),
+        "shared-key", request("10")));
+    assertThat(((ApiException) replay).error()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED);
   }
 
   @Test

@@ -82,7 +82,7 @@ class AttributionEndToEndTest {
     assertThat(app.submit(attackers, "USDC", upper(tx)).status()).isEqualTo(202);
     JsonObject refused = app.awaitSettled(attackers);
     assertThat(refused.getString("status")).isEqualTo("failed");
-    assertThat(refused.getString("reason")).isEqualTo("wrong_payer");
+    assertThat(refused.getString("statusReason")).isEqualTo("wrong_payer");
 
     // The victim comes afterwards, in mixed case: the refused claim does not stand in the way.
     TollgateFixture.Response own = app.submit(rightful, "USDC", mixed(tx));
@@ -121,7 +121,7 @@ class AttributionEndToEndTest {
     assertThat(app.awaitSettled(rightful).getString("status")).isEqualTo("paid");
     JsonObject refused = app.awaitSettled(attackers);
     assertThat(refused.getString("status")).isEqualTo("failed");
-    assertThat(refused.getString("reason")).isEqualTo("wrong_payer");
+    assertThat(refused.getString("statusReason")).isEqualTo("wrong_payer");
   }
 
   @Test
@@ -161,7 +161,7 @@ class AttributionEndToEndTest {
       JsonObject checkout = checkouts.get(i);
       boolean bound = checkout.getString("payer") != null;
       JsonObject status = bound ? app.awaitSettled(checkout) : app.status(checkout).json();
-      assertThat(status.getString("status") + "/" + status.getString("reason")).as("checkout %d", i)
+      assertThat(status.getString("status") + "/" + status.getString("statusReason")).as("checkout %d", i)
           .isEqualTo(bound ? "failed/wrong_payer" : "open/null");
     }
     Row credit = sql("SELECT count(*) FILTER (WHERE status = 'confirmed') AS credited, count(*) AS claims,"
@@ -193,7 +193,7 @@ class AttributionEndToEndTest {
     List<JsonObject> settled = List.of(app.awaitSettled(first), app.awaitSettled(second));
     assertThat(settled).extracting(s -> s.getString("status")).containsExactlyInAnyOrder("paid", "failed");
     assertThat(settled).filteredOn(s -> "failed".equals(s.getString("status")))
-        .extracting(s -> s.getString("reason")).containsExactly("tx_already_credited");
+        .extracting(s -> s.getString("statusReason")).containsExactly("tx_already_credited");
     assertThat(claims(first)).hasSize(1);
     assertThat(claims(second)).hasSize(1);
   }

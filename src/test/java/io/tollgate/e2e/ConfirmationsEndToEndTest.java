@@ -92,7 +92,7 @@ class ConfirmationsEndToEndTest {
     assertThat(settled.getString("status"))
         .as("%s / stored: %s", settled.encode(), app.merchantGet("/v1/checkouts/" + checkout.getString("id")).body())
         .isEqualTo("expired");
-    assertThat(settled.getString("reason")).isEqualTo("not_mined_before_expiry");
+    assertThat(settled.getString("statusReason")).isEqualTo("not_mined_before_expiry");
   }
 
   private JsonObject awaitConfirmations(JsonObject checkout, int confirmations) {

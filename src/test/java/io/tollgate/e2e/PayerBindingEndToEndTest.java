@@ -208,7 +208,7 @@ class PayerBindingEndToEndTest {
       String stranger = app.chain.transferToken(app.buyer(100), app.usdc, TollgateFixture.RECIPIENT, USDC_12_50);
       JsonObject failed = payAndSettle(checkout, stranger);
       assertThat(failed.getString("status")).isEqualTo("failed");
-      assertThat(failed.getString("reason")).isEqualTo("wrong_payer");
+      assertThat(failed.getString("statusReason")).isEqualTo("wrong_payer");
       // ... the bound payer's does
       JsonObject paid = payAndSettle(checkout, app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, USDC_12_50));
       assertThat(paid.getString("status")).isEqualTo("paid");
@@ -304,7 +304,7 @@ class PayerBindingEndToEndTest {
 
       // the transfer itself is right (bound payer, exact amount): only the re-check refuses it
       assertThat(settled.getString("status")).isEqualTo("failed");
-      assertThat(settled.getString("reason")).isEqualTo("payer_binding_invalid");
+      assertThat(settled.getString("statusReason")).isEqualTo("payer_binding_invalid");
       JsonObject payment = merchantView(checkout).getJsonArray("payments").getJsonObject(0);
       assertThat(payment.getString("status")).isEqualTo("rejected");
       assertThat(payment.getString("reason")).isEqualTo("payer_binding_invalid");

@@ -268,6 +268,6 @@ class PaymentVerificationEndToEndTest {
   private void assertFailed(JsonObject checkout, String reason) {
     JsonObject settled = app.awaitSettled(checkout);
     assertThat(settled.getString("status")).isEqualTo("failed");
-    assertThat(settled.getString("reason")).isEqualTo(reason);
+    assertThat(settled.getString("statusReason")).isEqualTo(reason);
   }
 }

@@ -78,19 +78,25 @@ class WebhookDeliveryEndToEndTest {
           .isInstanceOf(RuntimeException.class);
       assertOfficialLibraryAccepts(paid, secret);
 
+      // one naming convention with the API: camelCase keys everywhere, RFC 3339 times with milliseconds
+      assertThat(keysOf(paid.json())).allMatch(k -> k.matches("[a-z][a-zA-Z0-9]*"), "camelCase");
+      assertThat(paid.json().getString("mode")).isEqualTo("test");
+      assertThat(paid.json().getString("createdAt")).matches(MILLIS);
       JsonObject data = paid.json().getJsonObject("data");
+      assertThat(data.getJsonObject("checkout").getString("createdAt")).matches(MILLIS);
+      assertThat(data.getJsonObject("payment").getString("blockTime")).matches(MILLIS);
       assertThat(data.getJsonObject("checkout").getString("status")).isEqualTo("paid");
-      assertThat(data.getJsonObject("checkout").getString("order_reference")).isEqualTo("ORDER-W1");
+      assertThat(data.getJsonObject("checkout").getString("orderReference")).isEqualTo("ORDER-W1");
       assertThat(data.getJsonObject("checkout").getString("amount")).isEqualTo("12.50");
       assertThat(data.getJsonObject("checkout").getJsonObject("metadata").getString("ticket")).isEqualTo("A-17");
       JsonObject payment = data.getJsonObject("payment");
-      assertThat(payment.getString("tx_hash")).isEqualTo(tx);
-      assertThat(payment.getLong("chain_id")).isEqualTo(TollgateFixture.CHAIN_ID);
+      assertThat(payment.getString("txHash")).isEqualTo(tx);
+      assertThat(payment.getLong("chainId")).isEqualTo(TollgateFixture.CHAIN_ID);
       assertThat(payment.getString("token")).isEqualTo("USDC");
-      assertThat(payment.getString("token_address")).isEqualTo(app.usdc);
+      assertThat(payment.getString("tokenAddress")).isEqualTo(app.usdc);
       assertThat(payment.getString("payer")).isEqualTo(buyer.getAddress().toLowerCase(Locale.ROOT));
       assertThat(payment.getString("amount")).isEqualTo("12500000");
-      assertThat(payment.getLong("block_number")).isPositive();
+      assertThat(payment.getLong("blockNumber")).isPositive();
       assertThat(payment.getBoolean("late")).isFalse();
 
       // The delivery log of the event shows the successful attempt.
@@ -274,8 +280,8 @@ class WebhookDeliveryEndToEndTest {
       late.verify(endpoint.getString("secret"));
       JsonObject data = late.json().getJsonObject("data");
       assertThat(data.getJsonObject("checkout").getString("status")).isEqualTo("expired");
-      assertThat(data.getJsonObject("checkout").getString("status_reason")).isEqualTo("paid_late");
-      assertThat(data.getJsonObject("payment").getString("tx_hash")).isEqualTo(tx);
+      assertThat(data.getJsonObject("checkout").getString("statusReason")).isEqualTo("paid_late");
+      assertThat(data.getJsonObject("payment").getString("txHash")).isEqualTo(tx);
       assertThat(data.getJsonObject("payment").getBoolean("late")).isTrue();
       assertThat(data.getJsonObject("payment").getString("payer")).isEqualTo(buyer.getAddress().toLowerCase(Locale.ROOT));
       assertThat(data.getJsonObject("payment").getString("amount")).isEqualTo("1000000");
@@ -498,5 +504,17 @@ class WebhookDeliveryEndToEndTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static final String MILLIS = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
+
+  /** Every key of a JSON document, nested ones included (metadata is the shop's own and left out). */
+  private static java.util.List<String> keysOf(JsonObject json) {
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    for (String key : json.fieldNames()) {
+      keys.add(key);
+      if (json.getValue(key) instanceof JsonObject nested && !key.equals("metadata")) keys.addAll(keysOf(nested));
+    }
+    return keys;
   }
 }

@@ -527,7 +527,7 @@ public final class Drop {
           b.paidSeenNanos = System.nanoTime();
           allPaid.countDown();
         } else if ("failed".equals(status) || "expired".equals(status)) {
-          b.terminal = status + ":" + buf.toJsonObject().getString("reason");
+          b.terminal = status + ":" + buf.toJsonObject().getString("statusReason");
         }
       }
       if (withTx && !b.paidSeen) pollsWithTxUnpaid.incrementAndGet();

@@ -104,8 +104,8 @@ class DeliveryClientTest {
 
   @Test
   void deliversASignedEventThatTheReceiverCanVerify() {
-    WebhookEvent event = WebhookEvent.create(WebhookEventType.CHECKOUT_PAID,
-        new JsonObject().put("checkout_id", "co_123").put("amount", "42.00"), Clock.systemUTC());
+    WebhookEvent event = WebhookEvent.create(WebhookEventType.CHECKOUT_PAID, "live",
+        new JsonObject().put("checkoutId", "co_123").put("amount", "42.00"), Clock.systemUTC());
     DeliveryResult result = await(client.deliver(new DeliveryRequest("http://shop.test:" + port + "/ok",
         event.id(), event.body().getBytes(StandardCharsets.UTF_8), List.of(secret))));
 
@@ -120,7 +120,7 @@ class DeliveryClientTest {
     assertThat(got.headers().get("webhook-id")).isEqualTo(event.id());
     assertThat(new String(got.body(), StandardCharsets.UTF_8)).isEqualTo(event.body());
     JsonObject body = new JsonObject(new String(got.body(), StandardCharsets.UTF_8));
-    assertThat(body.fieldNames()).containsExactly("id", "type", "created_at", "data");
+    assertThat(body.fieldNames()).containsExactly("id", "type", "mode", "createdAt", "data");
     assertThat(body.getString("type")).isEqualTo("checkout.paid");
     StandardWebhookHeaders verified = new StandardWebhookVerifier(Clock.systemUTC())
         .verify(got.headers(), got.body(), List.of(secret));

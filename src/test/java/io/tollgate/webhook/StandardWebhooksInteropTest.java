@@ -37,8 +37,8 @@ class StandardWebhooksInteropTest {
   void officialLibraryVerifiesWhatWeSendIncludingDuringRotation() {
     WebhookSecret old = WebhookSecret.generate(new SecureRandom());
     WebhookSecret current = WebhookSecret.generate(new SecureRandom());
-    String body = new WebhookEvent("evt_01HZX3K6Q4M2V9N8B7C6D5E4F3", WebhookEventType.CHECKOUT_PAID,
-        Instant.parse("2026-01-02T03:04:05Z"), new JsonObject().put("checkout_id", "co_1").put("amount", "12.50"))
+    String body = new WebhookEvent("evt_01HZX3K6Q4M2V9N8B7C6D5E4F3", WebhookEventType.CHECKOUT_PAID, "live",
+        Instant.parse("2026-01-02T03:04:05.123Z"), new JsonObject().put("checkoutId", "co_1").put("amount", "12.50"))
         .body();
     MultiMap headers = new StandardWebhookSigner(Clock.systemUTC())
         .sign("evt_01HZX3K6Q4M2V9N8B7C6D5E4F3", body.getBytes(StandardCharsets.UTF_8), List.of(old, current))

@@ -68,7 +68,7 @@ class WebhookEndpointsTest {
   private JsonObject create(String... types) {
     JsonArray eventTypes = new JsonArray();
     for (String t : types) eventTypes.add(t);
-    return await(endpoints.create(merchant, new JsonObject().put("url", SHOP).put("eventTypes", eventTypes)));
+    return await(endpoints.create(merchant, "live", new JsonObject().put("url", SHOP).put("eventTypes", eventTypes)));
   }
 
   private static UUID id(JsonObject endpoint) {
@@ -111,8 +111,8 @@ class WebhookEndpointsTest {
     String secret = created.getString("secret");
 
     assertThat(secret).startsWith("whsec_");
-    assertThat(await(endpoints.get(merchant, id)).containsKey("secret")).isFalse();
-    assertThat(await(endpoints.list(merchant)).getJsonObject(0).containsKey("secret")).isFalse();
+    assertThat(await(endpoints.get(merchant, "live", id)).containsKey("secret")).isFalse();
+    assertThat(await(endpoints.list(merchant, "live")).getJsonObject(0).containsKey("secret")).isFalse();
     byte[] atRest = sealed(id, "secret_sealed");
     assertThat(new String(atRest, StandardCharsets.ISO_8859_1)).doesNotContain(secret.substring("whsec_".length()));
     assertThat(box.openWebhookSecret(atRest, WebhookEndpoints.secretContext(id)).serialized()).isEqualTo(secret);
@@ -126,12 +126,12 @@ class WebhookEndpointsTest {
   void shouldRefuseAUrlThatResolvesToAPrivateAddressAndStoreNothing() {
     JsonObject request = new JsonObject().put("url", "https://internal.example/hooks");
 
-    assertThat(refusal(endpoints.create(merchant, request))).isEqualTo(ErrorCode.WEBHOOK_URL_NOT_ALLOWED);
+    assertThat(refusal(endpoints.create(merchant, "live", request))).isEqualTo(ErrorCode.WEBHOOK_URL_NOT_ALLOWED);
     JsonObject kept = create();
-    assertThat(refusal(endpoints.update(merchant, id(kept), request))).isEqualTo(ErrorCode.WEBHOOK_URL_NOT_ALLOWED);
+    assertThat(refusal(endpoints.update(merchant, "live", id(kept), request))).isEqualTo(ErrorCode.WEBHOOK_URL_NOT_ALLOWED);
 
     assertThat(env.count("SELECT count(*) FROM webhook_endpoints WHERE merchant_id = $1", merchant)).isEqualTo(1);
-    assertThat(await(endpoints.get(merchant, id(kept))).getString("url")).isEqualTo(SHOP);
+    assertThat(await(endpoints.get(merchant, "live", id(kept))).getString("url")).isEqualTo(SHOP);
   }
 
   @Test
@@ -139,17 +139,17 @@ class WebhookEndpointsTest {
     UUID mine = id(create());
     String event = newEvent("checkout.paid");
 
-    assertThat(await(endpoints.list(otherMerchant))).isEmpty();
-    assertThat(refusal(endpoints.get(otherMerchant, mine))).isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(refusal(endpoints.update(otherMerchant, mine, new JsonObject().put("enabled", false))))
+    assertThat(await(endpoints.list(otherMerchant, "live"))).isEmpty();
+    assertThat(refusal(endpoints.get(otherMerchant, "live", mine))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(refusal(endpoints.update(otherMerchant, "live", mine, new JsonObject().put("enabled", false))))
         .isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(refusal(endpoints.rotateSecret(otherMerchant, mine, null))).isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(refusal(endpoints.delete(otherMerchant, mine))).isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(refusal(endpoints.endpointAttempts(otherMerchant, mine, 10))).isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(refusal(endpoints.event(otherMerchant, event))).isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(refusal(endpoints.resend(otherMerchant, event, mine))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(refusal(endpoints.rotateSecret(otherMerchant, "live", mine, null))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(refusal(endpoints.delete(otherMerchant, "live", mine))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(refusal(endpoints.endpointAttempts(otherMerchant, "live", mine, 10))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(refusal(endpoints.event(otherMerchant, "live", event))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(refusal(endpoints.resend(otherMerchant, "live", event, mine))).isEqualTo(ErrorCode.NOT_FOUND);
 
-    JsonObject untouched = await(endpoints.get(merchant, mine));
+    JsonObject untouched = await(endpoints.get(merchant, "live", mine));
     assertThat(untouched.getBoolean("enabled")).isTrue();
     assertThat(env.count("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1", mine)).isZero();
   }
@@ -159,16 +159,16 @@ class WebhookEndpointsTest {
     JsonObject created = create();
     UUID id = id(created);
 
-    JsonObject rotated = await(endpoints.rotateSecret(merchant, id, 3600L));
+    JsonObject rotated = await(endpoints.rotateSecret(merchant, "live", id, 3600L));
 
     assertThat(rotated.getString("secret")).isNotEqualTo(created.getString("secret"));
-    assertThat(rotated.getString("previousSecretExpiresAt")).isEqualTo(clock.instant().plusSeconds(3600).toString());
+    assertThat(rotated.getString("previousSecretExpiresAt")).isEqualTo(io.tollgate.api.Rfc3339.format(clock.instant().plusSeconds(3600)));
     assertThat(box.openWebhookSecret(sealed(id, "secret_sealed"), WebhookEndpoints.secretContext(id)).serialized())
         .isEqualTo(rotated.getString("secret"));
     assertThat(box.openWebhookSecret(sealed(id, "previous_secret_sealed"), WebhookEndpoints.previousSecretContext(id))
         .serialized()).isEqualTo(created.getString("secret"));
     clock.advance(Duration.ofHours(2));
-    assertThat(await(endpoints.get(merchant, id)).getString("previousSecretExpiresAt")).isNull();
+    assertThat(await(endpoints.get(merchant, "live", id)).getString("previousSecretExpiresAt")).isNull();
   }
 
   @Test
@@ -177,15 +177,15 @@ class WebhookEndpointsTest {
     long pending = delivery(newEvent("checkout.paid"), id, "pending");
     long done = delivery(newEvent("checkout.paid"), id, "succeeded");
 
-    await(endpoints.delete(merchant, id));
+    await(endpoints.delete(merchant, "live", id));
 
     assertThat(deliveryRow(pending).getString("status")).isEqualTo("failed");
     assertThat(deliveryRow(pending).getString("last_error")).isEqualTo("endpoint deleted");
     assertThat(deliveryRow(pending).getValue("next_attempt_at")).isNull();
     assertThat(deliveryRow(done).getString("status")).isEqualTo("succeeded");
-    assertThat(await(endpoints.list(merchant))).isEmpty();
-    assertThat(refusal(endpoints.get(merchant, id))).isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(refusal(endpoints.delete(merchant, id))).as("deleted once").isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(await(endpoints.list(merchant, "live"))).isEmpty();
+    assertThat(refusal(endpoints.get(merchant, "live", id))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(refusal(endpoints.delete(merchant, "live", id))).as("deleted once").isEqualTo(ErrorCode.NOT_FOUND);
   }
 
   @Test
@@ -193,17 +193,17 @@ class WebhookEndpointsTest {
     UUID paid = id(create("checkout.paid"));
     UUID expiredOnly = id(create("checkout.expired"));
     UUID disabled = id(create("checkout.paid"));
-    await(endpoints.update(merchant, disabled, new JsonObject().put("enabled", false)));
+    await(endpoints.update(merchant, "live", disabled, new JsonObject().put("enabled", false)));
     String event = newEvent("checkout.paid");
 
-    assertThat(await(endpoints.resend(merchant, event, null))).isEqualTo(1);
+    assertThat(await(endpoints.resend(merchant, "live", event, null))).isEqualTo(1);
     assertThat(env.count("SELECT count(*) FROM webhook_deliveries WHERE event_id = $1", event)).isEqualTo(1);
     assertThat(env.one("SELECT endpoint_id FROM webhook_deliveries WHERE event_id = $1", event).getUUID("endpoint_id"))
         .isEqualTo(paid);
 
-    assertThat(await(endpoints.resend(merchant, event, expiredOnly))).as("named explicitly").isEqualTo(1);
-    assertThat(refusal(endpoints.resend(merchant, "evt_unknown", null))).isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(refusal(endpoints.resend(merchant, event, UUID.randomUUID()))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(await(endpoints.resend(merchant, "live", event, expiredOnly))).as("named explicitly").isEqualTo(1);
+    assertThat(refusal(endpoints.resend(merchant, "live", "evt_unknown", null))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(refusal(endpoints.resend(merchant, "live", event, UUID.randomUUID()))).isEqualTo(ErrorCode.NOT_FOUND);
   }
 
   @Test
@@ -212,7 +212,7 @@ class WebhookEndpointsTest {
     String event = newEvent("checkout.paid");
     long failed = delivery(event, id, "failed");
 
-    assertThat(await(endpoints.resend(merchant, event, id))).isEqualTo(1);
+    assertThat(await(endpoints.resend(merchant, "live", event, id))).isEqualTo(1);
 
     Row row = deliveryRow(failed);
     assertThat(row.getString("status")).isEqualTo("pending");
@@ -228,7 +228,7 @@ class WebhookEndpointsTest {
     long recent = delivery(newEvent("checkout.paid"), id, "failed");
     long succeeded = delivery(newEvent("checkout.paid"), id, "succeeded");
 
-    int recovered = await(endpoints.recover(merchant, id, clock.instant().minus(Duration.ofDays(1))));
+    int recovered = await(endpoints.recover(merchant, "live", id, clock.instant().minus(Duration.ofDays(1))));
 
     assertThat(recovered).isEqualTo(1);
     assertThat(deliveryRow(recent).getString("status")).isEqualTo("pending");
@@ -243,13 +243,13 @@ class WebhookEndpointsTest {
         UPDATE webhook_endpoints SET enabled = false, disabled_reason = 'gone', disabled_at = now(), failing_since = now()
         WHERE id = $1""", id);
 
-    JsonObject enabled = await(endpoints.update(merchant, id, new JsonObject().put("enabled", true)));
+    JsonObject enabled = await(endpoints.update(merchant, "live", id, new JsonObject().put("enabled", true)));
 
     assertThat(enabled.getBoolean("enabled")).isTrue();
     assertThat(enabled.getString("disabledReason")).isNull();
     assertThat(enabled.getString("disabledAt")).isNull();
     assertThat(enabled.getString("failingSince")).isNull();
-    JsonObject disabled = await(endpoints.update(merchant, id, new JsonObject().put("enabled", false)));
+    JsonObject disabled = await(endpoints.update(merchant, "live", id, new JsonObject().put("enabled", false)));
     assertThat(disabled.getString("disabledReason")).isEqualTo("disabled_by_merchant");
   }
 }

@@ -22,15 +22,23 @@ class WebhookEventTest {
   @Test
   void bodyHasTheDocumentedShapeAndRoundTrips() {
     Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05.678Z"), ZoneOffset.UTC);
-    JsonObject data = new JsonObject().put("checkout_id", "co_1").put("tx_hash", "0xabc");
-    WebhookEvent event = WebhookEvent.create(WebhookEventType.CHECKOUT_PAID_LATE, data, clock);
+    JsonObject data = new JsonObject().put("checkoutId", "co_1").put("txHash", "0xabc");
+    WebhookEvent event = WebhookEvent.create(WebhookEventType.CHECKOUT_PAID_LATE, "test", data, clock);
     data.put("mutated", true);
 
     JsonObject body = new JsonObject(event.body());
-    assertThat(body.fieldNames()).containsExactly("id", "type", "created_at", "data");
+    assertThat(body.fieldNames()).containsExactly("id", "type", "mode", "createdAt", "data");
     assertThat(body.getString("type")).isEqualTo("checkout.paid_late");
-    assertThat(body.getString("created_at")).isEqualTo("2026-01-02T03:04:05Z");
+    assertThat(body.getString("mode")).isEqualTo("test");
+    assertThat(body.getString("createdAt")).isEqualTo("2026-01-02T03:04:05.678Z");
     assertThat(body.getJsonObject("data").containsKey("mutated")).isFalse();
     assertThat(WebhookEvent.fromJson(body)).isEqualTo(event);
+  }
+
+  @Test
+  void wholeSecondsStillCarryMilliseconds() {
+    Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+    WebhookEvent event = WebhookEvent.create(WebhookEventType.CHECKOUT_PAID, "live", new JsonObject(), clock);
+    assertThat(new JsonObject(event.body()).getString("createdAt")).isEqualTo("2026-01-02T03:04:05.000Z");
   }
 }

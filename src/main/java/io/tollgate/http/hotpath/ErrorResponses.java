@@ -10,7 +10,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import io.vertx.json.schema.JsonSchemaValidationException;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
 import org.slf4j.Logger;
@@ -28,7 +27,20 @@ public final class ErrorResponses {
 
   /** The router's failure handler. */
   public static void handle(RoutingContext ctx) {
-    respond(ctx.request(), ctx.statusCode(), ctx.failure());
+    ApiException error = classify(ctx.statusCode(), ctx.failure(), () -> body(ctx));
+    if (error.error() == ErrorCode.INTERNAL) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    send(ctx.response(), error);
+  }
+
+  /** The request's JSON object body, for naming a wrong value in a validation error; null if there is none. */
+  private static JsonObject body(RoutingContext ctx) {
+    try {
+      return ctx.body() == null || ctx.body().length() <= 0 ? null : ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** Answers a request that failed with {@code failure}, as the router does after {@code ctx.fail(failure)}. */
@@ -52,6 +64,7 @@ public final class ErrorResponses {
     }
     JsonObject body = new JsonObject().put("code", error.error().code()).put("message", error.error().message());
     if (error.detail() != null) body.put("detail", error.detail());
+    if (error.field() != null) body.put("field", error.field());
     if (error.error().httpStatus() == 503 && !response.headers().contains("Retry-After")) {
       response.putHeader("Retry-After", "2"); // a dependency is away: nothing changed, the same request may be sent again
     }
@@ -62,6 +75,10 @@ public final class ErrorResponses {
   }
 
   static ApiException classify(int statusCode, Throwable failure) {
+    return classify(statusCode, failure, () -> null);
+  }
+
+  static ApiException classify(int statusCode, Throwable failure, java.util.function.Supplier<JsonObject> body) {
     if (failure instanceof ApiException api) return api;
     Throwable cause = failure instanceof HttpException http && http.getCause() != null ? http.getCause() : failure;
     if (cause instanceof ApiException api) return api;
@@ -71,7 +88,8 @@ public final class ErrorResponses {
       return new ApiException(ErrorCode.UNAVAILABLE, "rate limiter unavailable");
     }
     if (cause instanceof SchemaValidationException schema) {
-      return new ApiException(ErrorCode.INVALID_REQUEST, describe(schema));
+      ValidationMessages.Finding finding = ValidationMessages.describe(schema, body.get());
+      return new ApiException(ErrorCode.INVALID_REQUEST, finding.message(), finding.field());
     }
     if (cause instanceof ValidatorException validator) {
       String message = validator.getMessage() == null ? "" : validator.getMessage();
@@ -93,11 +111,5 @@ public final class ErrorResponses {
       case 413 -> new ApiException(ErrorCode.PAYLOAD_TOO_LARGE);
       default -> new ApiException(ErrorCode.INTERNAL);
     };
-  }
-
-  private static String describe(SchemaValidationException e) {
-    JsonSchemaValidationException cause = e.getCause() instanceof JsonSchemaValidationException j ? j : null;
-    String where = cause == null || cause.location() == null || cause.location().isEmpty() ? "" : " at " + cause.location();
-    return e.getMessage() + where;
   }
 }

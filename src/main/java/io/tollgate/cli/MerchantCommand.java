@@ -1,0 +1,120 @@
+package io.tollgate.cli;
+
+import io.tollgate.merchant.ApiKeyRegistry;
+import io.tollgate.merchant.KeyMode;
+import io.tollgate.merchant.MerchantDirectory;
+import io.tollgate.merchant.PayerBinding;
+import io.tollgate.merchant.PaymentMethod;
+import io.tollgate.merchant.PaymentMethodRules;
+import io.tollgate.config.Settings;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code tollgate merchant create|list|show|update}: merchants and their payment methods without
+ * SQL. Every option is checked before the database is opened (known chains and tokens, checksummed
+ * addresses); every mistake is one line and exit code 2.
+ */
+final class MerchantCommand {
+  private MerchantCommand() {}
+
+  static int run(List<String> args, Settings settings, PrintStream out, PrintStream err) {
+    String sub = args.get(0);
+    String command = "tollgate merchant " + sub;
+    List<String> rest = args.subList(1, args.size());
+    try {
+      PaymentMethodRules rules = AdminSession.rules(settings);
+      AdminSession.Work work = switch (sub) {
+        case "create" -> create(command, rest, rules, out, err);
+        case "list" -> list(command, rest, out);
+        case "show" -> show(command, rest, out);
+        default -> update(command, rest, rules, out);
+      };
+      return AdminSession.run(settings, rules, command, err, work);
+    } catch (AdminSession.Failure f) {
+      err.println(command + ": " + f.getMessage());
+      return f.exitCode;
+    }
+  }
+
+  private static AdminSession.Work create(String command, List<String> args, PaymentMethodRules rules, PrintStream out,
+      PrintStream err) throws AdminSession.Failure {
+    Options o = Options.parse(command, args, Set.of("--name", "--method", "--payer-binding", "--mode"), Set.of("--method"));
+    String name = o.required("--name");
+    List<PaymentMethod> methods = methods(o.all("--method"), rules);
+    if (methods.isEmpty()) throw new AdminSession.Failure(2, "at least one --method CHAIN_ID:TOKEN:0xRECIPIENT is required");
+    PayerBinding binding = o.get("--payer-binding") == null ? PayerBinding.REQUIRED
+        : AdminSession.checked(PayerBinding::fromCode, o.get("--payer-binding"));
+    KeyMode mode = o.get("--mode") != null ? AdminSession.checked(KeyMode::fromCode, o.get("--mode")) : modeOf(methods, rules);
+    return session -> {
+      JsonObject merchant = AdminSession.await(session.merchants.create(name, binding, methods));
+      UUID id = UUID.fromString(merchant.getString("id"));
+      ApiKeyRegistry.CreatedKey key = AdminSession.await(session.keys.create(id, mode));
+      out.println("merchant " + id);
+      out.println("api key  " + key.key() + "   (" + mode.code() + "; shown once: store it now)");
+      if (binding == PayerBinding.OPTIONAL) {
+        err.println("warning: payer binding is optional: two checkouts of the same amount can be paid with one transfer"
+            + " by whoever claims it first");
+      }
+    };
+  }
+
+  private static AdminSession.Work list(String command, List<String> args, PrintStream out) throws AdminSession.Failure {
+    Options.parse(command, args, Set.of(), Set.of());
+    return session -> {
+      JsonArray all = AdminSession.await(session.merchants.list());
+      if (all.isEmpty()) out.println("no merchants yet (tollgate merchant create --help)");
+      for (int i = 0; i < all.size(); i++) print(all.getJsonObject(i), out);
+    };
+  }
+
+  private static AdminSession.Work show(String command, List<String> args, PrintStream out) throws AdminSession.Failure {
+    UUID id = CliIds.uuid("--merchant", Options.parse(command, args, Set.of("--merchant"), Set.of()).required("--merchant"));
+    return session -> print(AdminSession.await(session.merchants.get(id)), out);
+  }
+
+  private static AdminSession.Work update(String command, List<String> args, PaymentMethodRules rules, PrintStream out)
+      throws AdminSession.Failure {
+    Options o = Options.parse(command, args, Set.of("--merchant", "--name", "--payer-binding", "--add-method", "--remove-method"),
+        Set.of("--add-method", "--remove-method"));
+    UUID id = CliIds.uuid("--merchant", o.required("--merchant"));
+    List<PaymentMethod> add = methods(o.all("--add-method"), rules);
+    PayerBinding binding = o.get("--payer-binding") == null ? null : AdminSession.checked(PayerBinding::fromCode, o.get("--payer-binding"));
+    if (o.get("--name") == null && binding == null && add.isEmpty() && o.all("--remove-method").isEmpty()) {
+      throw new AdminSession.Failure(2, "nothing to change: give --name, --payer-binding, --add-method or --remove-method");
+    }
+    MerchantDirectory.Update update = new MerchantDirectory.Update(o.get("--name"), binding, null, add, o.all("--remove-method"));
+    return session -> print(AdminSession.await(session.merchants.update(id, update)), out);
+  }
+
+  private static List<PaymentMethod> methods(List<String> specs, PaymentMethodRules rules) throws AdminSession.Failure {
+    List<PaymentMethod> methods = new ArrayList<>();
+    for (String spec : specs) methods.add(AdminSession.checked(rules::parse, spec));
+    return methods;
+  }
+
+  /** A merchant's first key: test if all its methods are on test networks, live if none are; mixed needs --mode. */
+  private static KeyMode modeOf(List<PaymentMethod> methods, PaymentMethodRules rules) throws AdminSession.Failure {
+    long tests = methods.stream().filter(m -> rules.isTestnet(m.chainId())).count();
+    if (tests == methods.size()) return KeyMode.TEST;
+    if (tests == 0) return KeyMode.LIVE;
+    throw new AdminSession.Failure(2, "the methods mix test and live networks: say which key to create first with"
+        + " --mode test or --mode live (create the other with tollgate key create)");
+  }
+
+  private static void print(JsonObject m, PrintStream out) {
+    out.println(m.getString("id") + "  " + m.getString("name") + "  payer binding " + m.getString("payerBinding")
+        + "  created " + m.getString("createdAt"));
+    JsonArray methods = m.getJsonArray("paymentMethods");
+    for (int i = 0; i < methods.size(); i++) {
+      JsonObject pm = methods.getJsonObject(i);
+      out.println("  " + pm.getLong("chainId") + ":" + pm.getString("token") + ":" + pm.getString("recipient")
+          + "  (" + pm.getString("mode") + ")");
+    }
+  }
+}

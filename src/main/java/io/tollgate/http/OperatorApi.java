@@ -1,0 +1,129 @@
+package io.tollgate.http;
+
+import io.tollgate.api.ApiException;
+import io.tollgate.merchant.ApiKeyRegistry;
+import io.tollgate.merchant.KeyMode;
+import io.tollgate.merchant.MerchantDirectory;
+import io.tollgate.merchant.PayerBinding;
+import io.tollgate.merchant.PaymentMethod;
+import io.tollgate.merchant.PaymentMethodRules;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The operator's merchants and API keys ({@code /v1/admin/merchants...}, {@link AdminAuth}): the
+ * same operations as the {@code merchant} and {@code key} commands, over the same services.
+ */
+final class OperatorApi {
+  /** How long a rotated key keeps working unless the request says otherwise. */
+  static final Duration DEFAULT_KEY_OVERLAP = Duration.ofHours(24);
+
+  private final AdminAuth admin;
+  private final MerchantDirectory merchants;
+  private final ApiKeyRegistry keys;
+
+  OperatorApi(AdminAuth admin, MerchantDirectory merchants, ApiKeyRegistry keys) {
+    this.admin = admin;
+    this.merchants = merchants;
+    this.keys = keys;
+  }
+
+  void createMerchant(RoutingContext ctx) {
+    respond(ctx, 201, authorized(ctx).compose(v -> {
+      JsonObject body = ctx.body().asJsonObject();
+      return merchants.create(body.getString("name"), binding(body.getString("payerBinding", "required")),
+          methods(body.getJsonArray("paymentMethods")));
+    }));
+  }
+
+  void listMerchants(RoutingContext ctx) {
+    respond(ctx, 200, authorized(ctx).compose(v -> merchants.list()).map(OperatorApi::list));
+  }
+
+  void getMerchant(RoutingContext ctx) {
+    respond(ctx, 200, authorized(ctx).compose(v -> merchants.get(merchantId(ctx))));
+  }
+
+  void updateMerchant(RoutingContext ctx) {
+    respond(ctx, 200, authorized(ctx).compose(v -> {
+      JsonObject body = ctx.body().asJsonObject();
+      String binding = body.getString("payerBinding");
+      JsonArray replace = body.getJsonArray("paymentMethods");
+      return merchants.update(merchantId(ctx), new MerchantDirectory.Update(body.getString("name"),
+          binding == null ? null : binding(binding), replace == null ? null : methods(replace), null, null));
+    }));
+  }
+
+  void createKey(RoutingContext ctx) {
+    respond(ctx, 201, authorized(ctx).compose(v -> keys.create(merchantId(ctx), KeyMode.fromCode(body(ctx).getString("mode"))))
+        .map(ApiKeyRegistry.CreatedKey::toJson));
+  }
+
+  void listKeys(RoutingContext ctx) {
+    respond(ctx, 200, authorized(ctx).compose(v -> keys.list(merchantId(ctx))).map(OperatorApi::list));
+  }
+
+  void rotateKey(RoutingContext ctx) {
+    Long overlap = body(ctx).getLong("overlapSeconds");
+    respond(ctx, 201, authorized(ctx).compose(v -> keys.rotate(merchantId(ctx), keyId(ctx),
+            overlap == null ? DEFAULT_KEY_OVERLAP : Duration.ofSeconds(overlap)))
+        .map(ApiKeyRegistry.CreatedKey::toJson));
+  }
+
+  void revokeKey(RoutingContext ctx) {
+    respond(ctx, 200, authorized(ctx).compose(v -> keys.revoke(merchantId(ctx), keyId(ctx))));
+  }
+
+  private Future<Void> authorized(RoutingContext ctx) {
+    return RequestAuth.admin(ctx, admin);
+  }
+
+  /** Each method checked against the deployment's chains; the first bad one is the answer. */
+  private List<PaymentMethod> methods(JsonArray items) {
+    PaymentMethodRules rules = merchants.rules();
+    List<PaymentMethod> out = new ArrayList<>();
+    for (int i = 0; i < (items == null ? 0 : items.size()); i++) {
+      JsonObject m = items.getJsonObject(i);
+      try {
+        out.add(rules.check(m.getLong("chainId"), m.getString("token"), m.getString("recipient")));
+      } catch (ApiException e) {
+        throw new ApiException(e.error(), "paymentMethods[" + i + "]: " + e.detail());
+      }
+    }
+    return out;
+  }
+
+  private static PayerBinding binding(String code) {
+    return PayerBinding.fromCode(code);
+  }
+
+  private static UUID merchantId(RoutingContext ctx) {
+    return UUID.fromString(ctx.pathParam("merchantId"));
+  }
+
+  private static UUID keyId(RoutingContext ctx) {
+    return UUID.fromString(ctx.pathParam("keyId"));
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    JsonObject body = ctx.body() == null || ctx.body().length() <= 0 ? null : ctx.body().asJsonObject();
+    return body == null ? new JsonObject() : body;
+  }
+
+  private static JsonObject list(JsonArray data) {
+    return new JsonObject().put("data", data);
+  }
+
+  /** Work that throws (a refused method, an unknown mode) fails the request like a failed future. */
+  private static void respond(RoutingContext ctx, int status, Future<JsonObject> work) {
+    work.onSuccess(json -> ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "no-store").end(json.toBuffer()))
+        .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,131 @@
+package io.tollgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The contract as a shop developer meets it: validation errors that name the field and say what is
+ * wrong (keeping the machine-readable code), authentication before validation, 405 with Allow, and
+ * one naming convention with millisecond timestamps.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiContractEndToEndTest {
+  private TollgateFixture app;
+
+  @BeforeAll
+  void start() {
+    app = TollgateFixture.start();
+  }
+
+  @AfterAll
+  void stop() {
+    app.close();
+  }
+
+  @Test
+  void aNumberAmountIsExplainedAsADecimalString() {
+    TollgateFixture.Response r = create(app.apiKey, new JsonObject().put("orderReference", "o-1").put("amount", 12.5));
+    assertError(r, 400, "invalid_request", "amount", "amount must be a decimal string like \"12.50\"");
+  }
+
+  @Test
+  void aMalformedAmountStringIsExplainedTheSameWay() {
+    TollgateFixture.Response r = create(app.apiKey, new JsonObject().put("orderReference", "o-1").put("amount", "12,50"));
+    assertError(r, 400, "invalid_request", "amount", "amount must be a decimal string like \"12.50\"");
+  }
+
+  @Test
+  void anUnacceptedCurrencyIsNamed() {
+    TollgateFixture.Response r = create(app.apiKey, new JsonObject().put("orderReference", "o-1").put("amount", "12.50")
+        .put("currency", "EUR"));
+    assertError(r, 400, "invalid_request", "currency", "currency EUR is not accepted by this merchant");
+  }
+
+  @Test
+  void aShortTransactionHashSaysWhatAHashIs() {
+    JsonObject checkout = app.newCheckout("3.00", "USDC");
+    TollgateFixture.Response r = app.post("/v1/checkouts/" + checkout.getString("id") + "/payments",
+        checkout.getString("clientSecret"), new JsonObject().put("chainId", TollgateFixture.CHAIN_ID).put("token", "USDC")
+            .put("txHash", "0xabc").encode());
+    assertError(r, 400, "invalid_request", "txHash", "txHash must be a transaction hash: 0x followed by 64 hex digits (got 5 characters)");
+  }
+
+  @Test
+  void missingAndUnknownFieldsAreNamed() {
+    assertError(create(app.apiKey, new JsonObject().put("orderReference", "o-1")), 400, "invalid_request", "amount",
+        "amount is required");
+    assertError(create(app.apiKey, new JsonObject().put("orderReference", "o-1").put("amount", "1.00").put("ammount", "1")),
+        400, "invalid_request", "ammount", "ammount is not a field of this request");
+    TollgateFixture.Response nested = create(app.apiKey, new JsonObject().put("orderReference", "o-1").put("amount", "1.00")
+        .put("paymentOptions", new JsonArray().add(new JsonObject().put("chainId", "base").put("token", "USDC"))));
+    assertError(nested, 400, "invalid_request", "paymentOptions[0].chainId", "paymentOptions[0].chainId must be a chain id");
+  }
+
+  @Test
+  void aBadKeyWithABadBodyIsUnauthenticatedNotInvalid() {
+    TollgateFixture.Response r = create("tg_live_" + "x".repeat(43), new JsonObject().put("amount", 12.5));
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.errorCode()).isEqualTo("unauthenticated");
+    TollgateFixture.Response noKey = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/webhook-endpoints"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"url\": 5}")));
+    assertThat(noKey.status()).isEqualTo(401);
+    // the buyer's routes too: a wrong client secret with a bad body
+    JsonObject checkout = app.newCheckout("3.00", "USDC");
+    TollgateFixture.Response buyer = app.post("/v1/checkouts/" + checkout.getString("id") + "/payments", "cs_wrong",
+        "{\"txHash\": 1}");
+    assertThat(buyer.status()).isEqualTo(401);
+    assertThat(buyer.errorCode()).isEqualTo("invalid_client_secret");
+  }
+
+  @Test
+  void aWrongMethodIs405WithAllow() {
+    JsonObject checkout = app.newCheckout("3.00", "USDC");
+    TollgateFixture.Response r = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/checkouts/" + checkout.getString("id")))
+        .header("Authorization", "Bearer " + app.apiKey).DELETE());
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.errorCode()).isEqualTo("method_not_allowed");
+    assertThat(r.header("Allow")).isEqualTo("GET");
+    TollgateFixture.Response collection = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/checkouts")).GET());
+    assertThat(collection.status()).isEqualTo(405);
+    assertThat(collection.header("Allow")).isEqualTo("POST");
+    TollgateFixture.Response endpoints = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/webhook-endpoints")).PUT(
+        HttpRequest.BodyPublishers.noBody()));
+    assertThat(endpoints.header("Allow")).isEqualTo("GET, POST");
+    assertThat(app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/nothing-here")).GET()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void checkoutsAndPollsAgreeOnNamesAndTimestampsHaveMilliseconds() {
+    JsonObject checkout = app.newCheckout("3.00", "USDC");
+    String millis = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
+    assertThat(checkout.getString("createdAt")).matches(millis);
+    assertThat(checkout.getString("expiresAt")).matches(millis);
+    assertThat(checkout.containsKey("statusReason")).isTrue();
+    JsonObject poll = app.status(checkout).json();
+    assertThat(poll.fieldNames()).contains("statusReason").doesNotContain("reason");
+    assertThat(poll.getString("expiresAt")).isEqualTo(checkout.getString("expiresAt"));
+    JsonObject read = app.merchantGet("/v1/checkouts/" + checkout.getString("id")).json();
+    assertThat(read.getString("createdAt")).isEqualTo(checkout.getString("createdAt"));
+  }
+
+  private TollgateFixture.Response create(String key, JsonObject body) {
+    return app.createCheckout(key, UUID.randomUUID().toString(), body);
+  }
+
+  private static void assertError(TollgateFixture.Response r, int status, String code, String field, String words) {
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    JsonObject error = r.json().getJsonObject("error");
+    assertThat(error.getString("code")).isEqualTo(code);
+    assertThat(error.getString("field")).isEqualTo(field);
+    assertThat(error.getString("detail")).as(r.body()).startsWith(words);
+  }
+}
