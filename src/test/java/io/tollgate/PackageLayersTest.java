@@ -36,6 +36,12 @@ class PackageLayersTest {
       .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(
           resideInAnyPackage("io.tollgate.chain..", "io.tollgate.config..", "io.tollgate.api..")));
 
+  /** Merchants are who pays whom on which chain: they know the chains and tokens, the database, nothing above. */
+  @ArchTest
+  static final ArchRule merchantDependsOnlyOnChainAndBelow = classes().that().resideInAPackage("io.tollgate.merchant..")
+      .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(resideInAnyPackage(
+          "io.tollgate.merchant..", "io.tollgate.chain..", "io.tollgate.db..", "io.tollgate.config..", "io.tollgate.api..")));
+
   /** Checkouts know nothing of how they get paid or told about. */
   @ArchTest
   static final ArchRule checkoutDoesNotKnowPaymentsOrWebhooks = noClasses().that().resideInAPackage("io.tollgate.checkout..")

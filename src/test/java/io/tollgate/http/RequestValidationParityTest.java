@@ -278,7 +278,7 @@ class RequestValidationParityTest {
       // listed only where the library answers otherwise: a case that agrees belongs in the parity test
       assertThat(generic.statusCode()).as(c.getKey() + " through the generic validator").isNotEqualTo(c.getValue());
       if (c.getValue() == 400) {
-        assertThat(new JsonObject(actual.body()).getJsonObject("error").getString("detail")).contains("is too long (at most 200 characters)");
+        assertThat(new JsonObject(actual.body()).getJsonObject("error").getString("detail")).containsPattern("is too long \\(at most \\d+ characters\\)");
       }
     }
   }
