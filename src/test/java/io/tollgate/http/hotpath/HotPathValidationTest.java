@@ -129,7 +129,7 @@ class HotPathValidationTest {
   void everyOperationWithAJsonBodyAndStringParametersQualifies() {
     for (String operationId : List.of("createCheckout", "submitPayment", "createPayerChallenge", "bindPayer",
         "createWebhookEndpoint", "updateWebhookEndpoint", "rotateWebhookEndpointSecret", "recoverWebhookEndpoint",
-        "resendWebhookEvent")) {
+        "resendWebhookEvent", "adminCreateMerchant", "adminUpdateMerchant", "adminCreateApiKey", "adminRotateApiKey")) {
       HotPathValidation v = HotPathValidation.forOperation(contract, operationId);
       assertThat(v.certainlyValid(p -> "x")).as(operationId + " has a body: never for the fast lane").isFalse();
     }
