@@ -68,7 +68,7 @@ public final class PaymentMethodRules {
   }
 
   private String known() {
-    String ids = chains.all().stream().map(c -> Long.toString(c.chainId())).collect(Collectors.joining(", "));
+    String ids = chains.all().stream().map(ChainConfig::chainId).sorted().map(String::valueOf).collect(Collectors.joining(", "));
     return ids.isEmpty() ? "none configured" : ids;
   }
 

@@ -108,7 +108,7 @@ class BlockOfPaymentsEndToEndTest {
         assertThat(data.getJsonObject("checkout").getString("status")).isEqualTo("paid");
         assertThat(data.getJsonObject("payment").getString("status")).isEqualTo("confirmed");
         assertThat(data.getJsonObject("payment").getString("amount")).isEqualTo("2000000");
-        confirmedTx.put(event.checkoutId(), data.getJsonObject("payment").getString("tx_hash"));
+        confirmedTx.put(event.checkoutId(), data.getJsonObject("payment").getString("txHash"));
       }
       assertThat(confirmedTx).hasSize(count);
       txByCheckout.forEach((checkout, tx) -> {

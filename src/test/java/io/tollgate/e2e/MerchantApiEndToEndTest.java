@@ -133,7 +133,7 @@ class MerchantApiEndToEndTest {
     assertThat(shortHash.status()).isEqualTo(400);
     assertThat(notJson.status()).isEqualTo(400);
     assertThat(java.util.List.of(badHex.errorCode(), shortHash.errorCode())).containsOnly("invalid_request");
-    assertThat(shortHash.json().getJsonObject("error").getString("detail")).contains("\"txHash\"", "#/txHash");
+    assertThat(shortHash.json().getJsonObject("error").getString("field")).isEqualTo("txHash");
     assertThat(notJson.errorCode()).isEqualTo("malformed_json");
 
     TollgateFixture.Response wrongSecret = app.get("/v1/checkouts/" + id + "/status", "nope", Map.of());
@@ -161,8 +161,7 @@ class MerchantApiEndToEndTest {
     assertThat(extra.status()).isEqualTo(400);
     assertThat(extra.errorCode()).isEqualTo("invalid_request");
     assertThat(extra.json().getJsonObject("error").getString("detail"))
-        .isEqualTo("The value of the request body is invalid. Reason: Property \"tip\" does not match additional properties"
-            + " schema at #/tip at app:///#/additionalProperties");
+        .isEqualTo("tip is not a field of this request (check its spelling; field names are camelCase)");
     JsonObject noAmount = order("1.00");
     noAmount.remove("amount");
     TollgateFixture.Response missing = app.createCheckout("missing-" + UUID.randomUUID(), noAmount);
@@ -170,7 +169,7 @@ class MerchantApiEndToEndTest {
     assertThat(missing.json().getJsonObject("error").getString("detail")).contains("required property \"amount\"");
     TollgateFixture.Response wrongType = app.createCheckout("type-" + UUID.randomUUID(), order("1.00").put("amount", 1));
     assertThat(wrongType.errorCode()).isEqualTo("invalid_request");
-    assertThat(wrongType.json().getJsonObject("error").getString("detail")).contains("#/amount");
+    assertThat(wrongType.json().getJsonObject("error").getString("field")).isEqualTo("amount");
 
     TollgateFixture.Response textPlain = app.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseOf() + "/v1/checkouts"))
         .header("Authorization", "Bearer " + app.apiKey).header("Idempotency-Key", "text-" + UUID.randomUUID())
@@ -192,11 +191,11 @@ class MerchantApiEndToEndTest {
     TollgateFixture.Response array = app.post(path, checkout.getString("clientSecret"), "[]");
     assertThat(array.status()).isEqualTo(400);
     assertThat(array.errorCode()).isEqualTo("invalid_request");
-    assertThat(array.json().getJsonObject("error").getString("detail")).contains("Instance type array is invalid. Expected object");
+    assertThat(array.json().getJsonObject("error").getString("detail")).isEqualTo("body must be a JSON object");
     TollgateFixture.Response stringChain = app.post(path, checkout.getString("clientSecret"),
         new JsonObject().put("chainId", "31337").put("token", "USDC").put("txHash", "0x" + "ab".repeat(32)).encode());
     assertThat(stringChain.errorCode()).isEqualTo("invalid_request");
-    assertThat(stringChain.json().getJsonObject("error").getString("detail")).contains("#/chainId");
+    assertThat(stringChain.json().getJsonObject("error").getString("field")).isEqualTo("chainId");
     TollgateFixture.Response noHash = app.post(path, checkout.getString("clientSecret"),
         new JsonObject().put("chainId", 31337).put("token", "USDC").encode());
     assertThat(noHash.json().getJsonObject("error").getString("detail")).contains("required property \"txHash\"");

@@ -147,6 +147,30 @@ class OperatorApiEndToEndTest {
   }
 
   @Test
+  void aKeyRevokedWithTheCommandLineIsRefusedAtOnceByTheRunningService() {
+    String merchant = app.merchantId.toString();
+    JsonObject created = admin("POST", keys(merchant), new JsonObject().put("mode", "test")).json();
+    assertThat(checkoutWith(created.getString("key"), second.base()).status()).isEqualTo(201); // cached for an hour
+
+    var db = app.database.settings();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.util.OptionalInt code = io.tollgate.cli.Commands.run(
+        new String[] {"key", "revoke", "--merchant", merchant, "--key", created.getString("id")},
+        java.nio.file.Path.of("absent.properties"),
+        Map.of("TOLLGATE_DATABASE_URL", "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database()),
+        new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).hasValue(0);
+
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    int status;
+    do {
+      status = checkoutWith(created.getString("key"), second.base()).status();
+    } while (status != 401 && System.nanoTime() < deadline);
+    assertThat(status).isEqualTo(401);
+  }
+
+  @Test
   void rotationWithoutOverlapStopsTheOldKeyAtOnce() {
     String merchant = app.merchantId.toString();
     JsonObject created = admin("POST", keys(merchant), new JsonObject().put("mode", "test")).json();

@@ -389,7 +389,8 @@ class WebhookDeliveryEndToEndTest {
   private static void assertInvalid(TollgateFixture.Response r, String where) {
     assertThat(r.status()).as(r.body()).isEqualTo(400);
     assertThat(r.errorCode()).isEqualTo("invalid_request");
-    assertThat(r.json().getJsonObject("error").getString("detail")).contains(where);
+    // the field at fault is named (was the validator's "#/field" location)
+    assertThat("#/" + r.json().getJsonObject("error").getString("field")).isEqualTo(where);
   }
 
   private JsonObject patch(JsonObject endpoint, JsonObject body) {

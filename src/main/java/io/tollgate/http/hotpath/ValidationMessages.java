@@ -29,7 +29,7 @@ final class ValidationMessages {
       "amount", "a decimal string like \"12.50\" (USD, at most 6 decimals)",
       "txHash", "a transaction hash: 0x followed by 64 hex digits",
       "payer", "an address: 0x followed by 40 hex digits",
-      "address", "an address: 0x followed by 40 hex digits",
+      "address", "a wallet address: 0x followed by 40 hex digits",
       "chainId", "a chain id, a whole number like 8453",
       "signingChainId", "a chain id, a whole number like 8453",
       "since", "an RFC 3339 time like \"2026-01-02T03:04:05.000Z\"",

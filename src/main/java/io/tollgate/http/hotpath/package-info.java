@@ -14,7 +14,7 @@
  * builds the router on them; a separate {@code poll} package would have depended on {@code http}
  * and been depended on by it.
  *
- * <p>Public face (8 of 10 types; everything else is package-private): {@link
+ * <p>Public face (8 of 11 types; everything else is package-private): {@link
  * io.tollgate.http.hotpath.BuyerAccess}, {@link io.tollgate.http.hotpath.BuyerLimits}, {@link
  * io.tollgate.http.hotpath.CorsRules}, {@link io.tollgate.http.hotpath.ErrorResponses}, {@link
  * io.tollgate.http.hotpath.HotPathValidation}, {@link io.tollgate.http.hotpath.StatusFastLane},
