@@ -115,7 +115,7 @@ class OperatorCommandsTest {
 
   @Test
   void createRefusesEveryMistakeInOneLine() {
-    assertRefused("chain 999 is not watched by this deployment (chains: 31337, 8453)",
+    assertRefused("chain 999 is not watched by this deployment (chains: 8453, 31337)",
         "merchant", "create", "--name", "x", "--method", "999:DOGE:" + CHECKSUMMED);
     assertRefused("token DOGE is not configured on chain 8453 (tokens there: USDC)",
         "merchant", "create", "--name", "x", "--method", "8453:DOGE:" + CHECKSUMMED);

@@ -481,13 +481,13 @@ class PayerBindingEndToEndTest {
       TollgateFixture.Response noSignature = app.post("/v1/checkouts/" + id + "/payer", secret,
           new JsonObject().put("message", "x").encode());
       assertRefused(noSignature, 400, "invalid_request");
-      assertThat(noSignature.json().getJsonObject("error").getString("detail")).contains("required property \"signature\"");
+      assertThat(noSignature.json().getJsonObject("error").getString("detail")).isEqualTo("signature is required");
       TollgateFixture.Response extra = app.post("/v1/checkouts/" + id + "/payer", secret,
           new JsonObject().put("message", "x").put("signature", "0x").put("wallet", "eoa").encode());
       assertRefused(extra, 400, "invalid_request");
       assertThat(extra.json().getJsonObject("error").getString("field")).isEqualTo("wallet");
-      // the body is checked before the secret, as before: a bad body and no secret is still a 400
-      assertRefused(app.post("/v1/checkouts/" + id + "/payer", null, "[]"), 400, "invalid_request");
+      // the secret is checked before the body (issue 21): a bad body and no secret is a 401
+      assertRefused(app.post("/v1/checkouts/" + id + "/payer", null, "[]"), 401, "invalid_client_secret");
     }
   }
 }

@@ -305,11 +305,11 @@ class RequestValidationParityTest {
     assertAnswer(cases.get("createCheckout malformed JSON"), 400, "malformed_json", "The request body can't be decoded");
     assertAnswer(cases.get("createCheckout oversize"), 413, "payload_too_large", null);
     assertAnswer(cases.get("createCheckout empty body"), 400, "invalid_request",
-        "The related request does not contain the required body.");
+        "a JSON body is required");
     assertAnswer(cases.get("createCheckout no Content-Type"), 400, "invalid_request",
-        "The format of the request body is not supported");
+        "the body must be JSON, sent with Content-Type: application/json");
     assertAnswer(cases.get("createCheckout text/plain"), 400, "invalid_request",
-        "The format of the request body is not supported");
+        "the body must be JSON, sent with Content-Type: application/json");
     // schema findings in a shop developer's words, naming the field (ValidationMessages)
     assertAnswer(cases.get("createCheckout array"), 400, "invalid_request", "body must be a JSON object");
     assertAnswer(cases.get("createCheckout missing amount"), 400, "invalid_request", "amount is required");
@@ -320,7 +320,7 @@ class RequestValidationParityTest {
     assertAnswer(cases.get("submitPayment txHash pattern"), 400, "invalid_request",
         "txHash must be a transaction hash: 0x followed by 64 hex digits (got 6 characters)");
     assertAnswer(cases.get("createCheckout no Idempotency-Key, malformed JSON"), 400, "invalid_request",
-        "The related request / response does not contain the required header parameter Idempotency-Key");
+        "the Idempotency-Key header is required");
     assertAnswer(cases.get("submitPayment id not a UUID"), 400, "invalid_request",
         "checkoutId must be a checkout id (a UUID)");
   }

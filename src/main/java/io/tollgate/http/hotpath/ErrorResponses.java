@@ -93,9 +93,8 @@ public final class ErrorResponses {
     }
     if (cause instanceof ValidatorException validator) {
       String message = validator.getMessage() == null ? "" : validator.getMessage();
-      return message.contains("JSON") || message.contains("decode")
-          ? new ApiException(ErrorCode.MALFORMED_JSON, message)
-          : new ApiException(ErrorCode.INVALID_REQUEST, message);
+      if (message.contains("JSON") || message.contains("decode")) return new ApiException(ErrorCode.MALFORMED_JSON, message);
+      return ValidationMessages.describe(message);
     }
     ApiException down = Unavailability.of(cause);
     if (down != null) return down;

@@ -81,6 +81,31 @@ final class ValidationMessages {
     return new Finding(field, field + " " + generic(keyword, best));
   }
 
+  private static final Pattern MISSING_PARAMETER = Pattern.compile("required (header|query|path|cookie) parameter (\\S+)");
+
+  /**
+   * The validator's findings that are not about a value (no body, a body of another media type, a
+   * missing parameter) in the same words; anything else keeps the library's sentence.
+   */
+  static io.tollgate.api.ApiException describe(String validatorMessage) {
+    Matcher missing = MISSING_PARAMETER.matcher(validatorMessage);
+    String detail;
+    String field = null;
+    if (missing.find()) {
+      field = missing.group(2);
+      detail = "the " + field + " " + missing.group(1) + (missing.group(1).equals("header") ? "" : " parameter") + " is required";
+    } else if (validatorMessage.contains("does not contain the required body")) {
+      detail = "a JSON body is required";
+      field = "body";
+    } else if (validatorMessage.contains("format of the request body is not supported")) {
+      detail = "the body must be JSON, sent with Content-Type: application/json";
+      field = "body";
+    } else {
+      detail = validatorMessage;
+    }
+    return new io.tollgate.api.ApiException(io.tollgate.api.ErrorCode.INVALID_REQUEST, detail, field);
+  }
+
   private static String generic(String keyword, OutputUnit u) {
     String error = u.getError() == null ? "" : u.getError();
     return switch (keyword) {
