@@ -68,7 +68,7 @@ public final class Tollgate {
     DatabaseSettings db = DatabaseSettings.fromUrl(required(settings, "database.url"));
     Migrations.migrate(db);
     Codecs.register(vertx, List.of(PaymentSubmission.class, CheckoutStatus.class, VerdictBatch.class,
-        PaymentSubmitted.class, LeadershipChanged.class,
+        PaymentSubmitted.class, LeadershipChanged.class, io.tollgate.relay.RelayChanged.class,
         RateLimitRequest.class, RateLimitDecision.class, RateLimitBatch.class, RateLimitBatchReply.class));
     Foundation f = Foundation.create(vertx, settings, db);
 
