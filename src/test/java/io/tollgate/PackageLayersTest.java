@@ -73,6 +73,12 @@ class PackageLayersTest {
           "io.tollgate.watch..", "io.tollgate.inbound..")
       .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.watch..", "io.tollgate.inbound..");
 
+  /** What a shop does with its checkouts' money (refunds, accept-late, recovery) goes through the ledger's tables, not its callers. */
+  @ArchTest
+  static final ArchRule shopDoesNotKnowTheWatcherOrWebhooks = noClasses().that().resideInAPackage("io.tollgate.shop..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.watch..", "io.tollgate.webhook..",
+          "io.tollgate.inbound..", "io.tollgate.http..", "io.tollgate.payment..", "io.tollgate.payer..");
+
   /** Development mode is started by the composition root, never used by a capability. */
   @ArchTest
   static final ArchRule onlyTheRootDependsOnDev = noClasses()

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
  * @param clientAddress the client's address for rate limiting (trusted-proxy aware)
  * @param payers payer binding (challenge and signed-challenge endpoints)
  * @param admin the operator credential check for {@code /v1/admin/...}
+ * @param refunds refunds, {@code shopActions} accept-late/cancel/recover, {@code checkoutListing} listing and stats
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -41,4 +42,7 @@ public record HttpDependencies(
     PayerBindingService payers,
     WebhookEndpoints webhookEndpoints,
     InboundWebhooks inboundWebhooks,
-    AdminAuth admin) {}
+    AdminAuth admin,
+    io.tollgate.shop.Refunds refunds,
+    io.tollgate.shop.ShopActions shopActions,
+    io.tollgate.shop.CheckoutListing checkoutListing) {}
