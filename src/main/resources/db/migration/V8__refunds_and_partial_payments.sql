@@ -90,7 +90,7 @@ SELECT c.id,
                     'status', p.status, 'reason', p.reason, 'blockNumber', p.block_number)
            FROM payments p
            WHERE p.checkout_id = c.id AND p.kind = 'payment'
-           ORDER BY (p.status = 'confirmed' AND p.id = c.paid_payment_id) DESC, (p.status IN ('mined', 'submitted')) DESC,
+           ORDER BY (p.status = 'confirmed' AND p.id IS NOT DISTINCT FROM c.paid_payment_id) DESC, (p.status IN ('mined', 'submitted')) DESC,
                     (p.status = 'confirmed') DESC, p.id DESC
            LIMIT 1),
          'received', CASE WHEN c.received_base > 0 THEN c.received_base::text END,
