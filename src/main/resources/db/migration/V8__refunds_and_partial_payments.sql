@@ -7,9 +7,22 @@
 -- in-flight refunds, and a refund is created only by a compare-and-set on these two columns, so the
 -- sum of refunds can never exceed what was received, however many requests race.
 
-ALTER TABLE checkouts DROP CONSTRAINT checkouts_status_check;
-ALTER TABLE checkouts ADD CONSTRAINT checkouts_status_check
-  CHECK (status IN ('open', 'pending', 'underpaid', 'paid', 'failed', 'expired', 'canceled'));
+-- New checkout states: underpaid, canceled. The constraint is widened, not replaced: whatever
+-- states another migration added before this one are kept.
+DO $$
+DECLARE
+  existing text[];
+  wanted text[];
+BEGIN
+  SELECT array_agg(m[1]) INTO existing
+  FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') AS m
+  WHERE c.conname = 'checkouts_status_check' AND c.conrelid = 'checkouts'::regclass;
+  SELECT array_agg(DISTINCT s ORDER BY s) INTO wanted
+  FROM unnest(coalesce(existing, '{}'::text[]) || ARRAY['open', 'pending', 'underpaid', 'paid', 'failed', 'expired', 'canceled']) s;
+  ALTER TABLE checkouts DROP CONSTRAINT IF EXISTS checkouts_status_check;
+  EXECUTE format('ALTER TABLE checkouts ADD CONSTRAINT checkouts_status_check CHECK (status = ANY (%L::text[]))', wanted);
+END
+$$;
 ALTER TABLE checkouts
   ADD COLUMN received_base     numeric(78, 0) NOT NULL DEFAULT 0 CHECK (received_base >= 0),
   ADD COLUMN refunded_base     numeric(78, 0) NOT NULL DEFAULT 0 CHECK (refunded_base >= 0),

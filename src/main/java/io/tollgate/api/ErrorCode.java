@@ -59,7 +59,7 @@ public enum ErrorCode {
   INVALID_CURSOR(400, "invalid_cursor", "The cursor is not one this API returned; start again without it."),
   INVALID_TIME_RANGE(400, "invalid_time_range", "Times are RFC 3339 (e.g. 2026-01-31T12:00:00Z) and from must be before to."),
   REFUND_NOT_FOUND(404, "refund_not_found", "No such refund for this checkout."),
-  NOTHING_TO_REFUND(409, "nothing_to_refund", "The checkout has no refundable balance: nothing was received, or it was all refunded already."),
+  NOTHING_TO_REFUND(409, "nothing_to_refund", "The checkout has no refundable balance: nothing was received, it was all refunded already, or it is still being paid (pending, underpaid)."),
   REFUND_EXCEEDS_BALANCE(409, "refund_exceeds_balance", "The refund is more than the checkout's refundable balance (received less succeeded and in-flight refunds)."),
   NO_EXCESS_TO_REFUND(409, "no_excess_to_refund", "The checkout was not over-paid, or its excess is already being refunded."),
   REFUND_NOT_AWAITING_TRANSFER(409, "refund_not_awaiting_transfer", "This refund does not wait for a transfer: it is being verified, done, canceled, or paid back by the processor."),

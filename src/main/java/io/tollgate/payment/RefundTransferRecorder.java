@@ -30,6 +30,10 @@ final class RefundTransferRecorder {
     this.transitions = transitions;
   }
 
+  /**
+   * Records one verdict on a refund claim. The transitions name no payment (the webhook's
+   * {@code payment} stays the checkout's own); the claim's id is in their details.
+   */
   Future<Void> record(VerdictMessage v) {
     ActivePayment claim = v.payment();
     Verdict verdict = v.verdict() instanceof Verdict.PaidLate late ? late.paying() : v.verdict();
@@ -70,9 +74,9 @@ final class RefundTransferRecorder {
                     WHERE id = $1 AND status = 'verifying' RETURNING *""")
                 .execute(Tuple.of(claim.refundId()))
                 .compose(rows -> rows.rowCount() == 0 ? Future.<Void>succeededFuture()
-                    : transitions.record(conn, new CheckoutTransition(claim.checkoutId(), claim.paymentId(), null,
+                    : transitions.record(conn, new CheckoutTransition(claim.checkoutId(), null, null,
                         "refund_succeeded", null, actor(v), new JsonObject()
-                            .put("refund", RefundView.json(rows.iterator().next()))
+                            .put("refund", RefundView.json(rows.iterator().next())).put("claimId", claim.paymentId())
                             .put("blockNumber", p.blockNumber()).put("blockHash", p.blockHash())))));
   }
 
@@ -91,8 +95,8 @@ final class RefundTransferRecorder {
                     WHERE id = $1 AND status = 'verifying' RETURNING *""")
                 .execute(Tuple.of(claim.refundId(), reason, r.detail()))
                 .compose(rows -> rows.rowCount() == 0 ? Future.<Void>succeededFuture()
-                    : transitions.record(conn, new CheckoutTransition(claim.checkoutId(), claim.paymentId(), null,
-                        "refund_failed", reason, actor(v), new JsonObject()
+                    : transitions.record(conn, new CheckoutTransition(claim.checkoutId(), null, null,
+                        "refund_failed", reason, actor(v), new JsonObject().put("claimId", claim.paymentId())
                             .put("refund", RefundView.json(rows.iterator().next())).put("detail", r.detail())))));
   }
 }

@@ -18,6 +18,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -72,7 +73,7 @@ public final class Refunds {
 
   private Future<StoredResponse> create(SqlConnection conn, Merchant merchant, UUID checkoutId, Request request) {
     return conn.preparedQuery("""
-            SELECT c.id, c.amount, c.payer, c.received_base, c.refunded_base, c.excess_base, c.excess_refunded,
+            SELECT c.id, c.status, c.amount, c.payer, c.received_base, c.refunded_base, c.excess_base, c.excess_refunded,
                    c.received_chain_id, c.received_token, c.paid_processor_payment_id, pp.provider,
                    o.token_address, o.recipient, o.amount_base AS quote_base,
                    (SELECT p.payer FROM payments p WHERE p.checkout_id = c.id AND p.kind = 'payment'
@@ -87,6 +88,11 @@ public final class Refunds {
         .compose(rows -> {
           if (rows.size() == 0) return Future.failedFuture(new ApiException(ErrorCode.CHECKOUT_NOT_FOUND));
           Row c = rows.iterator().next();
+          if (List.of("pending", "underpaid").contains(c.getString("status"))) {
+            // Still being paid: a refund now would be counted as received by the next top-up.
+            return Future.failedFuture(new ApiException(ErrorCode.NOTHING_TO_REFUND, "the checkout is "
+                + c.getString("status") + "; refund it once it is paid, expired or canceled"));
+          }
           boolean onchain = c.getString("received_token") != null;
           if (!onchain && c.getValue("paid_processor_payment_id") == null) {
             return Future.failedFuture(new ApiException(ErrorCode.NOTHING_TO_REFUND));

@@ -1,8 +1,9 @@
 package io.tollgate.webhook;
 
 /**
- * The event types Tollgate sends to shops; endpoints subscribe to a subset. Later issues add
- * refund and reorg types here and they travel the same path.
+ * The event types Tollgate sends to shops; endpoints subscribe to a subset. Refund events carry
+ * the refund (camelCase) from their transition's details; later issues add reorg types here and
+ * they travel the same path.
  */
 enum WebhookEventType {
   /** A transaction was submitted for the checkout and is being verified. */
