@@ -34,6 +34,7 @@ public final class PgActivePayments implements ActivePayments {
     // A refund claim (kind 'refund') is watched like a payment, the other way round: from the
     // recipient to the refund's destination, exactly its amount, mined after the refund was created
     // and with no expiry. Payments are judged PARTIAL: the ledger decides against all received.
+    // A recovery claim has no expiry and no payer; a claim on a canceled checkout is always late.
     return pool.preparedQuery("""
             SELECT p.id, p.checkout_id, p.tx_hash, p.status, p.block_number, p.block_hash, p.block_time, p.payer,
                    p.amount_base, p.refund_id, p.recovery, o.token_address,
@@ -41,7 +42,10 @@ public final class PgActivePayments implements ActivePayments {
                    coalesce(r.amount_base, o.amount_base) AS expected,
                    CASE WHEN r.id IS NOT NULL THEN r.source_address WHEN p.recovery THEN NULL ELSE c.payer END AS bound_payer,
                    coalesce(r.created_at, c.created_at) AS created_at,
-                   CASE WHEN r.id IS NULL AND NOT p.recovery THEN c.expires_at ELSE '9999-12-31T00:00:00Z'::timestamptz END AS expires_at
+                   CASE WHEN r.id IS NOT NULL OR p.recovery THEN '9999-12-31T00:00:00Z'::timestamptz
+                        -- claimed after the shop canceled (nothing was in flight then): a late payment
+                        WHEN c.status = 'canceled' THEN c.created_at - interval '1 second'
+                        ELSE c.expires_at END AS expires_at
             FROM payments p
             JOIN payment_options o ON o.checkout_id = p.checkout_id AND o.chain_id = p.chain_id AND o.token = p.token
             JOIN checkouts c ON c.id = p.checkout_id
