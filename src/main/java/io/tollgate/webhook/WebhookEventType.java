@@ -17,7 +17,13 @@ enum WebhookEventType {
    * Money arrived for a checkout that had already expired. The checkout stays expired, but the
    * shop must hear about it to refund or honour the order: money is never dropped on the floor.
    */
-  CHECKOUT_PAID_LATE("checkout.paid_late");
+  CHECKOUT_PAID_LATE("checkout.paid_late"),
+  /**
+   * A confirmed payment left the chain (its block was reorganised away and the transaction not
+   * mined again, or mined again where it no longer pays): cancel what it bought. The checkout is
+   * {@code reversed} when that payment had paid it; a late payment's checkout stays expired.
+   */
+  CHECKOUT_PAYMENT_REVERSED("checkout.payment_reversed");
 
   private final String wireName;
 

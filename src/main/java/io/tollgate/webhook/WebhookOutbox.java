@@ -46,6 +46,7 @@ public final class WebhookOutbox implements TransitionLog.Listener {
       // expired → expired is a late submission to an already expired checkout
       case "expired" -> "expired".equals(t.fromStatus()) ? null : WebhookEventType.CHECKOUT_EXPIRED;
       case "paid_late" -> WebhookEventType.CHECKOUT_PAID_LATE;
+      case "reversed", "payment_reversed" -> WebhookEventType.CHECKOUT_PAYMENT_REVERSED;
       default -> null;
     };
     return Optional.ofNullable(type);
