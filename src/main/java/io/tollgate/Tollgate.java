@@ -95,6 +95,7 @@ public final class Tollgate {
     }
     return started.map(ignored -> {
       registerMetrics(checkout.statusCache, watch, rateLimit);
+      ChainModule.registerMetrics(BackendRegistries.getDefaultNow(), chain.clients);
       checkout.startHousekeeping();
       LOG.info("Tollgate listening on {}:{} ({} HTTP instances, chains {})", http.host(), http.port(),
           http.instances(), f.chainIds());
