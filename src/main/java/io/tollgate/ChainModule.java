@@ -18,18 +18,30 @@ import java.util.function.Supplier;
  */
 final class ChainModule {
   final Map<Long, JsonRpcClient> clients;
+  /**
+   * Per chain with the second-provider check on: one client per provider, pinned to it, for
+   * {@link io.tollgate.payment.SecondProviderCheck}.
+   */
+  final Map<Long, List<EthRpc>> providers;
 
-  private ChainModule(Map<Long, JsonRpcClient> clients) {
+  private ChainModule(Map<Long, JsonRpcClient> clients, Map<Long, List<EthRpc>> providers) {
     this.clients = clients;
+    this.providers = providers;
   }
 
   static ChainModule create(Foundation f) {
     Map<Long, JsonRpcClient> clients = new LinkedHashMap<>();
+    Map<Long, List<EthRpc>> providers = new LinkedHashMap<>();
     for (ChainConfig chain : f.chains().all()) {
       if (chain.rpcUrls().isEmpty()) throw new IllegalArgumentException("chain " + chain.chainId() + " has no rpc-urls");
       clients.put(chain.chainId(), new JsonRpcClient(f.vertx(), chain.chainId(), chain.rpcUrls(), JsonRpcClient.Options.of(chain)));
+      if (f.chains().finality(chain.chainId()).secondProviderCheck()) {
+        providers.put(chain.chainId(), chain.rpcUrls().stream()
+            .<EthRpc>map(url -> new JsonRpcClient(f.vertx(), chain.chainId(), List.of(url), JsonRpcClient.Options.of(chain)))
+            .toList());
+      }
     }
-    return new ChainModule(Map.copyOf(clients));
+    return new ChainModule(Map.copyOf(clients), Map.copyOf(providers));
   }
 
   /** The clients as the chain-asking services take them. */

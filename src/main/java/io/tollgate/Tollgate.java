@@ -74,7 +74,7 @@ public final class Tollgate {
 
     ChainModule chain = ChainModule.create(f);
     CheckoutModule checkout = CheckoutModule.create(f);
-    PaymentModule payment = PaymentModule.create(f, chain.rpc());
+    PaymentModule payment = PaymentModule.create(f, chain.rpc(), chain.providers);
     RateLimitModule rateLimit = RateLimitModule.create(f);
     WatchModule watch = WatchModule.create(f, chain.clients);
     WebhookModule webhooks = WebhookModule.create(f);

@@ -1,4 +1,4 @@
-package io.tollgate.chain;
+package io.tollgate.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.Json;
@@ -20,19 +20,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A JSON-RPC proxy on loopback in front of a real node (anvil) that misbehaves as providers do, as
  * the test sets it: rate-limit or internal errors inside HTTP 200, "header not found", answers too
  * slow for the client's timeout, a head stuck in the past, receipts from an orphaned fork (another
- * block hash). {@link Mode#PASS} forwards untouched. Counts the HTTP requests it received.
+ * block hash), headers of another fork. {@link Mode#PASS} forwards untouched. Counts the HTTP requests it received.
  */
-final class ChaosRpcProxy implements AutoCloseable {
-  enum Mode { PASS, LIMIT_EXCEEDED, INTERNAL_ERROR, HEADER_NOT_FOUND, SLOW, STUCK_HEAD, ORPHANED_RECEIPTS }
+public final class ChaosRpcProxy implements AutoCloseable {
+  public enum Mode { PASS, LIMIT_EXCEEDED, INTERNAL_ERROR, HEADER_NOT_FOUND, SLOW, STUCK_HEAD, ORPHANED_RECEIPTS, FORKED_HEADERS }
 
   private final HttpServer server;
   private final HttpClient client = HttpClient.newHttpClient();
   private final URI node;
   private volatile Mode mode = Mode.PASS;
   private volatile long stuckHead = 1;
-  final AtomicInteger requests = new AtomicInteger();
+  public final AtomicInteger requests = new AtomicInteger();
 
-  ChaosRpcProxy(String nodeUrl) throws IOException {
+  public ChaosRpcProxy(String nodeUrl) throws IOException {
     this.node = URI.create(nodeUrl);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(Executors.newCachedThreadPool());
@@ -60,15 +60,15 @@ final class ChaosRpcProxy implements AutoCloseable {
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  void mode(Mode mode) {
+  public void mode(Mode mode) {
     this.mode = mode;
   }
 
-  void stuckAt(long head) {
+  public void stuckAt(long head) {
     this.stuckHead = head;
   }
 
@@ -84,7 +84,7 @@ final class ChaosRpcProxy implements AutoCloseable {
     }
     String forwarded = client.send(HttpRequest.newBuilder(node).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    if (now != Mode.STUCK_HEAD && now != Mode.ORPHANED_RECEIPTS) return forwarded.getBytes(StandardCharsets.UTF_8);
+    if (now != Mode.STUCK_HEAD && now != Mode.ORPHANED_RECEIPTS && now != Mode.FORKED_HEADERS) return forwarded.getBytes(StandardCharsets.UTF_8);
     Object answer = Json.decodeValue(forwarded);
     if (request instanceof JsonObject single) {
       doctor(single, (JsonObject) answer, now);
@@ -108,6 +108,9 @@ final class ChaosRpcProxy implements AutoCloseable {
     } else if (now == Mode.ORPHANED_RECEIPTS && "eth_getTransactionReceipt".equals(method)
         && answer.getValue("result") instanceof JsonObject receipt) {
       receipt.put("blockHash", "0x" + "0f".repeat(32)); // a block of a fork the canonical chain left
+    } else if (now == Mode.FORKED_HEADERS && "eth_getBlockByNumber".equals(method)
+        && answer.getValue("result") instanceof JsonObject header) {
+      header.put("hash", "0x" + "f0".repeat(32)); // this provider follows another fork
     }
   }
 
