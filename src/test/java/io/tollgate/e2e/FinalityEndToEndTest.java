@@ -66,7 +66,8 @@ class FinalityEndToEndTest {
       String snapshot = (String) app.chain.rpc("evm_snapshot");
       String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, FIVE_USDC);
       assertThat(app.submit(checkout, "USDC", tx).status()).isEqualTo(202);
-      assertThat(app.awaitSettled(checkout).getString("status")).isEqualTo("paid");
+      JsonObject paid = app.awaitSettled(checkout);
+      assertThat(paid.getString("status")).as(paid.encode()).isEqualTo("paid");
 
       // The block that paid is reorganised away, and its transaction is not mined again.
       assertThat(app.chain.rpc("evm_revert", snapshot)).isEqualTo(true);
@@ -97,7 +98,8 @@ class FinalityEndToEndTest {
       String raw = signedTransfer(app, buyer);
       String tx = (String) app.chain.rpc("eth_sendRawTransaction", raw);
       assertThat(app.submit(checkout, "USDC", tx).status()).isEqualTo(202);
-      assertThat(app.awaitSettled(checkout).getString("status")).isEqualTo("paid");
+      JsonObject paid = app.awaitSettled(checkout);
+      assertThat(paid.getString("status")).as(paid.encode()).isEqualTo("paid");
       JsonObject firstReceipt = app.chain.awaitReceipt(tx);
 
       assertThat(app.chain.rpc("evm_revert", snapshot)).isEqualTo(true);
