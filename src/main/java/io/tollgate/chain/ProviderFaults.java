@@ -11,7 +11,7 @@ import java.util.Locale;
  * may well answer them: they are failed over like a transport error. Every other error (a reverted
  * {@code eth_call}, invalid params) is the same on every provider and returned as is. Pure.
  */
-public final class ProviderFaults {
+final class ProviderFaults {
   private static final List<Integer> CODES = List.of(-32005, -32029, -32603, -32002);
   private static final List<String> MESSAGES = List.of("header not found", "limit exceeded", "rate limit",
       "too many requests", "unknown block", "missing trie node", "request timed out", "capacity");
@@ -19,7 +19,7 @@ public final class ProviderFaults {
   private ProviderFaults() {}
 
   /** Whether another provider may answer where this one failed with {@code error}. */
-  public static boolean isProviderFault(RpcException error) {
+  static boolean isProviderFault(RpcException error) {
     if (CODES.contains(error.code())) return true;
     String message = error.getMessage() == null ? "" : error.getMessage().toLowerCase(Locale.ROOT);
     for (String m : MESSAGES) {

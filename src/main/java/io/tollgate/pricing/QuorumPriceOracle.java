@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Live USD prices of native tokens from several exchanges, asked in parallel ({@value #TIMEOUT_MS}
- * ms each): the {@link Quorum} of their answers is the price. No quorum → {@code price_unavailable},
+ * ms each by default, {@code pricing.timeout-ms}): the {@link Quorum} of their answers is the price. No quorum → {@code price_unavailable},
  * so the token is not offered (stablecoins still are). Successes are cached for 30 s; failures are
  * never cached, so the next checkout asks again. A checkout's quote is frozen at creation, so the
  * price holds for its whole window.
@@ -45,9 +45,12 @@ public final class QuorumPriceOracle implements PriceOracle {
   private final Map<PriceSource, String> sources;
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final long timeoutMs;
 
-  QuorumPriceOracle(HttpClient http, Map<PriceSource, String> sources, Clock clock) {
+  QuorumPriceOracle(HttpClient http, Map<PriceSource, String> sources, Clock clock, long timeoutMs) {
     if (sources.size() < 2) throw new IllegalArgumentException("pricing.sources needs at least two exchanges for a quorum");
+    if (timeoutMs < 1) throw new IllegalArgumentException("pricing.timeout-ms must be positive");
+    this.timeoutMs = timeoutMs;
     this.http = http;
     this.sources = Map.copyOf(sources);
     this.clock = clock;
@@ -68,7 +71,8 @@ public final class QuorumPriceOracle implements PriceOracle {
       sources.put(source, settings.string("pricing.source." + source.name().toLowerCase(java.util.Locale.ROOT) + ".url",
           source.defaultUrl));
     }
-    return Optional.of(new QuorumPriceOracle(vertx.createHttpClient(), sources, clock));
+    return Optional.of(new QuorumPriceOracle(vertx.createHttpClient(), sources, clock,
+        settings.longValue("pricing.timeout-ms", TIMEOUT_MS)));
   }
 
   @Override
@@ -93,14 +97,14 @@ public final class QuorumPriceOracle implements PriceOracle {
 
   private Future<BigDecimal> ask(PriceSource source, String url, String symbol) {
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
-        .setAbsoluteURI(url + source.path(symbol, "USD")).setConnectTimeout(TIMEOUT_MS).setIdleTimeout(TIMEOUT_MS)
+        .setAbsoluteURI(url + source.path(symbol, "USD")).setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs)
         .putHeader("Accept", "application/json");
     return http.request(request)
         .compose(req -> req.send())
         .compose(response -> response.statusCode() != 200
             ? Future.<BigDecimal>failedFuture(new IllegalStateException(source + " HTTP " + response.statusCode()))
             : response.body().map(body -> source.parse(new JsonObject(body))))
-        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .onFailure(e -> LOG.debug("price of {} from {} not available: {}", symbol, source, e.toString()));
   }
 }

@@ -50,7 +50,7 @@ class QuorumPriceOracleTest {
       if (behaviour == Behaviour.FAILING) {
         request.response().setStatusCode(500).end("{\"message\":\"down\"}");
       } else if (behaviour == Behaviour.SLOW) {
-        vertx.setTimer(3_000, t -> answer(request, source, price));
+        vertx.setTimer(6_000, t -> answer(request, source, price));
       } else {
         answer(request, source, price);
       }
@@ -74,8 +74,19 @@ class QuorumPriceOracleTest {
     request.response().putHeader("Content-Type", "application/json").end(body);
   }
 
+  /** With the production timeout (2 s), for the test of slow sources. */
   private PriceOracle oracle(Map<PriceSource, String> urls) {
+    return oracle(urls, 2_000);
+  }
+
+  /** Tests not about timeouts allow more, so a loaded build machine does not turn them into one. */
+  private PriceOracle patientOracle(Map<PriceSource, String> urls) {
+    return oracle(urls, 15_000);
+  }
+
+  private PriceOracle oracle(Map<PriceSource, String> urls, long timeoutMs) {
     Map<String, String> settings = new HashMap<>();
+    settings.put("pricing.timeout-ms", Long.toString(timeoutMs));
     settings.put("pricing.sources", String.join(",", urls.keySet().stream().map(s -> s.name().toLowerCase()).toList()));
     urls.forEach((s, url) -> settings.put("pricing.source." + s.name().toLowerCase() + ".url", url));
     return QuorumPriceOracle.fromSettings(vertx, Settings.of(settings), clock).orElseThrow();
@@ -83,7 +94,7 @@ class QuorumPriceOracleTest {
 
   @Test
   void theAgreeingExchangesDecideAndTheOutlierIsDropped() throws Exception {
-    PriceOracle oracle = oracle(Map.of(
+    PriceOracle oracle = patientOracle(Map.of(
         PriceSource.COINBASE, exchange(PriceSource.COINBASE, "3000.00", Behaviour.OK),
         PriceSource.KRAKEN, exchange(PriceSource.KRAKEN, "3010.00", Behaviour.OK),
         PriceSource.BITSTAMP, exchange(PriceSource.BITSTAMP, "2990.00", Behaviour.OK),
@@ -100,12 +111,12 @@ class QuorumPriceOracleTest {
         PriceSource.BINANCE, exchange(PriceSource.BINANCE, "3010.00", Behaviour.FAILING)));
     long started = System.nanoTime();
     assertThat(await(oracle.usdPrice("ETH"))).isEqualByComparingTo("3010");
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2_900));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(5_000));
   }
 
   @Test
   void withoutQuorumTheTokenHasNoPriceAndFailuresAreNotCached() throws Exception {
-    PriceOracle oracle = oracle(Map.of(
+    PriceOracle oracle = patientOracle(Map.of(
         PriceSource.COINBASE, exchange(PriceSource.COINBASE, "3000.00", Behaviour.OK),
         PriceSource.KRAKEN, exchange(PriceSource.KRAKEN, "3400.00", Behaviour.OK),
         PriceSource.BINANCE, exchange(PriceSource.BINANCE, "3000.00", Behaviour.FAILING)));
@@ -118,14 +129,9 @@ class QuorumPriceOracleTest {
 
   @Test
   void aPriceIsCachedForThirtySeconds() throws Exception {
-    PriceOracle oracle = oracle(Map.of(
+    PriceOracle oracle = patientOracle(Map.of(
         PriceSource.COINBASE, exchange(PriceSource.COINBASE, "3000.00", Behaviour.OK),
         PriceSource.BITSTAMP, exchange(PriceSource.BITSTAMP, "3002.00", Behaviour.OK)));
-    // A loaded machine can miss the 2 s on a fresh client's first exchange; failures are not cached.
-    for (int i = 0; i < 3 && oracle.usdPrice("ETH").transform(f -> io.vertx.core.Future.succeededFuture(f.succeeded()))
-        .toCompletionStage().toCompletableFuture().get() != Boolean.TRUE; i++) {
-      clock.advance(Duration.ZERO);
-    }
     assertThat(await(oracle.usdPrice("ETH"))).isEqualByComparingTo("3001");
     int afterFirst = asked.get();
     clock.advance(Duration.ofSeconds(29));

@@ -26,7 +26,7 @@ public final class ChaosRpcProxy implements AutoCloseable {
   public enum Mode { PASS, LIMIT_EXCEEDED, INTERNAL_ERROR, HEADER_NOT_FOUND, SLOW, STUCK_HEAD, ORPHANED_RECEIPTS, FORKED_HEADERS }
 
   private final HttpServer server;
-  private final HttpClient client = HttpClient.newHttpClient();
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final URI node;
   private volatile Mode mode = Mode.PASS;
   private volatile long stuckHead = 1;
