@@ -77,7 +77,7 @@ public final class Tollgate {
 
     ChainModule chain = ChainModule.create(f);
     CheckoutModule checkout = CheckoutModule.create(f);
-    PaymentModule payment = PaymentModule.create(f, chain.rpc());
+    PaymentModule payment = PaymentModule.create(f, chain.rpc(), chain.providers);
     RateLimitModule rateLimit = RateLimitModule.create(f);
     WatchModule watch = WatchModule.create(f, chain.clients);
     WebhookModule webhooks = WebhookModule.create(f);
@@ -99,6 +99,7 @@ public final class Tollgate {
     }
     return started.map(ignored -> {
       registerMetrics(checkout.statusCache, watch, rateLimit, relay);
+      ChainModule.registerMetrics(BackendRegistries.getDefaultNow(), chain.clients);
       checkout.startHousekeeping();
       LOG.info("Tollgate listening on {}:{} ({} HTTP instances, chains {})", http.host(), http.port(),
           http.instances(), f.chainIds());

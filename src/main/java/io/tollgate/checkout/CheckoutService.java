@@ -144,6 +144,7 @@ public final class CheckoutService {
         .put("status", p.getString("status")).put("reason", p.getString("reason")).put("payer", p.getString("payer"))
         .put("amount", p.getValue("amount_base") == null ? null : p.getBigDecimal("amount_base").toBigInteger().toString())
         .put("blockNumber", p.getLong("block_number")).put("blockHash", p.getString("block_hash"))
+        .put("final", p.getBoolean("final"))
         .put("submittedAt", instant(p.getOffsetDateTime("submitted_at")))
         .put("late", p.getBoolean("late")).put("recovery", p.getBoolean("recovery"))));
     return new JsonObject()

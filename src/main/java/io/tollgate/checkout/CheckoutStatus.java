@@ -24,7 +24,13 @@ public record CheckoutStatus(
   }
 
   /** The payment that explains the status (the one that paid, else an active one, else the latest). */
-  public record Payment(long id, long chainId, String token, String txHash, String status, String reason, Long blockNumber) {}
+  public record Payment(long id, long chainId, String token, String txHash, String status, String reason, Long blockNumber,
+      boolean finalized) {
+    /** A payment whose finality is not known yet (not confirmed, or not re-checked). */
+    public Payment(long id, long chainId, String token, String txHash, String status, String reason, Long blockNumber) {
+      this(id, chainId, token, txHash, status, reason, blockNumber, false);
+    }
+  }
 
   public static CheckoutStatus fromJson(JsonObject doc) {
     JsonObject p = doc.getJsonObject("payment");
@@ -32,7 +38,8 @@ public record CheckoutStatus(
         UUID.fromString(doc.getString("id")), doc.getInteger("version"), doc.getString("status"),
         doc.getString("reason"), doc.getLong("expiresAt"), doc.getString("payer"),
         p == null ? null : new Payment(p.getLong("id"), p.getLong("chainId"), p.getString("token"),
-            p.getString("txHash"), p.getString("status"), p.getString("reason"), p.getLong("blockNumber")),
+            p.getString("txHash"), p.getString("status"), p.getString("reason"), p.getLong("blockNumber"),
+            Boolean.TRUE.equals(p.getBoolean("final"))),
         doc.getString("received"), doc.getString("amountDue"));
   }
 
@@ -51,6 +58,6 @@ public record CheckoutStatus(
   }
 
   public boolean isTerminal() {
-    return "paid".equals(status) || "expired".equals(status);
+    return "paid".equals(status) || "expired".equals(status) || "reversed".equals(status);
   }
 }

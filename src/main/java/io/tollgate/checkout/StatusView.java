@@ -73,7 +73,9 @@ public final class StatusView {
       CheckoutStatus.Payment p = s.payment();
       json.put("confirmations", confirmations).put("requiredConfirmations", required(p.chainId()))
           .put("payment", new JsonObject().put("chainId", p.chainId()).put("token", p.token())
-              .put("txHash", p.txHash()).put("status", p.status()).put("reason", p.reason()));
+              .put("txHash", p.txHash()).put("status", p.status()).put("reason", p.reason())
+              // whether the finality re-check found the payment's block still canonical and deep
+              .put("final", p.finalized()));
     }
     return new Rendered(etag(s, confirmations, shown), json.toBuffer());
   }

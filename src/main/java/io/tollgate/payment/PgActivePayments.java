@@ -76,6 +76,35 @@ public final class PgActivePayments implements ActivePayments {
         });
   }
 
+  @Override
+  public Future<List<ActivePayment>> awaitingFinality(long chainId, long minedAtOrBelow) {
+    return pool.preparedQuery("""
+            SELECT p.id, p.checkout_id, p.tx_hash, p.block_number, p.block_hash, p.block_time, p.payer, p.amount_base,
+                   o.token_address, o.recipient, o.amount_base AS expected, c.payer AS bound_payer, c.created_at, c.expires_at
+            FROM payments p
+            JOIN payment_options o ON o.checkout_id = p.checkout_id AND o.chain_id = p.chain_id AND o.token = p.token
+            JOIN checkouts c ON c.id = p.checkout_id
+            WHERE p.chain_id = $1 AND p.status = 'confirmed' AND NOT p.final AND p.block_number <= $2""")
+        .execute(Tuple.of(chainId, minedAtOrBelow))
+        .map(rows -> {
+          int required = requiredConfirmations.applyAsInt(chainId);
+          List<ActivePayment> due = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            due.add(new ActivePayment(r.getLong("id"), r.getUUID("checkout_id"), r.getString("tx_hash"),
+                expectation(r, chainId, required), r.getLong("block_number"), r.getString("block_hash"),
+                r.getOffsetDateTime("block_time").toInstant(), r.getString("payer"), amount(r)));
+          }
+          return due;
+        });
+  }
+
+  private static PaymentExpectation expectation(Row r, long chainId, int required) {
+    String token = r.getString("token_address");
+    return new PaymentExpectation(chainId, token == null ? AssetKind.NATIVE : AssetKind.ERC20, token,
+        r.getString("recipient"), r.getBigDecimal("expected").toBigInteger(), r.getString("bound_payer"),
+        r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("expires_at").toInstant(), required);
+  }
+
   private static BigInteger amount(Row r) {
     return r.getValue("amount_base") == null ? null : r.getBigDecimal("amount_base").toBigInteger();
   }

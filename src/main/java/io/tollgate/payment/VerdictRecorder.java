@@ -20,7 +20,8 @@ import java.util.UUID;
 
 /**
  * One verdict, in its own transaction: the compare-and-set transitions of its payment and checkout
- * (reorged, mined, confirmed and paid, paid late, rejected), with audit row and notification. A
+ * (reorged, mined, confirmed and paid, paid late, rejected; finality checks through
+ * {@link FinalityRecorder}), with audit row and notification. A
  * verdict already recorded changes nothing.
  */
 final class VerdictRecorder {
@@ -29,10 +30,12 @@ final class VerdictRecorder {
 
   private final Pool pool;
   private final TransitionLog transitions;
+  private final FinalityRecorder finality;
 
   VerdictRecorder(Pool pool, TransitionLog transitions) {
     this.pool = pool;
     this.transitions = transitions;
+    this.finality = new FinalityRecorder(transitions);
   }
 
   /** {@link #record(long, UUID, Verdict, String)} for a chain watcher's verdict. */
@@ -44,7 +47,9 @@ final class VerdictRecorder {
   Future<Void> record(long paymentId, UUID checkoutId, Verdict verdict, String actor) {
     return pool.withTransaction(conn -> {
       Future<Boolean> changed;
-      if (verdict instanceof Verdict.NotMined) {
+      if (FinalityRecorder.handles(verdict)) {
+        changed = finality.record(conn, paymentId, checkoutId, verdict, actor);
+      } else if (verdict instanceof Verdict.NotMined) {
         changed = reorged(conn, paymentId, checkoutId, actor);
       } else if (verdict instanceof Verdict.PaidLate late) {
         // Unconfirmed late payments wait for their confirmations like any other; nothing to store yet.

@@ -30,7 +30,13 @@ enum WebhookEventType {
   /** A transfer posted for the refund does not do what it asks (reason); the refund is open again. */
   REFUND_FAILED("refund.failed"),
   /** The refund was canceled before anything was sent; its amount is refundable again. */
-  REFUND_CANCELED("refund.canceled");
+  REFUND_CANCELED("refund.canceled"),
+  /**
+   * A confirmed payment left the chain (its block was reorganised away and the transaction not
+   * mined again, or mined again where it no longer pays): cancel what it bought. The checkout is
+   * {@code reversed} when that payment had paid it; a late payment's checkout stays expired.
+   */
+  CHECKOUT_PAYMENT_REVERSED("checkout.payment_reversed");
 
   private final String wireName;
 

@@ -52,6 +52,7 @@ public final class WebhookOutbox implements TransitionLog.Listener {
       case "refund_succeeded" -> WebhookEventType.REFUND_SUCCEEDED;
       case "refund_failed" -> WebhookEventType.REFUND_FAILED;
       case "refund_canceled" -> WebhookEventType.REFUND_CANCELED;
+      case "reversed", "payment_reversed" -> WebhookEventType.CHECKOUT_PAYMENT_REVERSED;
       default -> null;
     };
     return Optional.ofNullable(type);
