@@ -78,14 +78,16 @@ public final class Tollgate {
     RateLimitModule rateLimit = RateLimitModule.create(f);
     WatchModule watch = WatchModule.create(f, chain.clients);
     WebhookModule webhooks = WebhookModule.create(f);
+    // TODO(relay): the relayer of feat/relay once its implementation lands; without one, gasless is off.
+    GaslessModule gasless = GaslessModule.create(f, chain.rpc(), null);
     HttpSettings http = HttpSettings.fromSettings(settings);
 
     List<Module> modules = new ArrayList<>(List.of(checkout.module(), payment.module(), rateLimit.module(),
-        chain.module(), watch.module(), webhooks.module()));
+        chain.module(), watch.module(), webhooks.module(), gasless.module()));
     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
     readiness.put("database", () -> f.pool().query("SELECT 1").execute());
     modules.forEach(module -> readiness.putAll(module.readiness()));
-    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, readiness));
+    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, gasless, readiness));
 
     Future<String> started = webhooks.checkVariants().map("");
     for (Module module : modules) {

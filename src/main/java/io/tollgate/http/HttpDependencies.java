@@ -25,6 +25,7 @@ import java.util.function.Supplier;
  * @param clientAddress the client's address for rate limiting (trusted-proxy aware)
  * @param payers payer binding (challenge and signed-challenge endpoints)
  * @param admin the operator credential check for {@code /v1/admin/...}
+ * @param gasless gasless (EIP-3009) payments, or null when no chain has a relayer
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -41,4 +42,5 @@ public record HttpDependencies(
     PayerBindingService payers,
     WebhookEndpoints webhookEndpoints,
     InboundWebhooks inboundWebhooks,
-    AdminAuth admin) {}
+    AdminAuth admin,
+    io.tollgate.gasless.GaslessPayments gasless) {}
