@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 /**
  * The signature a browser posts with an authorization, in any of the forms wallets produce: an
  * object {@code {v, r, s}}, 65 bytes of hex (v 0/1 or 27/28), or longer bytes from a smart wallet
- * (ERC-1271, or ERC-6492-wrapped for a wallet not deployed yet). Always kept as 0x-hex bytes; a
- * 65-byte signature has v normalised to 27/28, which is what the token's {@code (v, r, s)}
- * overload expects. Whether the bytes prove anything is the signature verifier's question.
+ * (ERC-1271, or ERC-6492-wrapped for a wallet not deployed yet). Kept as 0x-hex bytes exactly as
+ * signed: v 0/1 is turned into 27/28 only for the token's {@code (v, r, s)} call, because the
+ * verifier must see the raw shape (a 65-byte signature with s = 0 and v 0/1 is a Safe static
+ * signature, refused as such). Whether the bytes prove anything is the verifier's question.
  */
 final class AuthorizationSignature {
   private static final Pattern WORD = Pattern.compile("0x[0-9a-fA-F]{64}");
@@ -33,7 +34,6 @@ final class AuthorizationSignature {
       throw new ApiException(ErrorCode.INVALID_REQUEST, "signature must be 0x-hex bytes or an object {v, r, s}");
     }
     if (bytes.length < ECDSA_LENGTH) throw malformed(bytes.length + " bytes is shorter than any wallet's signature");
-    if (bytes.length == ECDSA_LENGTH && (bytes[64] == 0 || bytes[64] == 1)) bytes[64] += 27;
     return Hex.encode(bytes);
   }
 

@@ -65,7 +65,8 @@ final class ChainFacts {
     List<org.web3j.abi.datatypes.Type> args = new java.util.ArrayList<>(List.of(new Address(a.from()), new Address(a.to()),
         new Uint256(a.value()), new Uint256(a.validAfter()), new Uint256(a.validBefore()), new Bytes32(Hex.decode(a.nonce()))));
     if (keySignature && signature.length == AuthorizationSignature.ECDSA_LENGTH) {
-      args.add(new Uint8(signature[64] & 0xff));
+      int v = signature[64] & 0xff;
+      args.add(new Uint8(v < 27 ? v + 27 : v));
       args.add(new Bytes32(java.util.Arrays.copyOfRange(signature, 0, 32)));
       args.add(new Bytes32(java.util.Arrays.copyOfRange(signature, 32, 64)));
     } else {

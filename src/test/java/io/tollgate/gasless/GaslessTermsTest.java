@@ -118,14 +118,15 @@ class GaslessTermsTest {
   @Nested
   class WireForms {
     @Test
-    void shouldAcceptEverySignatureFormAndNormaliseV() {
+    void shouldAcceptEverySignatureFormKeepingItsBytes() {
       String r = "0x" + "11".repeat(32);
       String s = "0x" + "22".repeat(32);
       String expected = "0x" + "11".repeat(32) + "22".repeat(32) + "1c";
       assertThat(AuthorizationSignature.parse(new JsonObject().put("v", 28).put("r", r).put("s", s), 1024)).isEqualTo(expected);
-      assertThat(AuthorizationSignature.parse(new JsonObject().put("v", 1).put("r", r).put("s", s), 1024)).isEqualTo(expected);
+      String raw01 = "0x" + "11".repeat(32) + "22".repeat(32) + "01";
+      assertThat(AuthorizationSignature.parse(new JsonObject().put("v", 1).put("r", r).put("s", s), 1024)).isEqualTo(raw01);
       assertThat(AuthorizationSignature.parse(new JsonObject().put("v", "0x1c").put("r", r).put("s", s), 1024)).isEqualTo(expected);
-      assertThat(AuthorizationSignature.parse("0x" + "11".repeat(32) + "22".repeat(32) + "01", 1024)).isEqualTo(expected);
+      assertThat(AuthorizationSignature.parse(raw01, 1024)).isEqualTo(raw01);
       assertThat(AuthorizationSignature.parse(expected, 1024)).isEqualTo(expected);
       String contract = "0x" + "ab".repeat(200);
       assertThat(AuthorizationSignature.parse(contract, 1024)).isEqualTo(contract);
