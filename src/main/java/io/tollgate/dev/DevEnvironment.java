@@ -38,12 +38,13 @@ public final class DevEnvironment implements AutoCloseable {
   static final Credentials DEPLOYER = Credentials.create("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
   static final String BUYER_ADDRESS = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"; // anvil account 1
   static final String MERCHANT_RECIPIENT = "0xa0ee7a142d267c1f36714e4a8f75612f20a79720"; // anvil account 9
-  /** anvil account 8 (public test mnemonic): the relayer that pays the gas of gasless payments. */
-  static final Credentials RELAYER = Credentials.create("0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97");
   /** anvil accounts 0-2 (public test mnemonic): the demo stablecoin is minted to these, the banner lists them. */
   static final List<Credentials> FUNDED = List.of(DEPLOYER,
       Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"),
       Credentials.create("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"));
+
+  /** anvil account 8 (public test mnemonic): development mode's gasless relayer key. */
+  static final String RELAYER_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final DevBanner.Builder banner = new DevBanner.Builder();
@@ -99,9 +100,10 @@ public final class DevEnvironment implements AutoCloseable {
       // The demo stablecoin signs like USDC (EIP-3009, domain "USD Coin" / "2"); a funded anvil key relays.
       overrides.put("chain." + DEV_CHAIN_ID + ".token.USDC.eip712-name", "USD Coin");
       overrides.put("chain." + DEV_CHAIN_ID + ".token.USDC.eip712-version", "2");
-      overrides.put("chain." + DEV_CHAIN_ID + ".relayer.private-key",
-          org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(RELAYER.getEcKeyPair().getPrivateKey(), 64));
       if (configured.optional("pricing.fixed.ETH") == null) overrides.put("pricing.fixed.ETH", "3000");
+      // The gasless relayer: anvil account 8 (10,000 test ETH) pays the gas of buyers' authorizations.
+      overrides.put("chain." + DEV_CHAIN_ID + ".relayer.private-key", RELAYER_KEY);
+      overrides.put("chain." + DEV_CHAIN_ID + ".relayer.bump-after-ms", "5000");
       banner.localAnvil(anvil.rpcUrl(), anvil.wsUrl(), token);
     }
     settings = configured.with(overrides);

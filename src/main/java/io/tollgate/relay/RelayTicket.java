@@ -19,7 +19,8 @@ import java.util.UUID;
  * @param failureDetail why, for people and logs, when FAILED: {@code expired} (validBefore passed
  *     before it was mined: the buyer was not charged), {@code authorization_used_elsewhere} (the
  *     authorization's nonce was consumed by another transaction, not ours: the transfer may have
- *     happened through it), {@code reverted} (ours was mined and reverted: not charged)
+ *     happened through it), {@code reverted} (ours was mined and reverted: not charged),
+ *     {@code dropped} (the key's nonce went to another transaction: not charged)
  */
 public record RelayTicket(UUID relayId, AuthorizationKey key, String purpose, RelayState state, Optional<String> txHash,
     List<String> txHashes, Optional<String> failureReason, Optional<String> failureDetail) {
@@ -30,6 +31,11 @@ public record RelayTicket(UUID relayId, AuthorizationKey key, String purpose, Re
   public static final String EXPIRED = "expired";
   /** {@link #failureDetail()}: the authorization's nonce was consumed by a transaction that is not ours. */
   public static final String AUTHORIZATION_USED_ELSEWHERE = "authorization_used_elsewhere";
+  /**
+   * {@link #failureDetail()}: the relayer key's nonce was used by a transaction that is not one of
+   * this relay's, and the authorization is unused: the buyer was not charged.
+   */
+  public static final String DROPPED = "dropped";
   /** {@link #failureDetail()}: our transaction was mined but reverted. */
   public static final String REVERTED = "reverted";
 
