@@ -25,6 +25,7 @@ import java.util.UUID;
  * leader runs.
  */
 public final class PgRelayer implements Relayer {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgRelayer.class);
   /** What {@code relayer_unavailable} tells callers to wait before asking again. */
   static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
@@ -120,7 +121,13 @@ public final class PgRelayer implements Relayer {
     return new RelayEngine(chain, rpc.get(chainId), store, clock, views.get(chainId),
         new OperatorAlerts(clock, settings.operatorWebhookUrl().map(url -> OperatorEndpoint.of(vertx, url)).orElse(null),
             warnings.computeIfAbsent(chainId, id -> new java.util.concurrent.atomic.AtomicLong())),
-        changed -> vertx.eventBus().publish(Addresses.RELAY_CHANGED, changed, local));
+        changed -> {
+          try {
+            vertx.eventBus().publish(Addresses.RELAY_CHANGED, changed, local);
+          } catch (RuntimeException e) { // a hint only: the stored ticket is the truth, the relay goes on
+            LOG.warn("could not publish {} of relay {}: {}", changed.state(), changed.relayId(), e.toString());
+          }
+        });
   }
 
   /** Last known balance of the chain's relayer in wei (-1 before the first reading), for the gauge. */

@@ -49,7 +49,10 @@ public final class RelayEngine {
 
   /** One round; fails only when the chain or the database could not be read (the next round retries). */
   public Future<Void> round() {
-    return store.open(chain.chainId(), chain.address()).compose(rows -> ChainReading.read(rpc, chain.address())
+    return store.open(chain.chainId(), chain.address()).compose(rows -> rows.isEmpty()
+        // Nothing to do: only the funds, as often as the capacity cache allows (gauge and warnings).
+        ? capacity.capacity(0).onSuccess(alerts::check).<Void>mapEmpty()
+        : ChainReading.read(rpc, chain.address())
         .compose(reading -> {
           capacity.observe(reading.balance(), reading.quote());
           long inFlight = rows.stream().filter(r -> !r.state().terminal()).count();

@@ -46,43 +46,54 @@ final class Settlement {
       if (row.currentHash() != null && !hashes.contains(row.currentHash())) hashes.add(row.currentHash());
       hashesPerRow.add(hashes);
       hashes.forEach(h -> calls.add(RpcRequest.of("eth_getTransactionReceipt", h)));
-      calls.add(authorizationState(row));
     }
     return rpc.batch(calls).compose(answers -> {
       List<Future<?>> writes = new ArrayList<>();
+      List<RelayRow> unexplained = new ArrayList<>();
+      List<Found> found = new ArrayList<>();
       int at = 0;
       for (int i = 0; i < used.size(); i++) {
         RelayRow row = used.get(i);
-        JsonObject receipt = null;
-        String hash = null;
+        Found mine = new Found(row, null, null);
         for (String h : hashesPerRow.get(i)) {
           RpcResponse answer = answers.get(at++);
-          if (!answer.isError() && answer.result() instanceof JsonObject json) {
-            receipt = json;
-            hash = h;
-          }
+          if (!answer.isError() && answer.result() instanceof JsonObject json) mine = new Found(row, h, json);
         }
-        RpcResponse state = answers.get(at++);
-        writes.add(settleOne(row, hash, receipt, state));
+        if (mine.succeeded()) writes.add(settleOne(mine, null));
+        else {
+          unexplained.add(row);
+          found.add(mine);
+        }
       }
-      return Future.join(writes).mapEmpty();
+      // Only a relay that did not succeed needs to know whether its authorization was used elsewhere.
+      if (unexplained.isEmpty()) return Future.join(writes).mapEmpty();
+      return rpc.batch(unexplained.stream().map(Settlement::authorizationState).toList()).compose(states -> {
+        for (int i = 0; i < found.size(); i++) writes.add(settleOne(found.get(i), states.get(i)));
+        return Future.join(writes).mapEmpty();
+      });
     });
   }
 
-  private Future<?> settleOne(RelayRow row, String hash, JsonObject receipt, RpcResponse authorizationState) {
-    if (receipt != null && row.txHashes().contains(hash) && "0x1".equals(receipt.getString("status"))) {
-      return store.mined(row, hash).onSuccess(r -> r.ifPresent(mined -> {
-        LOG.info("relay {} mined: chain {}, nonce {}, tx {}", row.relayId(), row.chainId(), row.txNonce(), hash);
+  /** The receipt of the relay's transaction that used its nonce, if it was one of ours. */
+  private record Found(RelayRow row, String hash, JsonObject receipt) {
+    boolean succeeded() {
+      return receipt != null && row.txHashes().contains(hash) && "0x1".equals(receipt.getString("status"));
+    }
+  }
+
+  private Future<?> settleOne(Found found, RpcResponse authorizationState) {
+    RelayRow row = found.row();
+    if (found.succeeded()) {
+      return store.mined(row, found.hash()).onSuccess(r -> r.ifPresent(mined -> {
+        LOG.info("relay {} mined: chain {}, nonce {}, tx {}", row.relayId(), row.chainId(), row.txNonce(), found.hash());
         publisher.accept(RelayChanged.of(mined.ticket()));
       }));
     }
-    if (receipt == null && authorizationState.isError()) {
+    if (authorizationState.isError()) {
       return Future.failedFuture(authorizationState.error()); // not knowing why, decide nothing yet
     }
-    boolean usedElsewhere = !authorizationState.isError() && authorizationUsed(authorizationState.result());
-    String detail = usedElsewhere && (receipt == null || !"0x1".equals(receipt.getString("status")))
-        ? RelayTicket.AUTHORIZATION_USED_ELSEWHERE
-        : receipt != null && row.txHashes().contains(hash) ? RelayTicket.REVERTED : RelayTicket.DROPPED;
+    String detail = authorizationUsed(authorizationState.result()) ? RelayTicket.AUTHORIZATION_USED_ELSEWHERE
+        : found.receipt() != null && row.txHashes().contains(found.hash()) ? RelayTicket.REVERTED : RelayTicket.DROPPED;
     boolean wasOpen = row.state() == RelayState.SENT;
     return store.settledFailed(row, detail).onSuccess(r -> r.filter(x -> wasOpen).ifPresent(failed -> {
       LOG.info("relay {} failed: chain {}, nonce {}, {}", row.relayId(), row.chainId(), row.txNonce(), detail);

@@ -13,7 +13,13 @@
  * io.tollgate.relay.AuthorizationKey}, {@link io.tollgate.relay.RelayOrder}, {@link
  * io.tollgate.relay.RelayTicket}, {@link io.tollgate.relay.RelayState}, {@link
  * io.tollgate.relay.RelayCapacity}, {@link io.tollgate.relay.RelayRefusedException}; the event
- * {@link io.tollgate.relay.RelayChanged} on {@link io.tollgate.eventbus.Addresses#RELAY_CHANGED}.
- * Depends on {@code chain}, {@code config}, {@code db}, {@code eventbus}.
+ * {@link io.tollgate.relay.RelayChanged} on {@link io.tollgate.eventbus.Addresses#RELAY_CHANGED}. For
+ * the composition root: {@link io.tollgate.relay.RelayerSettings}, {@link io.tollgate.relay.PgRelayer}
+ * (the implementation, and the engine factory), {@link io.tollgate.relay.RelayEngine} and {@link
+ * io.tollgate.relay.RelayEngineVerticle}. Everything else is package-private: {@code RelayStore}
+ * (SQL), {@code Broadcaster} (send, rebroadcast, bump, give up, cancel), {@code Settlement} (which
+ * transaction used a nonce), {@code Fees}, {@code SignedTx}, {@code ChainReading}, {@code
+ * RelayCapacityView}, {@code OperatorAlerts}. Depends on {@code chain}, {@code config}, {@code db},
+ * {@code eventbus}.
  */
 package io.tollgate.relay;

@@ -335,9 +335,11 @@ class RelayerAnvilTest {
     RelayTicket sent = awaitState(await(relayer.relay(order)), RelayState.SENT);
     // Someone copies the authorization from the mempool and sends it with a higher tip: theirs is mined first.
     Credentials frontRunner = chain.newFundedAccount();
-    BigInteger tip = BigInteger.TEN.pow(11); // 100 gwei: far above the relayer's
+    // Far above the relayer's tip, and whatever the base fee is now.
+    BigInteger tip = BigInteger.TEN.pow(11).add(Numeric.decodeQuantity((String) chain.rpc("eth_maxPriorityFeePerGas")).shiftLeft(1));
+    BigInteger maxFee = Numeric.decodeQuantity((String) chain.rpc("eth_gasPrice")).multiply(BigInteger.valueOf(3)).add(tip);
     org.web3j.crypto.RawTransaction copy = org.web3j.crypto.RawTransaction.createTransaction(CHAIN, BigInteger.ZERO,
-        BigInteger.valueOf(200_000), token, BigInteger.ZERO, Hex.encode(order.calldata()), tip, tip.multiply(BigInteger.TEN));
+        BigInteger.valueOf(200_000), token, BigInteger.ZERO, Hex.encode(order.calldata()), tip, maxFee);
     String theirs = (String) chain.rpc("eth_sendRawTransaction",
         Numeric.toHexString(org.web3j.crypto.TransactionEncoder.signMessage(copy, frontRunner)));
     chain.mine(1);
@@ -349,5 +351,36 @@ class RelayerAnvilTest {
     assertThat(failed.failureDetail()).contains(RelayTicket.AUTHORIZATION_USED_ELSEWHERE);
     assertThat(events.stream().filter(e -> e.relayId().equals(sent.relayId())).map(RelayChanged::state))
         .contains(RelayState.FAILED);
+  }
+
+  @Test
+  void anExpiredRelayFailsAndACancelFreesItsNonceForTheNext() {
+    chain.rpc("evm_setAutomine", false);
+    long nonceBefore = relayerNonce();
+    Instant validBefore = Instant.now().plusSeconds(4);
+    RelayOrder order = authorizations.order(payer, recipient, PRICE, validBefore, "checkout:" + UUID.randomUUID());
+    RelayTicket sent = awaitState(await(relayer.relay(order)), RelayState.SENT);
+    String hash = sent.txHash().orElseThrow();
+    BigInteger maxFee = Numeric.decodeQuantity(((JsonObject) chain.rpc("eth_getTransactionByHash", hash)).getString("maxFeePerGas"));
+    // A block past validBefore whose base fee leaves the relay out: the authorization can no longer be used.
+    chain.rpc("anvil_setNextBlockBaseFeePerGas", Numeric.toHexStringWithPrefix(maxFee.multiply(BigInteger.valueOf(1000))));
+    chain.rpc("anvil_setNextBlockTimestamp", Numeric.toHexStringWithPrefix(BigInteger.valueOf(validBefore.getEpochSecond() + 1)));
+    chain.mine(1);
+    assertThat(chain.rpc("eth_getTransactionReceipt", hash)).isNull();
+
+    RelayTicket failed = awaitTicket(sent.relayId(), t -> t.state().terminal(), Duration.ofSeconds(20));
+    assertThat(failed.state()).isEqualTo(RelayState.FAILED);
+    assertThat(failed.failureReason()).contains(RelayTicket.RELAY_FAILED);
+    assertThat(failed.failureDetail()).contains(RelayTicket.EXPIRED);
+    assertThat(events.stream().filter(e -> e.relayId().equals(sent.relayId())).map(RelayChanged::state)).contains(RelayState.FAILED);
+
+    chain.rpc("evm_setAutomine", true);
+    chain.mine(1); // the cancel, waiting in the pool
+    RelayTicket next = awaitState(await(relayer.relay(newOrder())), RelayState.MINED);
+    assertThat(chain.awaitReceipt(next.txHash().orElseThrow()).getString("status")).isEqualTo("0x1");
+    assertThat(relayerNonce()).isEqualTo(nonceBefore + 2); // the cancel, then the next relay: no gap
+    assertThat(env.one("SELECT nonce_settled FROM relays WHERE relay_id = $1", sent.relayId()).getBoolean("nonce_settled")).isTrue();
+    assertThat(tokenBalance(order.key().from())).isNotNull();
+    assertThat(await(relayer.find(order.key())).orElseThrow().txHashes()).doesNotContain(next.txHash().orElseThrow());
   }
 }

@@ -23,7 +23,7 @@ class RelayerSettingsTest {
     assertThat(chain.bumpAfter()).isEqualTo(Duration.ofSeconds(12));
     assertThat(chain.maxBumps()).isEqualTo(3);
     assertThat(chain.warnBelowRelays()).isEqualTo(7);
-    assertThat(chain.address()).isEqualTo("0x23618e81e3f5cdf7f54c3d65f7fbc0abadc10f4b");
+    assertThat(chain.address()).isEqualTo("0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f");
     assertThat(s.operatorWebhookUrl()).contains("https://ops.example/hook");
     assertThat(chain.toString()).doesNotContain(KEY.substring(2)).doesNotContain("dbda1821");
   }
