@@ -51,6 +51,7 @@ public final class GaslessPayments {
   private final GaslessSettings settings;
   private final Clock clock;
   private final RelayEvents events;
+  private final GaslessOffers offers;
 
   private GaslessPayments(GaslessLedger ledger, GaslessTokens tokens, AuthorizationNonces nonces, SignatureVerifier verifier,
       Map<Long, EthRpc> chains, Relayer relayer, GaslessSettings settings, Clock clock, RelayEvents events) {
@@ -63,6 +64,7 @@ public final class GaslessPayments {
     this.settings = settings;
     this.clock = clock;
     this.events = events;
+    this.offers = new GaslessOffers(ledger, tokens, nonces, relayer, settings, clock);
   }
 
   /**
@@ -83,7 +85,7 @@ public final class GaslessPayments {
 
   /** Adds the typed data to sign to every gasless option of a checkout ({@code payer}: the signing wallet, if known). */
   public Future<JsonArray> offer(UUID checkoutId, JsonArray options, String payer) {
-    return new GaslessOffers(ledger, tokens, nonces, relayer, settings, clock).offer(checkoutId, options, payer);
+    return offers.offer(checkoutId, options, payer);
   }
 
   /** The verticle that applies relay events and reconciles with the relayer's tickets. */
