@@ -67,6 +67,21 @@ public enum ErrorCode {
   NO_LATE_PAYMENT(409, "no_late_payment", "The checkout has no confirmed late payment to accept."),
   CHECKOUT_NOT_CANCELABLE(409, "checkout_not_cancelable", "Only an open checkout with no payment in flight and nothing received can be canceled."),
   NOT_RECOVERABLE(409, "not_recoverable", "The checkout is already paid; recovery is for a payment that failed to be credited."),
+  // gasless payments (EIP-3009 authorizations); each term has its own code, all checked before any gas is spent
+  TOKEN_NOT_GASLESS(422, "token_not_gasless", "This token cannot be paid by signature (EIP-3009) on this chain; pay with a transaction."),
+  AUTHORIZATION_WRONG_RECIPIENT(422, "authorization_wrong_recipient", "The authorization's `to` is not this checkout's recipient."),
+  AUTHORIZATION_WRONG_VALUE(422, "authorization_wrong_value", "The authorization's `value` is not this checkout's exact amount."),
+  AUTHORIZATION_WRONG_PAYER(422, "authorization_wrong_payer", "The authorization's `from` is not the payer bound to this checkout."),
+  AUTHORIZATION_NOT_YET_VALID(422, "authorization_not_yet_valid", "The authorization's `validAfter` is in the future."),
+  AUTHORIZATION_EXPIRED(422, "authorization_expired", "The authorization's `validBefore` has passed or leaves too little time to relay it; sign the typed data from fresh payment options."),
+  AUTHORIZATION_OUTLIVES_CHECKOUT(422, "authorization_outlives_checkout", "The authorization's `validBefore` is later than the checkout's expiry."),
+  AUTHORIZATION_NONCE_NOT_ISSUED(422, "authorization_nonce_not_issued", "The nonce was not issued for this checkout and token: sign the typed data from this checkout's payment options."),
+  AUTHORIZATION_NONCE_USED(409, "authorization_nonce_used", "The token has already used this authorization's nonce; sign the typed data from fresh payment options."),
+  INSUFFICIENT_BALANCE(422, "insufficient_balance", "The paying wallet holds less of the token than the amount."),
+  FACTORY_NOT_ALLOWED(422, "factory_not_allowed", "The ERC-6492 signature would deploy the wallet through a factory that is not on this deployment's allowlist."),
+  SIMULATION_REVERTED(422, "simulation_reverted", "The token would refuse this authorization (the relayed transaction reverts in simulation); nothing was sent and nothing was charged."),
+  RELAY_IN_PROGRESS(409, "relay_in_progress", "Another authorization for this checkout is being relayed; wait for its outcome."),
+  RELAYER_UNAVAILABLE(503, "relayer_unavailable", "Gasless payments are unavailable right now; retry after the time in Retry-After, or pay with a transaction."),
   // 5xx: our own faults
   INTERNAL(500, "internal_error", "Something went wrong on our side."),
   UNAVAILABLE(503, "service_unavailable", "A dependency is unavailable; retry shortly.");

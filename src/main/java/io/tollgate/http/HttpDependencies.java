@@ -26,6 +26,7 @@ import java.util.function.Supplier;
  * @param payers payer binding (challenge and signed-challenge endpoints)
  * @param admin the operator credential check for {@code /v1/admin/...}
  * @param refunds refunds, {@code shopActions} accept-late/cancel/recover, {@code checkoutListing} listing and stats
+ * @param gasless gasless (EIP-3009) payments, or null when no chain has a relayer
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -45,4 +46,5 @@ public record HttpDependencies(
     AdminAuth admin,
     io.tollgate.shop.Refunds refunds,
     io.tollgate.shop.ShopActions shopActions,
-    io.tollgate.shop.CheckoutListing checkoutListing) {}
+    io.tollgate.shop.CheckoutListing checkoutListing,
+    io.tollgate.gasless.GaslessPayments gasless) {}

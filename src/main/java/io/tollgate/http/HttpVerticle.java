@@ -53,7 +53,7 @@ public final class HttpVerticle extends VerticleBase {
         deps.clientAddress());
     StatusPoll poll = new StatusPoll(access, deps.statusCache(), deps.statusView(), deps.clock());
     BuyerApi buyer = new BuyerApi(access, poll, deps.clientAddress(), deps.statusCache(), deps.statusView(), deps.checkouts(),
-        vertx.eventBus(), deps.clock(), deps.payers());
+        vertx.eventBus(), deps.clock(), deps.payers(), deps.gasless());
     CorsRules cors = new CorsRules(deps.settings().corsOrigins());
     return OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
         .<Handler<HttpServerRequest>>map(contract -> {
@@ -74,6 +74,7 @@ public final class HttpVerticle extends VerticleBase {
           builder.getRoute("getCheckoutStatus").setDoValidation(false)
               .addHandler(statusParameters::handle).addHandler(buyer::status);
           prevalidated(builder, contract, "submitPayment").addHandler(buyer::submitPayment);
+          builder.getRoute("submitAuthorization").addHandler(buyer::submitAuthorization);
           prevalidated(builder, contract, "createPayerChallenge").addHandler(buyer::payerChallenge);
           prevalidated(builder, contract, "bindPayer").addHandler(buyer::bindPayer);
           WebhookApi webhooks = new WebhookApi(deps.merchants(), deps.webhookEndpoints(), deps.inboundWebhooks(), deps.admin());
