@@ -18,7 +18,7 @@ final class HttpModule {
   private HttpModule() {}
 
   static Module module(Foundation f, HttpSettings http, CheckoutModule checkout, PaymentModule payment,
-      RateLimitModule rateLimit, WebhookModule webhooks, MerchantModule merchants, Map<String, Supplier<Future<?>>> readiness) {
+      RateLimitModule rateLimit, WebhookModule webhooks, MerchantModule merchants, GaslessModule gasless, Map<String, Supplier<Future<?>>> readiness) {
     ClientAddressResolver addresses = new ClientAddressResolver(f.settings().list("http.trusted-proxies"),
         ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);
     HttpDependencies deps = new HttpDependencies(http,
@@ -27,7 +27,9 @@ final class HttpModule {
         rateLimit.client(), BuyerLimits.fromSettings(f.settings()),
         request -> addresses.resolve(request.remoteAddress().hostAddress(), name -> request.headers().getAll(name)),
         readiness, f.clock(), payment.payers, webhooks.endpoints, webhooks.inbound,
-        new AdminAuth(f.settings().optional("admin.token-sha256")), merchants.directory, merchants.keys);
+        new AdminAuth(f.settings().optional("admin.token-sha256")), merchants.directory, merchants.keys,
+        new io.tollgate.shop.Refunds(f.pool(), f.transitions()), new io.tollgate.shop.ShopActions(f.pool(), f.transitions()),
+        new io.tollgate.shop.CheckoutListing(f.pool()), new io.tollgate.shop.CheckoutModes(f.pool()), gasless.payments);
     return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),
         new DeploymentOptions().setInstances(http.instances()))));
   }

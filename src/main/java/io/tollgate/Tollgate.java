@@ -77,20 +77,21 @@ public final class Tollgate {
 
     ChainModule chain = ChainModule.create(f);
     CheckoutModule checkout = CheckoutModule.create(f);
-    PaymentModule payment = PaymentModule.create(f, chain.rpc());
+    PaymentModule payment = PaymentModule.create(f, chain.rpc(), chain.providers);
     RateLimitModule rateLimit = RateLimitModule.create(f);
     WatchModule watch = WatchModule.create(f, chain.clients);
     WebhookModule webhooks = WebhookModule.create(f);
     MerchantModule merchants = MerchantModule.create(f);
     RelayModule relay = RelayModule.create(f, chain.rpc());
+    GaslessModule gasless = GaslessModule.create(f, chain.rpc(), relay.relayer);
     HttpSettings http = HttpSettings.fromSettings(settings);
 
     List<Module> modules = new ArrayList<>(List.of(checkout.module(), payment.module(), rateLimit.module(),
-        chain.module(), watch.module(), webhooks.module(), merchants.module(), relay.module()));
+        chain.module(), watch.module(), webhooks.module(), merchants.module(), relay.module(), gasless.module()));
     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
     readiness.put("database", () -> f.pool().query("SELECT 1").execute());
     modules.forEach(module -> readiness.putAll(module.readiness()));
-    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, merchants, readiness));
+    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, merchants, gasless, readiness));
 
     Future<String> started = webhooks.checkVariants().map("");
     for (Module module : modules) {
@@ -100,6 +101,7 @@ public final class Tollgate {
     }
     return started.map(ignored -> {
       registerMetrics(checkout.statusCache, watch, rateLimit, relay);
+      ChainModule.registerMetrics(BackendRegistries.getDefaultNow(), chain.clients);
       checkout.startHousekeeping();
       LOG.info("Tollgate listening on {}:{} ({} HTTP instances, chains {})", http.host(), http.port(),
           http.instances(), f.chainIds());

@@ -47,7 +47,8 @@ final class WatchModule {
     for (ChainConfig chain : f.chains().all()) {
       watchers.add(new ChainWatcher(clients.get(chain.chainId()),
           new PgActivePayments(f.pool(), id -> f.chains().chain(id).map(ChainConfig::confirmations).orElse(1)),
-          new EventBusVerdictSink(f.vertx().eventBus()), new HeadNotifier(f.pool(), f.heads()), new PaymentVerifier()));
+          new EventBusVerdictSink(f.vertx().eventBus()), new HeadNotifier(f.pool(), f.heads()), new PaymentVerifier(),
+          f.chains().finality(chain.chainId())));
       leading.put(chain.chainId(), new AtomicInteger());
     }
     return new WatchModule(f, List.copyOf(watchers), Map.copyOf(leading));

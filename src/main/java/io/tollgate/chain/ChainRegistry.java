@@ -15,6 +15,8 @@ import java.util.Optional;
 public final class ChainRegistry {
   private final Map<Long, ChainConfig> chains;
   private final Set<Long> testnets;
+  /** Finality settings read from settings; chains without an entry use {@link ChainFinality#defaults}. */
+  private final Map<Long, ChainFinality> finality;
 
   /** Chains whose test-network flag is the default ({@link TestNetworks#isKnownTestnet}). */
   public ChainRegistry(Collection<ChainConfig> chains) {
@@ -23,10 +25,15 @@ public final class ChainRegistry {
 
   /** @param testnets the chains (among {@code chains}) that are test networks */
   public ChainRegistry(Collection<ChainConfig> chains, Set<Long> testnets) {
+    this(chains, testnets, Map.of());
+  }
+
+  private ChainRegistry(Collection<ChainConfig> chains, Set<Long> testnets, Map<Long, ChainFinality> finality) {
     Map<Long, ChainConfig> byId = new LinkedHashMap<>();
     chains.forEach(c -> byId.put(c.chainId(), c));
     this.chains = Map.copyOf(byId);
     this.testnets = Set.copyOf(testnets);
+    this.finality = Map.copyOf(finality);
   }
 
   public static ChainRegistry fromSettings(Settings settings) {
@@ -36,7 +43,11 @@ public final class ChainRegistry {
     Set<Long> testnets = chains.stream().map(ChainConfig::chainId)
         .filter(id -> settings.bool("chain." + id + ".testnet", TestNetworks.isKnownTestnet(id)))
         .collect(Collectors.toSet());
-    return new ChainRegistry(chains, testnets);
+    Map<Long, ChainFinality> finality = new LinkedHashMap<>();
+    for (ChainConfig c : chains) {
+      finality.put(c.chainId(), ChainFinality.fromSettings(settings, c.chainId(), c.confirmations(), c.rpcUrls().size()));
+    }
+    return new ChainRegistry(chains, testnets, finality);
   }
 
   /**
@@ -45,6 +56,13 @@ public final class ChainRegistry {
    */
   public boolean isTestnet(long chainId) {
     return chains.containsKey(chainId) ? testnets.contains(chainId) : TestNetworks.isKnownTestnet(chainId);
+  }
+
+  /** A chain's finality settings (the re-check of confirmed payments, the second provider's check). */
+  public ChainFinality finality(long chainId) {
+    ChainFinality configured = finality.get(chainId);
+    if (configured != null) return configured;
+    return ChainFinality.defaults(chainId, chain(chainId).map(c -> c.rpcUrls().size()).orElse(1));
   }
 
   private static ChainConfig chainFromSettings(Settings s, long chainId) {
@@ -91,6 +109,6 @@ public final class ChainRegistry {
     copy.put(chain.chainId(), chain);
     Set<Long> flags = new java.util.HashSet<>(testnets);
     if (TestNetworks.isKnownTestnet(chain.chainId()) && !chains.containsKey(chain.chainId())) flags.add(chain.chainId());
-    return new ChainRegistry(copy.values(), flags);
+    return new ChainRegistry(copy.values(), flags, finality);
   }
 }

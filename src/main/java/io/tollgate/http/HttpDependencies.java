@@ -29,6 +29,9 @@ import java.util.function.Supplier;
  * @param admin the operator credential check for {@code /v1/admin/...}
  * @param merchantDirectory the operator's merchants ({@code /v1/admin/merchants})
  * @param apiKeys the operator's API keys ({@code /v1/admin/merchants/{id}/api-keys})
+ * @param refunds refunds, {@code shopActions} accept-late/cancel/recover, {@code checkoutListing} listing and stats,
+ *     {@code checkoutModes} the test/live wall on the money routes
+ * @param gasless gasless (EIP-3009) payments, or null when no chain has a relayer
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -47,4 +50,9 @@ public record HttpDependencies(
     InboundWebhooks inboundWebhooks,
     AdminAuth admin,
     MerchantDirectory merchantDirectory,
-    ApiKeyRegistry apiKeys) {}
+    ApiKeyRegistry apiKeys,
+    io.tollgate.shop.Refunds refunds,
+    io.tollgate.shop.ShopActions shopActions,
+    io.tollgate.shop.CheckoutListing checkoutListing,
+    io.tollgate.shop.CheckoutModes checkoutModes,
+    io.tollgate.gasless.GaslessPayments gasless) {}

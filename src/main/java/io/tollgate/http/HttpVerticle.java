@@ -47,14 +47,16 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts());
+    ShopApi shop = new ShopApi(deps.merchants(), deps.admin(), deps.refunds(), deps.shopActions(), deps.checkoutListing(),
+        deps.checkoutModes());
+    MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts(), shop);
     Handler<RoutingContext> merchantFirst = RequestAuth.merchantFirst(deps.merchants());
     Handler<RoutingContext> adminFirst = RequestAuth.adminFirst(deps.admin());
     BuyerAccess access = new BuyerAccess(deps.clientSecrets(), deps.statusCache(), deps.rateLimiter(), deps.buyerLimits(),
         deps.clientAddress());
     StatusPoll poll = new StatusPoll(access, deps.statusCache(), deps.statusView(), deps.clock());
     BuyerApi buyer = new BuyerApi(access, poll, deps.clientAddress(), deps.statusCache(), deps.statusView(), deps.checkouts(),
-        vertx.eventBus(), deps.clock(), deps.payers());
+        vertx.eventBus(), deps.clock(), deps.payers(), deps.gasless());
     CorsRules cors = new CorsRules(deps.settings().corsOrigins());
     Handler<RoutingContext> buyerFirst = RequestAuth.buyerFirst(access);
     return OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
@@ -77,6 +79,7 @@ public final class HttpVerticle extends VerticleBase {
           builder.getRoute("getCheckoutStatus").setDoValidation(false)
               .addHandler(statusParameters::handle).addHandler(buyer::status);
           prevalidated(builder, contract, "submitPayment", buyerFirst).addHandler(buyer::submitPayment);
+          prevalidated(builder, contract, "submitAuthorization", buyerFirst).addHandler(buyer::submitAuthorization);
           prevalidated(builder, contract, "createPayerChallenge", buyerFirst).addHandler(buyer::payerChallenge);
           prevalidated(builder, contract, "bindPayer", buyerFirst).addHandler(buyer::bindPayer);
           WebhookApi webhooks = new WebhookApi(deps.merchants(), deps.webhookEndpoints(), deps.inboundWebhooks(), deps.admin());
@@ -103,6 +106,18 @@ public final class HttpVerticle extends VerticleBase {
           builder.getRoute("adminListApiKeys").addHandler(operator::listKeys);
           prevalidated(builder, contract, "adminRotateApiKey", adminFirst).addHandler(operator::rotateKey);
           prevalidated(builder, contract, "adminRevokeApiKey", adminFirst).addHandler(operator::revokeKey);
+          // money off-script (issue 18): authentication before validation on every route with a body
+          builder.getRoute("listCheckouts").addHandler(shop::list);
+          prevalidated(builder, contract, "createRefund", merchantFirst).addHandler(shop::createRefund);
+          builder.getRoute("listRefunds").addHandler(shop::listRefunds);
+          builder.getRoute("getRefund").addHandler(shop::getRefund);
+          prevalidated(builder, contract, "postRefundTransaction", merchantFirst).addHandler(shop::postRefundTransaction);
+          prevalidated(builder, contract, "cancelRefund", merchantFirst).addHandler(shop::cancelRefund);
+          prevalidated(builder, contract, "acceptLatePayment", merchantFirst).addHandler(shop::acceptLate);
+          prevalidated(builder, contract, "cancelCheckout", merchantFirst).addHandler(shop::cancelCheckout);
+          prevalidated(builder, contract, "recoverPayment", merchantFirst).addHandler(shop::recover);
+          prevalidated(builder, contract, "adminRecoverPayment", adminFirst).addHandler(shop::adminRecover);
+          builder.getRoute("getStats").addHandler(shop::stats);
           Router router = builder.createRouter();
           router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
           router.get("/health/ready").handler(this::ready);

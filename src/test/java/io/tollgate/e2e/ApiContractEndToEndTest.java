@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +85,19 @@ class ApiContractEndToEndTest {
         "{\"txHash\": 1}");
     assertThat(buyer.status()).isEqualTo(401);
     assertThat(buyer.errorCode()).isEqualTo("invalid_client_secret");
+    TollgateFixture.Response gasless = app.post("/v1/checkouts/" + checkout.getString("id") + "/authorizations", "cs_wrong",
+        "{\"signature\": 1}");
+    assertThat(gasless.status()).isEqualTo(401);
+    assertThat(gasless.errorCode()).isEqualTo("invalid_client_secret");
+    // the money routes (issue 18): a bad key with a bad body on a refund and a recovery
+    for (String path : List.of("/refunds", "/recover", "/cancel", "/accept-late")) {
+      TollgateFixture.Response money = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/checkouts/"
+              + checkout.getString("id") + path))
+          .header("Authorization", "Bearer tg_test_" + "x".repeat(43)).header("Idempotency-Key", "k-1")
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"amount\": 5, \"chainId\": \"x\"}")));
+      assertThat(money.status()).as(path + ": " + money.body()).isEqualTo(401);
+      assertThat(money.errorCode()).isEqualTo("unauthenticated");
+    }
   }
 
   @Test
@@ -94,9 +108,14 @@ class ApiContractEndToEndTest {
     assertThat(r.status()).isEqualTo(405);
     assertThat(r.errorCode()).isEqualTo("method_not_allowed");
     assertThat(r.header("Allow")).isEqualTo("GET");
-    TollgateFixture.Response collection = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/checkouts")).GET());
+    TollgateFixture.Response collection = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/checkouts")).PUT(
+        HttpRequest.BodyPublishers.noBody()));
     assertThat(collection.status()).isEqualTo(405);
-    assertThat(collection.header("Allow")).isEqualTo("POST");
+    assertThat(collection.header("Allow")).isEqualTo("GET, POST");
+    TollgateFixture.Response refunds = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/checkouts/"
+        + checkout.getString("id") + "/refunds")).DELETE());
+    assertThat(refunds.status()).isEqualTo(405);
+    assertThat(refunds.header("Allow")).isEqualTo("GET, POST");
     TollgateFixture.Response endpoints = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/webhook-endpoints")).PUT(
         HttpRequest.BodyPublishers.noBody()));
     assertThat(endpoints.header("Allow")).isEqualTo("GET, POST");

@@ -70,6 +70,33 @@ class TestModeEndToEndTest {
   }
 
   @Test
+  void listingStatsAndMoneyRoutesStayInTheKeysMode() {
+    JsonObject checkout = app.newCheckout("5.00", "USDC");
+    String id = checkout.getString("id");
+    String query = "/v1/checkouts?limit=1";
+    assertThat(ids(app.merchantGet(query))).containsExactly(id);
+    JsonObject listed = app.merchantGet(query).json().getJsonArray("data").getJsonObject(0);
+    assertThat(listed.getString("mode")).isEqualTo("test");
+    assertThat(listed.getString("createdAt")).matches(".*T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
+    assertThat(ids(send("GET", query, liveKey, null))).isEmpty();
+
+    JsonObject liveStats = send("GET", "/v1/stats", liveKey, null).json();
+    assertThat(liveStats.getString("mode")).isEqualTo("live");
+    assertThat(liveStats.getJsonArray("checkouts")).isEmpty();
+    assertThat(app.merchantGet("/v1/stats").json().getJsonArray("checkouts")).isNotEmpty();
+
+    TollgateFixture.Response refunds = send("GET", "/v1/checkouts/" + id + "/refunds", liveKey, null);
+    assertThat(refunds.status()).isEqualTo(403);
+    assertThat(refunds.errorCode()).isEqualTo("mode_mismatch");
+    TollgateFixture.Response cancel = keyed("/v1/checkouts/" + id + "/cancel", liveKey, new JsonObject());
+    assertThat(cancel.status()).as(cancel.body()).isEqualTo(403);
+    assertThat(cancel.errorCode()).isEqualTo("mode_mismatch");
+    TollgateFixture.Response canceled = keyed("/v1/checkouts/" + id + "/cancel", app.apiKey, new JsonObject());
+    assertThat(canceled.status()).as(canceled.body()).isEqualTo(200);
+    assertThat(canceled.json().getString("status")).isEqualTo("canceled");
+  }
+
+  @Test
   void endpointsAndEventsBelongToOneModeAndATestEventReachesTestEndpointsOnly() {
     try (WebhookReceiver testShop = new WebhookReceiver(); WebhookReceiver liveShop = new WebhookReceiver()) {
       JsonObject testEndpoint = endpoint(app.apiKey, testShop.url("/hooks"));
@@ -117,6 +144,12 @@ class TestModeEndToEndTest {
 
   private static java.util.List<String> ids(TollgateFixture.Response listed) {
     return listed.json().getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("id")).toList();
+  }
+
+  private TollgateFixture.Response keyed(String path, String key, JsonObject body) {
+    return app.send(HttpRequest.newBuilder(URI.create(app.base() + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).header("Content-Type", "application/json")
+        .header("Idempotency-Key", UUID.randomUUID().toString()).header("Authorization", "Bearer " + key));
   }
 
   private TollgateFixture.Response send(String method, String path, String key, JsonObject body) {
