@@ -35,9 +35,22 @@ final class WebhookDispatcher {
   private final RetrySchedule schedule;
   private final Clock clock;
   private final Duration lease;
+  private final int perEndpoint;
+
+  /** Attempts in flight per endpoint when not configured ({@code webhooks.max-in-flight-per-endpoint}). */
+  static final int DEFAULT_PER_ENDPOINT = 4;
+  /** The advisory lock key claims take turns on (any constant no other lock in the schema uses). */
+  private static final long CLAIM_LOCK = 0x7701_6700_0022L;
 
   WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
       Duration lease) {
+    this(pool, client, box, schedule, clock, lease, DEFAULT_PER_ENDPOINT);
+  }
+
+  /** @param perEndpoint attempts in flight to one endpoint at most (over all dispatchers) */
+  WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
+      Duration lease, int perEndpoint) {
+    this.perEndpoint = perEndpoint;
     this.pool = pool;
     this.client = client;
     this.box = box;
@@ -49,29 +62,58 @@ final class WebhookDispatcher {
   private record Claimed(long deliveryId, int attempt, String eventId, String body, UUID endpointId, String url,
       byte[] secret, byte[] previousSecret, boolean previousActive) {}
 
-  /** Claims up to {@code batch} due deliveries, sends them concurrently; answers how many were claimed. */
+  /**
+   * Claims up to {@code batch} due deliveries, sends them concurrently, and answers how many were
+   * claimed once every attempt is recorded (tests; the verticle uses {@link #start}).
+   */
   Future<Integer> runOnce(int batch) {
-    return claim(batch).compose(claimed -> {
-      List<Future<Void>> sends = new ArrayList<>();
+    return start(batch).compose(sends -> Future.join(sends).map(sends.size()).otherwise(sends.size()));
+  }
+
+  /**
+   * Claims up to {@code max} due deliveries, at most {@link #perEndpoint} in flight per endpoint
+   * (counting those any dispatcher holds), and starts sending them; answers the sends as soon as
+   * they are claimed, so a round never waits on its slowest endpoint.
+   */
+  Future<List<Future<Void>>> start(int max) {
+    return claim(max).map(claimed -> {
+      List<Future<Void>> sends = new ArrayList<>(claimed.size());
       for (Claimed c : claimed) sends.add(send(c));
-      return Future.join(sends).map(claimed.size()).otherwise(claimed.size());
+      return sends;
     });
   }
 
+  /**
+   * One transaction: an advisory lock makes claims from several dispatchers take turns (so the
+   * per-endpoint count they read is the truth), then the claim itself. Each endpoint's due
+   * deliveries are ranked oldest first and only as many as its free places are taken.
+   */
   private Future<List<Claimed>> claim(int batch) {
-    return pool.preparedQuery("""
-            WITH due AS (
-              SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-              WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.enabled
-              ORDER BY d.next_attempt_at LIMIT $1
+    return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + CLAIM_LOCK + ")").execute()
+        .compose(locked -> conn.preparedQuery("""
+            WITH busy AS (
+              SELECT endpoint_id, count(*) AS n FROM webhook_deliveries
+              WHERE claimed_until > now() AND status = 'pending' GROUP BY endpoint_id),
+            ranked AS (
+              SELECT d.id, d.next_attempt_at,
+                     row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id) AS place,
+                     coalesce(b.n, 0) AS busy
+              FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+              LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id
+              WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.enabled),
+            due AS (
+              SELECT d.id FROM webhook_deliveries d JOIN ranked r ON r.id = d.id
+              WHERE r.place + r.busy <= $3
+              ORDER BY r.next_attempt_at LIMIT $1
               FOR UPDATE OF d SKIP LOCKED)
             UPDATE webhook_deliveries d
-            SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2), updated_at = now()
+            SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2),
+                claimed_until = now() + make_interval(secs => $2), updated_at = now()
             FROM due, webhook_events ev, webhook_endpoints e
             WHERE d.id = due.id AND ev.id = d.event_id AND e.id = d.endpoint_id
             RETURNING d.id, d.attempts, d.event_id, ev.body, e.id AS endpoint_id, e.url, e.secret_sealed,
                       e.previous_secret_sealed, coalesce(e.previous_secret_expires_at > now(), false) AS previous_active""")
-        .execute(Tuple.of(batch, (double) lease.toSeconds()))
+        .execute(Tuple.of(batch, (double) lease.toSeconds(), perEndpoint))))
         .map(rows -> {
           List<Claimed> claimed = new ArrayList<>();
           for (Row r : rows) {
@@ -134,7 +176,7 @@ final class WebhookDispatcher {
   private static Future<Void> finish(SqlConnection conn, Claimed c, DeliveryResult r, String status, Instant next) {
     return conn.preparedQuery("""
             UPDATE webhook_deliveries SET status = $2, next_attempt_at = $3, last_attempt_at = $4,
-                                          last_status_code = $5, last_error = $6, updated_at = now()
+                                          last_status_code = $5, last_error = $6, claimed_until = NULL, updated_at = now()
             WHERE id = $1 AND attempts = $7""")
         .execute(Tuple.tuple().addValue(c.deliveryId()).addValue(status)
             .addValue(next == null ? null : WebhookEndpoints.utc(next)).addValue(WebhookEndpoints.utc(r.attemptedAt()))
