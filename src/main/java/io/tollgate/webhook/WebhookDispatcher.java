@@ -59,8 +59,9 @@ final class WebhookDispatcher {
     this.lease = lease;
   }
 
+  /** @param claimedAtNanos when the claim was answered ({@link System#nanoTime}): its lease runs from there */
   private record Claimed(long deliveryId, int attempt, String eventId, String body, UUID endpointId, String url,
-      byte[] secret, byte[] previousSecret, boolean previousActive) {}
+      byte[] secret, byte[] previousSecret, boolean previousActive, long claimedAtNanos) {}
 
   /**
    * Claims up to {@code batch} due deliveries, sends them concurrently, and answers how many were
@@ -116,12 +117,13 @@ final class WebhookDispatcher {
         .execute(Tuple.of(batch, (double) lease.toSeconds(), perEndpoint))))
         .map(rows -> {
           List<Claimed> claimed = new ArrayList<>();
+          long now = System.nanoTime();
           for (Row r : rows) {
             claimed.add(new Claimed(r.getLong("id"), r.getInteger("attempts"), r.getString("event_id"),
                 r.getString("body"), r.getUUID("endpoint_id"), r.getString("url"),
                 r.getBuffer("secret_sealed").getBytes(),
                 r.getBuffer("previous_secret_sealed") == null ? null : r.getBuffer("previous_secret_sealed").getBytes(),
-                r.getBoolean("previous_active")));
+                r.getBoolean("previous_active"), now));
           }
           return claimed;
         });
@@ -142,9 +144,30 @@ final class WebhookDispatcher {
       attempt = Future.succeededFuture(new DeliveryResult(Outcome.RETRY, clock.instant(), null, Duration.ZERO, null,
           "secret_unavailable: " + e.getMessage(), null));
     }
-    return attempt.compose(result -> record(c, result))
-        .onFailure(e -> LOG.warn("recording attempt {} of {} to endpoint {} failed; retried after the lease: {}",
+    return attempt.compose(result -> recordWithinLease(c, result, 0))
+        .onFailure(e -> LOG.warn("recording attempt {} of {} to endpoint {} failed until its lease ran out; sent again: {}",
             c.attempt(), c.eventId(), c.endpointId(), e.toString()));
+  }
+
+  /**
+   * Records the outcome, retrying (backoff with jitter) while the claim's lease still hides the
+   * delivery from every dispatcher: a database restart between the receiver's answer and the write
+   * must not turn a success into a second delivery. Only when the lease is nearly over is the
+   * outcome given up, and the delivery is then sent again (at least once, never lost).
+   */
+  private Future<Void> recordWithinLease(Claimed c, DeliveryResult result, int retries) {
+    return record(c, result).recover(e -> {
+      long backoff = Math.min(5_000L, 200L << Math.min(retries, 5));
+      long wait = backoff / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+      long leaseLeft = lease.toMillis() - (System.nanoTime() - c.claimedAtNanos()) / 1_000_000;
+      if (wait > leaseLeft - lease.toMillis() / 10) return Future.failedFuture(e);
+      if (retries == 0) {
+        LOG.warn("recording attempt {} of {} failed, retrying while its lease lasts: {}", c.attempt(), c.eventId(), e.toString());
+      }
+      io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+      client.vertx().setTimer(wait, t -> recordWithinLease(c, result, retries + 1).onComplete(later));
+      return later.future();
+    });
   }
 
   private Future<Void> record(Claimed c, DeliveryResult r) {
@@ -152,7 +175,9 @@ final class WebhookDispatcher {
     return pool.withTransaction(conn -> conn.preparedQuery("""
                 INSERT INTO webhook_attempts (delivery_id, event_id, endpoint_id, attempt, attempted_at, outcome,
                                               status_code, latency_ms, error, response_body)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""")
+                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+                -- a retried write whose first commit went through but whose answer was lost
+                WHERE NOT EXISTS (SELECT 1 FROM webhook_attempts WHERE delivery_id = $1 AND attempt = $4)""")
             .execute(Tuple.tuple().addValue(c.deliveryId()).addValue(c.eventId()).addValue(c.endpointId())
                 .addValue(c.attempt()).addValue(WebhookEndpoints.utc(r.attemptedAt()))
                 .addValue(r.outcome().name().toLowerCase(java.util.Locale.ROOT)).addValue(r.statusCode())
