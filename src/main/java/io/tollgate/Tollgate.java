@@ -16,6 +16,7 @@ import io.tollgate.payment.PaymentSubmission;
 import io.tollgate.payment.PaymentSubmitted;
 import io.tollgate.payment.VerdictBatch;
 import io.tollgate.ratelimit.RateLimitBatch;
+import io.tollgate.relay.Relayer;
 import io.tollgate.ratelimit.RateLimitBatchReply;
 import io.tollgate.ratelimit.RateLimitDecision;
 import io.tollgate.ratelimit.RateLimitRequest;
@@ -49,9 +50,11 @@ public final class Tollgate {
   private final StatusCache statusCache;
   private final int httpPort;
   private final Map<Long, EthRpc> rpcClients;
+  private final Relayer relayer;
 
   private Tollgate(Vertx vertx, Pool pool, List<ChainWatcher> watchers, StatusCache statusCache, int httpPort,
-      Map<Long, EthRpc> rpcClients) {
+      Map<Long, EthRpc> rpcClients, Relayer relayer) {
+    this.relayer = relayer;
     this.vertx = vertx;
     this.pool = pool;
     this.watchers = watchers;
@@ -68,24 +71,26 @@ public final class Tollgate {
     DatabaseSettings db = DatabaseSettings.fromUrl(required(settings, "database.url"));
     Migrations.migrate(db);
     Codecs.register(vertx, List.of(PaymentSubmission.class, CheckoutStatus.class, VerdictBatch.class,
-        PaymentSubmitted.class, LeadershipChanged.class,
+        PaymentSubmitted.class, LeadershipChanged.class, io.tollgate.relay.RelayChanged.class,
         RateLimitRequest.class, RateLimitDecision.class, RateLimitBatch.class, RateLimitBatchReply.class));
     Foundation f = Foundation.create(vertx, settings, db);
 
     ChainModule chain = ChainModule.create(f);
     CheckoutModule checkout = CheckoutModule.create(f);
-    PaymentModule payment = PaymentModule.create(f, chain.rpc());
+    PaymentModule payment = PaymentModule.create(f, chain.rpc(), chain.providers);
     RateLimitModule rateLimit = RateLimitModule.create(f);
     WatchModule watch = WatchModule.create(f, chain.clients);
     WebhookModule webhooks = WebhookModule.create(f);
+    RelayModule relay = RelayModule.create(f, chain.rpc());
+    GaslessModule gasless = GaslessModule.create(f, chain.rpc(), relay.relayer);
     HttpSettings http = HttpSettings.fromSettings(settings);
 
     List<Module> modules = new ArrayList<>(List.of(checkout.module(), payment.module(), rateLimit.module(),
-        chain.module(), watch.module(), webhooks.module()));
+        chain.module(), watch.module(), webhooks.module(), relay.module(), gasless.module()));
     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
     readiness.put("database", () -> f.pool().query("SELECT 1").execute());
     modules.forEach(module -> readiness.putAll(module.readiness()));
-    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, readiness));
+    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, gasless, readiness));
 
     Future<String> started = webhooks.checkVariants().map("");
     for (Module module : modules) {
@@ -94,22 +99,25 @@ public final class Tollgate {
       }
     }
     return started.map(ignored -> {
-      registerMetrics(checkout.statusCache, watch, rateLimit);
+      registerMetrics(checkout.statusCache, watch, rateLimit, relay);
+      ChainModule.registerMetrics(BackendRegistries.getDefaultNow(), chain.clients);
       checkout.startHousekeeping();
       LOG.info("Tollgate listening on {}:{} ({} HTTP instances, chains {})", http.host(), http.port(),
           http.instances(), f.chainIds());
-      return new Tollgate(vertx, f.pool(), watch.watchers, checkout.statusCache, http.port(), chain.rpc());
+      return new Tollgate(vertx, f.pool(), watch.watchers, checkout.statusCache, http.port(), chain.rpc(), relay.relayer);
     });
   }
 
   /** Tollgate's own gauges next to Vert.x's, when metrics are enabled (they are in Main). */
-  private static void registerMetrics(StatusCache statusCache, WatchModule watch, RateLimitModule rateLimit) {
+  private static void registerMetrics(StatusCache statusCache, WatchModule watch, RateLimitModule rateLimit,
+      RelayModule relay) {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry == null) return;
     Gauge.builder("tollgate.status.cache.entries", statusCache, StatusCache::size)
         .description("checkout statuses held in this instance's poll cache").register(registry);
     watch.registerMetrics(registry);
     rateLimit.registerMetrics(registry);
+    relay.registerMetrics(registry);
   }
 
   static String required(Settings settings, String key) {
@@ -133,6 +141,9 @@ public final class Tollgate {
   public long rpcCalls() {
     return watchers.stream().mapToLong(ChainWatcher::rpcCalls).sum();
   }
+
+  /** The gasless relayer (chains with a relayer key). */
+  public Relayer relayer() { return relayer; }
 
   public Future<Void> close() {
     return vertx.close();

@@ -47,7 +47,8 @@ final class WatchModule {
     for (ChainConfig chain : f.chains().all()) {
       ChainWatcher watcher = new ChainWatcher(clients.get(chain.chainId()),
           new PgActivePayments(f.pool(), id -> f.chains().chain(id).map(ChainConfig::confirmations).orElse(1)),
-          new EventBusVerdictSink(f.vertx().eventBus()), new HeadNotifier(f.pool(), f.heads()), new PaymentVerifier());
+          new EventBusVerdictSink(f.vertx().eventBus()), new HeadNotifier(f.pool(), f.heads()), new PaymentVerifier(),
+          f.chains().finality(chain.chainId()));
       watcher.witnessBound(f.clock(), f.settings().millis("chain." + chain.chainId() + ".max-head-lag-ms", 120_000));
       watchers.add(watcher);
       leading.put(chain.chainId(), new AtomicInteger());

@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  * @param clientAddress the client's address for rate limiting (trusted-proxy aware)
  * @param payers payer binding (challenge and signed-challenge endpoints)
  * @param admin the operator credential check for {@code /v1/admin/...}
+ * @param refunds refunds, {@code shopActions} accept-late/cancel/recover, {@code checkoutListing} listing and stats
+ * @param gasless gasless (EIP-3009) payments, or null when no chain has a relayer
  * @param connectionCounts open connections per client address, shared by every HTTP verticle
  * @param trustedProxy whether a socket peer is a trusted proxy (exempt from the per-address connection limit)
  */
@@ -44,5 +46,9 @@ public record HttpDependencies(
     WebhookEndpoints webhookEndpoints,
     InboundWebhooks inboundWebhooks,
     AdminAuth admin,
+    io.tollgate.shop.Refunds refunds,
+    io.tollgate.shop.ShopActions shopActions,
+    io.tollgate.shop.CheckoutListing checkoutListing,
+    io.tollgate.gasless.GaslessPayments gasless,
     ConnectionGuard.Counts connectionCounts,
     java.util.function.Predicate<String> trustedProxy) {}
