@@ -32,6 +32,8 @@ import java.util.function.Supplier;
  * @param refunds refunds, {@code shopActions} accept-late/cancel/recover, {@code checkoutListing} listing and stats,
  *     {@code checkoutModes} the test/live wall on the money routes
  * @param gasless gasless (EIP-3009) payments, or null when no chain has a relayer
+ * @param connectionCounts open connections per client address, shared by every HTTP verticle
+ * @param trustedProxy whether a socket peer is a trusted proxy (exempt from the per-address connection limit)
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -55,4 +57,6 @@ public record HttpDependencies(
     io.tollgate.shop.ShopActions shopActions,
     io.tollgate.shop.CheckoutListing checkoutListing,
     io.tollgate.shop.CheckoutModes checkoutModes,
-    io.tollgate.gasless.GaslessPayments gasless) {}
+    io.tollgate.gasless.GaslessPayments gasless,
+    ConnectionGuard.Counts connectionCounts,
+    java.util.function.Predicate<String> trustedProxy) {}
