@@ -126,7 +126,7 @@ class GaslessEndToEndTest {
   }
 
   @Test
-  void anUndeployedErc6492WalletIsCheckedOnlyThroughAnAllowlistedFactory() {
+  void anUndeployedErc6492WalletFromAnAllowlistedFactoryPaysAndOneFromAnotherIsRefused() {
     Credentials owner = app.chain.newFundedAccount();
     // not allowlisted: refused before any chain call
     String foreign = predictWallet(otherFactory, owner, "cf-1");
@@ -153,12 +153,18 @@ class GaslessEndToEndTest {
         Numeric.toHexString(TestSigner.wrap6492(allowedFactory, createWalletCall(owner, "cf-2"), badInner)));
     assertThat(bad.errorCode()).as(bad.body()).isEqualTo("wallet_rejected_signature");
     TollgateFixture.Response good = authorize(second, typed2, Numeric.toHexString(wrapped));
-    // The signature passed (a bad one is refused above as the wallet's refusal). The token checks
-    // ERC-1271 on deployed code only and a relay order is one call to the token: until the relayer
-    // can deploy the wallet first, the simulation reverts, nothing is sent and nothing is reserved.
-    assertThat(good.status()).as(good.body()).isEqualTo(422);
-    assertThat(good.errorCode()).isEqualTo("simulation_reverted");
-    assertThat(app.status(second).json().getString("status")).isEqualTo("open");
+    // The relayer deploys the wallet through the allowlisted factory (its own transaction, the
+    // nonce before the transfer's), then relays the transfer with the inner signature.
+    assertThat(good.status()).as(good.body()).isEqualTo(202);
+    JsonObject settled = settled(second);
+    assertThat(settled.getString("status")).as(settled.toString()).isEqualTo("paid");
+    assertThat(balance(counterfactual)).isEqualTo(BigInteger.valueOf(7_500_000));
+    assertThat((String) app.chain.rpc("eth_getCode", counterfactual, "latest")).isNotEqualTo("0x");
+    JsonObject full = app.merchantGet("/v1/checkouts/" + second.getString("id")).json();
+    assertThat(full.getString("payer")).isEqualTo(counterfactual.toLowerCase());
+    // the foreign factory's wallet was never deployed, its checkout never moved
+    assertThat((String) app.chain.rpc("eth_getCode", foreign, "latest")).isEqualTo("0x");
+    assertThat(app.status(first).json().getString("status")).isEqualTo("open");
   }
 
   // ---- attribution ------------------------------------------------------------------------------
