@@ -28,8 +28,14 @@ DECLARE
   existing text[];
   wanted text[];
 BEGIN
+  -- the definition reads ARRAY['open'::text, ...] when written with IN (...), '{open,...}'::text[]
+  -- when written from an array literal (as V8 does): take the states from either form
   SELECT array_agg(m[1]) INTO existing
   FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') AS m
+  WHERE c.conname = 'checkouts_status_check' AND c.conrelid = 'checkouts'::regclass;
+  SELECT coalesce(existing, '{}'::text[]) || coalesce(string_to_array(substring(pg_get_constraintdef(c.oid) FROM '''\{([a-z_,]*)\}'''), ','), '{}'::text[])
+  INTO existing
+  FROM pg_constraint c
   WHERE c.conname = 'checkouts_status_check' AND c.conrelid = 'checkouts'::regclass;
   SELECT array_agg(DISTINCT s ORDER BY s) INTO wanted
   FROM unnest(coalesce(existing, '{}'::text[]) || ARRAY['open', 'pending', 'paid', 'failed', 'expired', 'reversed']) s;
