@@ -162,6 +162,30 @@ class GaslessEndToEndTest {
     assertThat((String) app.chain.rpc("eth_getCode", counterfactual, "latest")).isNotEqualTo("0x");
     JsonObject full = app.merchantGet("/v1/checkouts/" + second.getString("id")).json();
     assertThat(full.getString("payer")).isEqualTo(counterfactual.toLowerCase());
+    // both transactions were stored and mined with consecutive nonces of the relayer key, the deploy first
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(app.database.settings().connectOptions())
+          .using(vertx).build();
+      List<io.vertx.sqlclient.Row> rows = new java.util.ArrayList<>();
+      // the checkout is paid from the watcher's view of the transfer; the relay leader settles its rows on its next rounds
+      for (long until = System.currentTimeMillis() + 30_000; ; TollgateFixture.sleep(250)) {
+        rows.clear();
+        io.tollgate.testing.Async.await(pool.preparedQuery("SELECT token_contract, tx_nonce, state, precedes IS NOT NULL AS deploy"
+            + " FROM relays WHERE from_address = $1 ORDER BY tx_nonce").execute(io.vertx.sqlclient.Tuple.of(counterfactual.toLowerCase())))
+            .forEach(rows::add);
+        if (rows.stream().allMatch(r -> "MINED".equals(r.getString("state"))) || System.currentTimeMillis() > until) break;
+      }
+      assertThat(rows).hasSize(2);
+      assertThat(rows.get(0).getBoolean("deploy")).isTrue();
+      assertThat(rows.get(0).getString("token_contract")).isEqualTo(allowedFactory.toLowerCase());
+      assertThat(rows.get(0).getString("state")).isEqualTo("MINED");
+      assertThat(rows.get(1).getBoolean("deploy")).isFalse();
+      assertThat(rows.get(1).getString("state")).isEqualTo("MINED");
+      assertThat(rows.get(1).getLong("tx_nonce")).isEqualTo(rows.get(0).getLong("tx_nonce") + 1);
+    } finally {
+      io.tollgate.testing.Async.await(vertx.close());
+    }
     // the foreign factory's wallet was never deployed, its checkout never moved
     assertThat((String) app.chain.rpc("eth_getCode", foreign, "latest")).isEqualTo("0x");
     assertThat(app.status(first).json().getString("status")).isEqualTo("open");
