@@ -36,6 +36,7 @@ public enum ErrorCode {
   UNSUPPORTED_CURRENCY(422, "unsupported_currency", "Only USD is supported."),
   // 429
   RATE_LIMITED(429, "rate_limited", "Too many requests; retry after the time given in Retry-After."),
+  TOO_MANY_CONNECTIONS(429, "too_many_connections", "Too many open connections from this address; close some and retry."),
   // payer binding (Sign-In with Ethereum challenge and signature); none of these is our fault
   MALFORMED_SIWE_MESSAGE(400, "malformed_siwe_message", "The message is not an EIP-4361 message in canonical form."),
   MALFORMED_SIGNATURE(400, "malformed_signature", "The signature is not 0x-hex of a length a wallet produces, or its v, r or s is invalid."),

@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  * @param clientAddress the client's address for rate limiting (trusted-proxy aware)
  * @param payers payer binding (challenge and signed-challenge endpoints)
  * @param admin the operator credential check for {@code /v1/admin/...}
+ * @param connectionCounts open connections per client address, shared by every HTTP verticle
+ * @param trustedProxy whether a socket peer is a trusted proxy (exempt from the per-address connection limit)
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -41,4 +43,6 @@ public record HttpDependencies(
     PayerBindingService payers,
     WebhookEndpoints webhookEndpoints,
     InboundWebhooks inboundWebhooks,
-    AdminAuth admin) {}
+    AdminAuth admin,
+    ConnectionGuard.Counts connectionCounts,
+    java.util.function.Predicate<String> trustedProxy) {}
