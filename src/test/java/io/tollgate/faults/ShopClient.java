@@ -60,6 +60,9 @@ final class ShopClient {
       if (answer.retryAfter() == null) t.status503WithoutRetryAfter.incrementAndGet();
     } else if (answer.status() >= 500) {
       t.status5xx.incrementAndGet();
+      if (t.samples5xx.size() < 3) {
+        t.samples5xx.add(method + " " + path + " " + answer.status() + " " + answer.body().substring(0, Math.min(160, answer.body().length())));
+      }
     } else if (answer.status() == 429) {
       t.status429.incrementAndGet();
     }

@@ -31,6 +31,8 @@ final class Tally {
   long logLines;
   long maxOtherMerchantWebhookDelayMillis = -1;
   String note = "";
+  /** The first few answers >= 500 other than 503, to say which requests earned them. */
+  final java.util.List<String> samples5xx = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   Tally(String scenario) {
     this.scenario = scenario;
@@ -49,7 +51,7 @@ final class Tally {
     return String.format("%-22s %5d %5d %5d %6d %6d %6d %7d %5d %5d %5d %6d %9s %8s %7s", scenario, checkouts, paid, lost,
         doubleCredits, duplicateWebhooks, paidWebhooksMissing, validExpired, status5xx.get(), status503.get(),
         noAnswer.get(), status429.get(), polls, writes, readinessNotReady.get() + "/" + readinessProbes.get())
-        + String.format(" %8d %s", logLines, note);
+        + String.format(" %8d %s", logLines, note) + (samples5xx.isEmpty() ? "" : " 5xx: " + samples5xx);
   }
 
   /** Done means: nothing lost, doubled, repeated, wrongly expired; no 5xx but 503s with Retry-After; ready throughout. */

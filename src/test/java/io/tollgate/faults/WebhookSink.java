@@ -62,6 +62,17 @@ final class WebhookSink implements AutoCloseable {
     return "http://127.0.0.1:" + tarpit.getLocalPort() + "/hook";
   }
 
+  /** The webhook-ids delivered more than once, with where and when (ms) each delivery arrived; for the report. */
+  List<String> duplicated(long sinceMillis) {
+    Map<String, List<Delivery>> byId = new java.util.TreeMap<>();
+    deliveries.stream().filter(d -> d.webhookId() != null)
+        .forEach(d -> byId.computeIfAbsent(d.webhookId(), k -> new java.util.ArrayList<>()).add(d));
+    return byId.entrySet().stream()
+        .filter(e -> e.getValue().size() > 1 && e.getValue().get(e.getValue().size() - 1).receivedAtMillis() >= sinceMillis)
+        .map(e -> e.getKey() + e.getValue().stream().map(d -> d.path() + "@" + (d.receivedAtMillis() - sinceMillis)).toList())
+        .toList();
+  }
+
   /** Deliveries answered 200 more than once for the same webhook-id (each id counted once per extra). */
   long duplicates(long sinceMillis) {
     Map<String, Integer> counts = new ConcurrentHashMap<>();
