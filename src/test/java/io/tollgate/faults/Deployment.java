@@ -129,8 +129,13 @@ final class Deployment implements AutoCloseable {
     }
   }
 
+  private boolean closed;
+
+  /** Idempotent: the shutdown hook may run it again after a normal end. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
     if (tollgate != null) tollgate.destroy();
     try {
       if (tollgate != null && !tollgate.waitFor(20, TimeUnit.SECONDS)) tollgate.destroyForcibly();

@@ -64,6 +64,12 @@ public final class FaultSuite {
     List<Tally> results = new ArrayList<>();
     try (Deployment d = new Deployment(work); WebhookSink sink = new WebhookSink();
         AnvilProcess anvil = AnvilProcess.start(AnvilProcess.defaultProjectDir(), Buyers.CHAIN_ID)) {
+      // Ctrl-C or a kill stops what the suite started too, not only a normal end
+      Thread cleanup = new Thread(() -> {
+        d.close();
+        anvil.close();
+      }, "faults-cleanup");
+      Runtime.getRuntime().addShutdownHook(cleanup);
       FaultSuite suite = new FaultSuite(d, sink);
       suite.setUp(anvil);
       for (Scenario s : suite.scenarios()) {
