@@ -30,6 +30,7 @@ public enum ErrorCode {
   IDEMPOTENCY_KEY_IN_USE(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed; retry later."),
   // 422: understood, but not acceptable
   IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request."),
+  WEBHOOK_ENDPOINT_LIMIT_REACHED(422, "webhook_endpoint_limit_reached", "This merchant has as many webhook endpoints as allowed; delete one first."),
   WEBHOOK_URL_NOT_ALLOWED(422, "webhook_url_not_allowed", "Webhook URLs must be https and resolve only to public addresses."),
   PAYMENT_METHOD_NOT_AVAILABLE(422, "payment_method_not_available", "The merchant does not accept this chain and token."),
   PRICE_UNAVAILABLE(422, "price_unavailable", "No price quote is available for this token right now."),

@@ -24,6 +24,11 @@ public final class Unavailability {
       if (t instanceof PgException pg && pg.getSqlState() != null && unavailable(pg.getSqlState())) {
         return new ApiException(ErrorCode.UNAVAILABLE, "database unavailable");
       }
+      if (t instanceof PgException pg && ("40001".equals(pg.getSqlState()) || "40P01".equals(pg.getSqlState()))) {
+        // Only after the service's own retries (Transactions.retryingConflicts) gave up: nothing was
+        // changed, and the same request will go through.
+        return new ApiException(ErrorCode.UNAVAILABLE, "concurrent updates kept conflicting");
+      }
     }
     return null;
   }
