@@ -44,11 +44,20 @@ final class Buyers {
     this.shop = shop;
   }
 
-  /** Starts {@code count} buyers of {@code apiKey}'s shop at once; each future ends with its outcome. */
-  List<Future<Outcome>> start(int count, String apiKey, int expirySeconds, Duration patience) {
+  /**
+   * Starts {@code count} buyers of {@code apiKey}'s shop, one every {@code staggerMillis} (so that
+   * some are at every step of a payment whenever the fault begins); each future ends with its outcome.
+   */
+  List<Future<Outcome>> start(int count, String apiKey, int expirySeconds, Duration patience, long staggerMillis) {
     ExecutorService threads = Executors.newFixedThreadPool(count);
     List<Future<Outcome>> outcomes = new ArrayList<>();
-    for (int i = 0; i < count; i++) outcomes.add(threads.submit(() -> buy(apiKey, expirySeconds, patience)));
+    for (int i = 0; i < count; i++) {
+      long delay = i * staggerMillis;
+      outcomes.add(threads.submit(() -> {
+        Deployment.sleep(delay);
+        return buy(apiKey, expirySeconds, patience);
+      }));
+    }
     threads.shutdown();
     return outcomes;
   }

@@ -145,7 +145,7 @@ public final class FaultSuite {
   private List<Scenario> scenarios() {
     List<Scenario> all = new ArrayList<>();
     all.add(new Scenario("baseline", 10, 600, 0, 0, () -> { }, () -> { }, true, false));
-    all.add(new Scenario("kill-9-restart", 12, 600, 4000, 0, () -> {
+    all.add(new Scenario("kill-9-restart", 12, 600, 3000, 0, () -> {
       d.killTollgate();
       d.restartTollgate();
       awaitReady(Duration.ofSeconds(90));
@@ -160,11 +160,11 @@ public final class FaultSuite {
       Deployment.sleep(7000);
       rpc.mode(ChaosRpcProxy.Mode.GARBAGE);
     }, () -> rpc.mode(ChaosRpcProxy.Mode.PASS), true, false));
-    all.add(new Scenario("pg-restart", 10, 600, 4000, 0, () -> {
+    all.add(new Scenario("pg-restart", 10, 600, 3000, 0, () -> {
       d.stopPostgres("immediate");
       d.startPostgres();
     }, () -> { }, false, false));
-    all.add(new Scenario("pg-outage", 10, 600, 4000, 15_000, () -> d.stopPostgres("fast"), d::startPostgres, false, false));
+    all.add(new Scenario("pg-outage", 10, 600, 3000, 15_000, () -> d.stopPostgres("fast"), d::startPostgres, false, false));
     all.add(new Scenario("redis-outage", 10, 600, 3000, 15_000, d::killRedis, d::startRedis, true, true));
     all.add(new Scenario("redis-hang", 10, 600, 3000, 15_000, () -> d.freezeRedis(true), () -> d.freezeRedis(false), true, true));
     all.add(new Scenario("stale-head-75s", 10, 30, 0, 75_000, () -> rpc.mode(ChaosRpcProxy.Mode.STALE),
@@ -187,9 +187,11 @@ public final class FaultSuite {
     long duplicatesBefore = sink.duplicates(0);
     long startedAt = System.currentTimeMillis();
     Duration patience = Duration.ofSeconds(s.expirySeconds() < 60 ? 180 : 120);
-    List<Future<Buyers.Outcome>> a = buyers.start(s.buyers(), shopA, s.expirySeconds(), patience);
+    // buyers start one after another until the fault has ended: payments are at every step while it lasts
+    long stagger = Math.max(200, (s.faultAfterMillis() + s.faultForMillis() + 2000) / s.buyers());
+    List<Future<Buyers.Outcome>> a = buyers.start(s.buyers(), shopA, s.expirySeconds(), patience, stagger);
     List<Future<Buyers.Outcome>> b = s.name().equals("tarpit-webhook")
-        ? buyers.start(s.buyers(), shopB, s.expirySeconds(), patience) : List.of();
+        ? buyers.start(s.buyers(), shopB, s.expirySeconds(), patience, stagger) : List.of();
     volatileStop = false;
     Thread prober = s.readinessCounts() ? startReadinessProber(t) : null;
     Deployment.sleep(s.faultAfterMillis());
@@ -211,6 +213,8 @@ public final class FaultSuite {
   }
 
   private volatile boolean volatileStop;
+  /** Shop A's slowest webhook in the baseline: the latency the tarpit scenario is compared with. */
+  private long baselineWebhookDelayMillis = -1;
 
   private Thread startReadinessProber(Tally t) {
     Thread prober = new Thread(() -> {
@@ -277,12 +281,18 @@ public final class FaultSuite {
         }
         t.paidWebhooksMissing = paidIds.size() - withDelivery.size();
       }
-      if (t.scenario.equals("tarpit-webhook")) t.maxOtherMerchantWebhookDelayMillis = maxDelay(c, startedAt);
+      t.maxOtherMerchantWebhookDelayMillis = maxDelay(c, startedAt);
     }
     t.duplicateWebhooks = sink.duplicates(0) - duplicatesBefore;
     if (t.duplicateWebhooks > 0) t.note += "repeated: " + sink.duplicated(startedAt).stream().limit(3).toList() + " (ms into the scenario); ";
-    if (t.maxOtherMerchantWebhookDelayMillis >= 0) {
+    if (t.scenario.equals("baseline")) baselineWebhookDelayMillis = t.maxOtherMerchantWebhookDelayMillis;
+    if (t.scenario.equals("baseline") || t.scenario.equals("tarpit-webhook")) {
       t.note += "shop A's slowest webhook: " + t.maxOtherMerchantWebhookDelayMillis + " ms after its event; ";
+    }
+    if (t.scenario.equals("tarpit-webhook") && baselineWebhookDelayMillis >= 0
+        && t.maxOtherMerchantWebhookDelayMillis > baselineWebhookDelayMillis + 1000) {
+      t.note += "delayed > 1 s beyond the baseline's " + baselineWebhookDelayMillis + " ms; ";
+      t.webhooksDelayed = true;
     }
   }
 

@@ -30,6 +30,8 @@ final class Tally {
   long validExpired;
   long logLines;
   long maxOtherMerchantWebhookDelayMillis = -1;
+  /** Tarpit scenario: another merchant's webhook waited more than a second longer than in the baseline. */
+  boolean webhooksDelayed;
   String note = "";
   /** The first few answers >= 500 other than 503, to say which requests earned them. */
   final java.util.List<String> samples5xx = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -57,6 +59,6 @@ final class Tally {
   /** Done means: nothing lost, doubled, repeated, wrongly expired; no 5xx but 503s with Retry-After; ready throughout. */
   boolean held() {
     return lost == 0 && doubleCredits == 0 && duplicateWebhooks == 0 && paidWebhooksMissing == 0 && validExpired == 0
-        && status5xx.get() == 0 && status503WithoutRetryAfter.get() == 0 && readinessNotReady.get() == 0;
+        && status5xx.get() == 0 && status503WithoutRetryAfter.get() == 0 && readinessNotReady.get() == 0 && !webhooksDelayed;
   }
 }
