@@ -31,7 +31,9 @@ final class HttpModule {
         request -> addresses.resolve(request.remoteAddress().hostAddress(), name -> request.headers().getAll(name)),
         readiness, f.clock(), payment.payers, webhooks.endpoints, webhooks.inbound,
         new AdminAuth(f.settings().optional("admin.token-sha256")),
-        new io.tollgate.http.ConnectionGuard.Counts(), addresses::isTrustedProxy);
+        new io.tollgate.http.ConnectionGuard.Counts(), addresses::isTrustedProxy,
+        new io.tollgate.shop.Refunds(f.pool(), f.transitions()), new io.tollgate.shop.ShopActions(f.pool(), f.transitions()),
+        new io.tollgate.shop.CheckoutListing(f.pool()));
     return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),
         new DeploymentOptions().setInstances(http.instances()))));
   }

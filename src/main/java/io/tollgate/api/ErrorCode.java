@@ -56,6 +56,19 @@ public enum ErrorCode {
   MALLEABLE_SIGNATURE(422, "malleable_signature", "The signature has a high s value (a malleated copy); sign again."),
   COUNTERFACTUAL_DEPLOY_FAILED(422, "counterfactual_deploy_failed", "The ERC-6492 factory call does not deploy the wallet at the message's address."),
   SIGNATURE_CHECK_UNAVAILABLE(503, "signature_check_unavailable", "The chain could not be asked to check the signature; retry shortly."),
+  // money off-script: refunds, late payments, recovery, cancel, listing (issue 18)
+  INVALID_REFUND_AMOUNT(400, "invalid_refund_amount", "A refund amount is a positive decimal string in the checkout's currency with at most 6 fraction digits; give either amount or excess, not both."),
+  INVALID_CURSOR(400, "invalid_cursor", "The cursor is not one this API returned; start again without it."),
+  INVALID_TIME_RANGE(400, "invalid_time_range", "Times are RFC 3339 (e.g. 2026-01-31T12:00:00Z) and from must be before to."),
+  REFUND_NOT_FOUND(404, "refund_not_found", "No such refund for this checkout."),
+  NOTHING_TO_REFUND(409, "nothing_to_refund", "The checkout has no refundable balance: nothing was received, it was all refunded already, or it is still being paid (pending, underpaid)."),
+  REFUND_EXCEEDS_BALANCE(409, "refund_exceeds_balance", "The refund is more than the checkout's refundable balance (received less succeeded and in-flight refunds)."),
+  NO_EXCESS_TO_REFUND(409, "no_excess_to_refund", "The checkout was not over-paid, or its excess is already being refunded."),
+  REFUND_NOT_AWAITING_TRANSFER(409, "refund_not_awaiting_transfer", "This refund does not wait for a transfer: it is being verified, done, canceled, or paid back by the processor."),
+  REFUND_NOT_CANCELABLE(409, "refund_not_cancelable", "Only a refund for which nothing was sent yet can be canceled."),
+  NO_LATE_PAYMENT(409, "no_late_payment", "The checkout has no confirmed late payment to accept."),
+  CHECKOUT_NOT_CANCELABLE(409, "checkout_not_cancelable", "Only an open checkout with no payment in flight and nothing received can be canceled."),
+  NOT_RECOVERABLE(409, "not_recoverable", "The checkout is already paid; recovery is for a payment that failed to be credited."),
   // 5xx: our own faults
   INTERNAL(500, "internal_error", "Something went wrong on our side."),
   UNAVAILABLE(503, "service_unavailable", "A dependency is unavailable; retry shortly.");

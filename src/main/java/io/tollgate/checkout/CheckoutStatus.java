@@ -14,7 +14,14 @@ import java.util.UUID;
  * notification can never overwrite a newer state.
  */
 public record CheckoutStatus(
-    UUID id, int version, String status, String reason, long expiresAtMillis, String payer, Payment payment) {
+    UUID id, int version, String status, String reason, long expiresAtMillis, String payer, Payment payment,
+    String received, String amountDue) {
+
+  /** Nothing received yet (no partial payment). */
+  public CheckoutStatus(UUID id, int version, String status, String reason, long expiresAtMillis, String payer,
+      Payment payment) {
+    this(id, version, status, reason, expiresAtMillis, payer, payment, null, null);
+  }
 
   /** The payment that explains the status (the one that paid, else an active one, else the latest). */
   public record Payment(long id, long chainId, String token, String txHash, String status, String reason, Long blockNumber) {}
@@ -25,7 +32,8 @@ public record CheckoutStatus(
         UUID.fromString(doc.getString("id")), doc.getInteger("version"), doc.getString("status"),
         doc.getString("reason"), doc.getLong("expiresAt"), doc.getString("payer"),
         p == null ? null : new Payment(p.getLong("id"), p.getLong("chainId"), p.getString("token"),
-            p.getString("txHash"), p.getString("status"), p.getString("reason"), p.getLong("blockNumber")));
+            p.getString("txHash"), p.getString("status"), p.getString("reason"), p.getLong("blockNumber")),
+        doc.getString("received"), doc.getString("amountDue"));
   }
 
   /**

@@ -66,6 +66,9 @@ public final class StatusView {
         .put("status", shown)
         .put("reason", s.reason())
         .put("expiresAt", Instant.ofEpochMilli(s.expiresAtMillis()).toString());
+    // A partial payment: what arrived and what is still due, in base units of the option paid first.
+    if (s.received() != null) json.put("received", s.received());
+    if (s.amountDue() != null) json.put("amountDue", s.amountDue());
     if (s.payment() != null) {
       CheckoutStatus.Payment p = s.payment();
       json.put("confirmations", confirmations).put("requiredConfirmations", required(p.chainId()))

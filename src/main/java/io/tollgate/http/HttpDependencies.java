@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  * @param admin the operator credential check for {@code /v1/admin/...}
  * @param connectionCounts open connections per client address, shared by every HTTP verticle
  * @param trustedProxy whether a socket peer is a trusted proxy (exempt from the per-address connection limit)
+ * @param refunds refunds, {@code shopActions} accept-late/cancel/recover, {@code checkoutListing} listing and stats
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -45,4 +46,7 @@ public record HttpDependencies(
     InboundWebhooks inboundWebhooks,
     AdminAuth admin,
     ConnectionGuard.Counts connectionCounts,
-    java.util.function.Predicate<String> trustedProxy) {}
+    java.util.function.Predicate<String> trustedProxy,
+    io.tollgate.shop.Refunds refunds,
+    io.tollgate.shop.ShopActions shopActions,
+    io.tollgate.shop.CheckoutListing checkoutListing) {}

@@ -51,7 +51,8 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts());
+    ShopApi shop = new ShopApi(deps.merchants(), deps.admin(), deps.refunds(), deps.shopActions(), deps.checkoutListing());
+    MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts(), shop);
     BuyerAccess access = new BuyerAccess(deps.clientSecrets(), deps.statusCache(), deps.rateLimiter(), deps.buyerLimits(),
         deps.clientAddress());
     StatusPoll poll = new StatusPoll(access, deps.statusCache(), deps.statusView(), deps.clock());
@@ -94,6 +95,18 @@ public final class HttpVerticle extends VerticleBase {
           builder.getRoute("receiveWebhook").addHandler(webhooks::receive);
           builder.getRoute("adminListInboundWebhooks").addHandler(webhooks::adminListInbound);
           builder.getRoute("adminRetryInboundWebhook").addHandler(webhooks::adminRetryInbound);
+          // money off-script (issue 18): low volume, the generic validator
+          builder.getRoute("listCheckouts").addHandler(shop::list);
+          builder.getRoute("createRefund").addHandler(shop::createRefund);
+          builder.getRoute("listRefunds").addHandler(shop::listRefunds);
+          builder.getRoute("getRefund").addHandler(shop::getRefund);
+          builder.getRoute("postRefundTransaction").addHandler(shop::postRefundTransaction);
+          builder.getRoute("cancelRefund").addHandler(shop::cancelRefund);
+          builder.getRoute("acceptLatePayment").addHandler(shop::acceptLate);
+          builder.getRoute("cancelCheckout").addHandler(shop::cancelCheckout);
+          builder.getRoute("recoverPayment").addHandler(shop::recover);
+          builder.getRoute("adminRecoverPayment").addHandler(shop::adminRecover);
+          builder.getRoute("getStats").addHandler(shop::stats);
           Router router = builder.createRouter();
           router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
           router.get("/health/ready").handler(this::ready);

@@ -5,7 +5,10 @@
  * never dropped. A chain watcher's round arrives as one {@link io.tollgate.payment.VerdictBatch} (two
  * when it needed a second JSON-RPC batch: round 1's verdicts first), and each batch's paying
  * verdicts are written set-based, in chunks that are each one transaction
- * ({@link io.tollgate.payment.VerdictWriteSettings}).
+ * ({@link io.tollgate.payment.VerdictWriteSettings}). A payment claim's amount is judged against
+ * all its checkout received (partial payments, the merchant's tolerance and over-payment rule, one
+ * SQL rule at write time); a refund transfer posted by a shop is a claim of kind {@code refund},
+ * watched in the same round and recorded by {@code RefundTransferRecorder}.
  *
  * <p>Public face (20 of 20 types, each used from another package): {@link
  * io.tollgate.payment.ActivePayment}, {@link io.tollgate.payment.ActivePayments}, {@link
