@@ -45,9 +45,11 @@ final class WatchModule {
     List<ChainWatcher> watchers = new ArrayList<>();
     Map<Long, AtomicInteger> leading = new LinkedHashMap<>();
     for (ChainConfig chain : f.chains().all()) {
-      watchers.add(new ChainWatcher(clients.get(chain.chainId()),
+      ChainWatcher watcher = new ChainWatcher(clients.get(chain.chainId()),
           new PgActivePayments(f.pool(), id -> f.chains().chain(id).map(ChainConfig::confirmations).orElse(1)),
-          new EventBusVerdictSink(f.vertx().eventBus()), new HeadNotifier(f.pool(), f.heads()), new PaymentVerifier()));
+          new EventBusVerdictSink(f.vertx().eventBus()), new HeadNotifier(f.pool(), f.heads()), new PaymentVerifier());
+      watcher.witnessBound(f.clock(), f.settings().millis("chain." + chain.chainId() + ".max-head-lag-ms", 120_000));
+      watchers.add(watcher);
       leading.put(chain.chainId(), new AtomicInteger());
     }
     return new WatchModule(f, List.copyOf(watchers), Map.copyOf(leading));
