@@ -95,7 +95,7 @@ final class Buyers {
       if (poll.status() == 200) {
         JsonObject s = poll.json();
         status = s.getString("status");
-        reason = s.getString("reason");
+        reason = s.getString("statusReason");
         if (!"open".equals(status) && !"pending".equals(status)) break;
       }
       Deployment.sleep(1000);
