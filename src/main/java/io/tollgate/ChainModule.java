@@ -3,6 +3,7 @@ package io.tollgate;
 import io.tollgate.chain.ChainConfig;
 import io.tollgate.chain.EthRpc;
 import io.tollgate.chain.JsonRpcClient;
+import io.tollgate.chain.RpcMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import java.util.LinkedHashMap;
@@ -23,9 +24,11 @@ final class ChainModule {
 
   static ChainModule create(Foundation f) {
     Map<Long, JsonRpcClient> clients = new LinkedHashMap<>();
+    RpcMetrics rpcMetrics = new RpcMetrics(f.meters());
     for (ChainConfig chain : f.chains().all()) {
       if (chain.rpcUrls().isEmpty()) throw new IllegalArgumentException("chain " + chain.chainId() + " has no rpc-urls");
-      clients.put(chain.chainId(), new JsonRpcClient(f.vertx(), chain.chainId(), chain.rpcUrls(), JsonRpcClient.Options.of(chain)));
+      clients.put(chain.chainId(), new JsonRpcClient(f.vertx(), chain.chainId(), chain.rpcUrls(),
+          JsonRpcClient.Options.of(chain), rpcMetrics));
     }
     return new ChainModule(Map.copyOf(clients));
   }

@@ -30,7 +30,7 @@ final class HttpModule {
         rateLimit.client(), BuyerLimits.fromSettings(f.settings()),
         request -> addresses.resolve(request.remoteAddress().hostAddress(), name -> request.headers().getAll(name)),
         readiness, f.clock(), payment.payers, webhooks.endpoints, webhooks.inbound,
-        new AdminAuth(f.settings().optional("admin.token-sha256")));
+        new AdminAuth(f.settings().optional("admin.token-sha256")), f.meters());
     return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),
         new DeploymentOptions().setInstances(http.instances()))));
   }

@@ -21,7 +21,6 @@ import io.tollgate.ratelimit.RateLimitDecision;
 import io.tollgate.ratelimit.RateLimitRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,8 +93,9 @@ public final class Tollgate {
       }
     }
     return started.map(ignored -> {
-      registerMetrics(checkout.statusCache, watch, rateLimit);
+      registerMetrics(f.meters(), checkout.statusCache, watch, rateLimit);
       checkout.startHousekeeping();
+      webhooks.startBacklogGauges();
       LOG.info("Tollgate listening on {}:{} ({} HTTP instances, chains {})", http.host(), http.port(),
           http.instances(), f.chainIds());
       return new Tollgate(vertx, f.pool(), watch.watchers, checkout.statusCache, http.port(), chain.rpc());
@@ -103,9 +103,8 @@ public final class Tollgate {
   }
 
   /** Tollgate's own gauges next to Vert.x's, when metrics are enabled (they are in Main). */
-  private static void registerMetrics(StatusCache statusCache, WatchModule watch, RateLimitModule rateLimit) {
-    MeterRegistry registry = BackendRegistries.getDefaultNow();
-    if (registry == null) return;
+  private static void registerMetrics(MeterRegistry registry, StatusCache statusCache, WatchModule watch,
+      RateLimitModule rateLimit) {
     Gauge.builder("tollgate.status.cache.entries", statusCache, StatusCache::size)
         .description("checkout statuses held in this instance's poll cache").register(registry);
     watch.registerMetrics(registry);

@@ -83,14 +83,20 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private final LongAdder callsSent = new LongAdder();
   private final LongAdder httpRequests = new LongAdder();
+  private final RpcMetrics metrics;
 
   /** Creates its own HTTP client on {@code vertx}; {@link #close()} closes it. */
   public JsonRpcClient(Vertx vertx, long chainId, List<String> urls, Options options) {
+    this(vertx, chainId, urls, options, RpcMetrics.NONE);
+  }
+
+  /** As above, counting its calls and errors in {@code metrics}. */
+  public JsonRpcClient(Vertx vertx, long chainId, List<String> urls, Options options, RpcMetrics metrics) {
     this(vertx.httpClientBuilder()
             .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true))
             .with(new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerEndpoint()))
             .build(),
-        true, chainId, urls, options, System::nanoTime);
+        true, chainId, urls, options, System::nanoTime, metrics);
   }
 
   /** Uses a shared HTTP client, which {@link #close()} leaves open. */
@@ -100,6 +106,12 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
 
   JsonRpcClient(HttpClient http, boolean ownsHttpClient, long chainId, List<String> urls, Options options,
       LongSupplier nanoClock) {
+    this(http, ownsHttpClient, chainId, urls, options, nanoClock, RpcMetrics.NONE);
+  }
+
+  JsonRpcClient(HttpClient http, boolean ownsHttpClient, long chainId, List<String> urls, Options options,
+      LongSupplier nanoClock, RpcMetrics metrics) {
+    this.metrics = metrics;
     if (urls.isEmpty()) throw new IllegalArgumentException("chain " + chainId + " has no RPC URL");
     this.http = http;
     this.ownsHttpClient = ownsHttpClient;
@@ -122,7 +134,7 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   public Future<Object> call(String method, JsonArray params) {
     long id = ids.incrementAndGet();
     Buffer body = envelope(id, new RpcRequest(method, params)).toBuffer();
-    return post(body, 1, parsed -> {
+    return post(body, Map.of(method, 1), answer -> answer.isError() ? Map.of(method, 1) : Map.of(), parsed -> {
       if (!(parsed instanceof JsonObject response) || !idMatches(response, id)) {
         throw new MalformedResponseException("not the answer to call " + id);
       }
@@ -147,8 +159,18 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   private Future<List<RpcResponse>> sendChunk(List<RpcRequest> chunk) {
     long firstId = ids.getAndAdd(chunk.size()) + 1;
     JsonArray body = new JsonArray();
-    for (int i = 0; i < chunk.size(); i++) body.add(envelope(firstId + i, chunk.get(i)));
-    return post(body.toBuffer(), chunk.size(), parsed -> {
+    Map<String, Integer> methods = new HashMap<>();
+    for (int i = 0; i < chunk.size(); i++) {
+      body.add(envelope(firstId + i, chunk.get(i)));
+      methods.merge(chunk.get(i).method(), 1, Integer::sum);
+    }
+    return post(body.toBuffer(), methods, answers -> {
+      Map<String, Integer> errors = new HashMap<>();
+      for (int i = 0; i < answers.size(); i++) {
+        if (answers.get(i).isError()) errors.merge(chunk.get(i).method(), 1, Integer::sum);
+      }
+      return errors;
+    }, parsed -> {
       if (!(parsed instanceof JsonArray answers)) {
         // A single object here is the node rejecting the whole batch (e.g. too large): try elsewhere.
         throw new MalformedResponseException("batch answered with " + describe(parsed));
@@ -190,13 +212,19 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
     return RpcResponse.ok(answer.getValue("result"));
   }
 
-  /** Sends one HTTP body, failing over endpoint by endpoint until {@code decode} accepts an answer. */
-  private <T> Future<T> post(Buffer body, int calls, Function<Object, T> decode) {
-    return attempt(endpointOrder(), 0, body, calls, decode, null);
+  /**
+   * Sends one HTTP body holding {@code methods} (calls per method), failing over endpoint by
+   * endpoint until {@code decode} accepts an answer; {@code answeredErrors} says which calls of an
+   * accepted answer are JSON-RPC errors (for the metrics).
+   */
+  private <T> Future<T> post(Buffer body, Map<String, Integer> methods, Function<T, Map<String, Integer>> answeredErrors,
+      Function<Object, T> decode) {
+    int calls = methods.values().stream().mapToInt(Integer::intValue).sum();
+    return attempt(endpointOrder(), 0, body, calls, methods, answeredErrors, decode, null);
   }
 
-  private <T> Future<T> attempt(List<Endpoint> order, int index, Buffer body, int calls,
-      Function<Object, T> decode, Throwable lastFailure) {
+  private <T> Future<T> attempt(List<Endpoint> order, int index, Buffer body, int calls, Map<String, Integer> methods,
+      Function<T, Map<String, Integer>> answeredErrors, Function<Object, T> decode, Throwable lastFailure) {
     if (index == order.size()) {
       return Future.failedFuture(new RpcUnavailableException(
           "no RPC endpoint of chain " + chainId + " answered (" + order.size() + " tried)", lastFailure));
@@ -204,13 +232,17 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
     Endpoint endpoint = order.get(index);
     callsSent.add(calls);
     httpRequests.increment();
+    metrics.sent(chainId, endpoint.provider, methods);
     return exchange(endpoint, body).map(decode).transform(outcome -> {
       if (outcome.succeeded()) {
         endpoint.markHealthy();
+        Map<String, Integer> errors = answeredErrors.apply(outcome.result());
+        if (!errors.isEmpty()) metrics.failed(chainId, endpoint.provider, errors, "rpc_error");
         return Future.succeededFuture(outcome.result());
       }
       endpoint.markFailed(outcome.cause());
-      return attempt(order, index + 1, body, calls, decode, outcome.cause());
+      metrics.failed(chainId, endpoint.provider, methods, "unavailable");
+      return attempt(order, index + 1, body, calls, methods, answeredErrors, decode, outcome.cause());
     });
   }
 
@@ -284,11 +316,13 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   /** One URL and its health; touched from any thread, hence volatile fields and benign races. */
   private final class Endpoint {
     private final String url;
+    private final String provider;
     private volatile long failedAt;
     private volatile boolean failing;
 
     Endpoint(String url) {
       this.url = url;
+      this.provider = RpcMetrics.provider(url);
     }
 
     boolean isCooling(long now) {

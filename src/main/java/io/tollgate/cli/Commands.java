@@ -43,6 +43,8 @@ public final class Commands {
         return ServeCommand.run(settings, err);
       case DEV:
         return DevCommand.run(settings, out, err);
+      case HEALTHCHECK:
+        return OptionalInt.of(HealthCheckCommand.run(settings, out, err));
       default:
         return OptionalInt.of(MerchantCli.run(run.args().toArray(String[]::new), settings, out, err));
     }

@@ -10,6 +10,7 @@ import io.tollgate.payer.PayerBindingService;
 import io.tollgate.ratelimit.RateLimiter;
 import io.tollgate.inbound.InboundWebhooks;
 import io.tollgate.webhook.WebhookEndpoints;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
@@ -25,6 +26,7 @@ import java.util.function.Supplier;
  * @param clientAddress the client's address for rate limiting (trusted-proxy aware)
  * @param payers payer binding (challenge and signed-challenge endpoints)
  * @param admin the operator credential check for {@code /v1/admin/...}
+ * @param meters where the HTTP side's own counters go (rate-limit refusals)
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -41,4 +43,5 @@ public record HttpDependencies(
     PayerBindingService payers,
     WebhookEndpoints webhookEndpoints,
     InboundWebhooks inboundWebhooks,
-    AdminAuth admin) {}
+    AdminAuth admin,
+    MeterRegistry meters) {}

@@ -1,5 +1,7 @@
 package io.tollgate.webhook;
 
+import static io.tollgate.telemetry.EventLog.EVENTS;
+
 import io.tollgate.webhook.DeliveryResult.Outcome;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -36,8 +38,11 @@ final class WebhookDispatcher {
   private final Clock clock;
   private final Duration lease;
 
+  private final WebhookMetrics metrics;
+
   WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
-      Duration lease) {
+      Duration lease, WebhookMetrics metrics) {
+    this.metrics = metrics;
     this.pool = pool;
     this.client = client;
     this.box = box;
@@ -100,12 +105,31 @@ final class WebhookDispatcher {
       attempt = Future.succeededFuture(new DeliveryResult(Outcome.RETRY, clock.instant(), null, Duration.ZERO, null,
           "secret_unavailable: " + e.getMessage(), null));
     }
-    return attempt.compose(result -> record(c, result))
+    return attempt.compose(result -> record(c, result).onSuccess(recorded -> told(c, result, recorded)).<Void>mapEmpty())
         .onFailure(e -> LOG.warn("recording attempt {} of {} to endpoint {} failed; retried after the lease: {}",
             c.attempt(), c.eventId(), c.endpointId(), e.toString()));
   }
 
-  private Future<Void> record(Claimed c, DeliveryResult r) {
+  /** What an attempt's record changed: when the next attempt is due (null: none), and why the endpoint was disabled. */
+  private record Recorded(Instant nextAttemptAt, String disabledReason) {}
+
+  /** Logs and counts an attempt once its record has committed. */
+  private void told(Claimed c, DeliveryResult r, Recorded recorded) {
+    if (r.outcome() == Outcome.SUCCESS) {
+      EVENTS.webhookDelivered(c.eventId(), c.endpointId(), c.attempt(), r.statusCode(), r.latency().toMillis());
+      metrics.attempt("delivered");
+    } else {
+      EVENTS.webhookFailed(c.eventId(), c.endpointId(), c.attempt(), r.statusCode(), r.error(),
+          recorded.nextAttemptAt() == null ? null : recorded.nextAttemptAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+      metrics.attempt(r.outcome() == Outcome.GONE ? "gone" : recorded.nextAttemptAt() == null ? "failed" : "retrying");
+    }
+    if (recorded.disabledReason() != null) {
+      EVENTS.webhookEndpointDisabled(c.endpointId(), recorded.disabledReason());
+      metrics.endpointDisabled();
+    }
+  }
+
+  private Future<Recorded> record(Claimed c, DeliveryResult r) {
     Instant now = clock.instant();
     return pool.withTransaction(conn -> conn.preparedQuery("""
                 INSERT INTO webhook_attempts (delivery_id, event_id, endpoint_id, attempt, attempted_at, outcome,
@@ -119,14 +143,17 @@ final class WebhookDispatcher {
             .compose(ignored -> switch (r.outcome()) {
               case SUCCESS -> finish(conn, c, r, "succeeded", null)
                   .compose(v -> conn.preparedQuery("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1")
-                      .execute(Tuple.of(c.endpointId())).<Void>mapEmpty());
+                      .execute(Tuple.of(c.endpointId())))
+                  .map(new Recorded(null, null));
               case GONE -> finish(conn, c, r, "failed", null)
-                  .compose(v -> disable(conn, c.endpointId(), "gone: the endpoint answered 410 Gone"));
+                  .compose(v -> disable(conn, c.endpointId(), GONE))
+                  .map(new Recorded(null, GONE));
               case RETRY -> {
                 Optional<Instant> next = schedule.nextAttemptAt(c.attempt(), r.attemptedAt(),
                     Optional.ofNullable(r.retryAfter()));
                 yield finish(conn, c, r, next.isPresent() ? "pending" : "failed", next.orElse(null))
-                    .compose(v -> failing(conn, c.endpointId(), r.attemptedAt(), now));
+                    .compose(v -> failing(conn, c.endpointId(), r.attemptedAt(), now))
+                    .map(disabled -> new Recorded(next.orElse(null), disabled));
               }
             }));
   }
@@ -142,23 +169,29 @@ final class WebhookDispatcher {
         .mapEmpty();
   }
 
-  /** Starts (or continues) the endpoint's failing streak; five days without a success disables it. */
-  private static Future<Void> failing(SqlConnection conn, UUID endpointId, Instant attemptedAt, Instant now) {
+  private static final String GONE = "gone: the endpoint answered 410 Gone";
+
+  /**
+   * Starts (or continues) the endpoint's failing streak; five days without a success disables it.
+   * Answers why it was disabled, or null.
+   */
+  private static Future<String> failing(SqlConnection conn, UUID endpointId, Instant attemptedAt, Instant now) {
     return conn.preparedQuery("""
             UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, $2)
             WHERE id = $1 RETURNING failing_since""")
         .execute(Tuple.of(endpointId, WebhookEndpoints.utc(attemptedAt)))
         .compose(rows -> {
           OffsetDateTime since = rows.size() == 0 ? null : rows.iterator().next().getOffsetDateTime("failing_since");
-          return since != null && RetrySchedule.endpointFailingTooLong(since.toInstant(), now)
-              ? disable(conn, endpointId, "failing: no successful delivery for 5 days since " + since.toInstant())
-              : Future.succeededFuture();
+          if (since == null || !RetrySchedule.endpointFailingTooLong(since.toInstant(), now)) {
+            return Future.succeededFuture((String) null);
+          }
+          String reason = "failing: no successful delivery for 5 days since " + since.toInstant();
+          return disable(conn, endpointId, reason).map(reason);
         });
   }
 
   /** Disables an endpoint, saying why on it; its pending deliveries stop (recover sends them later). */
   static Future<Void> disable(SqlConnection conn, UUID endpointId, String reason) {
-    LOG.warn("webhook endpoint {} disabled: {}", endpointId, reason);
     return conn.preparedQuery("""
             UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, disabled_at = now(), updated_at = now()
             WHERE id = $1 AND enabled""")

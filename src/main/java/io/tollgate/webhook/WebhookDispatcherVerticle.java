@@ -36,8 +36,11 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private boolean running;
   private boolean again;
 
+  private final WebhookMetrics metrics;
+
   public WebhookDispatcherVerticle(Pool pool, DatabaseSettings db, SecretBox box, EndpointUrlPolicy.Options urlOptions,
-      Clock clock, Options options) {
+      Clock clock, Options options, WebhookMetrics metrics) {
+    this.metrics = metrics;
     this.pool = pool;
     this.db = db;
     this.box = box;
@@ -50,11 +53,17 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   public Future<?> start() {
     client = new DeliveryClient(vertx, new EndpointUrlPolicy(EndpointUrlPolicy.HostResolver.system(vertx), urlOptions),
         clock, DeliveryClient.Options.defaults().withTimeout(options.timeout()));
-    dispatcher = new WebhookDispatcher(pool, client, box, RetrySchedule.standard(), clock, options.lease());
+    dispatcher = new WebhookDispatcher(pool, client, box, RetrySchedule.standard(), clock, options.lease(), metrics);
     subscriber = PgSubscriber.subscriber(vertx, db.connectOptions())
         .reconnectPolicy(retries -> retries < 1_000 ? Math.min(5_000L, 100L * (retries + 1)) : -1L);
     subscriber.channel(WebhookOutbox.CHANNEL)
-        .subscribeHandler(v -> wake()) // (re)subscribed: catch up with anything notified meanwhile
+        .subscribeHandler(v -> { // (re)subscribed: catch up with anything notified meanwhile
+          // the connection drops and reconnects by itself; unhandled, the client prints each failure's stack trace
+          if (subscriber.actualConnection() != null) {
+            subscriber.actualConnection().exceptionHandler(e -> LOG.debug("outbox notification connection failed: {}", e.toString()));
+          }
+          wake();
+        })
         .handler(payload -> wake());
     timer = vertx.setPeriodic(options.interval().toMillis(), tick -> wake());
     return subscriber.connect().onSuccess(v -> wake());
