@@ -16,9 +16,9 @@ JLINK=$JAVA_HOME/bin/jlink
 [ -d "$JAVA_HOME/jmods" ] || { echo "base.sh: $JAVA_HOME has no jmods (install the distribution's JDK package)" >&2; exit 1; }
 
 # What the service uses: JDBC and Flyway (java.sql, java.naming), logback (java.xml), Netty and
-# Vert.x (jdk.unsupported), metrics (java.management, jdk.management), TLS to RPC providers and
+# Vert.x (jdk.unsupported), SnakeYAML reading the OpenAPI document (java.desktop: java.beans), metrics (java.management, jdk.management), TLS to RPC providers and
 # webhook receivers (jdk.crypto.ec), PostgreSQL's optional authentication (java.security.jgss/sasl).
-MODULES=java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.security.sasl,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.unsupported,jdk.zipfs
+MODULES=java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.security.sasl,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.unsupported,jdk.zipfs
 
 rm -rf "$OUT"
 mkdir -p "$ROOT"/{etc,tmp,opt,app,home/tollgate}

@@ -34,7 +34,8 @@ final class Service {
       err.println("tollgate " + command + ": refusing to start: " + e.getMessage());
       stop(vertx, alsoClose);
       return OptionalInt.of(1);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // (await rethrows checked failures as they are: a port in use is a BindException)
       // Mostly the environment (the database unreachable, a wrong password): its message says enough,
       // and a page of stack trace would bury it. The trace is there for whoever asks for it.
       LOG.debug("start failed", e);

@@ -86,7 +86,8 @@ public final class EventLog {
       Object nextAttemptAt) {
     line(nextAttemptAt == null ? Level.WARN : Level.INFO,
         nextAttemptAt == null ? "webhook failed, no attempt left" : "webhook failed",
-        "eventId", eventId, "endpointId", endpointId, "attempt", attempt, "statusCode", statusCode, "error", error,
+        "eventId", eventId, "endpointId", endpointId, "attempt", attempt, "statusCode", statusCode,
+        "error", withoutUrlPaths(error),
         "nextAttemptAt", nextAttemptAt);
   }
 
@@ -121,6 +122,13 @@ public final class EventLog {
 
   public void stopped(long millis) {
     line(Level.INFO, "Tollgate stopped", "tookMs", millis);
+  }
+
+  private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("\\b([a-z][a-z0-9+.-]*://[^/\\s?#]+)[^\\s]*");
+
+  /** An error text with each URL cut to its scheme and host: paths and queries may carry tokens. */
+  static String withoutUrlPaths(String text) {
+    return text == null ? null : URL.matcher(text).replaceAll("$1/…");
   }
 
   /** Logs {@code message} with the {@code key, value} pairs whose value is not null. */
