@@ -16,6 +16,7 @@ import io.tollgate.payment.PaymentSubmission;
 import io.tollgate.payment.PaymentSubmitted;
 import io.tollgate.payment.VerdictBatch;
 import io.tollgate.ratelimit.RateLimitBatch;
+import io.tollgate.relay.Relayer;
 import io.tollgate.ratelimit.RateLimitBatchReply;
 import io.tollgate.ratelimit.RateLimitDecision;
 import io.tollgate.ratelimit.RateLimitRequest;
@@ -48,9 +49,11 @@ public final class Tollgate {
   private final StatusCache statusCache;
   private final int httpPort;
   private final Map<Long, EthRpc> rpcClients;
+  private final Relayer relayer;
 
   private Tollgate(Vertx vertx, Pool pool, List<ChainWatcher> watchers, StatusCache statusCache, int httpPort,
-      Map<Long, EthRpc> rpcClients) {
+      Map<Long, EthRpc> rpcClients, Relayer relayer) {
+    this.relayer = relayer;
     this.vertx = vertx;
     this.pool = pool;
     this.watchers = watchers;
@@ -67,7 +70,7 @@ public final class Tollgate {
     DatabaseSettings db = DatabaseSettings.fromUrl(required(settings, "database.url"));
     Migrations.migrate(db);
     Codecs.register(vertx, List.of(PaymentSubmission.class, CheckoutStatus.class, VerdictBatch.class,
-        PaymentSubmitted.class, LeadershipChanged.class,
+        PaymentSubmitted.class, LeadershipChanged.class, io.tollgate.relay.RelayChanged.class,
         RateLimitRequest.class, RateLimitDecision.class, RateLimitBatch.class, RateLimitBatchReply.class));
     Foundation f = Foundation.create(vertx, settings, db);
 
@@ -77,10 +80,11 @@ public final class Tollgate {
     RateLimitModule rateLimit = RateLimitModule.create(f);
     WatchModule watch = WatchModule.create(f, chain.clients);
     WebhookModule webhooks = WebhookModule.create(f);
+    RelayModule relay = RelayModule.create(f, chain.rpc());
     HttpSettings http = HttpSettings.fromSettings(settings);
 
     List<Module> modules = new ArrayList<>(List.of(checkout.module(), payment.module(), rateLimit.module(),
-        chain.module(), watch.module(), webhooks.module()));
+        chain.module(), watch.module(), webhooks.module(), relay.module()));
     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
     readiness.put("database", () -> f.pool().query("SELECT 1").execute());
     modules.forEach(module -> readiness.putAll(module.readiness()));
@@ -93,22 +97,23 @@ public final class Tollgate {
       }
     }
     return started.map(ignored -> {
-      registerMetrics(f.meters(), checkout.statusCache, watch, rateLimit);
+      registerMetrics(f.meters(), checkout.statusCache, watch, rateLimit, relay);
       checkout.startHousekeeping();
       webhooks.startBacklogGauges();
       LOG.info("Tollgate listening on {}:{} ({} HTTP instances, chains {})", http.host(), http.port(),
           http.instances(), f.chainIds());
-      return new Tollgate(vertx, f.pool(), watch.watchers, checkout.statusCache, http.port(), chain.rpc());
+      return new Tollgate(vertx, f.pool(), watch.watchers, checkout.statusCache, http.port(), chain.rpc(), relay.relayer);
     });
   }
 
   /** Tollgate's own gauges next to Vert.x's, when metrics are enabled (they are in Main). */
   private static void registerMetrics(MeterRegistry registry, StatusCache statusCache, WatchModule watch,
-      RateLimitModule rateLimit) {
+      RateLimitModule rateLimit, RelayModule relay) {
     Gauge.builder("tollgate.status.cache.entries", statusCache, StatusCache::size)
         .description("checkout statuses held in this instance's poll cache").register(registry);
     watch.registerMetrics(registry);
     rateLimit.registerMetrics(registry);
+    relay.registerMetrics(registry);
   }
 
   static String required(Settings settings, String key) {
@@ -132,6 +137,9 @@ public final class Tollgate {
   public long rpcCalls() {
     return watchers.stream().mapToLong(ChainWatcher::rpcCalls).sum();
   }
+
+  /** The gasless relayer (chains with a relayer key). */
+  public Relayer relayer() { return relayer; }
 
   public Future<Void> close() {
     return vertx.close();

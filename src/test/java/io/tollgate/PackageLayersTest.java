@@ -65,6 +65,13 @@ class PackageLayersTest {
       .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(
           resideInAnyPackage("io.tollgate.signature..", "io.tollgate.chain..", "io.tollgate.config..", "io.tollgate.api..")));
 
+  /** The relayer sends what it is given: it knows chains, settings, the database and the bus, nothing of payments. */
+  @ArchTest
+  static final ArchRule relayDependsOnlyOnTheBottom = classes().that().resideInAPackage("io.tollgate.relay..")
+      .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(
+          resideInAnyPackage("io.tollgate.relay..", "io.tollgate.chain..", "io.tollgate.config..", "io.tollgate.db..",
+              "io.tollgate.eventbus..", "io.tollgate.api..")));
+
   /** HTTP is an adapter: only the composition root (with its command line, cli) and development mode wire it. */
   @ArchTest
   static final ArchRule onlyTheRootDependsOnHttp = noClasses()
@@ -91,5 +98,6 @@ class PackageLayersTest {
       .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.chain..", "io.tollgate.watch..",
           "io.tollgate.payment..", "io.tollgate.checkout..", "io.tollgate.webhook..", "io.tollgate.inbound..",
           "io.tollgate.http..", "io.tollgate.payer..", "io.tollgate.signature..", "io.tollgate.merchant..",
-          "io.tollgate.ratelimit..", "io.tollgate.pricing..", "io.tollgate.dev..", "io.tollgate.cli..");
+          "io.tollgate.ratelimit..", "io.tollgate.pricing..", "io.tollgate.dev..", "io.tollgate.cli..",
+          "io.tollgate.relay..");
 }

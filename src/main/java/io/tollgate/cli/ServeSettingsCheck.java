@@ -29,6 +29,7 @@ final class ServeSettingsCheck {
     webhookKeys(settings, problems);
     ChainSettingsCheck.problems(settings, problems);
     InboundSettingsCheck.problems(settings, problems);
+    io.tollgate.relay.RelayerSettings.problems(settings, problems);
     return problems;
   }
 

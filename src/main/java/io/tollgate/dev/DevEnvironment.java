@@ -43,6 +43,9 @@ public final class DevEnvironment implements AutoCloseable {
       Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"),
       Credentials.create("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"));
 
+  /** anvil account 8 (public test mnemonic): development mode's gasless relayer key. */
+  static final String RELAYER_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
+
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final DevBanner.Builder banner = new DevBanner.Builder();
   private Settings settings;
@@ -95,6 +98,9 @@ public final class DevEnvironment implements AutoCloseable {
       overrides.put("chain." + DEV_CHAIN_ID + ".token.USDC.address", token);
       overrides.put("chain." + DEV_CHAIN_ID + ".token.ETH.native", "true");
       if (configured.optional("pricing.fixed.ETH") == null) overrides.put("pricing.fixed.ETH", "3000");
+      // The gasless relayer: anvil account 8 (10,000 test ETH) pays the gas of buyers' authorizations.
+      overrides.put("chain." + DEV_CHAIN_ID + ".relayer.private-key", RELAYER_KEY);
+      overrides.put("chain." + DEV_CHAIN_ID + ".relayer.bump-after-ms", "5000");
       banner.localAnvil(anvil.rpcUrl(), anvil.wsUrl(), token);
     }
     settings = configured.with(overrides);

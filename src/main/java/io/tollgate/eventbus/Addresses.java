@@ -34,5 +34,12 @@ public final class Addresses {
    */
   public static final String LEADERSHIP_CHANGED = "tollgate.leadership.changed";
 
+  /**
+   * Published, local to this instance (the chain's relay leader): a gasless relay's transaction was
+   * broadcast (again with a new hash after each fee bump), mined, or the relay failed
+   * ({@code RelayChanged}). No reply.
+   */
+  public static final String RELAY_CHANGED = "tollgate.relay.changed";
+
   private Addresses() {}
 }
