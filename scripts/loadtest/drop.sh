@@ -7,6 +7,8 @@
 # hardLimit seconds.
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379.
 # Settings: -Dn=1000 -DpollMs=2000 -DblockTime=2 -DpayWindow=120 -DethShare=0.5 -DretryShare=0.05
+#           -DgaslessShare=0 (share of buyers without ETH paying USDC by EIP-3009 signature through the relayer;
+#           -Dn=4000 -DgaslessShare=0.5: 2,000 gasless buyers alongside the direct drop)
 #           -DcreateConcurrency=32 -DheadPollMs=100 -DwsHeads=true -DwsFallbackMs=5000 -Dgrace=90
 #           -DhardLimit=1200 -Djfr=false -DgenLoops=2 -DgenConnections=1000 -DgenNice=0 -DprobePerSecond=20
 #           -Dwarmup=0 (checkouts paid by other buyers before the drop, at its rate, not counted)

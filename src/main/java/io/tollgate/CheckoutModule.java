@@ -10,6 +10,7 @@ import io.tollgate.checkout.StatusFeedVerticle;
 import io.tollgate.eventbus.Addresses;
 import io.tollgate.payment.PaymentSubmitted;
 import io.tollgate.pricing.FixedPriceOracle;
+import io.tollgate.pricing.QuorumPriceOracle;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Duration;
 import java.util.Base64;
@@ -41,7 +42,8 @@ final class CheckoutModule {
   static CheckoutModule create(Foundation f) {
     ClientSecrets secrets = new ClientSecrets(Base64.getDecoder().decode(Tollgate.required(f.settings(), "secrets.client-secret-key")));
     CheckoutService checkouts = new CheckoutService(f.pool(),
-        new CheckoutPlanner(f.chains(), FixedPriceOracle.fromSettings(f.settings(), List.of("ETH", "POL")), f.clock(),
+        new CheckoutPlanner(f.chains(), QuorumPriceOracle.fromSettings(f.vertx(), f.settings(), f.clock())
+            .orElseGet(() -> FixedPriceOracle.fromSettings(f.settings(), List.of("ETH", "POL"))), f.clock(),
             CheckoutSettings.fromSettings(f.settings())),
         secrets, f.transitions());
     return new CheckoutModule(f, new StatusCache(f.pool()), secrets, checkouts);

@@ -20,7 +20,7 @@ final class HttpModule {
   private HttpModule() {}
 
   static Module module(Foundation f, HttpSettings http, CheckoutModule checkout, PaymentModule payment,
-      RateLimitModule rateLimit, WebhookModule webhooks, Map<String, Supplier<Future<?>>> readiness) {
+      RateLimitModule rateLimit, WebhookModule webhooks, GaslessModule gasless, Map<String, Supplier<Future<?>>> readiness) {
     ClientAddressResolver addresses = new ClientAddressResolver(f.settings().list("http.trusted-proxies"),
         ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);
     HttpDependencies deps = new HttpDependencies(http,
@@ -30,7 +30,9 @@ final class HttpModule {
         rateLimit.client(), BuyerLimits.fromSettings(f.settings()),
         request -> addresses.resolve(request.remoteAddress().hostAddress(), name -> request.headers().getAll(name)),
         readiness, f.clock(), payment.payers, webhooks.endpoints, webhooks.inbound,
-        new AdminAuth(f.settings().optional("admin.token-sha256")), f.meters());
+        new AdminAuth(f.settings().optional("admin.token-sha256")),
+        new io.tollgate.shop.Refunds(f.pool(), f.transitions()), new io.tollgate.shop.ShopActions(f.pool(), f.transitions()),
+        new io.tollgate.shop.CheckoutListing(f.pool()), gasless.payments, f.meters());
     return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),
         new DeploymentOptions().setInstances(http.instances()))));
   }

@@ -2,6 +2,8 @@ package io.tollgate;
 
 import io.tollgate.chain.EthRpc;
 import io.tollgate.payer.BindingSettlementCheck;
+import io.tollgate.payment.SecondProviderCheck;
+import io.tollgate.payment.SettlementCheck;
 import io.tollgate.payer.PayerBindingService;
 import io.tollgate.payer.PayerSettings;
 import io.tollgate.payment.PaymentLedger;
@@ -25,16 +27,20 @@ final class PaymentModule {
   final PayerBindingService payers;
   private final Foundation f;
   private final PaymentLedger ledger;
-  private final BindingSettlementCheck settlement;
+  private final SettlementCheck settlement;
 
-  private PaymentModule(Foundation f, PaymentLedger ledger, PayerBindingService payers, BindingSettlementCheck settlement) {
+  private PaymentModule(Foundation f, PaymentLedger ledger, PayerBindingService payers, SettlementCheck settlement) {
     this.f = f;
     this.ledger = ledger;
     this.payers = payers;
     this.settlement = settlement;
   }
 
-  static PaymentModule create(Foundation f, Map<Long, EthRpc> rpc) {
+  /**
+   * @param providers per chain with the second-provider check on, one client per provider: a
+   *     confirmed receipt's block must be canonical on two of them before {@code paid}
+   */
+  static PaymentModule create(Foundation f, Map<Long, EthRpc> rpc, Map<Long, List<EthRpc>> providers) {
     // A round's paying verdicts go in chunks, several transactions at once (VerdictWriteSettings).
     VerdictWriteSettings verdictWrites = VerdictWriteSettings.fromSettings(f.settings());
     if (verdictWrites.chunksInFlight() > f.poolSize() / 2) {
@@ -48,7 +54,7 @@ final class PaymentModule {
     PayerBindingService payers = new PayerBindingService(f.pool(), payerVerifier, rpc, f.transitions(),
         PayerSettings.fromSettings(f.settings()), f.clock());
     return new PaymentModule(f, new PaymentLedger(f.pool(), f.transitions(), verdictWrites), payers,
-        new BindingSettlementCheck(f.pool(), payerVerifier, rpc));
+        SecondProviderCheck.both(new BindingSettlementCheck(f.pool(), payerVerifier, rpc), new SecondProviderCheck(providers)));
   }
 
   Module module() {

@@ -76,19 +76,20 @@ public final class Tollgate {
 
     ChainModule chain = ChainModule.create(f);
     CheckoutModule checkout = CheckoutModule.create(f);
-    PaymentModule payment = PaymentModule.create(f, chain.rpc());
+    PaymentModule payment = PaymentModule.create(f, chain.rpc(), chain.providers);
     RateLimitModule rateLimit = RateLimitModule.create(f);
     WatchModule watch = WatchModule.create(f, chain.clients);
     WebhookModule webhooks = WebhookModule.create(f);
     RelayModule relay = RelayModule.create(f, chain.rpc());
+    GaslessModule gasless = GaslessModule.create(f, chain.rpc(), relay.relayer);
     HttpSettings http = HttpSettings.fromSettings(settings);
 
     List<Module> modules = new ArrayList<>(List.of(checkout.module(), payment.module(), rateLimit.module(),
-        chain.module(), watch.module(), webhooks.module(), relay.module()));
+        chain.module(), watch.module(), webhooks.module(), relay.module(), gasless.module()));
     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
     readiness.put("database", () -> f.pool().query("SELECT 1").execute());
     modules.forEach(module -> readiness.putAll(module.readiness()));
-    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, readiness));
+    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, gasless, readiness));
 
     Future<String> started = webhooks.checkVariants().map("");
     for (Module module : modules) {
@@ -98,6 +99,7 @@ public final class Tollgate {
     }
     return started.map(ignored -> {
       registerMetrics(f.meters(), checkout.statusCache, watch, rateLimit, relay);
+      ChainModule.registerMetrics(f.meters(), chain.clients);
       checkout.startHousekeeping();
       webhooks.startBacklogGauges();
       LOG.info("Tollgate listening on {}:{} ({} HTTP instances, chains {})", http.host(), http.port(),

@@ -61,7 +61,8 @@ final class WatchModule {
       };
       watchers.add(new ChainWatcher(clients.get(chain.chainId()),
           new PgActivePayments(f.pool(), id -> f.chains().chain(id).map(ChainConfig::confirmations).orElse(1)),
-          new EventBusVerdictSink(f.vertx().eventBus()), heads, new PaymentVerifier()));
+          new EventBusVerdictSink(f.vertx().eventBus()), heads, new PaymentVerifier(),
+          f.chains().finality(chain.chainId())));
       leading.put(chain.chainId(), new AtomicInteger());
       lastHeadTime.put(chain.chainId(), headTime);
     }

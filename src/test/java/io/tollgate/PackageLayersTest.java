@@ -85,6 +85,24 @@ class PackageLayersTest {
           "io.tollgate.watch..", "io.tollgate.inbound..")
       .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.watch..", "io.tollgate.inbound..");
 
+  /** What a shop does with its checkouts' money (refunds, accept-late, recovery) goes through the ledger's tables, not its callers. */
+  @ArchTest
+  static final ArchRule shopDoesNotKnowTheWatcherOrWebhooks = noClasses().that().resideInAPackage("io.tollgate.shop..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.watch..", "io.tollgate.webhook..",
+          "io.tollgate.inbound..", "io.tollgate.http..", "io.tollgate.payment..", "io.tollgate.payer..");
+
+  /** Gasless intake is an edge like payer binding: wired by the root, reached over HTTP, never used by the ledger or the watcher. */
+  @ArchTest
+  static final ArchRule onlyTheRootAndHttpUseGasless = noClasses()
+      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.http..", "io.tollgate.gasless..")
+      .should().dependOnClassesThat().resideInAPackage("io.tollgate.gasless..");
+
+  /** Gasless payments reach the ledger only through its submission message, never the watcher, webhooks or HTTP. */
+  @ArchTest
+  static final ArchRule gaslessDoesNotKnowItsCallers = noClasses().that().resideInAPackage("io.tollgate.gasless..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.watch..", "io.tollgate.webhook..",
+          "io.tollgate.inbound..", "io.tollgate.payer..", "io.tollgate.http..");
+
   /** Development mode is started by the composition root, never used by a capability. */
   @ArchTest
   static final ArchRule onlyTheRootDependsOnDev = noClasses()

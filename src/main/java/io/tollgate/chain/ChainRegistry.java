@@ -11,17 +11,36 @@ import java.util.Optional;
 /** The chains this deployment watches, read from settings ({@code chains=...}, {@code chain.<id>.*}). */
 public final class ChainRegistry {
   private final Map<Long, ChainConfig> chains;
+  /** Finality settings read from settings; chains without an entry use {@link ChainFinality#defaults}. */
+  private final Map<Long, ChainFinality> finality;
 
   public ChainRegistry(Collection<ChainConfig> chains) {
+    this(chains, Map.of());
+  }
+
+  private ChainRegistry(Collection<ChainConfig> chains, Map<Long, ChainFinality> finality) {
     Map<Long, ChainConfig> byId = new LinkedHashMap<>();
     chains.forEach(c -> byId.put(c.chainId(), c));
     this.chains = Map.copyOf(byId);
+    this.finality = Map.copyOf(finality);
   }
 
   public static ChainRegistry fromSettings(Settings settings) {
-    return new ChainRegistry(settings.list("chains").stream()
+    Map<Long, ChainFinality> finality = new LinkedHashMap<>();
+    java.util.List<ChainConfig> chains = settings.list("chains").stream()
         .map(id -> chainFromSettings(settings, Long.parseLong(id)))
-        .toList());
+        .toList();
+    for (ChainConfig c : chains) {
+      finality.put(c.chainId(), ChainFinality.fromSettings(settings, c.chainId(), c.confirmations(), c.rpcUrls().size()));
+    }
+    return new ChainRegistry(chains, finality);
+  }
+
+  /** A chain's finality settings (the re-check of confirmed payments, the second provider's check). */
+  public ChainFinality finality(long chainId) {
+    ChainFinality configured = finality.get(chainId);
+    if (configured != null) return configured;
+    return ChainFinality.defaults(chainId, chain(chainId).map(c -> c.rpcUrls().size()).orElse(1));
   }
 
   private static ChainConfig chainFromSettings(Settings s, long chainId) {
@@ -66,6 +85,6 @@ public final class ChainRegistry {
   ChainRegistry with(ChainConfig chain) {
     Map<Long, ChainConfig> copy = new LinkedHashMap<>(chains);
     copy.put(chain.chainId(), chain);
-    return new ChainRegistry(copy.values());
+    return new ChainRegistry(copy.values(), finality);
   }
 }

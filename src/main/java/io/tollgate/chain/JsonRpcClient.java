@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  * {@link EthRpc} over HTTP with Vert.x's non-blocking client.
  *
  * <p>Failover: an attempt fails over to the next endpoint on a network error, a timeout, HTTP 429
- * or 5xx, or a body that is not the JSON-RPC answer to what was sent. A JSON-RPC error object is an
- * answer, not an endpoint failure, and is returned as is. An endpoint that failed is tried last for
+ * or 5xx, a body that is not the JSON-RPC answer to what was sent, a JSON-RPC error that is the
+ * provider's fault inside an HTTP 200 ({@link ProviderFaults}: rate limits, internal errors,
+ * "header not found"; for a batch, any such error in it), or a head well below the highest one a
+ * provider answered (a provider stuck on an old head). Other JSON-RPC errors are answers, returned
+ * as they are; so is a faulty answer when no endpoint is left. An endpoint that failed is tried last for
  * {@link Options#endpointCooldown()}, so one dead provider does not cost every request a timeout.
  *
  * <p>Batches larger than {@link Options#maxBatchSize()} are split into chunks sent concurrently,
@@ -84,6 +87,8 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   private final LongAdder callsSent = new LongAdder();
   private final LongAdder httpRequests = new LongAdder();
   private final RpcMetrics metrics;
+  /** The highest head any provider of this chain answered, or -1 (reset when all of them go back). */
+  private final AtomicLong highestHead = new AtomicLong(-1);
 
   /** Creates its own HTTP client on {@code vertx}; {@link #close()} closes it. */
   public JsonRpcClient(Vertx vertx, long chainId, List<String> urls, Options options) {
@@ -134,12 +139,14 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   public Future<Object> call(String method, JsonArray params) {
     long id = ids.incrementAndGet();
     Buffer body = envelope(id, new RpcRequest(method, params)).toBuffer();
+    boolean headCall = "eth_blockNumber".equals(method);
     return post(body, Map.of(method, 1), answer -> answer.isError() ? Map.of(method, 1) : Map.of(), parsed -> {
       if (!(parsed instanceof JsonObject response) || !idMatches(response, id)) {
         throw new MalformedResponseException("not the answer to call " + id);
       }
       return toResponse(response);
-    }).compose(answer -> answer.isError() ? Future.failedFuture(answer.error()) : Future.succeededFuture(answer.result()));
+    }, answer -> fault(answer) != null ? fault(answer) : headCall ? staleHead(answer) : null)
+        .compose(answer -> answer.isError() ? Future.failedFuture(answer.error()) : Future.succeededFuture(answer.result()));
   }
 
   @Override
@@ -189,6 +196,13 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
         inOrder.add(answer);
       }
       return inOrder;
+    }, answers -> {
+      // One throttled or unserved call makes the whole chunk worth asking elsewhere: the round needs all.
+      for (RpcResponse answer : answers) {
+        String fault = fault(answer);
+        if (fault != null) return fault;
+      }
+      return null;
     });
   }
 
@@ -214,36 +228,93 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
 
   /**
    * Sends one HTTP body holding {@code methods} (calls per method), failing over endpoint by
-   * endpoint until {@code decode} accepts an answer; {@code answeredErrors} says which calls of an
-   * accepted answer are JSON-RPC errors (for the metrics).
+   * endpoint until {@code decode} accepts an answer that {@code faulty} does not call the provider's
+   * fault. A faulty answer from the last endpoint tried is returned as it is (its errors stay
+   * per-call errors, which callers already treat as "not served"), so one provider alone behaves as
+   * before. {@code answeredErrors} says which calls of an accepted answer are JSON-RPC errors (for
+   * the per-method metrics).
    */
   private <T> Future<T> post(Buffer body, Map<String, Integer> methods, Function<T, Map<String, Integer>> answeredErrors,
-      Function<Object, T> decode) {
+      Function<Object, T> decode, Function<T, String> faulty) {
     int calls = methods.values().stream().mapToInt(Integer::intValue).sum();
-    return attempt(endpointOrder(), 0, body, calls, methods, answeredErrors, decode, null);
+    return attempt(endpointOrder(), 0, new Sending<>(body, calls, methods, answeredErrors, decode, faulty), null, null);
   }
 
-  private <T> Future<T> attempt(List<Endpoint> order, int index, Buffer body, int calls, Map<String, Integer> methods,
-      Function<T, Map<String, Integer>> answeredErrors, Function<Object, T> decode, Throwable lastFailure) {
+  /** What one {@link #post} sends and how it judges the answers, carried along the failover. */
+  private record Sending<T>(Buffer body, int calls, Map<String, Integer> methods,
+      Function<T, Map<String, Integer>> answeredErrors, Function<Object, T> decode, Function<T, String> faulty) {}
+
+  private <T> Future<T> attempt(List<Endpoint> order, int index, Sending<T> sending, Throwable lastFailure, T faultyAnswer) {
     if (index == order.size()) {
+      if (faultyAnswer != null) return Future.succeededFuture(faultyAnswer);
       return Future.failedFuture(new RpcUnavailableException(
           "no RPC endpoint of chain " + chainId + " answered (" + order.size() + " tried)", lastFailure));
     }
     Endpoint endpoint = order.get(index);
-    callsSent.add(calls);
+    callsSent.add(sending.calls());
     httpRequests.increment();
-    metrics.sent(chainId, endpoint.provider, methods);
-    return exchange(endpoint, body).map(decode).transform(outcome -> {
+    endpoint.requests.increment();
+    metrics.sent(chainId, endpoint.provider, sending.methods());
+    return exchange(endpoint, sending.body()).map(sending.decode()).transform(outcome -> {
       if (outcome.succeeded()) {
-        endpoint.markHealthy();
-        Map<String, Integer> errors = answeredErrors.apply(outcome.result());
-        if (!errors.isEmpty()) metrics.failed(chainId, endpoint.provider, errors, "rpc_error");
-        return Future.succeededFuture(outcome.result());
+        String fault = sending.faulty().apply(outcome.result());
+        if (fault == null) {
+          endpoint.markHealthy();
+          Map<String, Integer> errors = sending.answeredErrors().apply(outcome.result());
+          if (!errors.isEmpty()) metrics.failed(chainId, endpoint.provider, errors, "rpc_error");
+          return Future.succeededFuture(outcome.result());
+        }
+        (fault.startsWith(STALE) ? endpoint.staleAnswers : endpoint.providerErrors).increment();
+        endpoint.markFailed(new MalformedResponseException(fault));
+        // A throttled, unserved or stale answer is no usable answer: the calls failed over.
+        metrics.failed(chainId, endpoint.provider, sending.methods(), "unavailable");
+        if (index + 1 == order.size() && fault.startsWith(STALE)) highestHead.set(-1); // every provider agrees: the chain went back
+        return attempt(order, index + 1, sending, lastFailure, outcome.result());
       }
+      endpoint.failures.increment();
       endpoint.markFailed(outcome.cause());
-      metrics.failed(chainId, endpoint.provider, methods, "unavailable");
-      return attempt(order, index + 1, body, calls, methods, answeredErrors, decode, outcome.cause());
+      metrics.failed(chainId, endpoint.provider, sending.methods(), "unavailable");
+      return attempt(order, index + 1, sending, outcome.cause(), faultyAnswer);
     });
+  }
+
+  private static final String STALE = "stale head";
+  /** How far below the highest head seen a provider's head may be before it counts as stuck. */
+  private static final long STALE_HEAD_TOLERANCE = 2;
+
+  /** Why an answer is the provider's fault (a throttle or an unserved state inside HTTP 200), or null. */
+  private static String fault(RpcResponse answer) {
+    return answer.isError() && ProviderFaults.isProviderFault(answer.error())
+        ? "JSON-RPC error " + answer.error().code() + ": " + truncate(String.valueOf(answer.error().getMessage())) : null;
+  }
+
+  /**
+   * A head cannot go backwards by more than a short reorg: a provider answering a head well below
+   * the highest any provider of this chain answered is stuck or lagging, and another is asked.
+   */
+  private String staleHead(RpcResponse answer) {
+    if (answer.isError() || !(answer.result() instanceof String text)) return null;
+    long head;
+    try {
+      head = Hex.longQuantity(text);
+    } catch (RuntimeException e) {
+      return null; // the caller reports a malformed head
+    }
+    long highest = highestHead.get();
+    if (highest >= 0 && head < highest - STALE_HEAD_TOLERANCE) {
+      return STALE + " " + head + ", another provider answered " + highest;
+    }
+    highestHead.accumulateAndGet(head, Math::max);
+    return null;
+  }
+
+  /** A provider's counters, for metrics (its URL redacted to scheme, host and port). */
+  public record ProviderStats(String provider, long requests, long failures, long providerErrors, long staleAnswers) {}
+
+  /** Per provider, in configured order: HTTP requests, transport/HTTP failures, JSON-RPC faults inside 200s, stale heads. */
+  public List<ProviderStats> providerStats() {
+    return endpoints.stream().map(e -> new ProviderStats(redact(e.url), e.requests.sum(), e.failures.sum(),
+        e.providerErrors.sum(), e.staleAnswers.sum())).toList();
   }
 
   private Future<Object> exchange(Endpoint endpoint, Buffer body) {
@@ -317,22 +388,31 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   private final class Endpoint {
     private final String url;
     private final String provider;
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder providerErrors = new LongAdder();
+    private final LongAdder staleAnswers = new LongAdder();
     private volatile long failedAt;
     private volatile boolean failing;
 
     Endpoint(String url) {
       this.url = url;
-      this.provider = RpcMetrics.provider(url);
+      this.provider = redact(url);
     }
 
+    /** Failures in a row: each doubles how long the endpoint is tried last (backoff), up to 8 times the cooldown. */
+    private volatile int consecutiveFailures;
+
     boolean isCooling(long now) {
-      return failing && now - failedAt < options.endpointCooldown().toNanos();
+      int doublings = Math.min(3, Math.max(0, consecutiveFailures - 1));
+      return failing && now - failedAt < options.endpointCooldown().toNanos() << doublings;
     }
 
     void markFailed(Throwable cause) {
       boolean wasFailing = failing;
       failedAt = nanoClock.getAsLong();
       failing = true;
+      consecutiveFailures++;
       if (!wasFailing) {
         LOG.warn("RPC endpoint {} of chain {} failed, preferring others for {}: {}",
             redact(url), chainId, options.endpointCooldown(), cause.toString());
@@ -342,6 +422,7 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
     }
 
     void markHealthy() {
+      consecutiveFailures = 0;
       if (failing) {
         failing = false;
         LOG.info("RPC endpoint {} of chain {} answers again", redact(url), chainId);

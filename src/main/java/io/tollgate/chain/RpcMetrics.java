@@ -13,8 +13,11 @@ import java.util.concurrent.ConcurrentMap;
  * {chain, provider, method, kind}}, where kind is {@code unavailable} (no usable answer: network,
  * timeout, HTTP 429/5xx, a body that is not the answer; the call failed over) or {@code rpc_error}
  * (the node answered with a JSON-RPC error object, e.g. a reverted {@code eth_call}, which is
- * sometimes the expected answer). The provider is the URL's host and port: provider URLs often
- * carry an API key in the path or query, which never becomes a label.
+ * sometimes the expected answer). A throttled, unserved or stale answer that failed over counts as
+ * {@code unavailable}. The provider label is the URL's scheme, host and port, the same value as in
+ * the per-provider health counters {@code tollgate_chain_provider_*} (HTTP requests, failures,
+ * faults, stale heads): provider URLs often carry an API key in the path or query, which never
+ * becomes a label.
  */
 public final class RpcMetrics {
   /** Counts nothing. */
@@ -47,15 +50,5 @@ public final class RpcMetrics {
       if (kind != null) builder.tag("kind", kind);
       return builder.register(registry);
     });
-  }
-
-  /** {@code host[:port]} of a provider URL. */
-  static String provider(String url) {
-    try {
-      java.net.URI uri = java.net.URI.create(url);
-      return uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-    } catch (IllegalArgumentException e) {
-      return "unparseable";
-    }
   }
 }

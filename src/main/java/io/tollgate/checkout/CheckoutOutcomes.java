@@ -22,7 +22,9 @@ import java.util.function.Consumer;
  * {@code tollgate_payments_claimed_total}, {@code tollgate_payments_rejected_total{reason}} and the
  * histogram {@code tollgate_payment_confirmation_delay_seconds}: from the paying block's timestamp
  * to the commit that makes {@code paid} visible to polls (the watcher's round, the confirmations
- * wait, the write). Label values are statuses and reason codes, never ids.
+ * wait, the write). Label values are statuses and reason codes, never ids. Refund steps get their
+ * own lines ("refund created", "refund succeeded", ...); underpaid, canceled and reversed checkouts
+ * the generic "checkout changed" line with their reason.
  */
 public final class CheckoutOutcomes implements Consumer<CheckoutTransition> {
   private static final Set<String> QUIET = Set.of("mined", "reorged");
@@ -80,6 +82,11 @@ public final class CheckoutOutcomes implements Consumer<CheckoutTransition> {
       claimed(t, details);
     } else if ("payer_bound".equals(to)) {
       EVENTS.payerBound(t.checkoutId(), t.actor());
+    } else if (to.startsWith("refund_")) {
+      JsonObject refund = details.getJsonObject("refund", new JsonObject());
+      EVENTS.refund(to, t.checkoutId(), refund.getValue("id", details.getValue("refundId")), refund.getValue("amount"),
+          t.reason(), t.actor());
+      outcome(to, t.reason());
     } else if (!QUIET.contains(t.reason())) {
       EVENTS.checkoutChanged(t.checkoutId(), t.paymentId(), t.fromStatus(), to, t.reason(), t.actor());
       if (!to.equals(t.fromStatus())) outcome(to, t.reason());

@@ -69,7 +69,7 @@ public final class CheckoutService {
               return Future.all(
                       conn.preparedQuery("SELECT * FROM payment_options WHERE checkout_id = $1 ORDER BY chain_id, token")
                           .execute(Tuple.of(checkoutId)),
-                      conn.preparedQuery("SELECT * FROM payments WHERE checkout_id = $1 ORDER BY id")
+                      conn.preparedQuery("SELECT * FROM payments WHERE checkout_id = $1 AND kind = 'payment' ORDER BY id")
                           .execute(Tuple.of(checkoutId)))
                   .map(all -> representation(checkout, all.resultAt(0), all.resultAt(1)));
             }))
@@ -144,7 +144,9 @@ public final class CheckoutService {
         .put("status", p.getString("status")).put("reason", p.getString("reason")).put("payer", p.getString("payer"))
         .put("amount", p.getValue("amount_base") == null ? null : p.getBigDecimal("amount_base").toBigInteger().toString())
         .put("blockNumber", p.getLong("block_number")).put("blockHash", p.getString("block_hash"))
-        .put("submittedAt", instant(p.getOffsetDateTime("submitted_at")))));
+        .put("final", p.getBoolean("final"))
+        .put("submittedAt", instant(p.getOffsetDateTime("submitted_at")))
+        .put("late", p.getBoolean("late")).put("recovery", p.getBoolean("recovery"))));
     return new JsonObject()
         .put("id", c.getUUID("id").toString()).put("object", "checkout").put("status", c.getString("status"))
         .put("statusReason", c.getString("status_reason"))

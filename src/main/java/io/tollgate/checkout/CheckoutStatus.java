@@ -14,10 +14,23 @@ import java.util.UUID;
  * notification can never overwrite a newer state.
  */
 public record CheckoutStatus(
-    UUID id, int version, String status, String reason, long expiresAtMillis, String payer, Payment payment) {
+    UUID id, int version, String status, String reason, long expiresAtMillis, String payer, Payment payment,
+    String received, String amountDue) {
+
+  /** Nothing received yet (no partial payment). */
+  public CheckoutStatus(UUID id, int version, String status, String reason, long expiresAtMillis, String payer,
+      Payment payment) {
+    this(id, version, status, reason, expiresAtMillis, payer, payment, null, null);
+  }
 
   /** The payment that explains the status (the one that paid, else an active one, else the latest). */
-  public record Payment(long id, long chainId, String token, String txHash, String status, String reason, Long blockNumber) {}
+  public record Payment(long id, long chainId, String token, String txHash, String status, String reason, Long blockNumber,
+      boolean finalized) {
+    /** A payment whose finality is not known yet (not confirmed, or not re-checked). */
+    public Payment(long id, long chainId, String token, String txHash, String status, String reason, Long blockNumber) {
+      this(id, chainId, token, txHash, status, reason, blockNumber, false);
+    }
+  }
 
   public static CheckoutStatus fromJson(JsonObject doc) {
     JsonObject p = doc.getJsonObject("payment");
@@ -25,7 +38,9 @@ public record CheckoutStatus(
         UUID.fromString(doc.getString("id")), doc.getInteger("version"), doc.getString("status"),
         doc.getString("reason"), doc.getLong("expiresAt"), doc.getString("payer"),
         p == null ? null : new Payment(p.getLong("id"), p.getLong("chainId"), p.getString("token"),
-            p.getString("txHash"), p.getString("status"), p.getString("reason"), p.getLong("blockNumber")));
+            p.getString("txHash"), p.getString("status"), p.getString("reason"), p.getLong("blockNumber"),
+            Boolean.TRUE.equals(p.getBoolean("final"))),
+        doc.getString("received"), doc.getString("amountDue"));
   }
 
   /**
@@ -43,6 +58,6 @@ public record CheckoutStatus(
   }
 
   public boolean isTerminal() {
-    return "paid".equals(status) || "expired".equals(status);
+    return "paid".equals(status) || "expired".equals(status) || "reversed".equals(status);
   }
 }

@@ -66,11 +66,16 @@ public final class StatusView {
         .put("status", shown)
         .put("reason", s.reason())
         .put("expiresAt", Instant.ofEpochMilli(s.expiresAtMillis()).toString());
+    // A partial payment: what arrived and what is still due, in base units of the option paid first.
+    if (s.received() != null) json.put("received", s.received());
+    if (s.amountDue() != null) json.put("amountDue", s.amountDue());
     if (s.payment() != null) {
       CheckoutStatus.Payment p = s.payment();
       json.put("confirmations", confirmations).put("requiredConfirmations", required(p.chainId()))
           .put("payment", new JsonObject().put("chainId", p.chainId()).put("token", p.token())
-              .put("txHash", p.txHash()).put("status", p.status()).put("reason", p.reason()));
+              .put("txHash", p.txHash()).put("status", p.status()).put("reason", p.reason())
+              // whether the finality re-check found the payment's block still canonical and deep
+              .put("final", p.finalized()));
     }
     return new Rendered(etag(s, confirmations, shown), json.toBuffer());
   }

@@ -6,12 +6,17 @@
  * transaction. Other processors' events reach checkouts from {@code io.tollgate.inbound}; this
  * package depends on neither payment, watch, webhook nor inbound.
  *
- * <p>Public face (15 of 18 types; everything else is package-private): {@link
+ * <p>Money-moving requests other than creation reuse creation's idempotency keys through
+ * {@link io.tollgate.checkout.Idempotent}; {@link io.tollgate.checkout.RefundView} is how a refund
+ * reads wherever it is shown (API, audit, webhooks).
+ *
+ * <p>Public face (17 of 20 types; everything else is package-private): {@link
  * io.tollgate.checkout.CachedStatus}, {@link io.tollgate.checkout.ChainHeads}, {@link
  * io.tollgate.checkout.CheckoutPlanner}, {@link io.tollgate.checkout.CheckoutService}, {@link
  * io.tollgate.checkout.CheckoutSettings}, {@link io.tollgate.checkout.CheckoutStatus}, {@link
  * io.tollgate.checkout.CheckoutTransition}, {@link io.tollgate.checkout.ClientSecrets}, {@link
- * io.tollgate.checkout.HeadNotifier}, {@link io.tollgate.checkout.StatusCache}, {@link
+ * io.tollgate.checkout.HeadNotifier}, {@link io.tollgate.checkout.Idempotent}, {@link
+ * io.tollgate.checkout.RefundView}, {@link io.tollgate.checkout.StatusCache}, {@link
  * io.tollgate.checkout.StatusFeedVerticle}, {@link io.tollgate.checkout.StatusNotifications},
  * {@link io.tollgate.checkout.StatusView}, {@link io.tollgate.checkout.StoredResponse}, {@link
  * io.tollgate.checkout.TransitionLog}.

@@ -61,7 +61,8 @@ final class DevBanner {
       if (anvilRpcUrl != null) {
         line(text, "chain", DevEnvironment.DEV_CHAIN_ID + ", local anvil, a block per second");
         line(text, "anvil RPC", anvilRpcUrl + "  (WebSocket " + anvilWsUrl + ")");
-        line(text, "demo USDC", token + "  (6 decimals)");
+        line(text, "demo USDC", token + "  (6 decimals, EIP-3009: gasless payments by signature)");
+        line(text, "relayer", Credentials.create(DevEnvironment.RELAYER_KEY).getAddress() + "  (anvil account 8: pays the gas of gasless payments)");
         line(text, "funded", "anvil's public test accounts, 10,000 ETH and 1,000,000 demo USDC each:");
         for (Credentials account : DevEnvironment.FUNDED) {
           text.append("                 ").append(account.getAddress()).append("  key ")

@@ -97,6 +97,9 @@ public final class DevEnvironment implements AutoCloseable {
       overrides.put("chain." + DEV_CHAIN_ID + ".tokens", "USDC,ETH");
       overrides.put("chain." + DEV_CHAIN_ID + ".token.USDC.address", token);
       overrides.put("chain." + DEV_CHAIN_ID + ".token.ETH.native", "true");
+      // The demo stablecoin signs like USDC (EIP-3009, domain "USD Coin" / "2"); a funded anvil key relays.
+      overrides.put("chain." + DEV_CHAIN_ID + ".token.USDC.eip712-name", "USD Coin");
+      overrides.put("chain." + DEV_CHAIN_ID + ".token.USDC.eip712-version", "2");
       if (configured.optional("pricing.fixed.ETH") == null) overrides.put("pricing.fixed.ETH", "3000");
       // The gasless relayer: anvil account 8 (10,000 test ETH) pays the gas of buyers' authorizations.
       overrides.put("chain." + DEV_CHAIN_ID + ".relayer.private-key", RELAYER_KEY);

@@ -9,7 +9,8 @@ import org.web3j.abi.datatypes.generated.Uint256;
 
 /**
  * The curl walkthrough development mode prints: create a checkout, bind the paying wallet, pay it
- * on anvil, watch it turn paid.
+ * on anvil, watch it turn paid; then a second checkout paid gaslessly (EIP-3009: the wallet signs
+ * the offered typed data, the shop's relayer sends it).
  */
 final class Walkthrough {
   private Walkthrough() {}
@@ -52,6 +53,27 @@ final class Walkthrough {
 
          # 5. ... and polls until it is paid (a block is mined every second)
          sleep 2; curl -s %1$s/v1/checkouts/$ID/status -H "X-Client-Secret: $SECRET"; echo
+
+         # Gasless: the buyer pays USDC by signature alone and the shop's relayer pays the gas.
+         # 6. A second checkout; its payment options carry the EIP-3009 typed data for the paying wallet
+         RESP=$(curl -s %1$s/v1/checkouts -H "Authorization: Bearer $KEY" -H "Idempotency-Key: demo-$RANDOM" \\
+           -H 'Content-Type: application/json' \\
+           -d '{"orderReference":"ORDER-2","amount":"12.50","paymentOptions":[{"chainId":31337,"token":"USDC"}]}')
+         ID=$(echo "$RESP" | %6$s o.id')
+         SECRET=$(echo "$RESP" | %6$s o.clientSecret')
+         TYPED=$(curl -s "%1$s/v1/checkouts/$ID/payment-options?payer=%5$s" -H "X-Client-Secret: $SECRET" \\
+           | %6$s JSON.stringify(o.paymentOptions[0].gasless.typedData)')
+
+         # 7. The wallet signs it with eth_signTypedData_v4 (anvil signs for its unlocked accounts). The signature
+         #    is over this checkout's exact terms and a nonce issued for it: it is also the payer binding.
+         SIG=$(curl -s %3$s -H 'Content-Type: application/json' -d "$(node -e 'console.log(JSON.stringify({jsonrpc:"2.0",
+           id:1,method:"eth_signTypedData_v4",params:[process.argv[1],process.argv[2]]}))' %5$s "$TYPED")" | %6$s o.result')
+
+         # 8. The browser posts the signed authorization: pending (relaying), then confirmations, then paid
+         curl -s %1$s/v1/checkouts/$ID/authorizations -H "X-Client-Secret: $SECRET" -H 'Content-Type: application/json' \\
+           -d "$(node -e 'const t=JSON.parse(process.argv[1]);console.log(JSON.stringify({chainId:31337,token:"USDC",
+           authorization:t.message,signature:process.argv[2]}))' "$TYPED" "$SIG")"; echo
+         sleep 3; curl -s %1$s/v1/checkouts/$ID/status -H "X-Client-Secret: $SECRET"; echo
         ==================================================================================
         """.formatted(base, apiKey, rpcUrl, token, buyer, json, transfer);
   }

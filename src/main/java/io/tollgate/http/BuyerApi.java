@@ -8,6 +8,9 @@ import io.tollgate.checkout.StatusCache;
 import io.tollgate.checkout.StatusView;
 import io.tollgate.eventbus.Addresses;
 import io.tollgate.eventbus.Replies;
+import io.tollgate.gasless.GaslessPayments;
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
 import io.tollgate.payer.PayerBindingService;
 import io.tollgate.payment.PaymentSubmission;
 import io.vertx.core.Future;
@@ -40,9 +43,11 @@ final class BuyerApi {
   private final EventBus bus;
   private final Clock clock;
   private final PayerBindingService payers;
+  private final GaslessPayments gasless;
 
   BuyerApi(BuyerAccess access, StatusPoll poll, Function<HttpServerRequest, String> clientAddress, StatusCache cache,
-      StatusView view, CheckoutService checkouts, EventBus bus, Clock clock, PayerBindingService payers) {
+      StatusView view, CheckoutService checkouts, EventBus bus, Clock clock, PayerBindingService payers,
+      GaslessPayments gasless) {
     this.access = access;
     this.poll = poll;
     this.clientAddress = clientAddress;
@@ -52,6 +57,7 @@ final class BuyerApi {
     this.bus = bus;
     this.clock = clock;
     this.payers = payers;
+    this.gasless = gasless;
   }
 
   /** The routed poll: requests the fast lane left to the router (it turned them down, or it is off). */
@@ -61,7 +67,8 @@ final class BuyerApi {
 
   void paymentOptions(RoutingContext ctx) {
     authorize(ctx)
-        .compose(checkouts::paymentOptions)
+        .compose(id -> checkouts.paymentOptions(id).compose(options -> gasless == null ? Future.succeededFuture(options)
+            : gasless.offer(id, options, ctx.request().getParam("payer"))))
         .onSuccess(options -> ctx.response().putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("paymentOptions", options).toBuffer()))
         .onFailure(ctx::fail);
@@ -80,6 +87,27 @@ final class BuyerApi {
           respondWithStatus(ctx, status);
         })
         .onFailure(ctx::fail);
+  }
+
+  /** A signed EIP-3009 authorization: checked, relayed, and from then on a payment like any other. */
+  void submitAuthorization(RoutingContext ctx) {
+    authorize(ctx)
+        .compose(id -> {
+          if (gasless == null) return Future.failedFuture(new ApiException(ErrorCode.RELAYER_UNAVAILABLE, "no relayer is configured"));
+          JsonObject body = ctx.body().asJsonObject();
+          return gasless.authorize(new GaslessPayments.Submission(id, body.getLong("chainId"), body.getString("token"),
+              body.getJsonObject("authorization"), body.getValue("signature"), "buyer:" + clientAddress.apply(ctx.request())));
+        })
+        .onSuccess(status -> {
+          cache.apply(status);
+          respondWithStatus(ctx, status);
+        })
+        .onFailure(e -> {
+          if (e instanceof ApiException api && api.error() == ErrorCode.RELAYER_UNAVAILABLE) {
+            ctx.response().putHeader("Retry-After", Integer.toString(GaslessPayments.RETRY_AFTER_SECONDS));
+          }
+          ctx.fail(e);
+        });
   }
 
   /** Issues a Sign-In with Ethereum challenge for the wallet that wants to pay this checkout. */

@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  * @param clientAddress the client's address for rate limiting (trusted-proxy aware)
  * @param payers payer binding (challenge and signed-challenge endpoints)
  * @param admin the operator credential check for {@code /v1/admin/...}
+ * @param refunds refunds, {@code shopActions} accept-late/cancel/recover, {@code checkoutListing} listing and stats
+ * @param gasless gasless (EIP-3009) payments, or null when no chain has a relayer
  * @param meters where the HTTP side's own counters go (rate-limit refusals)
  */
 public record HttpDependencies(
@@ -44,4 +46,8 @@ public record HttpDependencies(
     WebhookEndpoints webhookEndpoints,
     InboundWebhooks inboundWebhooks,
     AdminAuth admin,
+    io.tollgate.shop.Refunds refunds,
+    io.tollgate.shop.ShopActions shopActions,
+    io.tollgate.shop.CheckoutListing checkoutListing,
+    io.tollgate.gasless.GaslessPayments gasless,
     MeterRegistry meters) {}

@@ -49,14 +49,15 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts());
+    ShopApi shop = new ShopApi(deps.merchants(), deps.admin(), deps.refunds(), deps.shopActions(), deps.checkoutListing());
+    MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts(), shop);
     Counter refusals = Counter.builder("tollgate.ratelimit.refusals")
         .description("buyer requests refused by the rate limits (429)").register(deps.meters());
     BuyerAccess access = new BuyerAccess(deps.clientSecrets(), deps.statusCache(), deps.rateLimiter(), deps.buyerLimits(),
         deps.clientAddress(), refusals::increment);
     StatusPoll poll = new StatusPoll(access, deps.statusCache(), deps.statusView(), deps.clock());
     BuyerApi buyer = new BuyerApi(access, poll, deps.clientAddress(), deps.statusCache(), deps.statusView(), deps.checkouts(),
-        vertx.eventBus(), deps.clock(), deps.payers());
+        vertx.eventBus(), deps.clock(), deps.payers(), deps.gasless());
     CorsRules cors = new CorsRules(deps.settings().corsOrigins());
     return OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
         .<Handler<HttpServerRequest>>map(contract -> {
@@ -77,6 +78,7 @@ public final class HttpVerticle extends VerticleBase {
           builder.getRoute("getCheckoutStatus").setDoValidation(false)
               .addHandler(statusParameters::handle).addHandler(buyer::status);
           prevalidated(builder, contract, "submitPayment").addHandler(buyer::submitPayment);
+          builder.getRoute("submitAuthorization").addHandler(buyer::submitAuthorization);
           prevalidated(builder, contract, "createPayerChallenge").addHandler(buyer::payerChallenge);
           prevalidated(builder, contract, "bindPayer").addHandler(buyer::bindPayer);
           WebhookApi webhooks = new WebhookApi(deps.merchants(), deps.webhookEndpoints(), deps.inboundWebhooks(), deps.admin());
@@ -94,6 +96,18 @@ public final class HttpVerticle extends VerticleBase {
           builder.getRoute("receiveWebhook").addHandler(webhooks::receive);
           builder.getRoute("adminListInboundWebhooks").addHandler(webhooks::adminListInbound);
           builder.getRoute("adminRetryInboundWebhook").addHandler(webhooks::adminRetryInbound);
+          // money off-script (issue 18): low volume, the generic validator
+          builder.getRoute("listCheckouts").addHandler(shop::list);
+          builder.getRoute("createRefund").addHandler(shop::createRefund);
+          builder.getRoute("listRefunds").addHandler(shop::listRefunds);
+          builder.getRoute("getRefund").addHandler(shop::getRefund);
+          builder.getRoute("postRefundTransaction").addHandler(shop::postRefundTransaction);
+          builder.getRoute("cancelRefund").addHandler(shop::cancelRefund);
+          builder.getRoute("acceptLatePayment").addHandler(shop::acceptLate);
+          builder.getRoute("cancelCheckout").addHandler(shop::cancelCheckout);
+          builder.getRoute("recoverPayment").addHandler(shop::recover);
+          builder.getRoute("adminRecoverPayment").addHandler(shop::adminRecover);
+          builder.getRoute("getStats").addHandler(shop::stats);
           Router router = builder.createRouter();
           router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
           router.get("/health/ready").handler(this::ready);

@@ -11,10 +11,12 @@ import java.util.UUID;
 final class MerchantApi {
   private final MerchantAuthenticator authenticator;
   private final CheckoutService checkouts;
+  private final ShopApi shop;
 
-  MerchantApi(MerchantAuthenticator authenticator, CheckoutService checkouts) {
+  MerchantApi(MerchantAuthenticator authenticator, CheckoutService checkouts, ShopApi shop) {
     this.authenticator = authenticator;
     this.checkouts = checkouts;
+    this.shop = shop;
   }
 
   void create(RoutingContext ctx) {
@@ -32,7 +34,8 @@ final class MerchantApi {
 
   void get(RoutingContext ctx) {
     authenticator.authenticate(ctx.request().getHeader("Authorization"))
-        .compose(merchant -> checkouts.get(merchant, UUID.fromString(ctx.pathParam("checkoutId"))))
+        .compose(merchant -> checkouts.get(merchant, UUID.fromString(ctx.pathParam("checkoutId")))
+            .compose(checkout -> shop.withMoney(merchant, UUID.fromString(ctx.pathParam("checkoutId")), checkout)))
         .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.toBuffer()))
         .onFailure(ctx::fail);
   }

@@ -33,10 +33,12 @@ public final class ProcessorPayments implements ProcessorEventSink {
 
   private final Map<String, UUID> merchantByVariant;
   private final TransitionLog transitions;
+  private final ProcessorRefunds refunds;
 
   public ProcessorPayments(Map<String, UUID> merchantByVariant, TransitionLog transitions) {
     this.merchantByVariant = Map.copyOf(merchantByVariant);
     this.transitions = transitions;
+    this.refunds = new ProcessorRefunds(transitions);
   }
 
   private record Match(UUID checkoutId, String status, BigDecimal amount, String currency) {}
@@ -116,11 +118,11 @@ public final class ProcessorPayments implements ProcessorEventSink {
       }
       return conn.preparedQuery("""
               UPDATE checkouts c SET status = 'paid', status_reason = NULL, paid_processor_payment_id = $2,
-                                     version = c.version + 1, updated_at = now()
+                                     received_base = $3, version = c.version + 1, updated_at = now()
               FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
-              WHERE c.id = old.id AND c.status IN ('open', 'pending', 'failed')
+              WHERE c.id = old.id AND c.status IN ('open', 'pending', 'failed') AND c.received_base = 0
               RETURNING old.status AS old_status""")
-          .execute(Tuple.of(m.checkoutId(), ppId))
+          .execute(Tuple.of(m.checkoutId(), ppId, ProcessorRefunds.micros(e.amount().value())))
           .compose(paid -> {
             if (paid.rowCount() == 1) {
               return record(conn, m.checkoutId(), paid.iterator().next().getString("old_status"), "paid", null, actor, facts)
@@ -130,9 +132,10 @@ public final class ProcessorPayments implements ProcessorEventSink {
               // Money after expiry through a processor: like a late on-chain payment, kept and told.
               return conn.preparedQuery("""
                       UPDATE checkouts SET status_reason = 'paid_late', paid_processor_payment_id = $2,
-                                           version = version + 1, updated_at = now()
-                      WHERE id = $1 AND paid_processor_payment_id IS NULL AND paid_payment_id IS NULL""")
-                  .execute(Tuple.of(m.checkoutId(), ppId))
+                                           received_base = $3, version = version + 1, updated_at = now()
+                      WHERE id = $1 AND paid_processor_payment_id IS NULL AND paid_payment_id IS NULL
+                        AND received_base = 0""")
+                  .execute(Tuple.of(m.checkoutId(), ppId, ProcessorRefunds.micros(e.amount().value())))
                   .compose(late -> late.rowCount() == 0
                       ? Future.succeededFuture(new HandlerOutcome.Ignored("late payment already recorded"))
                       : record(conn, m.checkoutId(), "expired", "paid_late", null, actor, facts)
@@ -189,6 +192,8 @@ public final class ProcessorPayments implements ProcessorEventSink {
         .compose(ignored -> record(conn, m.checkoutId(), null, status, null, actor,
             facts(e.ref(), paymentId, e.paid()).put("refunded", refunded == null ? null : refunded.toPlainString())
                 .put("full", e.full())))
+        // The refunds the shop asked for are done as far as the processor says it refunded.
+        .compose(ignored -> refunds.completed(conn, m.checkoutId(), refunded, e.full(), actor))
         .map(new HandlerOutcome.Applied((e.full() ? "full" : "partial") + " refund of " + paymentId + " recorded"));
   }
 

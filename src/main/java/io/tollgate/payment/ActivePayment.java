@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param minedBlockTime timestamp of that block, or null
  * @param minedPayer the recorded payer, or null
  * @param minedAmount the recorded amount in base units, or null
+ * @param refundId the refund this claim is the transfer of, or null for a buyer's payment
+ * @param recovery a recovery claim: its payer binding is not re-checked at settlement
  */
 public record ActivePayment(
     long paymentId,
@@ -25,7 +27,19 @@ public record ActivePayment(
     String minedBlockHash,
     Instant minedBlockTime,
     String minedPayer,
-    BigInteger minedAmount) {
+    BigInteger minedAmount,
+    UUID refundId,
+    boolean recovery) {
+
+  /** A buyer's payment (not a refund transfer). */
+  public ActivePayment(long paymentId, UUID checkoutId, String txHash, PaymentExpectation expectation,
+      Long minedBlockNumber, String minedBlockHash, Instant minedBlockTime, String minedPayer, BigInteger minedAmount) {
+    this(paymentId, checkoutId, txHash, expectation, minedBlockNumber, minedBlockHash, minedBlockTime, minedPayer,
+        minedAmount, null, false);
+  }
+
+  /** Whether this claim is a shop's refund transfer (from the recipient back to the payer), not a payment. */
+  public boolean isRefund() { return refundId != null; }
 
   /**
    * Without the recorded verdict details: when such a payment reaches its confirmations, the
@@ -52,6 +66,6 @@ public record ActivePayment(
   /** This payment as recorded after a paying verdict. */
   public ActivePayment withMined(Verdict.Paying paying) {
     return new ActivePayment(paymentId, checkoutId, txHash, expectation, paying.blockNumber(), paying.blockHash(),
-        paying.blockTime(), paying.payer(), paying.amount());
+        paying.blockTime(), paying.payer(), paying.amount(), refundId, recovery);
   }
 }

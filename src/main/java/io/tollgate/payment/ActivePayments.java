@@ -16,4 +16,13 @@ public interface ActivePayments {
   default Future<List<ActivePayment>> activeOn(long chainId, long afterPaymentId) {
     return activeOn(chainId).map(all -> all.stream().filter(p -> p.paymentId() > afterPaymentId).toList());
   }
+
+  /**
+   * The confirmed payments not yet final whose recorded block is at or below {@code minedAtOrBelow}
+   * (deep enough for their finality check), as {@link ActivePayment}s carrying the recorded facts.
+   * A store without finality checks has none.
+   */
+  default Future<List<ActivePayment>> awaitingFinality(long chainId, long minedAtOrBelow) {
+    return Future.succeededFuture(List.of());
+  }
 }

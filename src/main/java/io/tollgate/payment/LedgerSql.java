@@ -13,9 +13,60 @@ final class LedgerSql {
    * not settled yet, or expired without being paid.
    */
   static final String PAYABLE = """
-      (c.status IN ('open', 'pending', 'failed')
+      (c.status IN ('open', 'pending', 'underpaid', 'failed')
         -- mined inside the window but submitted after expiry: when it is verified does not matter
         OR (c.status = 'expired' AND c.paid_payment_id IS NULL AND c.paid_processor_payment_id IS NULL))""";
+
+  /**
+   * Settles the checkouts of the confirmed (on time) payment claims among the ids in {@code $1}:
+   * adds each claim's amount to what its checkout received and applies the merchant's rule
+   * ({@code tollgate_settlement}): paid (the excess stated), underpaid (still due), or failed
+   * {@code overpaid} when the merchant refuses over-payments; the money stays refundable whatever
+   * the outcome. The amounts are read from the locked target row, never from a snapshot, so
+   * concurrent top-ups add up. Top-ups must be in the option that was paid first. Answers one row
+   * per checkout changed; a claim whose checkout is not payable any more answers none.
+   */
+  static final String SETTLE = """
+      WITH confirmed AS MATERIALIZED (
+             SELECT p.checkout_id, p.id AS payment_id, p.amount_base, p.chain_id, p.token, o.amount_base AS due,
+                    CASE WHEN o.token_address IS NULL THEN m.underpayment_tolerance_bps_native
+                         ELSE m.underpayment_tolerance_bps_stable END AS tolerance,
+                    m.overpayments
+             FROM payments p
+             JOIN payment_options o ON o.checkout_id = p.checkout_id AND o.chain_id = p.chain_id AND o.token = p.token
+             JOIN checkouts c0 ON c0.id = p.checkout_id
+             JOIN merchants m ON m.id = c0.merchant_id
+             WHERE p.id = ANY ($1) AND p.status = 'confirmed' AND NOT p.late AND p.kind = 'payment'),
+           old AS MATERIALIZED (SELECT id, status FROM checkouts
+                                WHERE id IN (SELECT checkout_id FROM confirmed) ORDER BY id FOR UPDATE),
+           v AS (SELECT old.status AS old_status, confirmed.* FROM old JOIN confirmed ON confirmed.checkout_id = old.id)
+      UPDATE checkouts c SET
+        status = CASE tollgate_settlement(c.received_base + v.amount_base, v.due, v.tolerance, v.overpayments)
+                   WHEN 'paid' THEN 'paid' WHEN 'underpaid' THEN 'underpaid' ELSE 'failed' END,
+        status_reason = nullif(tollgate_settlement(c.received_base + v.amount_base, v.due, v.tolerance, v.overpayments), 'paid'),
+        paid_payment_id = CASE tollgate_settlement(c.received_base + v.amount_base, v.due, v.tolerance, v.overpayments)
+                            WHEN 'paid' THEN v.payment_id ELSE c.paid_payment_id END,
+        excess_base = CASE tollgate_settlement(c.received_base + v.amount_base, v.due, v.tolerance, v.overpayments)
+                        WHEN 'paid' THEN greatest(c.received_base + v.amount_base - v.due, 0) ELSE 0 END,
+        received_base = c.received_base + v.amount_base,
+        received_chain_id = v.chain_id, received_token = v.token,
+        version = c.version + 1, updated_at = now()
+      FROM v
+      WHERE c.id = v.checkout_id AND """ + PAYABLE + """
+        AND (c.received_token IS NULL OR (c.received_chain_id = v.chain_id AND c.received_token = v.token))
+      RETURNING c.id, v.payment_id, v.old_status, c.status, c.status_reason, c.received_base, c.excess_base, v.due""";
+
+  /** The money facts of a settled checkout (a row of {@link #SETTLE}), for the audit row and the webhook. */
+  static JsonObject amounts(io.vertx.sqlclient.Row settled) {
+    JsonObject amounts = new JsonObject()
+        .put("receivedBase", settled.getBigDecimal("received_base").toBigInteger().toString())
+        .put("dueBase", settled.getBigDecimal("due").toBigInteger().toString())
+        .put("excessBase", settled.getBigDecimal("excess_base").toBigInteger().toString());
+    java.math.BigInteger stillDue = settled.getBigDecimal("due").toBigInteger()
+        .subtract(settled.getBigDecimal("received_base").toBigInteger());
+    amounts.put("amountDueBase", stillDue.signum() > 0 ? stillDue.toString() : "0");
+    return amounts;
+  }
 
   static String actor(VerdictMessage v) {
     return "chain:" + v.payment().expectation().chainId();

@@ -1,6 +1,5 @@
 package io.tollgate.payment;
 
-import static io.tollgate.payment.LedgerSql.PAYABLE;
 import static io.tollgate.payment.LedgerSql.actor;
 import static io.tollgate.payment.LedgerSql.paymentFacts;
 import static io.tollgate.payment.LedgerSql.utc;
@@ -52,30 +51,19 @@ final class PayingChunkWriter {
     // before (a replay) already paid its checkout or was flagged rejected, so it changes nothing
     // here; the check below fails the chunk (recorded one by one instead) if that ever stops being
     // true. Checkouts are locked once, in id order, by a MATERIALIZED CTE (see storePaying).
-    Future<RowSet<Row>> paying = conn.preparedQuery("""
-            WITH confirmed AS MATERIALIZED (SELECT checkout_id, id AS payment_id FROM payments
-                                            WHERE id = ANY ($1) AND status = 'confirmed' AND NOT late),
-                 old AS MATERIALIZED (SELECT id, status FROM checkouts
-                                      WHERE id IN (SELECT checkout_id FROM confirmed) ORDER BY id FOR UPDATE)
-            UPDATE checkouts c SET status = 'paid', status_reason = NULL, paid_payment_id = v.payment_id,
-                                   version = c.version + 1, updated_at = now()
-            FROM old JOIN confirmed v ON v.checkout_id = old.id
-            WHERE c.id = old.id AND """ + PAYABLE + """
-
-            RETURNING c.id, v.payment_id, old.status AS old_status""")
-        .execute(Tuple.of(payments));
+    Future<RowSet<Row>> paying = conn.preparedQuery(LedgerSql.SETTLE).execute(Tuple.of(payments));
     // join, not all: on a failure, both statements have answered before the transaction is rolled back.
     return Future.join(stored, paying).compose(ignored -> {
       List<VerdictMessage> moved = stored.result();
       Set<Long> movedPayments = new HashSet<>();
       moved.forEach(v -> movedPayments.add(v.payment().paymentId()));
-      Map<UUID, String> oldStatus = new HashMap<>();
+      Map<UUID, Row> settled = new HashMap<>();
       for (Row row : paying.result()) {
         if (!movedPayments.contains(row.getLong("payment_id"))) {
           return Future.failedFuture(new IllegalStateException("checkout " + row.getUUID("id")
-              + " paid by payment " + row.getLong("payment_id") + ", which was confirmed before this transaction"));
+              + " settled by payment " + row.getLong("payment_id") + ", which was confirmed before this transaction"));
         }
-        oldStatus.put(row.getUUID("id"), row.getString("old_status"));
+        settled.put(row.getUUID("id"), row);
       }
       if (moved.isEmpty()) return Future.succeededFuture();
       UUID[] checkouts = moved.stream().map(v -> v.payment().checkoutId()).toArray(UUID[]::new);
@@ -85,8 +73,9 @@ final class PayingChunkWriter {
         UUID checkout = v.payment().checkoutId();
         long payment = v.payment().paymentId();
         JsonObject facts = paymentFacts((Verdict.Paying) v.verdict());
-        if (oldStatus.containsKey(checkout)) {
-          changes.add(new CheckoutTransition(checkout, payment, oldStatus.get(checkout), "paid", null, actor(v), facts));
+        if (settled.containsKey(checkout)) {
+          changes.add(VerdictRecorder.settledTransition(checkout, payment, settled.get(checkout), actor(v),
+              (Verdict.Paying) v.verdict()));
         } else {
           // Money arrived for a checkout something else already settled: keep the payment, flag it.
           alreadyPaid.add(payment);

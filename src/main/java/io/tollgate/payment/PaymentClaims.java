@@ -43,11 +43,12 @@ final class PaymentClaims {
     return pool.withTransaction(conn -> conn.preparedQuery("""
                 UPDATE checkouts c SET status = 'pending', status_reason = NULL, version = version + 1, updated_at = now()
                 FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
-                WHERE c.id = old.id AND c.status IN ('open', 'pending', 'failed') AND c.expires_at > now()
+                WHERE c.id = old.id AND c.status IN ('open', 'pending', 'underpaid', 'failed') AND c.expires_at > now()
+                  AND (c.received_token IS NULL OR (c.received_chain_id = $2 AND c.received_token = $3))
                   AND """ + ATTRIBUTABLE + """
 
                 RETURNING old.status AS old_status""")
-            .execute(Tuple.of(s.checkoutId()))
+            .execute(Tuple.of(s.checkoutId(), s.chainId(), s.token()))
             .compose(claimed -> claimed.rowCount() == 1
                 ? insertPayment(conn, s, claimed.iterator().next().getString("old_status"), "pending", null)
                 : claimLate(conn, s))
@@ -85,9 +86,10 @@ final class PaymentClaims {
    */
   private Future<Void> claimLate(SqlConnection conn, PaymentSubmission s) {
     return conn.preparedQuery("""
-            UPDATE checkouts c SET status = 'expired', version = c.version + 1, updated_at = now()
+            UPDATE checkouts c SET status = CASE WHEN c.status = 'canceled' THEN 'canceled' ELSE 'expired' END,
+                                   version = c.version + 1, updated_at = now()
             FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
-            WHERE c.id = old.id AND c.expires_at <= now() AND c.status IN ('open', 'failed', 'expired')
+            WHERE c.id = old.id AND c.expires_at <= now() AND c.status IN ('open', 'failed', 'underpaid', 'expired', 'canceled')
               AND c.paid_payment_id IS NULL AND c.paid_processor_payment_id IS NULL
               AND """ + ATTRIBUTABLE + """
 
@@ -97,9 +99,10 @@ final class PaymentClaims {
           if (late.rowCount() == 0) return whyRefused(conn, s, false);
           String old = late.iterator().next().getString("old_status");
           // Not swept yet: record the expiry the sweeper would have recorded, so the shop hears of it.
-          Future<Void> expiry = "expired".equals(old) ? Future.succeededFuture()
+          Future<Void> expiry = "expired".equals(old) || "canceled".equals(old) ? Future.succeededFuture()
               : transitions.record(conn, new CheckoutTransition(s.checkoutId(), null, old, "expired", null, s.actor(), null));
-          return expiry.compose(ignored -> insertPayment(conn, s, "expired", "expired", "late_payment_submitted"));
+          String now = "canceled".equals(old) ? "canceled" : "expired";
+          return expiry.compose(ignored -> insertPayment(conn, s, now, now, "late_payment_submitted"));
         });
   }
 
@@ -139,7 +142,9 @@ final class PaymentClaims {
              AS unbound,
                    EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = c.id AND p.tx_hash = $2) AS repeated,
                    EXISTS (SELECT 1 FROM payment_options o WHERE o.checkout_id = c.id AND o.chain_id = $3 AND o.token = $4)
-                     AS offered
+                     AS offered,
+                   c.received_token IS NOT NULL AND (c.received_chain_id <> $3 OR c.received_token <> $4) AS other_option,
+                   c.received_token, c.received_chain_id
             FROM checkouts c WHERE c.id = $1""")
         .execute(Tuple.of(s.checkoutId(), s.txHash(), s.chainId(), s.token()))
         .compose(rows -> {
@@ -153,6 +158,10 @@ final class PaymentClaims {
                 "this transaction already paid another checkout"));
           }
           String status = row.getString("status");
+          if (row.getBoolean("other_option") && !"paid".equals(status)) {
+            return Future.failedFuture(new ApiException(ErrorCode.CHECKOUT_NOT_PAYABLE, "this checkout was partly paid in "
+                + row.getString("received_token") + " on chain " + row.getLong("received_chain_id") + "; top it up with the same"));
+          }
           boolean expired = row.getBoolean("expired") && !"paid".equals(status);
           if (row.getBoolean("unbound") && !expired && !"paid".equals(status)) {
             return Future.failedFuture(new ApiException(ErrorCode.PAYER_NOT_BOUND));

@@ -24,7 +24,28 @@ public record PaymentExpectation(
     String payer,
     Instant validFrom,
     Instant validUntil,
-    int requiredConfirmations) {
+    int requiredConfirmations,
+    AmountRule amountRule) {
+
+  /** How the amount moved is judged. */
+  public enum AmountRule {
+    /** The quote: ERC-20 exactly, native up to {@link #NATIVE_SLIPPAGE_BASIS_POINTS} under (more is fine). */
+    QUOTE,
+    /**
+     * Any positive amount pays something: the ledger compares what the checkout received in all
+     * with the quote (partial payments, the merchant's tolerance, over-payments).
+     */
+    PARTIAL,
+    /** Exactly the amount, for every asset (a refund transfer). */
+    EXACT
+  }
+
+  /** Judged against the quote ({@link AmountRule#QUOTE}). */
+  public PaymentExpectation(long chainId, AssetKind kind, String tokenAddress, String recipient, BigInteger amount,
+      String payer, Instant validFrom, Instant validUntil, int requiredConfirmations) {
+    this(chainId, kind, tokenAddress, recipient, amount, payer, validFrom, validUntil, requiredConfirmations,
+        AmountRule.QUOTE);
+  }
 
   /** Native payments may arrive up to 0.5 % under the quote (wallets re-derive value at signing). */
   public static final int NATIVE_SLIPPAGE_BASIS_POINTS = 50;

@@ -159,6 +159,11 @@ public final class PaymentVerifier {
       return Movement.rejected(RejectionReason.WRONG_PAYER, "token sent by " + toRecipient.get(0).from());
     }
     BigInteger total = paying.stream().map(TokenTransfer::value).reduce(BigInteger.ZERO, BigInteger::add);
+    if (expectation.amountRule() == PaymentExpectation.AmountRule.PARTIAL) {
+      // What it pays (short, exact or more) is decided by the ledger against all the checkout received.
+      return total.signum() > 0 ? Movement.paid(paying.get(0).from(), total)
+          : Movement.rejected(RejectionReason.NO_TRANSFER, "a Transfer of 0");
+    }
     int comparison = total.compareTo(expectation.amount());
     if (comparison < 0) return Movement.rejected(RejectionReason.UNDERPAID, "paid " + total + " of " + expectation.amount());
     if (comparison > 0) return Movement.rejected(RejectionReason.OVERPAID, "paid " + total + " of " + expectation.amount());
@@ -180,6 +185,21 @@ public final class PaymentVerifier {
     }
     if (expectation.payer() != null && !transfer.from().equalsIgnoreCase(expectation.payer())) {
       return Movement.rejected(RejectionReason.WRONG_PAYER, "value sent by " + transfer.from());
+    }
+    switch (expectation.amountRule()) {
+      case PARTIAL -> {
+        return transfer.value().signum() > 0 ? Movement.paid(transfer.from().toLowerCase(java.util.Locale.ROOT), transfer.value())
+            : Movement.rejected(RejectionReason.NO_TRANSFER, "no value sent");
+      }
+      case EXACT -> {
+        int c = transfer.value().compareTo(expectation.amount());
+        if (c != 0) {
+          return Movement.rejected(c < 0 ? RejectionReason.UNDERPAID : RejectionReason.OVERPAID,
+              "sent " + transfer.value() + " wei, exactly " + expectation.amount() + " required");
+        }
+        return Movement.paid(transfer.from().toLowerCase(java.util.Locale.ROOT), transfer.value());
+      }
+      default -> { }
     }
     BigInteger minimum = expectation.minimumNativeAmount();
     if (transfer.value().compareTo(minimum) < 0) {

@@ -39,9 +39,13 @@ public interface SettlementCheck {
     return Future.join(reviews).transform(done -> Future.succeededFuture(reviewed(verdicts, reviews)));
   }
 
-  /** Whether {@code v} is reviewed: only a confirmed verdict that would pay its checkout. */
+  /**
+   * Whether {@code v} is reviewed: only a confirmed verdict that would pay its checkout (a refund
+   * transfer is the shop's own, from the recipient: no buyer binding to re-check).
+   */
   static boolean needsReview(VerdictMessage v) {
-    return v.verdict() instanceof Verdict.Paying paying && paying.confirmed();
+    return v.verdict() instanceof Verdict.Paying paying && paying.confirmed() && !v.payment().isRefund()
+        && !v.payment().recovery();
   }
 
   /** {@code verdicts} with each replaced by its review's outcome, and dropped where the review failed. */

@@ -32,4 +32,21 @@ public sealed interface Verdict {
 
   /** Mined, but it does not pay the expectation; final for this transaction. */
   record Rejected(RejectionReason reason, String detail, Long blockNumber) implements Verdict {}
+
+  // The finality re-check of a confirmed payment (its block a chain's finality depth deep).
+
+  /** The receipt is still in the recorded block, deep enough: the payment is final. */
+  record Final(String blockHash) implements Verdict {}
+
+  /**
+   * No receipt where one was confirmed. Counted: the second consecutive one reverses the payment
+   * ({@code orphaned}), so one node that lags or forgets cannot.
+   */
+  record Vanished(String detail) implements Verdict {}
+
+  /** Mined again in another block and still paying: the facts are updated and checked again later. */
+  record Remined(Paying paying) implements Verdict {}
+
+  /** Mined again in another block where it no longer pays (reverted, say): reversed at once. */
+  record Reversed(RejectionReason reason, String detail) implements Verdict {}
 }

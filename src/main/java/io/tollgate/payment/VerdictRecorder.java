@@ -1,6 +1,5 @@
 package io.tollgate.payment;
 
-import static io.tollgate.payment.LedgerSql.PAYABLE;
 import static io.tollgate.payment.LedgerSql.actor;
 import static io.tollgate.payment.LedgerSql.paymentFacts;
 import static io.tollgate.payment.LedgerSql.utc;
@@ -21,7 +20,8 @@ import java.util.UUID;
 
 /**
  * One verdict, in its own transaction: the compare-and-set transitions of its payment and checkout
- * (reorged, mined, confirmed and paid, paid late, rejected), with audit row and notification. A
+ * (reorged, mined, confirmed and paid, paid late, rejected; finality checks through
+ * {@link FinalityRecorder}), with audit row and notification. A
  * verdict already recorded changes nothing.
  */
 final class VerdictRecorder {
@@ -30,10 +30,12 @@ final class VerdictRecorder {
 
   private final Pool pool;
   private final TransitionLog transitions;
+  private final FinalityRecorder finality;
 
   VerdictRecorder(Pool pool, TransitionLog transitions) {
     this.pool = pool;
     this.transitions = transitions;
+    this.finality = new FinalityRecorder(transitions);
   }
 
   /** {@link #record(long, UUID, Verdict, String)} for a chain watcher's verdict. */
@@ -45,7 +47,9 @@ final class VerdictRecorder {
   Future<Void> record(long paymentId, UUID checkoutId, Verdict verdict, String actor) {
     return pool.withTransaction(conn -> {
       Future<Boolean> changed;
-      if (verdict instanceof Verdict.NotMined) {
+      if (FinalityRecorder.handles(verdict)) {
+        changed = finality.record(conn, paymentId, checkoutId, verdict, actor);
+      } else if (verdict instanceof Verdict.NotMined) {
         changed = reorged(conn, paymentId, checkoutId, actor);
       } else if (verdict instanceof Verdict.PaidLate late) {
         // Unconfirmed late payments wait for their confirmations like any other; nothing to store yet.
@@ -99,23 +103,22 @@ final class VerdictRecorder {
             WHERE id = $1 AND status IN ('submitted', 'mined') AND """ + NOT_CREDITED_ELSEWHERE)
         .execute(Tuple.of(paymentId, p.blockNumber(), p.blockHash(), utc(p), p.payer(), new BigDecimal(p.amount())))
         .compose(updated -> updated.rowCount() == 0 ? creditedElsewhere(conn, paymentId, checkoutId, p, actor)
-            : conn.preparedQuery("""
-                    UPDATE checkouts c SET status = 'paid', status_reason = NULL, paid_payment_id = $2,
-                                           version = c.version + 1, updated_at = now()
-                    FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
-                    WHERE c.id = old.id AND """ + PAYABLE + """
-
-                    RETURNING old.status AS old_status""")
-                .execute(Tuple.of(checkoutId, paymentId))
-                .compose(paid -> paid.rowCount() == 1
-                    ? transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, oldStatus(paid), "paid", null, actor,
-                        paymentFacts(p)))
+            : conn.preparedQuery(LedgerSql.SETTLE)
+                .execute(Tuple.of(new Long[] {paymentId}))
+                .compose(settled -> settled.rowCount() == 1
+                    ? transitions.record(conn, settledTransition(checkoutId, paymentId, settled.iterator().next(), actor, p))
                     // Money arrived for a checkout something else already settled: keep the payment, flag it.
                     : conn.preparedQuery("UPDATE payments SET status = 'rejected', reason = $2 WHERE id = $1")
                         .execute(Tuple.of(paymentId, RejectionReason.CHECKOUT_ALREADY_PAID.code()))
                         .compose(ignored -> transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, null,
                             "payment_rejected", RejectionReason.CHECKOUT_ALREADY_PAID.code(), actor, paymentFacts(p)))))
                 .map(true));
+  }
+
+  /** The transition a settled checkout made (a row of {@link LedgerSql#SETTLE}): paid, underpaid or failed overpaid. */
+  static CheckoutTransition settledTransition(UUID checkoutId, long paymentId, Row settled, String actor, Verdict.Paying p) {
+    return new CheckoutTransition(checkoutId, paymentId, settled.getString("old_status"), settled.getString("status"),
+        settled.getString("status_reason"), actor, paymentFacts(p).put("amounts", LedgerSql.amounts(settled)));
   }
 
   /**
@@ -132,12 +135,16 @@ final class VerdictRecorder {
         .execute(Tuple.of(paymentId, p.blockNumber(), p.blockHash(), utc(p), p.payer(), new BigDecimal(p.amount())))
         .compose(updated -> updated.rowCount() == 0 ? creditedElsewhere(conn, paymentId, checkoutId, p, actor)
             : conn.preparedQuery("""
-                    UPDATE checkouts c SET status = 'expired', status_reason = 'paid_late', version = c.version + 1,
-                                           updated_at = now()
-                    FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
-                    WHERE c.id = old.id AND c.status IN ('open', 'pending', 'failed', 'expired')
+                    UPDATE checkouts c SET status = CASE WHEN c.status = 'canceled' THEN 'canceled' ELSE 'expired' END,
+                                           status_reason = 'paid_late', version = c.version + 1,
+                                           received_base = c.received_base + p.amount_base,
+                                           received_chain_id = p.chain_id, received_token = p.token, updated_at = now()
+                    FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old, payments p
+                    WHERE c.id = old.id AND c.status IN ('open', 'pending', 'underpaid', 'failed', 'expired', 'canceled')
+                      AND p.id = $2
+                      AND (c.received_token IS NULL OR (c.received_chain_id = p.chain_id AND c.received_token = p.token))
                     RETURNING old.status AS old_status""")
-                .execute(Tuple.of(checkoutId))
+                .execute(Tuple.of(checkoutId, paymentId))
                 .compose(moved -> moved.rowCount() == 1
                     ? transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, oldStatus(moved), "paid_late",
                         null, actor, paymentFacts(p)))
@@ -181,17 +188,18 @@ final class VerdictRecorder {
         .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
             // The checkout fails (or expires) only when no other payment of it is still in flight.
             : conn.preparedQuery("""
-                    UPDATE checkouts c SET status = $3, status_reason = $2, version = c.version + 1, updated_at = now()
+                    UPDATE checkouts c SET status = CASE WHEN $3 = 'failed' AND c.received_base > 0 THEN 'underpaid' ELSE $3 END,
+                                           status_reason = $2, version = c.version + 1, updated_at = now()
                     FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
                     WHERE c.id = old.id AND c.status = 'pending'
-                      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = $1 AND p.status IN ('submitted', 'mined'))
-                    RETURNING old.status AS old_status""")
+                      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = $1 AND p.status IN ('submitted', 'mined')
+                                                                  AND p.kind = 'payment')
+                    RETURNING old.status AS old_status, c.status AS new_status""")
                 .execute(Tuple.of(checkoutId, reason,
                     r.reason() == RejectionReason.NOT_MINED_BEFORE_EXPIRY ? "expired" : "failed"))
                 .compose(moved -> transitions.record(conn, new CheckoutTransition(checkoutId, paymentId,
                     moved.rowCount() == 1 ? oldStatus(moved) : null,
-                    moved.rowCount() == 1 ? (r.reason() == RejectionReason.NOT_MINED_BEFORE_EXPIRY ? "expired" : "failed")
-                        : "payment_rejected",
+                    moved.rowCount() == 1 ? moved.iterator().next().getString("new_status") : "payment_rejected",
                     reason, actor, new JsonObject().put("detail", r.detail()).put("blockNumber", r.blockNumber()))))
                 .compose(ignored -> bumpVersion(conn, checkoutId))
                 .map(true));

@@ -26,12 +26,14 @@ final class VerdictWriter {
 
   private final Pool pool;
   private final VerdictRecorder recorder;
+  private final RefundTransferRecorder refunds;
   private final PayingChunkWriter chunkWriter;
   private final VerdictWriteSettings verdictWrites;
 
   VerdictWriter(Pool pool, TransitionLog transitions, VerdictWriteSettings verdictWrites) {
     this.pool = pool;
     this.recorder = new VerdictRecorder(pool, transitions);
+    this.refunds = new RefundTransferRecorder(pool, transitions);
     this.chunkWriter = new PayingChunkWriter(transitions);
     this.verdictWrites = verdictWrites;
   }
@@ -54,9 +56,12 @@ final class VerdictWriter {
     List<VerdictMessage> confirming = new ArrayList<>();
     List<VerdictMessage> mining = new ArrayList<>();
     List<VerdictMessage> others = new ArrayList<>();
+    List<Future<Void>> writes = new ArrayList<>();
     Set<UUID> batched = new HashSet<>();
     for (VerdictMessage v : verdicts) {
-      if (v.verdict() instanceof Verdict.Paying p && batched.add(v.payment().checkoutId())) {
+      if (v.payment().isRefund()) {
+        writes.add(refunds.record(v)); // a shop's refund transfer: a few, never part of a drop
+      } else if (v.verdict() instanceof Verdict.Paying p && batched.add(v.payment().checkoutId())) {
         (p.confirmed() ? confirming : mining).add(v);
       } else {
         others.add(v);
@@ -70,7 +75,6 @@ final class VerdictWriter {
       chunks.addAll(chunks(confirming, true));
       chunks.addAll(chunks(mining, false));
     }
-    List<Future<Void>> writes = new ArrayList<>();
     writes.add(writeChunks(chunks));
     others.forEach(v -> writes.add(recorder.record(v)));
     return Future.join(writes).mapEmpty();

@@ -23,6 +23,15 @@ public record SignatureRequest(String signer, Digest digest, String signature) {
     return new SignatureRequest(signer, digest, Hex.encode(signature));
   }
 
+  /**
+   * An EIP-712 signature ({@code eth_signTypedData_v4}) by {@code signer}, from the two halves of
+   * the digest: the domain separator and the struct hash of the signed message. EIP-3009
+   * authorizations ({@code TransferWithAuthorization}) are verified this way.
+   */
+  public static SignatureRequest forEip712(String signer, byte[] domainSeparator, byte[] structHash, String signature) {
+    return new SignatureRequest(signer, Digest.eip712(domainSeparator, structHash), signature);
+  }
+
   /** A signed Sign-In with Ethereum message: the signer is the message's address, EIP-191 digest. */
   public static SignatureRequest forSiwe(SiweMessage message, String signature) {
     return new SignatureRequest(message.address(), Digest.personalSign(SiweMessages.format(message)), signature);

@@ -61,6 +61,16 @@ public final class EventLog {
         "reason", reason, "actor", actor);
   }
 
+  /**
+   * A refund's step ({@code refund_created}, {@code refund_transfer_posted}, {@code refund_succeeded},
+   * {@code refund_failed}, {@code refund_canceled}), logged as "refund created" and so on; a failed
+   * one is a warning, as the shop has to send a correct transfer or cancel.
+   */
+  public void refund(String step, UUID checkoutId, Object refundId, Object amount, String reason, String actor) {
+    line("refund_failed".equals(step) ? Level.WARN : Level.INFO, step.replace('_', ' '), "checkoutId", checkoutId,
+        "refundId", refundId, "amount", amount, "reason", reason, "actor", actor);
+  }
+
   public void paymentClaimed(UUID checkoutId, Long paymentId, Object chainId, Object token, Object txHash) {
     line(Level.INFO, "payment claimed", "checkoutId", checkoutId, "paymentId", paymentId, "chainId", chainId,
         "token", token, "txHash", txHash);

@@ -1,6 +1,7 @@
 package io.tollgate.watch;
 
 import io.tollgate.chain.ChainDataException;
+import io.tollgate.chain.ChainFinality;
 import io.tollgate.chain.EthRpc;
 import io.tollgate.chain.HeadListener;
 import io.tollgate.chain.Hex;
@@ -65,7 +66,10 @@ public final class ChainWatcher implements HeadRounds {
   private final HeadListener heads;
   private final WatchMemory memory;
   private final RoundJudge judge;
+  private final PaymentVerifier verifier;
   private final WatchHealth health;
+  /** Blocks a confirmed payment's block must be deep before its finality re-check; 0 = no re-check. */
+  private final int finalityDepth;
   private final LongAdder rpcCalls = new LongAdder();
   private final LongAdder rounds = new LongAdder();
   /** Set from any thread when a payment was submitted; read on the watcher's context. */
@@ -86,8 +90,25 @@ public final class ChainWatcher implements HeadRounds {
     this(rpc, payments, sink, heads, verifier, headerCacheSize, DEFAULT_EVIDENCE_CACHE_SIZE);
   }
 
+  /**
+   * @param finality its depth: blocks (counted like confirmations) a confirmed payment's block must
+   *     be deep before its receipt is fetched again in the head's round 1 batch; 0 = never
+   */
+  public ChainWatcher(EthRpc rpc, ActivePayments payments, VerdictSink sink, HeadListener heads,
+      PaymentVerifier verifier, ChainFinality finality) {
+    this(rpc, payments, sink, heads, verifier, DEFAULT_HEADER_CACHE_SIZE, DEFAULT_EVIDENCE_CACHE_SIZE, finality.depth());
+  }
+
   ChainWatcher(EthRpc rpc, ActivePayments payments, VerdictSink sink, HeadListener heads,
       PaymentVerifier verifier, int headerCacheSize, int evidenceCacheSize) {
+    this(rpc, payments, sink, heads, verifier, headerCacheSize, evidenceCacheSize, 0);
+  }
+
+  ChainWatcher(EthRpc rpc, ActivePayments payments, VerdictSink sink, HeadListener heads,
+      PaymentVerifier verifier, int headerCacheSize, int evidenceCacheSize, int finalityDepth) {
+    if (finalityDepth < 0) throw new IllegalArgumentException("finalityDepth must be 0 or more");
+    this.finalityDepth = finalityDepth;
+    this.verifier = verifier;
     this.rpc = Objects.requireNonNull(rpc);
     this.payments = Objects.requireNonNull(payments);
     this.sink = Objects.requireNonNull(sink);
@@ -238,13 +259,18 @@ public final class ChainWatcher implements HeadRounds {
     Future<List<ActivePayment>> loaded = sameHead
         ? payments.activeOn(chainId(), memory.newestCheckedPayment())
         : payments.activeOn(chainId());
-    return loaded
-        .compose(active -> {
+    // Full rounds also re-check the confirmed payments deep enough for finality (read alongside).
+    Future<List<ActivePayment>> due = sameHead || finalityDepth == 0 || head - finalityDepth + 1 < 0
+        ? Future.succeededFuture(List.of())
+        : payments.awaitingFinality(chainId(), head - finalityDepth + 1);
+    return Future.all(loaded, due)
+        .compose(both -> {
+          List<ActivePayment> active = both.resultAt(0);
           at[0] = System.nanoTime();
           active.forEach(p -> newest[0] = Math.max(newest[0], p.paymentId()));
           if (!sameHead) memory.retainOnly(active);
           if (sameHead && active.isEmpty()) return Future.<FirstRound>succeededFuture();
-          return bothRounds(head, sameHead, active, at);
+          return bothRounds(head, sameHead, active, both.resultAt(1), at);
         })
         .onSuccess(first -> {
           memory.processed(head, newest[0], first);
@@ -260,10 +286,18 @@ public final class ChainWatcher implements HeadRounds {
   }
 
   /** Round 1 and, when it left something missing, round 2; completes once both rounds' verdicts are written. */
-  private Future<FirstRound> bothRounds(long head, boolean sameHead, List<ActivePayment> active, long[] at) {
+  private Future<FirstRound> bothRounds(long head, boolean sameHead, List<ActivePayment> active,
+      List<ActivePayment> dueForFinality, long[] at) {
     FirstRoundPlan plan = FirstRoundPlan.of(head, sameHead, active, memory);
+    FinalityChecks finality = FinalityChecks.ask(plan.batch, dueForFinality);
     return send(plan.batch)
-        .map(answers -> judge.first(plan, answers))
+        .map(answers -> {
+          FirstRound judged = judge.first(plan, answers);
+          if (finality.size() == 0) return judged;
+          List<Decision> decided = new ArrayList<>(judged.decided());
+          decided.addAll(finality.judge(chainId(), answers, verifier, memory, head));
+          return new FirstRound(judged.head(), judged.headHash(), judged.headTime(), decided, judged.mined(), judged.sighted());
+        })
         .compose(first -> {
           at[1] = System.nanoTime();
           if (plan.headHeader != null) notifyHead(head, first);

@@ -13,9 +13,11 @@
  * io.tollgate.watch.ChainWatcher} sends the batches and the verdicts; {@link
  * io.tollgate.watch.WatchSchedule} decides when rounds run, and {@link
  * io.tollgate.watch.ChainWatcherVerticle} adapts it to Vert.x. A new kind of evidence is a plan
- * entry and a judge rule. Depends on {@code chain} and {@code payment}.
+ * entry and a judge rule. Full rounds also carry the finality re-check of confirmed payments deep
+ * enough ({@link io.tollgate.watch.FinalityChecks}: one receipt each in round 1's batch). Depends on
+ * {@code chain} and {@code payment}.
  *
- * <p>Public face (2 of 19 types; everything else is package-private): {@link
+ * <p>Public face (2 of 20 types; everything else is package-private): {@link
  * io.tollgate.watch.ChainWatcher}, {@link io.tollgate.watch.ChainWatcherVerticle}.
  */
 package io.tollgate.watch;

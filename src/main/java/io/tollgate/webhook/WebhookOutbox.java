@@ -46,6 +46,13 @@ public final class WebhookOutbox implements TransitionLog.Listener {
       // expired → expired is a late submission to an already expired checkout
       case "expired" -> "expired".equals(t.fromStatus()) ? null : WebhookEventType.CHECKOUT_EXPIRED;
       case "paid_late" -> WebhookEventType.CHECKOUT_PAID_LATE;
+      case "underpaid" -> WebhookEventType.CHECKOUT_UNDERPAID;
+      case "canceled" -> "canceled".equals(t.fromStatus()) ? null : WebhookEventType.CHECKOUT_CANCELED;
+      case "refund_created" -> WebhookEventType.REFUND_CREATED;
+      case "refund_succeeded" -> WebhookEventType.REFUND_SUCCEEDED;
+      case "refund_failed" -> WebhookEventType.REFUND_FAILED;
+      case "refund_canceled" -> WebhookEventType.REFUND_CANCELED;
+      case "reversed", "payment_reversed" -> WebhookEventType.CHECKOUT_PAYMENT_REVERSED;
       default -> null;
     };
     return Optional.ofNullable(type);
@@ -185,6 +192,11 @@ public final class WebhookOutbox implements TransitionLog.Listener {
       data.putNull("payment");
     }
     data.put("reason", t.reason());
+    // Money facts (camelCase) recorded with the transition: the refund, and received/due/excess amounts.
+    if (t.details() != null) {
+      if (t.details().getValue("refund") instanceof JsonObject refund) data.put("refund", refund);
+      if (t.details().getValue("amounts") instanceof JsonObject amounts) data.put("amounts", amounts);
+    }
     return data;
   }
 

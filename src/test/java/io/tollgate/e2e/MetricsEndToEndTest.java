@@ -80,11 +80,15 @@ class MetricsEndToEndTest {
       assertThat(value(m, "tollgate_webhook_deliveries_total{result=\"retrying\"}")).isGreaterThanOrEqualTo(1);
       assertThat(value(m, "tollgate_webhook_backlog_deliveries")).isGreaterThanOrEqualTo(1);
       assertThat(value(m, "tollgate_webhook_oldest_undelivered_seconds")).isGreaterThan(0);
-      String provider = URI.create(app.anvil.rpcUrl()).getAuthority();
+      // the provider label is the same in the per-method and the per-provider series: scheme, host and port
+      String provider = "http://" + URI.create(app.anvil.rpcUrl()).getAuthority();
       assertThat(value(m, "tollgate_rpc_calls_total{chain=\"31337\",method=\"eth_blockNumber\",provider=\"" + provider + "\"}"))
           .isGreaterThan(0);
       assertThat(value(m, "tollgate_rpc_calls_total{chain=\"31337\",method=\"eth_getTransactionReceipt\",provider=\""
           + provider + "\"}")).isGreaterThan(0);
+      assertThat(value(m, "tollgate_chain_provider_requests_total{chain=\"31337\",provider=\"" + provider + "\"}"))
+          .isGreaterThan(0);
+      assertThat(value(m, "tollgate_chain_provider_stale_total{chain=\"31337\",provider=\"" + provider + "\"}")).isZero();
       assertThat(value(m, "tollgate_chain_head_lag_seconds{chain=\"31337\"}")).isGreaterThanOrEqualTo(0);
       assertThat(value(m, "tollgate_chain_leader{chain=\"31337\"}")).isEqualTo(1);
       assertThat(value(m, "tollgate_ratelimit_refusals_total")).isZero();
@@ -112,7 +116,7 @@ class MetricsEndToEndTest {
         while (names.find()) queried.add(names.group(1));
       }
       assertThat(queried).contains("tollgate_checkouts_total", "tollgate_webhook_oldest_undelivered_seconds",
-          "tollgate_chain_head_lag_seconds", "tollgate_rpc_errors_total");
+          "tollgate_chain_head_lag_seconds", "tollgate_rpc_errors_total", "tollgate_chain_provider_stale_total");
       for (String name : queried) {
         if (name.startsWith("tollgate_relay_") || REGISTERED_LATER.contains(name)) continue;
         assertThat(m.keySet()).as("the scrape has %s", name).anyMatch(k -> k.equals(name) || k.startsWith(name + "{"));

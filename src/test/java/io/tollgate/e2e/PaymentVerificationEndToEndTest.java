@@ -83,7 +83,10 @@ class PaymentVerificationEndToEndTest {
     String tx = app.chain.sendEth(buyer, TollgateFixture.RECIPIENT,
         quotedWei.multiply(BigInteger.valueOf(994)).divide(BigInteger.valueOf(1000)));
     app.submit(checkout, "ETH", tx);
-    assertFailed(checkout, "underpaid");
+    // Not a failure any more (issue 18): underpaid, with what is still due, and toppable.
+    JsonObject status = app.awaitSettled(checkout);
+    assertThat(status.getString("status")).isEqualTo("underpaid");
+    assertThat(status.getString("amountDue")).isNotNull();
   }
 
   @Test
@@ -108,14 +111,18 @@ class PaymentVerificationEndToEndTest {
   }
 
   @Test
-  void underpaymentAndOverpaymentOfAStablecoinBothFail() {
+  void underpaymentOfAStablecoinIsUnderpaidAndAnOverpaymentPaysWithItsExcess() {
     Credentials buyer = app.buyer(100);
     JsonObject under = app.newCheckout("12.50", "USDC", buyer);
     JsonObject over = app.newCheckout("12.50", "USDC", buyer);
     app.submit(under, "USDC", app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, USDC_12_50.subtract(BigInteger.ONE)));
     app.submit(over, "USDC", app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, USDC_12_50.add(BigInteger.ONE)));
-    assertFailed(under, "underpaid");
-    assertFailed(over, "overpaid");
+    JsonObject underStatus = app.awaitSettled(under);
+    assertThat(underStatus.getString("status")).isEqualTo("underpaid");
+    assertThat(underStatus.getString("amountDue")).isEqualTo("1");
+    assertThat(app.awaitSettled(over).getString("status")).isEqualTo("paid");
+    assertThat(app.merchantGet("/v1/checkouts/" + over.getString("id")).json().getJsonObject("money").getString("excessBase"))
+        .isEqualTo("1");
   }
 
   @Test

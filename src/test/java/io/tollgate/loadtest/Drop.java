@@ -78,6 +78,8 @@ public final class Drop {
   /** Checkouts paid in a warm-up before the drop (0: the drop meets a cold service). */
   final int warmup = Integer.getInteger("warmup", 0);
   final double ethShare = Double.parseDouble(System.getProperty("ethShare", "0.5"));
+  /** Share of buyers who hold no ETH and pay USDC by EIP-3009 signature through the relayer (issue 16). */
+  final double gaslessShare = Double.parseDouble(System.getProperty("gaslessShare", "0"));
   final double retryShare = Double.parseDouble(System.getProperty("retryShare", "0.05"));
   final int createConcurrency = Integer.getInteger("createConcurrency", 32);
   final int headPollMs = Integer.getInteger("headPollMs", 100);
@@ -98,6 +100,7 @@ public final class Drop {
   final Latencies createRetry = new Latencies("POST /v1/checkouts (retry, same key)");
   final Latencies options = new Latencies("GET /v1/checkouts/{id}/payment-options");
   final Latencies submit = new Latencies("POST /v1/checkouts/{id}/payments");
+  final Latencies authorize = new Latencies("POST /v1/checkouts/{id}/authorizations");
   final Latencies poll = new Latencies("GET /v1/checkouts/{id}/status");
   final Latencies probe = new Latencies("GET /v1/checkouts/{id}/status (probe: own thread and connection)");
   final AtomicLong pollsWithTxUnpaid = new AtomicLong();
@@ -129,7 +132,11 @@ public final class Drop {
     this.firstBuyer = firstBuyer;
     buyers = new Buyer[n];
     allPaid = new CountDownLatch(n);
-    for (int i = 0; i < n; i++) buyers[i] = new Buyer(firstBuyer + i, i, random.nextDouble() < ethShare);
+    for (int i = 0; i < n; i++) {
+      // no extra draw without gasless buyers: the same seed gives earlier runs' mix of buyers
+      boolean gasless = gaslessShare > 0 && random.nextDouble() < gaslessShare;
+      buyers[i] = new Buyer(firstBuyer + i, i, !gasless && random.nextDouble() < ethShare, gasless);
+    }
   }
 
   static final class Buyer {
@@ -140,6 +147,9 @@ public final class Drop {
     final String address;
     final String clientIp;
     final boolean eth;
+    /** Pays by signature (no ETH): its key signs the typed data. */
+    final boolean gasless;
+    final org.web3j.crypto.ECKeyPair key;
     volatile String checkoutId;
     volatile String secret;
     volatile String amount;
@@ -151,10 +161,13 @@ public final class Drop {
     volatile long paidSeenNanos;
     volatile String terminal;
 
-    Buyer(int index, int position, boolean eth) {
+    Buyer(int index, int position, boolean eth, boolean gasless) {
       this.index = index;
       this.position = position;
-      this.address = "0x" + Numeric.toHexStringNoPrefix(Hash.sha3(BigInteger.valueOf(1_000_000L + index).toByteArray())).substring(24);
+      this.gasless = gasless;
+      this.key = gasless ? GaslessBuyers.key(index) : null;
+      this.address = gasless ? GaslessBuyers.address(key)
+          : "0x" + Numeric.toHexStringNoPrefix(Hash.sha3(BigInteger.valueOf(1_000_000L + index).toByteArray())).substring(24);
       this.clientIp = String.format("198.18.%d.%d", (index / 250) % 250, index % 250 + 1);
       this.eth = eth;
     }
@@ -189,6 +202,7 @@ public final class Drop {
       env.put("TOLLGATE_CHAIN_31337_WS_FALLBACK_POLL_INTERVAL_MS", Integer.toString(wsFallbackMs));
       // each round's timing (active read, first batch, first write) in tollgate.log
       env.put("TOLLGATE_CHAIN_LOG_LEVEL", "DEBUG");
+      if (gaslessShare > 0) env.putAll(GaslessBuyers.tollgateEnv());
       List<String> flags = Boolean.getBoolean("jfr")
           ? List.of("-XX:StartFlightRecording=settings=profile,filename=" + rig.outDir.resolve("tollgate.jfr")) : List.of();
       Process tollgate = rig.startTollgate(env, flags, "tollgate.log");
@@ -224,7 +238,7 @@ public final class Drop {
       long checkpointsAtStart = Rig.checkpointsBegun();
       String loadBefore = Rig.uptime();
       t0 = System.nanoTime();
-      for (Latencies l : List.of(create, options, submit, poll, probe)) l.timeline(t0);
+      for (Latencies l : List.of(create, options, submit, authorize, poll, probe)) l.timeline(t0);
       StatusProbe statusProbe = probePerSecond <= 0 ? null
           : new StatusProbe("127.0.0.1", port, probePerSecond, probeTargets(), probe).start();
       Phases drop = phases(gens, apiKey, anvilUri, token, deadline);
@@ -306,7 +320,7 @@ public final class Drop {
   void prefund(Rig rig, String anvilUrl, String token) {
     List<JsonObject> calls = new ArrayList<>();
     for (Buyer b : buyers) {
-      calls.add(Rig.call("anvil_setBalance", b.address, "0x56bc75e2d63100000")); // 100 ETH
+      if (!b.gasless) calls.add(Rig.call("anvil_setBalance", b.address, "0x56bc75e2d63100000")); // 100 ETH
       if (!b.eth) {
         byte[] slotKey = new byte[64];
         byte[] addr = Numeric.hexStringToByteArray(b.address);
@@ -398,6 +412,7 @@ public final class Drop {
         // checkout whose payer is bound, and a preset payer is bound without a SIWE round of its own
         .put("payer", b.address)
         .put("paymentOptions", new JsonArray().add(new JsonObject().put("chainId", CHAIN).put("token", token)));
+    if (b.gasless) body.remove("payer"); // a gasless buyer's signature binds it: no preset
     String key = "drop-" + t0 + "-" + b.index;
     return postCheckout(api, apiKey, key, body, create).compose(first -> {
       JsonObject option = first.getJsonArray("paymentOptions").getJsonObject(0);
@@ -542,6 +557,13 @@ public final class Drop {
 
   void pay(Vertx vertx, HttpClient api, HttpClient chain, java.net.URI anvil, String token, Buyer b) {
     if (stopping.get() || b.checkoutId == null) return;
+    if (b.gasless) {
+      GaslessBuyers.pay(api, b.checkoutId, b.secret, b.clientIp, b.key, options, authorize).onFailure(err -> {
+        sendFailures.incrementAndGet();
+        System.err.println("gasless buyer " + b.index + ": " + err.getMessage());
+      });
+      return;
+    }
     long optionsStart = System.nanoTime();
     api.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/v1/checkouts/" + b.checkoutId + "/payment-options")
             .putHeader("X-Client-Secret", b.secret).putHeader("X-Forwarded-For", b.clientIp))
@@ -791,6 +813,12 @@ public final class Drop {
         + "eth_blockNumber + eth_subscribe + eth_subscription notifications: %.2f); by method %s%n",
         rpc.calls(), rpc.webSocketCalls(), rpc.webSockets(), rpc.httpRequests(), perPaid,
         paid == 0 ? Double.NaN : (double) (rpc.calls() - rpc.headTracking()) / paid, rpc.byMethod()));
+    long gaslessBuyers = Arrays.stream(buyers).filter(b -> b.gasless).count();
+    if (gaslessBuyers > 0) {
+      long gaslessPaid = Arrays.stream(buyers).filter(b -> b.gasless && b.checkoutId != null
+          && v.blockOfPaidCheckout().containsKey(b.checkoutId)).count();
+      r.append(GaslessBuyers.report(rpc.byMethod(), rpc.headTracking(), paid, gaslessBuyers, gaslessPaid, authorize));
+    }
     r.append(String.format("* verify-on-every-poll contrast: %,d polls came while the buyer's tx was submitted and not yet paid; "
         + "at 3 calls per verify (receipt, block number, block) that design would make %,d calls, %.1f per paid checkout "
         + "(and it grows with the poll rate)%n",
@@ -815,7 +843,7 @@ public final class Drop {
         + "payments of the blocks seen 10 s or more into the pay window: %s%n%n",
         slowestOfBlock.size(), slowestOfBlock.values().stream().filter(us -> us <= 100_000).count(), summary(afterFirst10s)));
     r.append(Latencies.header()).append('\n');
-    for (Latencies l : List.of(create, createRetry, options, submit, poll, probe)) r.append(l.row(seconds)).append('\n');
+    for (Latencies l : List.of(create, createRetry, options, submit, authorize, poll, probe)) r.append(l.row(seconds)).append('\n');
     return r.toString();
   }
 

@@ -1,0 +1,77 @@
+package io.tollgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.testing.ChaosRpcProxy;
+import io.tollgate.testing.ChaosRpcProxy.Mode;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+
+/**
+ * Two providers, each a chaos JSON-RPC proxy on loopback in front of the same anvil: a payment is
+ * paid only once its block is canonical on both (the second-provider check, on by default with two
+ * providers). A second provider on another fork, or a first one serving a receipt from an orphaned
+ * fork, holds the payment back without rejecting it; once they tell the truth it is paid.
+ */
+class SecondProviderEndToEndTest {
+  private static final BigInteger FIVE_USDC = BigInteger.valueOf(5_000_000);
+
+  @Test
+  void aPaymentIsPaidOnlyWhenASecondProviderConfirmsItsBlock() {
+    ChaosRpcProxy[] providers = new ChaosRpcProxy[2];
+    try (TollgateFixture app = TollgateFixture.start(anvil -> {
+      try {
+        providers[0] = new ChaosRpcProxy(anvil.rpcUrl());
+        providers[1] = new ChaosRpcProxy(anvil.rpcUrl());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return Map.of("chain.31337.rpc-urls", providers[0].url() + "," + providers[1].url());
+    })) {
+      // The second provider follows another fork: its header at the payment's height differs.
+      providers[1].mode(Mode.FORKED_HEADERS);
+      JsonObject checkout = pay(app);
+      JsonObject held = mineFor(app, checkout, 6);
+      assertThat(held.getString("status")).as(held.encode()).isEqualTo("pending");
+
+      providers[1].mode(Mode.PASS);
+      assertThat(mineFor(app, checkout, 20).getString("status")).isEqualTo("paid");
+
+      // The watcher's provider serves receipts from an orphaned fork: never paid from them.
+      providers[0].mode(Mode.ORPHANED_RECEIPTS);
+      JsonObject second = pay(app);
+      JsonObject notPaid = mineFor(app, second, 6);
+      assertThat(notPaid.getString("status")).as(notPaid.encode()).isEqualTo("pending");
+      providers[0].mode(Mode.PASS);
+      JsonObject paid = mineFor(app, second, 20);
+      assertThat(paid.getString("status")).as(paid.encode()).isEqualTo("paid");
+    } finally {
+      for (ChaosRpcProxy p : providers) if (p != null) p.close();
+    }
+  }
+
+  private static JsonObject pay(TollgateFixture app) {
+    Credentials buyer = app.buyer(100);
+    JsonObject checkout = app.newCheckout("5.00", "USDC", buyer);
+    String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, FIVE_USDC);
+    assertThat(app.submit(checkout, "USDC", tx).status()).isEqualTo(202);
+    return checkout;
+  }
+
+  /** Mines a block at a time (each a watcher round) until the checkout is paid or {@code blocks} are mined. */
+  private static JsonObject mineFor(TollgateFixture app, JsonObject checkout, int blocks) {
+    JsonObject last = null;
+    for (int i = 0; i < blocks; i++) {
+      app.chain.mine(1);
+      TollgateFixture.sleep(400);
+      last = app.status(checkout).json();
+      if ("paid".equals(last.getString("status"))) return last;
+    }
+    return last;
+  }
+}
