@@ -32,7 +32,8 @@ final class HttpModule {
         readiness, f.clock(), payment.payers, webhooks.endpoints, webhooks.inbound,
         new AdminAuth(f.settings().optional("admin.token-sha256")),
         new io.tollgate.shop.Refunds(f.pool(), f.transitions()), new io.tollgate.shop.ShopActions(f.pool(), f.transitions()),
-        new io.tollgate.shop.CheckoutListing(f.pool()), gasless.payments, f.meters());
+        new io.tollgate.shop.CheckoutListing(f.pool()), gasless.payments,
+        new io.tollgate.http.ConnectionGuard.Counts(), addresses::isTrustedProxy, f.meters());
     return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),
         new DeploymentOptions().setInstances(http.instances()))));
   }

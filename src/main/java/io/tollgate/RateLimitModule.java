@@ -45,14 +45,30 @@ final class RateLimitModule {
       LOG.warn("redis.url is not set: rate limits are kept in this process only (fine for one instance)");
       return new RateLimitModule(f, new InMemoryRateLimiter(), Map.of(), batch);
     }
-    Redis redis = Redis.createClient(f.vertx(), new RedisOptions().setConnectionString(url)
-        .setMaxPoolSize(f.settings().integer("redis.pool-size", 16)).setMaxPoolWaiting(10_000));
+    RedisOptions options = new RedisOptions().setConnectionString(url)
+        .setMaxPoolSize(f.settings().integer("redis.pool-size", 16)).setMaxPoolWaiting(10_000);
+    // A Redis that accepts connections and never answers would hold them, and every command sent
+    // on them, for ever: a connection that has read nothing for this long is closed (and reopened
+    // on demand), so the limiter finds Redis again once it answers.
+    options.getNetClientOptions().setReadIdleTimeout(f.settings().integer("redis.read-idle-timeout-seconds", 10))
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+    Redis redis = Redis.createClient(f.vertx(), options);
     RateLimiter shared = new RedisRateLimiter(redis, f.settings().string("redis.key-prefix", "tollgate:rl:"),
         f.settings().integer("ratelimit.deny-cache-size", RedisRateLimiter.DEFAULT_DENY_CACHE_SIZE));
     // A Redis outage must not take the buyer side down: limits are kept per instance meanwhile.
+    // A hanging Redis counts as down after ratelimit.redis-timeout-ms, not after the decision timeout.
     RateLimiter backend = new FallbackRateLimiter(shared, new InMemoryRateLimiter(),
-        Duration.ofMillis(f.settings().longValue("ratelimit.redis-retry-ms", 5000)), System::nanoTime);
-    return new RateLimitModule(f, backend, Map.of("redis", () -> redis.send(Request.cmd(Command.PING))), batch);
+        Duration.ofMillis(f.settings().longValue("ratelimit.redis-retry-ms", 5000)),
+        Duration.ofMillis(f.settings().longValue("ratelimit.redis-timeout-ms", 300)),
+        (delay, task) -> {
+          long id = f.vertx().setTimer(delay, t -> task.run());
+          return () -> f.vertx().cancelTimer(id);
+        }, System::nanoTime);
+    FallbackRateLimiter fallback = (FallbackRateLimiter) backend;
+    return new RateLimitModule(f, backend, Map.of("redis", () -> redis.send(Request.cmd(Command.PING)),
+        // a detail, never not-ready: whether this instance's limits are the shared ones right now
+        "ratelimit", () -> fallback.degraded()
+            ? Future.failedFuture("kept per instance: Redis gave no answer in time") : Future.succeededFuture()), batch);
   }
 
   /** 1 while decisions are this instance's own because Redis does not answer. */
@@ -60,6 +76,9 @@ final class RateLimitModule {
     if (backend instanceof FallbackRateLimiter fallback) {
       io.micrometer.core.instrument.Gauge.builder("tollgate.ratelimit.degraded", fallback, l -> l.degraded() ? 1 : 0)
           .description("1 while Redis does not answer and rate limits are kept per instance").register(registry);
+      io.micrometer.core.instrument.FunctionCounter.builder("tollgate.ratelimit.fallback.decisions", fallback,
+              l -> (double) l.fallbacks())
+          .description("Rate-limit calls decided by this instance because Redis did not answer in time").register(registry);
     }
   }
 

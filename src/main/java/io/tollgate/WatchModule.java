@@ -59,10 +59,12 @@ final class WatchModule {
         notifier.onHead(chainId, blockNumber, blockTime);
         headTime.set(blockTime);
       };
-      watchers.add(new ChainWatcher(clients.get(chain.chainId()),
+      ChainWatcher watcher = new ChainWatcher(clients.get(chain.chainId()),
           new PgActivePayments(f.pool(), id -> f.chains().chain(id).map(ChainConfig::confirmations).orElse(1)),
           new EventBusVerdictSink(f.vertx().eventBus()), heads, new PaymentVerifier(),
-          f.chains().finality(chain.chainId())));
+          f.chains().finality(chain.chainId()));
+      watcher.witnessBound(f.clock(), f.settings().millis("chain." + chain.chainId() + ".max-head-lag-ms", 120_000));
+      watchers.add(watcher);
       leading.put(chain.chainId(), new AtomicInteger());
       lastHeadTime.put(chain.chainId(), headTime);
     }

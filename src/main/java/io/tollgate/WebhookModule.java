@@ -49,7 +49,8 @@ final class WebhookModule {
         new InboundMetrics(f.meters()));
     WebhookEndpoints endpoints = new WebhookEndpoints(f.pool(), webhooks.secretBox(),
         new EndpointUrlPolicy(EndpointUrlPolicy.HostResolver.system(f.vertx()), webhooks.urlOptions()), new SecureRandom(),
-        f.clock(), webhooks.secretOverlap());
+        f.clock(), webhooks.secretOverlap(),
+        f.settings().integer("webhooks.max-endpoints-per-merchant", WebhookEndpoints.DEFAULT_MAX_ENDPOINTS));
     return new WebhookModule(f, webhooks, inbound, endpoints);
   }
 

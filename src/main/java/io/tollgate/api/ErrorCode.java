@@ -30,12 +30,14 @@ public enum ErrorCode {
   IDEMPOTENCY_KEY_IN_USE(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed; retry later."),
   // 422: understood, but not acceptable
   IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request."),
+  WEBHOOK_ENDPOINT_LIMIT_REACHED(422, "webhook_endpoint_limit_reached", "This merchant has as many webhook endpoints as allowed; delete one first."),
   WEBHOOK_URL_NOT_ALLOWED(422, "webhook_url_not_allowed", "Webhook URLs must be https and resolve only to public addresses."),
   PAYMENT_METHOD_NOT_AVAILABLE(422, "payment_method_not_available", "The merchant does not accept this chain and token."),
   PRICE_UNAVAILABLE(422, "price_unavailable", "No price quote is available for this token right now."),
   UNSUPPORTED_CURRENCY(422, "unsupported_currency", "Only USD is supported."),
   // 429
   RATE_LIMITED(429, "rate_limited", "Too many requests; retry after the time given in Retry-After."),
+  TOO_MANY_CONNECTIONS(429, "too_many_connections", "Too many open connections from this address; close some and retry."),
   // payer binding (Sign-In with Ethereum challenge and signature); none of these is our fault
   MALFORMED_SIWE_MESSAGE(400, "malformed_siwe_message", "The message is not an EIP-4361 message in canonical form."),
   MALFORMED_SIGNATURE(400, "malformed_signature", "The signature is not 0x-hex of a length a wallet produces, or its v, r or s is invalid."),

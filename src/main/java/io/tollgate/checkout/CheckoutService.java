@@ -3,6 +3,7 @@ package io.tollgate.checkout;
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
 import io.tollgate.merchant.Merchant;
+import io.tollgate.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,7 +47,7 @@ public final class CheckoutService {
     Future<CheckoutPlan> plan = planner.plan(merchant, request);
     return plan.transform(planned -> {
       if (planned.failed() && !(planned.cause() instanceof ApiException)) return Future.failedFuture(planned.cause());
-      return pool.withTransaction(conn -> idempotency.claim(conn, merchant.id(), idempotencyKey, fingerprint)
+      return Transactions.retryingConflicts(() -> pool.withTransaction(conn -> idempotency.claim(conn, merchant.id(), idempotencyKey, fingerprint)
           .compose(claim -> {
             if (!claim.isNew()) return Future.succeededFuture(claim.replay());
             StoredResponse outcome = planned.succeeded() ? null : errorResponse((ApiException) planned.cause());
@@ -54,7 +55,7 @@ public final class CheckoutService {
                 ? Future.succeededFuture(outcome)
                 : insert(conn, merchant, planned.result());
             return work.compose(response -> idempotency.complete(conn, merchant.id(), idempotencyKey, response));
-          }));
+          })));
     }).map(this::withClientSecret);
   }
 

@@ -28,6 +28,8 @@ import java.util.function.Supplier;
  * @param admin the operator credential check for {@code /v1/admin/...}
  * @param refunds refunds, {@code shopActions} accept-late/cancel/recover, {@code checkoutListing} listing and stats
  * @param gasless gasless (EIP-3009) payments, or null when no chain has a relayer
+ * @param connectionCounts open connections per client address, shared by every HTTP verticle
+ * @param trustedProxy whether a socket peer is a trusted proxy (exempt from the per-address connection limit)
  * @param meters where the HTTP side's own counters go (rate-limit refusals)
  */
 public record HttpDependencies(
@@ -50,4 +52,6 @@ public record HttpDependencies(
     io.tollgate.shop.ShopActions shopActions,
     io.tollgate.shop.CheckoutListing checkoutListing,
     io.tollgate.gasless.GaslessPayments gasless,
+    ConnectionGuard.Counts connectionCounts,
+    java.util.function.Predicate<String> trustedProxy,
     MeterRegistry meters) {}

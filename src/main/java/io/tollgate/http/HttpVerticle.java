@@ -27,6 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
 
 /**
  * HTTP intake, one instance per core. Routes come from the OpenAPI document, which also validates
@@ -42,6 +45,7 @@ public final class HttpVerticle extends VerticleBase {
   static final int BODY_LIMIT = 64 * 1024;
 
   private final HttpDependencies deps;
+  private ConnectionGuard guard;
 
   public HttpVerticle(HttpDependencies deps) {
     this.deps = deps;
@@ -63,7 +67,7 @@ public final class HttpVerticle extends VerticleBase {
         .<Handler<HttpServerRequest>>map(contract -> {
           RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
               .rootHandler(cors.handler())
-              .rootHandler(RequestBodies.handler(BODY_LIMIT))
+              .rootHandler(RequestBodies.handler(deps.settings().limits().maxBodySize()))
               .rootHandler(RequestBodies::checkJson);
           // Validators built once (HotPathValidation) for the drop's writes (createCheckout, submitPayment),
           // the buyer's other calls and every other JSON body with string parameters. The generic
@@ -128,11 +132,34 @@ public final class HttpVerticle extends VerticleBase {
             lanes.handle(request);
           };
         })
-        .compose(intake -> vertx.createHttpServer(new HttpServerOptions()
-                .setHost(deps.settings().host()).setPort(deps.settings().port())
-                .setCompressionSupported(false).setTcpNoDelay(true))
-            .requestHandler(intake)
-            .listen());
+        .compose(intake -> {
+          HttpLimits limits = deps.settings().limits();
+          guard = new ConnectionGuard(vertx, limits, deps.connectionCounts(), deps.trustedProxy());
+          guard.start();
+          return vertx.createHttpServer(new HttpServerOptions()
+                  .setHost(deps.settings().host()).setPort(deps.settings().port())
+                  .setCompressionSupported(false).setTcpNoDelay(true)
+                  // HTTP/1.1 only: the connection guard's deadlines are per request; a load balancer
+                  // in front speaks HTTP/2 to browsers if wanted.
+                  .setHttp2ClearTextEnabled(false)
+                  .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                  .setMaxHeaderSize(limits.maxHeaderSize()).setMaxInitialLineLength(limits.maxInitialLineLength()))
+              .connectionHandler(guard::opened)
+              .requestHandler(guard.guard(request -> {
+                if (RequestTargets.valid(request.uri())) {
+                  intake.handle(request);
+                } else {
+                  ErrorResponses.reject(request, new ApiException(ErrorCode.INVALID_REQUEST, RequestTargets.PROBLEM));
+                }
+              }))
+              .listen();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (guard != null) guard.stop();
+    return Future.succeededFuture();
   }
 
   /**

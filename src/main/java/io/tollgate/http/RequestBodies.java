@@ -10,8 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * Request bodies as the router sees them, with the checks that belong at the edge: a body on a
- * GET, HEAD or OPTIONS is not decoded (Vert.x refuses to decode a form or multipart body on those
+ * Request bodies as the router sees them, with the checks that belong at the edge: a body on
+ * any method but POST, PUT or PATCH is not decoded (Vert.x refuses to decode a form or multipart body on those
  * methods, which used to surface as a 500), and a JSON body nested deeper than {@link #MAX_DEPTH}
  * or holding a NUL character ({@code \u0000}, which PostgreSQL cannot store in text or jsonb) is a
  * 400 before any handler or database sees it.
@@ -27,8 +27,9 @@ final class RequestBodies {
     BodyHandler bodies = BodyHandler.create().setBodyLimit(bodyLimit);
     return ctx -> {
       HttpMethod method = ctx.request().method();
-      if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
-        // No operation of these methods reads a body: read it as plain bytes, whatever it claims to be.
+      if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
+        // No operation of the other methods reads a body (and Vert.x refuses to decode a form on
+        // GET, HEAD, OPTIONS or TRACE: a 500): read it as plain bytes, whatever it claims to be.
         ctx.request().headers().remove(HttpHeaders.CONTENT_TYPE);
       }
       bodies.handle(ctx);

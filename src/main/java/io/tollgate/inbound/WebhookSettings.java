@@ -37,7 +37,7 @@ public record WebhookSettings(
     Duration timeout = settings.millis("webhooks.delivery-timeout-ms", 15_000);
     WebhookDispatcherVerticle.Options dispatch = new WebhookDispatcherVerticle.Options(
         settings.millis("webhooks.dispatch-interval-ms", 1_000), settings.integer("webhooks.dispatch-batch-size", 100),
-        timeout, timeout.multipliedBy(4));
+        timeout, timeout.multipliedBy(4), settings.integer("webhooks.max-in-flight-per-endpoint", 4));
     Map<String, InboundVariant> variants = new LinkedHashMap<>();
     for (String name : settings.list("webhooks.inbound.variants")) {
       if (!name.matches("[A-Za-z0-9_-]{1,64}")) throw new IllegalArgumentException("bad inbound variant name " + name);

@@ -13,6 +13,7 @@ import io.tollgate.signature.SignatureVerifier;
 import io.tollgate.signature.SiweFormatException;
 import io.tollgate.signature.SiweMessage;
 import io.tollgate.signature.SiweMessages;
+import io.tollgate.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -196,7 +197,7 @@ public final class PayerBindingService {
       SignatureCheck.Valid proof, String actor) {
     Instant now = clock.instant();
     String payer = challenge.issued().address().toLowerCase(Locale.ROOT);
-    return pool.withTransaction(conn -> conn.preparedQuery("""
+    return Transactions.retryingConflicts(() -> pool.withTransaction(conn -> conn.preparedQuery("""
                 UPDATE payer_challenges SET used_at = $2
                 WHERE id = $1 AND used_at IS NULL AND failed_attempts < $3 AND expires_at > $2
                 RETURNING id""")
@@ -224,7 +225,7 @@ public final class PayerBindingService {
                         .put("walletKind", proof.code().kind().code()).put("codePrefix", proof.code().prefix())
                         .put("codeHash", proof.code().codeHash()).put("nonce", challenge.issued().nonce())))))
             .compose(ignored -> StatusNotifications.checkoutChanged(conn, checkoutId))
-            .compose(ignored -> CheckoutStatus.read(conn, checkoutId)))
+            .compose(ignored -> CheckoutStatus.read(conn, checkoutId))))
         .map(status -> new PayerBinding(checkoutId, payer, proof, now, status));
   }
 

@@ -6,6 +6,7 @@ import io.tollgate.checkout.CheckoutStatus;
 import io.tollgate.checkout.CheckoutTransition;
 import io.tollgate.checkout.StatusNotifications;
 import io.tollgate.checkout.TransitionLog;
+import io.tollgate.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -40,7 +41,7 @@ final class PaymentClaims {
    * buyer's first answer may have been lost.
    */
   Future<CheckoutStatus> submit(PaymentSubmission s) {
-    return pool.withTransaction(conn -> conn.preparedQuery("""
+    return Transactions.retryingConflicts(() -> pool.withTransaction(conn -> conn.preparedQuery("""
                 UPDATE checkouts c SET status = 'pending', status_reason = NULL, version = version + 1, updated_at = now()
                 FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
                 WHERE c.id = old.id AND c.status IN ('open', 'pending', 'underpaid', 'failed') AND c.expires_at > now()
@@ -53,7 +54,7 @@ final class PaymentClaims {
                 ? insertPayment(conn, s, claimed.iterator().next().getString("old_status"), "pending", null)
                 : claimLate(conn, s))
             .compose(ignored -> StatusNotifications.checkoutChanged(conn, s.checkoutId()))
-            .compose(ignored -> CheckoutStatus.read(conn, s.checkoutId())))
+            .compose(ignored -> CheckoutStatus.read(conn, s.checkoutId()))))
         .recover(e -> isRepeatedClaim(e)
             ? CheckoutStatus.read(pool, s.checkoutId())
             : Future.failedFuture(e));

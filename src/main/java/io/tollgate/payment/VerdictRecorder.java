@@ -27,6 +27,13 @@ import java.util.UUID;
 final class VerdictRecorder {
   /** How long a hash submitted after expiry may take to be mined before it is rejected. */
   static final Duration LATE_SUBMISSION_GRACE = Duration.ofMinutes(15);
+  /**
+   * How long after its checkout's expiry a hash submitted in time, but not found mined, is still
+   * watched (issue 22): a node that lags or lies answers {@code null} for a transaction that was
+   * mined in time. The checkout expires at once (the shop and buyer hear so), but the claim stays
+   * open, and a receipt found meanwhile pays it after all.
+   */
+  static final Duration NOT_MINED_RECHECK = Duration.ofHours(1);
 
   private final Pool pool;
   private final TransitionLog transitions;
@@ -183,9 +190,15 @@ final class VerdictRecorder {
             WHERE id = $1 AND status IN ('submitted', 'mined')
               AND NOT ($2 = 'not_mined_before_expiry' AND submitted_at > now() - make_interval(secs => $4)
                        AND submitted_at >= (SELECT expires_at FROM checkouts c WHERE c.id = payments.checkout_id))
+              AND NOT ($2 = 'not_mined_before_expiry' AND status = 'submitted'
+                       AND submitted_at < (SELECT expires_at FROM checkouts c WHERE c.id = payments.checkout_id)
+                       AND (SELECT expires_at FROM checkouts c WHERE c.id = payments.checkout_id) > now() - make_interval(secs => $5))
               AND ($2 <> 'tx_already_credited' OR NOT (""" + NOT_CREDITED_ELSEWHERE + "))")
-        .execute(Tuple.of(paymentId, reason, r.blockNumber(), (double) LATE_SUBMISSION_GRACE.toSeconds()))
-        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
+        .execute(Tuple.of(paymentId, reason, r.blockNumber(), (double) LATE_SUBMISSION_GRACE.toSeconds(),
+            (double) NOT_MINED_RECHECK.toSeconds()))
+        .compose(updated -> updated.rowCount() == 0
+            ? (r.reason() == RejectionReason.NOT_MINED_BEFORE_EXPIRY ? expireWhileRechecking(conn, paymentId, checkoutId, r, actor)
+                : Future.succeededFuture(false))
             // The checkout fails (or expires) only when no other payment of it is still in flight.
             : conn.preparedQuery("""
                     UPDATE checkouts c SET status = CASE WHEN $3 = 'failed' AND c.received_base > 0 THEN 'underpaid' ELSE $3 END,
@@ -202,6 +215,28 @@ final class VerdictRecorder {
                     moved.rowCount() == 1 ? moved.iterator().next().getString("new_status") : "payment_rejected",
                     reason, actor, new JsonObject().put("detail", r.detail()).put("blockNumber", r.blockNumber()))))
                 .compose(ignored -> bumpVersion(conn, checkoutId))
+                .map(true));
+  }
+
+  /**
+   * A claim not found mined at a head past the expiry, still inside {@link #NOT_MINED_RECHECK}: the
+   * claim stays watched, but its checkout expires now (unless another claim of it is mined), as it
+   * would have; a receipt found later still pays it (the ledger pays expired, unpaid checkouts).
+   */
+  private Future<Boolean> expireWhileRechecking(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Rejected r,
+      String actor) {
+    return conn.preparedQuery("""
+            UPDATE checkouts c SET status = 'expired', status_reason = 'not_mined_before_expiry',
+                                   version = c.version + 1, updated_at = now()
+            FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
+            WHERE c.id = old.id AND c.status = 'pending'
+              AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = $1 AND p.status = 'mined')
+            RETURNING old.status AS old_status""")
+        .execute(Tuple.of(checkoutId))
+        .compose(moved -> moved.rowCount() == 0 ? Future.succeededFuture(false)
+            : transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, oldStatus(moved), "expired",
+                    r.reason().code(), actor, new JsonObject().put("detail", r.detail())
+                        .put("recheckedForSeconds", NOT_MINED_RECHECK.toSeconds())))
                 .map(true));
   }
 

@@ -90,6 +90,12 @@ public final class ClientAddressResolver {
     return hops.isEmpty() ? peerText : IpLiterals.format(parseNode(hops.get(0)));
   }
 
+  /** Whether a socket peer is one of the trusted proxies (its connections speak for many clients). */
+  public boolean isTrustedProxy(String peerAddress) {
+    byte[] peer = IpLiterals.parse(peerAddress);
+    return peer != null && isTrusted(peer);
+  }
+
   private boolean isTrusted(byte[] address) {
     for (Cidr cidr : trusted) if (cidr.contains(address)) return true;
     return false;

@@ -24,12 +24,6 @@ import java.util.concurrent.Executor;
  * Not thread-safe: use it from one event loop (the {@link RateLimitVerticle}'s).
  */
 final class DecisionBatcher {
-  /** Runs {@code task} after {@code delayMillis}; the answer cancels it. */
-  @FunctionalInterface
-  interface Timer {
-    Runnable schedule(long delayMillis, Runnable task);
-  }
-
   /** Requests that came together (one event-bus message) and are answered together. */
   private record Group(List<RateLimitRequest> requests, Promise<List<RateLimitDecision>> decisions) {}
 
@@ -37,7 +31,7 @@ final class DecisionBatcher {
   private final int maxBatch;
   private final long timeoutMillis;
   private final Executor endOfTurn;
-  private final Timer timer;
+  private final RateLimitTimer timer;
   private List<Group> batch = new ArrayList<>();
   private int batchRequests;
 
@@ -46,7 +40,7 @@ final class DecisionBatcher {
    * @param timeoutMillis how long a batch may take before its requests fail as unavailable
    * @param endOfTurn runs a task after the tasks already queued on this event loop
    */
-  DecisionBatcher(RateLimiter limiter, int maxBatch, long timeoutMillis, Executor endOfTurn, Timer timer) {
+  DecisionBatcher(RateLimiter limiter, int maxBatch, long timeoutMillis, Executor endOfTurn, RateLimitTimer timer) {
     if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be at least 1: " + maxBatch);
     if (timeoutMillis < 1) throw new IllegalArgumentException("timeout must be at least 1 ms: " + timeoutMillis);
     this.limiter = Objects.requireNonNull(limiter, "limiter");

@@ -122,6 +122,14 @@ public final class ChainWatcher implements HeadRounds {
   public long chainId() { return rpc.chainId(); }
 
   /**
+   * A head further behind {@code wallClock} than {@code maxHeadLag} is treated as a lagging node's,
+   * never as a witness that a payment was not mined before its expiry (issue 22).
+   */
+  public void witnessBound(java.time.Clock wallClock, java.time.Duration maxHeadLag) {
+    judge.witnessBound(wallClock, maxHeadLag);
+  }
+
+  /**
    * Where {@link #newHeadsLive()} reads whether heads currently arrive by subscription: the
    * watching verticle of the current leadership term sets it, and resets it when it stops.
    */

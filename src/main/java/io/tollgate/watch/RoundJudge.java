@@ -33,6 +33,18 @@ final class RoundJudge {
   private final PaymentVerifier verifier;
   private final NativeTransferSource nativeSource;
   private final WatchMemory memory;
+  /** The wall clock a head's time is compared with, and how far behind it a head may be to witness a missing transaction. */
+  private java.time.Clock wallClock = java.time.Clock.systemUTC();
+  private java.time.Duration maxHeadLag;
+
+  /**
+   * A head further behind the wall clock than {@code maxHeadLag} is no witness that a transaction
+   * is missing (its node lags, or serves an old block); null: no bound.
+   */
+  void witnessBound(java.time.Clock wallClock, java.time.Duration maxHeadLag) {
+    this.wallClock = java.util.Objects.requireNonNull(wallClock);
+    this.maxHeadLag = maxHeadLag;
+  }
 
   RoundJudge(long chainId, PaymentVerifier verifier, WatchMemory memory) {
     this.chainId = chainId;
@@ -166,9 +178,20 @@ final class RoundJudge {
     }
   }
 
-  /** An unmined payment past its validity at this head can no longer be mined in time. */
-  private static Decision notMinedInTime(ActivePayment payment, long head, Instant headTime, String what) {
+  /**
+   * An unmined payment past its validity at this head can no longer be mined in time, if the head
+   * is a credible witness: one lagging the wall clock by more than the chain's bound is a node
+   * behind (or stuck), not evidence, and decides nothing. Even then the verdict is not final: the
+   * ledger keeps a claim made in time watched for a while after its checkout expired, so a node
+   * that answered {@code null} for a mined transaction cannot make it lost.
+   */
+  private Decision notMinedInTime(ActivePayment payment, long head, Instant headTime, String what) {
     if (!headTime.isAfter(payment.expectation().validUntil())) return null;
+    if (maxHeadLag != null && headTime.isBefore(wallClock.instant().minus(maxHeadLag))) {
+      LOG.debug("chain {}: head {} ({}) lags the wall clock by more than {}: no witness that payment {} is missing",
+          chainId, head, headTime, maxHeadLag, payment.paymentId());
+      return null;
+    }
     return new Decision(payment, new Verdict.Rejected(RejectionReason.NOT_MINED_BEFORE_EXPIRY,
         what + " at head " + head + " (" + headTime + ")", null));
   }

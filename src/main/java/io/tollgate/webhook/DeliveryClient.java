@@ -77,6 +77,10 @@ final class DeliveryClient {
             since(started), null, describe(e), null)));
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
   Future<Void> close() {
     return client.close();
   }

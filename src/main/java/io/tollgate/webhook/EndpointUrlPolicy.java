@@ -127,6 +127,13 @@ public final class EndpointUrlPolicy {
             return Future.failedFuture(new EndpointRefusedException(
                 Reason.FORBIDDEN_ADDRESS, "host resolves to a loopback, private or reserved address"));
           }
+          if (ssl && bare.contains(":")) {
+            // Checked after the address rules, so a forbidden address is refused as such. TLS SNI
+            // cannot carry an IP address and the delivery client checks certificates against the
+            // URL's host name: such an endpoint could never be delivered to.
+            return Future.failedFuture(new EndpointRefusedException(Reason.INVALID_URL,
+                "an https URL needs a host name, not an IPv6 address: the TLS certificate is checked against the name"));
+          }
           return Future.succeededFuture(new ResolvedEndpoint(uri, ssl, bare, port, requestUri, addresses.get(0)));
         });
   }

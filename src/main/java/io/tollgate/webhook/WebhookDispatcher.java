@@ -37,11 +37,31 @@ final class WebhookDispatcher {
   private final RetrySchedule schedule;
   private final Clock clock;
   private final Duration lease;
+  private final int perEndpoint;
+
+  /** Attempts in flight per endpoint when not configured ({@code webhooks.max-in-flight-per-endpoint}). */
+  static final int DEFAULT_PER_ENDPOINT = 4;
+  /** The advisory lock key claims take turns on (any constant no other lock in the schema uses). */
+  private static final long CLAIM_LOCK = 0x7701_6700_0022L;
 
   private final WebhookMetrics metrics;
 
   WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
       Duration lease, WebhookMetrics metrics) {
+    this(pool, client, box, schedule, clock, lease, DEFAULT_PER_ENDPOINT, metrics);
+  }
+
+  /** As above, counting nothing (tests that look at deliveries, not at metrics). */
+  WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
+      Duration lease) {
+    this(pool, client, box, schedule, clock, lease, DEFAULT_PER_ENDPOINT,
+        new WebhookMetrics(new io.micrometer.core.instrument.composite.CompositeMeterRegistry()));
+  }
+
+  /** @param perEndpoint attempts in flight to one endpoint at most (over all dispatchers) */
+  WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
+      Duration lease, int perEndpoint, WebhookMetrics metrics) {
+    this.perEndpoint = perEndpoint;
     this.metrics = metrics;
     this.pool = pool;
     this.client = client;
@@ -51,40 +71,71 @@ final class WebhookDispatcher {
     this.lease = lease;
   }
 
+  /** @param claimedAtNanos when the claim was answered ({@link System#nanoTime}): its lease runs from there */
   private record Claimed(long deliveryId, int attempt, String eventId, String body, UUID endpointId, String url,
-      byte[] secret, byte[] previousSecret, boolean previousActive) {}
+      byte[] secret, byte[] previousSecret, boolean previousActive, long claimedAtNanos) {}
 
-  /** Claims up to {@code batch} due deliveries, sends them concurrently; answers how many were claimed. */
+  /**
+   * Claims up to {@code batch} due deliveries, sends them concurrently, and answers how many were
+   * claimed once every attempt is recorded (tests; the verticle uses {@link #start}).
+   */
   Future<Integer> runOnce(int batch) {
-    return claim(batch).compose(claimed -> {
-      List<Future<Void>> sends = new ArrayList<>();
+    return start(batch).compose(sends -> Future.join(sends).map(sends.size()).otherwise(sends.size()));
+  }
+
+  /**
+   * Claims up to {@code max} due deliveries, at most {@link #perEndpoint} in flight per endpoint
+   * (counting those any dispatcher holds), and starts sending them; answers the sends as soon as
+   * they are claimed, so a round never waits on its slowest endpoint.
+   */
+  Future<List<Future<Void>>> start(int max) {
+    return claim(max).map(claimed -> {
+      List<Future<Void>> sends = new ArrayList<>(claimed.size());
       for (Claimed c : claimed) sends.add(send(c));
-      return Future.join(sends).map(claimed.size()).otherwise(claimed.size());
+      return sends;
     });
   }
 
+  /**
+   * One transaction: an advisory lock makes claims from several dispatchers take turns (so the
+   * per-endpoint count they read is the truth), then the claim itself. Each endpoint's due
+   * deliveries are ranked oldest first and only as many as its free places are taken.
+   */
   private Future<List<Claimed>> claim(int batch) {
-    return pool.preparedQuery("""
-            WITH due AS (
-              SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-              WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.enabled
-              ORDER BY d.next_attempt_at LIMIT $1
+    return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + CLAIM_LOCK + ")").execute()
+        .compose(locked -> conn.preparedQuery("""
+            WITH busy AS (
+              SELECT endpoint_id, count(*) AS n FROM webhook_deliveries
+              WHERE claimed_until > now() AND status = 'pending' GROUP BY endpoint_id),
+            ranked AS (
+              SELECT d.id, d.next_attempt_at,
+                     row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id) AS place,
+                     coalesce(b.n, 0) AS busy
+              FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+              LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id
+              WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.enabled),
+            due AS (
+              SELECT d.id FROM webhook_deliveries d JOIN ranked r ON r.id = d.id
+              WHERE r.place + r.busy <= $3
+              ORDER BY r.next_attempt_at LIMIT $1
               FOR UPDATE OF d SKIP LOCKED)
             UPDATE webhook_deliveries d
-            SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2), updated_at = now()
+            SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2),
+                claimed_until = now() + make_interval(secs => $2), updated_at = now()
             FROM due, webhook_events ev, webhook_endpoints e
             WHERE d.id = due.id AND ev.id = d.event_id AND e.id = d.endpoint_id
             RETURNING d.id, d.attempts, d.event_id, ev.body, e.id AS endpoint_id, e.url, e.secret_sealed,
                       e.previous_secret_sealed, coalesce(e.previous_secret_expires_at > now(), false) AS previous_active""")
-        .execute(Tuple.of(batch, (double) lease.toSeconds()))
+        .execute(Tuple.of(batch, (double) lease.toSeconds(), perEndpoint))))
         .map(rows -> {
           List<Claimed> claimed = new ArrayList<>();
+          long now = System.nanoTime();
           for (Row r : rows) {
             claimed.add(new Claimed(r.getLong("id"), r.getInteger("attempts"), r.getString("event_id"),
                 r.getString("body"), r.getUUID("endpoint_id"), r.getString("url"),
                 r.getBuffer("secret_sealed").getBytes(),
                 r.getBuffer("previous_secret_sealed") == null ? null : r.getBuffer("previous_secret_sealed").getBytes(),
-                r.getBoolean("previous_active")));
+                r.getBoolean("previous_active"), now));
           }
           return claimed;
         });
@@ -105,10 +156,33 @@ final class WebhookDispatcher {
       attempt = Future.succeededFuture(new DeliveryResult(Outcome.RETRY, clock.instant(), null, Duration.ZERO, null,
           "secret_unavailable: " + e.getMessage(), null));
     }
-    return attempt.compose(result -> record(c, result).onSuccess(recorded -> told(c, result, recorded)).<Void>mapEmpty())
-        .onFailure(e -> LOG.warn("recording attempt {} of {} to endpoint {} failed; retried after the lease: {}",
+    return attempt.compose(result -> recordWithinLease(c, result, 0).onSuccess(recorded -> told(c, result, recorded))
+            .<Void>mapEmpty())
+        .onFailure(e -> LOG.warn("recording attempt {} of {} to endpoint {} failed until its lease ran out; sent again: {}",
             c.attempt(), c.eventId(), c.endpointId(), e.toString()));
   }
+
+  /**
+   * Records the outcome, retrying (backoff with jitter) while the claim's lease still hides the
+   * delivery from every dispatcher: a database restart between the receiver's answer and the write
+   * must not turn a success into a second delivery. Only when the lease is nearly over is the
+   * outcome given up, and the delivery is then sent again (at least once, never lost).
+   */
+  private Future<Recorded> recordWithinLease(Claimed c, DeliveryResult result, int retries) {
+    return record(c, result).recover(e -> {
+      long backoff = Math.min(5_000L, 200L << Math.min(retries, 5));
+      long wait = backoff / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+      long leaseLeft = lease.toMillis() - (System.nanoTime() - c.claimedAtNanos()) / 1_000_000;
+      if (wait > leaseLeft - lease.toMillis() / 10) return Future.failedFuture(e);
+      if (retries == 0) {
+        LOG.warn("recording attempt {} of {} failed, retrying while its lease lasts: {}", c.attempt(), c.eventId(), e.toString());
+      }
+      io.vertx.core.Promise<Recorded> later = io.vertx.core.Promise.promise();
+      client.vertx().setTimer(wait, t -> recordWithinLease(c, result, retries + 1).onComplete(later));
+      return later.future();
+    });
+  }
+
 
   /** What an attempt's record changed: when the next attempt is due (null: none), and why the endpoint was disabled. */
   private record Recorded(Instant nextAttemptAt, String disabledReason) {}
@@ -134,7 +208,9 @@ final class WebhookDispatcher {
     return pool.withTransaction(conn -> conn.preparedQuery("""
                 INSERT INTO webhook_attempts (delivery_id, event_id, endpoint_id, attempt, attempted_at, outcome,
                                               status_code, latency_ms, error, response_body)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""")
+                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+                -- a retried write whose first commit went through but whose answer was lost
+                WHERE NOT EXISTS (SELECT 1 FROM webhook_attempts WHERE delivery_id = $1 AND attempt = $4)""")
             .execute(Tuple.tuple().addValue(c.deliveryId()).addValue(c.eventId()).addValue(c.endpointId())
                 .addValue(c.attempt()).addValue(WebhookEndpoints.utc(r.attemptedAt()))
                 .addValue(r.outcome().name().toLowerCase(java.util.Locale.ROOT)).addValue(r.statusCode())
@@ -161,7 +237,7 @@ final class WebhookDispatcher {
   private static Future<Void> finish(SqlConnection conn, Claimed c, DeliveryResult r, String status, Instant next) {
     return conn.preparedQuery("""
             UPDATE webhook_deliveries SET status = $2, next_attempt_at = $3, last_attempt_at = $4,
-                                          last_status_code = $5, last_error = $6, updated_at = now()
+                                          last_status_code = $5, last_error = $6, claimed_until = NULL, updated_at = now()
             WHERE id = $1 AND attempts = $7""")
         .execute(Tuple.tuple().addValue(c.deliveryId()).addValue(status)
             .addValue(next == null ? null : WebhookEndpoints.utc(next)).addValue(WebhookEndpoints.utc(r.attemptedAt()))

@@ -14,14 +14,23 @@ import org.slf4j.LoggerFactory;
  * Drives {@link WebhookDispatcher}: a round on every {@code NOTIFY} {@value WebhookOutbox#CHANNEL}
  * (sent at the commit of a state change, a resend or a recover, so an event leaves within
  * milliseconds) and on a timer (retries that became due, notifications missed while the listening
- * connection was down, work left by a dispatcher that died). Rounds never overlap; a wake-up during
- * a round runs one more round after it, and a full batch is followed at once by the next.
+ * connection was down, work left by a dispatcher that died). Rounds never overlap and never wait
+ * for the attempts they start; a wake-up during a round runs one more round after it, a full claim
+ * is followed at once by the next, and a finished attempt frees its place for the next claim.
  */
 public final class WebhookDispatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcherVerticle.class);
 
-  /** @param lease how long a claimed delivery is hidden from other dispatchers (must exceed the timeout) */
-  public record Options(Duration interval, int batchSize, Duration timeout, Duration lease) {}
+  /**
+   * @param batchSize attempts this dispatcher has in flight at most
+   * @param lease how long a claimed delivery is hidden from other dispatchers (must exceed the timeout)
+   * @param perEndpoint attempts in flight to one endpoint at most, over all dispatchers
+   */
+  public record Options(Duration interval, int batchSize, Duration timeout, Duration lease, int perEndpoint) {
+    public Options(Duration interval, int batchSize, Duration timeout, Duration lease) {
+      this(interval, batchSize, timeout, lease, WebhookDispatcher.DEFAULT_PER_ENDPOINT);
+    }
+  }
 
   private final Pool pool;
   private final DatabaseSettings db;
@@ -35,6 +44,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private long timer = -1;
   private boolean running;
   private boolean again;
+  private int inFlight;
 
   private final WebhookMetrics metrics;
 
@@ -53,7 +63,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   public Future<?> start() {
     client = new DeliveryClient(vertx, new EndpointUrlPolicy(EndpointUrlPolicy.HostResolver.system(vertx), urlOptions),
         clock, DeliveryClient.Options.defaults().withTimeout(options.timeout()));
-    dispatcher = new WebhookDispatcher(pool, client, box, RetrySchedule.standard(), clock, options.lease(), metrics);
+    dispatcher = new WebhookDispatcher(pool, client, box, RetrySchedule.standard(), clock, options.lease(),
+        options.perEndpoint(), metrics);
     subscriber = PgSubscriber.subscriber(vertx, db.connectOptions())
         .reconnectPolicy(retries -> retries < 1_000 ? Math.min(5_000L, 100L * (retries + 1)) : -1L);
     subscriber.channel(WebhookOutbox.CHANNEL)
@@ -69,18 +80,37 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     return subscriber.connect().onSuccess(v -> wake());
   }
 
+  /**
+   * A round claims what this dispatcher has room for and returns as soon as the sends have
+   * started: one slow endpoint holds its own places (at most {@code perEndpoint}), never the round.
+   * Each finished attempt frees a place and wakes the dispatcher again.
+   */
   private void wake() {
     if (running) {
       again = true;
       return;
     }
+    int room = options.batchSize() - inFlight;
+    if (room <= 0) {
+      again = true; // a finished attempt wakes us
+      return;
+    }
     running = true;
     again = false;
-    dispatcher.runOnce(options.batchSize())
+    dispatcher.start(room)
+        .onSuccess(sends -> {
+          inFlight += sends.size();
+          for (Future<Void> send : sends) {
+            send.onComplete(done -> {
+              inFlight--;
+              if (again) wake();
+            });
+          }
+        })
         .onFailure(e -> LOG.warn("webhook dispatch round failed: {}", e.toString()))
         .onComplete(done -> {
           running = false;
-          if (again || (done.succeeded() && done.result() >= options.batchSize())) wake();
+          if (again || (done.succeeded() && done.result().size() >= room)) wake();
         });
   }
 

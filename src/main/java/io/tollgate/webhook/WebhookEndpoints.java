@@ -40,9 +40,23 @@ public final class WebhookEndpoints {
   private final SecureRandom random;
   private final Clock clock;
   private final Duration defaultOverlap;
+  private final int maxEndpoints;
+
+  /** Endpoints one merchant may have when not configured ({@code webhooks.max-endpoints-per-merchant}). */
+  public static final int DEFAULT_MAX_ENDPOINTS = 16;
 
   public WebhookEndpoints(Pool pool, SecretBox box, EndpointUrlPolicy policy, SecureRandom random, Clock clock,
       Duration defaultOverlap) {
+    this(pool, box, policy, random, clock, defaultOverlap, DEFAULT_MAX_ENDPOINTS);
+  }
+
+  /**
+   * @param maxEndpoints endpoints (not deleted) one merchant may have: each gets its share of the
+   *     dispatchers' attention, so an unbounded number would let one merchant crowd out the others
+   */
+  public WebhookEndpoints(Pool pool, SecretBox box, EndpointUrlPolicy policy, SecureRandom random, Clock clock,
+      Duration defaultOverlap, int maxEndpoints) {
+    this.maxEndpoints = maxEndpoints;
     this.pool = pool;
     this.box = box;
     this.policy = policy;
@@ -65,12 +79,21 @@ public final class WebhookEndpoints {
     return checkUrl(url).compose(ok -> {
       UUID id = UUID.randomUUID();
       WebhookSecret secret = WebhookSecret.generate(random);
-      return pool.preparedQuery("""
+      // The cap is checked in the insert itself, under a per-merchant advisory lock, so two
+      // concurrent registrations cannot both take the last place.
+      return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1::uuid::text, 22))")
+          .execute(Tuple.of(merchantId))
+          .compose(locked -> conn.preparedQuery("""
               INSERT INTO webhook_endpoints (id, merchant_id, url, description, event_types, secret_sealed)
-              VALUES ($1, $2, $3, $4, $5, $6) RETURNING *""")
+              SELECT $1, $2, $3, $4, $5, $6
+              WHERE (SELECT count(*) FROM webhook_endpoints WHERE merchant_id = $2 AND deleted_at IS NULL) < $7
+              RETURNING *""")
           .execute(Tuple.of(id, merchantId, url.trim(), request.getString("description"), types.toArray(String[]::new),
-              Buffer.buffer(box.seal(secret, secretContext(id)))))
-          .map(rows -> json(rows.iterator().next()).put("secret", secret.serialized()));
+              Buffer.buffer(box.seal(secret, secretContext(id))), maxEndpoints))))
+          .compose(rows -> rows.size() == 0
+              ? Future.failedFuture(new ApiException(ErrorCode.WEBHOOK_ENDPOINT_LIMIT_REACHED,
+                  "a merchant may have at most " + maxEndpoints + " webhook endpoints; delete one first"))
+              : Future.succeededFuture(json(rows.iterator().next()).put("secret", secret.serialized())));
     });
   }
 

@@ -95,4 +95,54 @@ class TransactionsTest {
   private static long count() {
     return env.count("SELECT count(*) FROM pipelined");
   }
+
+  /**
+   * Two transactions taking two rows' locks in opposite order: PostgreSQL aborts one with a deadlock
+   * (40P01). Retried inside the service, both commit, and nobody sees the deadlock.
+   */
+  @Test
+  void shouldRunADeadlockedTransactionAgainUntilItCommits() {
+    Pool two = io.vertx.pgclient.PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
+        .connectingTo(env.db().connectOptions()).using(env.vertx()).build();
+    try {
+      await(two.query("CREATE TABLE IF NOT EXISTS locks (id int PRIMARY KEY, n int NOT NULL)").execute());
+      await(two.query("DELETE FROM locks").execute());
+      await(two.query("INSERT INTO locks VALUES (1, 0), (2, 0)").execute());
+      io.vertx.core.Promise<Void> aHolds = io.vertx.core.Promise.promise();
+      io.vertx.core.Promise<Void> bHolds = io.vertx.core.Promise.promise();
+      java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+      Future<Void> a = Transactions.retryingConflicts(() -> crossing(two, 1, 2, aHolds, bHolds.future(), attempts));
+      Future<Void> b = Transactions.retryingConflicts(() -> crossing(two, 2, 1, bHolds, aHolds.future(), attempts));
+
+      await(Future.all(a, b), java.time.Duration.ofSeconds(30));
+      assertThat(attempts.get()).as("one of them was aborted and run again").isGreaterThanOrEqualTo(3);
+      assertThat(await(two.query("SELECT sum(n) FROM locks").execute()).iterator().next().getLong(0)).isEqualTo(4);
+    } finally {
+      await(two.close());
+    }
+  }
+
+  @Test
+  void shouldNotRunAgainOnOtherFailures() {
+    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    Throwable failure = io.tollgate.testing.Async.awaitFailure(Transactions.retryingConflicts(() -> {
+      attempts.incrementAndGet();
+      return pool.query("INSERT INTO pipelined VALUES (1), (1)").execute();
+    }));
+    assertThat(failure.getMessage()).contains("duplicate key");
+    assertThat(attempts.get()).isEqualTo(1);
+    assertThat(Transactions.isConflict(failure)).isFalse();
+  }
+
+  private static Future<Void> crossing(Pool pool, int first, int second, io.vertx.core.Promise<Void> holding,
+      Future<Void> otherHolds, java.util.concurrent.atomic.AtomicInteger attempts) {
+    attempts.incrementAndGet();
+    return pool.withTransaction(conn -> conn.query("UPDATE locks SET n = n + 1 WHERE id = " + first).execute()
+        .compose(locked -> {
+          holding.tryComplete();
+          return otherHolds;
+        })
+        .compose(both -> conn.query("UPDATE locks SET n = n + 1 WHERE id = " + second).execute())
+        .mapEmpty());
+  }
 }

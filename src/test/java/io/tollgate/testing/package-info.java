@@ -15,6 +15,8 @@
  *   <li>{@link io.tollgate.testing.StubEthRpc}: a chain that only answers {@code eth_getCode}
  *       (signature checks of ordinary accounts); {@link io.tollgate.testing.TestChain} drives a
  *       real anvil; {@link io.tollgate.testing.TestRedis} finds a Redis.
+ *   <li>{@link io.tollgate.testing.TcpFaultProxy}: a loopback proxy in front of PostgreSQL or Redis
+ *       that refuses or hangs on demand (outage tests).
  * </ul>
  */
 package io.tollgate.testing;

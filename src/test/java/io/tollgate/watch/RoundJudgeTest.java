@@ -84,6 +84,21 @@ class RoundJudgeTest {
         e -> assertThat(e.head()).isEqualTo(GENESIS + 1));
   }
 
+  /** Issue 22: a node whose head lags the wall clock is no witness that a transaction is missing. */
+  @Test
+  void shouldNotRejectAnUnminedPaymentOnTheWordOfAHeadLaggingTheWallClock() {
+    chain.addBlock(GENESIS + 1, FakeEthRpc.blockHashOf(GENESIS + 1, 0), EXPIRES.plusSeconds(1));
+    chain.head = GENESIS + 1;
+    judge.witnessBound(java.time.Clock.fixed(EXPIRES.plusSeconds(1 + 121), java.time.ZoneOffset.UTC),
+        java.time.Duration.ofSeconds(120));
+    assertThat(roundOne(List.of(token(1))).decided()).as("head 121 s behind the wall clock").isEmpty();
+
+    judge.witnessBound(java.time.Clock.fixed(EXPIRES.plusSeconds(1 + 119), java.time.ZoneOffset.UTC),
+        java.time.Duration.ofSeconds(120));
+    assertThat(roundOne(List.of(token(1))).decided()).as("head 119 s behind: a witness").singleElement()
+        .satisfies(d -> assertThat(d.verdict()).isInstanceOf(Verdict.Rejected.class));
+  }
+
   @Test
   void shouldRejectAnUnminedPaymentOnlyOnceTheHeadIsPastItsExpiry() {
     chain.addBlock(GENESIS + 1, FakeEthRpc.blockHashOf(GENESIS + 1, 0), EXPIRES);

@@ -101,9 +101,24 @@ class EndpointUrlPolicyTest {
     assertThat(endpoint.port()).isEqualTo(443);
     assertThat(endpoint.ssl()).isTrue();
     assertThat(endpoint.requestUri()).isEqualTo("/webhooks/tollgate?x=1");
-    assertThat(await(production.check("https://[2606:4700:4700::1111]:8443")).address())
-        .isEqualTo(ip("2606:4700:4700::1111"));
+    assertThat(await(production.check("https://1.1.1.1:8443")).address()).isEqualTo(ip("1.1.1.1"));
     assertThat(await(production.check("https://1.1.1.1")).requestUri()).isEqualTo("/");
+  }
+
+  /**
+   * TLS SNI cannot carry an IP address and certificates are checked against the URL's host name:
+   * an https endpoint on an IPv6 literal could never be delivered to (each attempt used to fail with
+   * a stack trace), so it is refused at registration, public address or not; plain http may use one.
+   */
+  @Test
+  void refusesHttpsOnAnIpv6LiteralEvenAPublicOne(Vertx vertx) {
+    EndpointUrlPolicy.Options anything = new Options(true, true);
+    EndpointUrlPolicy lenient = new EndpointUrlPolicy(HostResolver.system(vertx), anything);
+    Throwable refused = awaitFailure(production.check("https://[2606:4700:4700::1111]:8443/hook"));
+    assertThat(((EndpointRefusedException) refused).reason()).isEqualTo(Reason.INVALID_URL);
+    assertThat(refused.getMessage()).contains("IPv6");
+    assertThat(refusal(lenient.check("https://[::1]/hook"))).isEqualTo(Reason.INVALID_URL);
+    assertThat(await(lenient.check("http://[::1]/hook")).address()).isEqualTo(ip("::1"));
   }
 
   @Test
@@ -125,7 +140,7 @@ class EndpointUrlPolicyTest {
     assertThat(loop.address()).isEqualTo(ip("127.0.0.1"));
     assertThat(loop.ssl()).isFalse();
     assertThat(await(dev.check("http://localhost:8080/hook")).address().isLoopbackAddress()).isTrue();
-    assertThat(await(dev.check("https://[::1]/hook")).address()).isEqualTo(ip("::1"));
+    assertThat(await(dev.check("http://[::1]/hook")).address()).isEqualTo(ip("::1"));
     // Private allowed does not mean http allowed, and vice versa.
     EndpointUrlPolicy privateOnly = new EndpointUrlPolicy(NAMES, new Options(false, true));
     assertThat(await(privateOnly.check("https://internal.example/")).address()).isEqualTo(ip("10.1.2.3"));
@@ -170,7 +185,8 @@ class EndpointUrlPolicyTest {
   @Test
   void stillAcceptsPublicAddressesInCanonicalFormsAndPublicIpv6() {
     assertThat(await(production.check("https://8.8.8.8/hook")).address()).isEqualTo(ip("8.8.8.8"));
-    assertThat(await(production.check("https://[2606:4700::1111]/hook")).address()).isEqualTo(ip("2606:4700::1111"));
+    EndpointUrlPolicy httpAllowed = new EndpointUrlPolicy(NAMES, new Options(true, false));
+    assertThat(await(httpAllowed.check("http://[2606:4700::1111]/hook")).address()).isEqualTo(ip("2606:4700::1111"));
     // A Teredo address whose server and client are both public is not refused for being Teredo.
     assertThat(AddressRules.isForbidden(ip("2001:0:4136:e378:8000:63bf:f7f7:f7f7"))).isFalse();
     // 64:ff9b::/96 (the well-known NAT64 prefix) embedding a public address is public.

@@ -3,6 +3,7 @@ package io.tollgate.webhook;
 import static io.tollgate.testing.Async.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.testing.CuttableTcpProxy;
 import io.tollgate.testing.TestRows;
 import io.tollgate.testing.TestVertx;
 import io.vertx.core.MultiMap;
@@ -248,5 +249,52 @@ class WebhookDispatcherTest {
     assertThat(received).hasSize(1);
     assertThat(delivery(id).getString("status")).isEqualTo("succeeded");
     assertThat(delivery(id).getInteger("attempts")).isEqualTo(1);
+  }
+
+  /**
+   * Issue 22: the database restarted while an attempt was in flight, so its success could not be
+   * recorded at once. The outcome is recorded when the database is back (within the lease), and
+   * the delivery is not sent again.
+   */
+  @Test
+  void aSuccessIsRecordedAfterTheDatabaseComesBackAndNotSentAgain() {
+    holdArrived = Promise.promise();
+    release = Promise.promise();
+    long id = due(endpoint("/hold"), Duration.ZERO);
+    Duration shortLease = Duration.ofSeconds(6);
+    try (CuttableTcpProxy proxy = new CuttableTcpProxy(env.vertx(), env.db().host(), env.db().port())) {
+      io.tollgate.db.DatabaseSettings through = new io.tollgate.db.DatabaseSettings("127.0.0.1", proxy.port(),
+          env.db().database(), env.db().user(), env.db().password());
+      io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool()
+          .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(4)).connectingTo(through.connectOptions())
+          .using(env.vertx()).build();
+      try {
+        WebhookDispatcher restarting = new WebhookDispatcher(pool, client, box, RetrySchedule.standard(), clock, shortLease);
+        Future<Integer> round = restarting.runOnce(10);
+        await(holdArrived.future());
+        proxy.cut(); // PostgreSQL "restarts" while the receiver is answering
+        release.complete();
+        sleep(1_500);
+        proxy.restore();
+        assertThat(await(round)).isEqualTo(1);
+        assertThat(delivery(id).getString("status")).as("recorded once the database answered again").isEqualTo("succeeded");
+        // Past the lease, another round finds nothing to send again.
+        sleep(shortLease.toMillis());
+        assertThat(await(restarting.runOnce(10))).isZero();
+        assertThat(received).hasSize(1);
+        assertThat(env.count("SELECT count(*) FROM webhook_attempts WHERE delivery_id = $1", id)).isEqualTo(1);
+      } finally {
+        await(pool.close());
+      }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }

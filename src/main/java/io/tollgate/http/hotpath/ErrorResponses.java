@@ -23,12 +23,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorResponses {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+  private static final LogLimiter INTERNAL_LOGS = new LogLimiter(java.time.Duration.ofMinutes(1), 1024);
 
   private ErrorResponses() {}
 
   /** The router's failure handler. */
   public static void handle(RoutingContext ctx) {
     respond(ctx.request(), ctx.statusCode(), ctx.failure());
+  }
+
+  /** Answers a request refused before the router (at the connection or request line) with {@code error}. */
+  public static void reject(HttpServerRequest request, ApiException error) {
+    send(request.response(), error);
   }
 
   /** Answers a request that failed with {@code failure}, as the router does after {@code ctx.fail(failure)}. */
@@ -40,7 +46,14 @@ public final class ErrorResponses {
   static void respond(HttpServerRequest request, int statusCode, Throwable failure) {
     ApiException error = classify(statusCode, failure);
     if (error.error() == ErrorCode.INTERNAL) {
-      LOG.error("{} {} failed", request.method(), request.path(), failure);
+      // Our fault, but a client can repeat the request that finds it: one line with its stack per
+      // kind and minute, the repeats counted, so no client can flood the logs.
+      String kind = failure == null ? "none" : failure.getClass().getName();
+      long suppressed = INTERNAL_LOGS.admit(kind);
+      if (suppressed >= 0) {
+        LOG.error("{} {} failed ({} more of this kind in the last minute not logged)", request.method(), request.path(),
+            suppressed, failure);
+      }
     }
     send(request.response(), error);
   }

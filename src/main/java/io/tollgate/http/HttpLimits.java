@@ -1,0 +1,27 @@
+package io.tollgate.http;
+
+import io.tollgate.config.Settings;
+import java.time.Duration;
+
+/**
+ * The limits every HTTP connection lives under, chosen rather than inherited (conf/tollgate.properties
+ * explains each). None of them is reached by a shop or a browser behaving normally.
+ *
+ * @param headerReadTimeout how long a connection may take to send a complete request head: from
+ *     the connection's opening, and again from the end of each answer (a slow header trickler is cut
+ *     off, an idle keep-alive connection is closed); the same bound applies to a request's body
+ * @param idleTimeout a connection on which nothing at all moves for this long is closed
+ * @param maxHeaderSize the request head's headers, in bytes (more: 431)
+ * @param maxInitialLineLength the request line, in bytes (more: 414)
+ * @param maxBodySize a request body, in bytes (more: 413)
+ * @param maxConnectionsPerAddress open connections from one socket address; trusted proxies are exempt
+ */
+public record HttpLimits(Duration headerReadTimeout, Duration idleTimeout, int maxHeaderSize, int maxInitialLineLength,
+    int maxBodySize, int maxConnectionsPerAddress) {
+
+  public static HttpLimits fromSettings(Settings s) {
+    return new HttpLimits(s.millis("http.header-read-timeout-ms", 10_000), s.millis("http.idle-timeout-ms", 60_000),
+        s.integer("http.max-header-size", 8 * 1024), s.integer("http.max-initial-line-length", 4 * 1024),
+        s.integer("http.max-body-size", 64 * 1024), s.integer("http.max-connections-per-address", 64));
+  }
+}
