@@ -23,11 +23,13 @@ import java.util.function.Consumer;
  * histogram {@code tollgate_payment_confirmation_delay_seconds}: from the paying block's timestamp
  * to the commit that makes {@code paid} visible to polls (the watcher's round, the confirmations
  * wait, the write). Label values are statuses and reason codes, never ids. Refund steps get their
- * own lines ("refund created", "refund succeeded", ...); underpaid, canceled and reversed checkouts
- * the generic "checkout changed" line with their reason.
+ * own lines ("refund created", "refund succeeded", ...), and so do underpaid, canceled and reversed
+ * checkouts ("checkout underpaid", ...).
  */
 public final class CheckoutOutcomes implements Consumer<CheckoutTransition> {
   private static final Set<String> QUIET = Set.of("mined", "reorged");
+  /** Ends with their own line: the shop has something to do (take the rest, release or cancel a ticket). */
+  private static final Set<String> ENDED = Set.of("underpaid", "canceled", "reversed");
   private static final Duration[] DELAY_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
       Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(60),
       Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30)};
@@ -82,6 +84,9 @@ public final class CheckoutOutcomes implements Consumer<CheckoutTransition> {
       claimed(t, details);
     } else if ("payer_bound".equals(to)) {
       EVENTS.payerBound(t.checkoutId(), t.actor());
+    } else if (ENDED.contains(to) && !to.equals(t.fromStatus())) {
+      EVENTS.checkoutEnded(to, t.checkoutId(), t.paymentId(), t.reason(), t.actor());
+      outcome(to, t.reason());
     } else if (to.startsWith("refund_")) {
       JsonObject refund = details.getJsonObject("refund", new JsonObject());
       EVENTS.refund(to, t.checkoutId(), refund.getValue("id", details.getValue("refundId")), refund.getValue("amount"),

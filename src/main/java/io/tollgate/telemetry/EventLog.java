@@ -62,6 +62,16 @@ public final class EventLog {
   }
 
   /**
+   * A checkout that ended {@code underpaid}, {@code canceled} or {@code reversed} (its payment's block
+   * was orphaned), logged as "checkout underpaid" and so on; a reversal is a warning, since the
+   * shop has to cancel the ticket.
+   */
+  public void checkoutEnded(String status, UUID checkoutId, Long paymentId, String reason, String actor) {
+    line("reversed".equals(status) ? Level.WARN : Level.INFO, "checkout " + status, "checkoutId", checkoutId,
+        "paymentId", paymentId, "reason", reason, "actor", actor);
+  }
+
+  /**
    * A refund's step ({@code refund_created}, {@code refund_transfer_posted}, {@code refund_succeeded},
    * {@code refund_failed}, {@code refund_canceled}), logged as "refund created" and so on; a failed
    * one is a warning, as the shop has to send a correct transfer or cancel.

@@ -98,10 +98,10 @@ class BusinessLogEndToEndTest {
       failed = underpaid.getString("id");
       secrets.add(underpaid.getString("clientSecret"));
       app.submit(underpaid, "USDC", app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, BigInteger.ONE));
-      assertThat(app.awaitSettled(underpaid).getString("status")).isEqualTo("failed");
+      assertThat(app.awaitSettled(underpaid).getString("status")).isEqualTo("underpaid");
 
       ok.await(r -> r.body().contains(paid) && r.body().contains("checkout.paid"), 1);
-      failing.await(r -> r.body().contains(failed) && r.body().contains("checkout.failed"), 1);
+      failing.await(r -> r.body().contains(failed) && r.body().contains("checkout.underpaid"), 1);
 
       // an inbound processor's event, on a second instance configured for it
       secrets.add(INBOUND_SECRET);
@@ -130,7 +130,7 @@ class BusinessLogEndToEndTest {
     assertThat(line(textLog, "payment claimed checkoutId=" + paid)).contains("paymentId=").contains("txHash=0x");
     assertThat(line(textLog, "checkout paid checkoutId=" + paid)).contains("paymentId=").contains("blockNumber=")
         .contains("confirmationDelaySeconds=");
-    assertThat(line(textLog, "checkout failed checkoutId=" + failed)).contains("reason=underpaid");
+    assertThat(line(textLog, "checkout underpaid checkoutId=" + failed)).contains("paymentId=");
     assertThat(line(textLog, "webhook delivered eventId=")).contains("endpointId=" + okEndpoint).contains("statusCode=2");
     assertThat(line(textLog, "endpointId=" + failingEndpoint + " attempt=1 statusCode=500"))
         .contains("webhook failed eventId=").contains("nextAttemptAt=");
