@@ -4,8 +4,6 @@ import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
 import io.tollgate.chain.EthRpc;
 import io.tollgate.chain.Hex;
-import io.tollgate.chain.RpcRequest;
-import io.tollgate.chain.RpcResponse;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,37 +18,55 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint8;
 
 /**
- * The token's state an authorization depends on, asked in one JSON-RPC batch before any gas is
+ * The token's state an authorization depends on, asked in ONE JSON-RPC call before any gas is
  * spent: whether its nonce is used ({@code authorizationState(from, nonce)}) and the payer's
- * balance; and the exact {@code transferWithAuthorization} call the relayer sends.
+ * balance, read by the {@code GaslessFacts} helper run without deploying it (an {@code eth_call}
+ * with no {@code to}, its creation code returning both); and the exact
+ * {@code transferWithAuthorization} call the relayer sends.
  */
 final class ChainFacts {
+  static final String HELPER = "contracts/GaslessFacts.json";
+
   private ChainFacts() {}
 
   record TokenState(boolean nonceUsed, BigInteger balance) {}
 
   static Future<TokenState> read(EthRpc chain, String token, TransferAuthorization a) {
-    String state = FunctionEncoder.encode(new Function("authorizationState",
-        List.of(new Address(a.from()), new Bytes32(Hex.decode(a.nonce()))), List.of()));
-    String balance = FunctionEncoder.encode(new Function("balanceOf", List.of(new Address(a.from())), List.of()));
-    return chain.batch(List.of(call(token, state), call(token, balance)))
+    String data = HelperCode.CREATION_CODE + FunctionEncoder.encodeConstructor(
+        List.of(new Address(token), new Address(a.from()), new Bytes32(Hex.decode(a.nonce()))));
+    return chain.call("eth_call", new JsonArray().add(new JsonObject().put("data", data)).add("latest"))
         .recover(e -> Future.failedFuture(unavailable(e.getMessage())))
-        .map(answers -> new TokenState(word(answers.get(0), "authorizationState").signum() != 0,
-            word(answers.get(1), "balanceOf")));
+        .map(ChainFacts::decode);
   }
 
-  private static RpcRequest call(String to, String data) {
-    return new RpcRequest("eth_call", new JsonArray().add(new JsonObject().put("to", to).put("data", data)).add("latest"));
+  /** abi.encode(stateOk, authorizationState, balanceOk, balance, codeSize): five words. */
+  static TokenState decode(Object answer) {
+    byte[] bytes = answer instanceof String hex ? Hex.decodeOrNull(hex) : null;
+    if (bytes == null || bytes.length != 5 * 32) throw unavailable("the token's views answered " + answer);
+    // A token without the EIP-3009 view (or a node failing) says nothing about this authorization.
+    if (word(bytes, 0).signum() == 0) throw unavailable("authorizationState failed");
+    if (word(bytes, 2).signum() == 0) throw unavailable("balanceOf failed");
+    return new TokenState(word(bytes, 1).signum() != 0, word(bytes, 3));
   }
 
-  private static BigInteger word(RpcResponse answer, String what) {
-    if (answer.isError()) {
-      // A token without the EIP-3009 view (or a node failing) says nothing about this authorization.
-      throw unavailable(what + " failed: " + answer.error().getMessage());
+  private static BigInteger word(byte[] bytes, int index) {
+    return new BigInteger(1, java.util.Arrays.copyOfRange(bytes, index * 32, index * 32 + 32));
+  }
+
+  /** Loaded on first use: the artifact is built from src/main/solidity by the Maven build. */
+  private static final class HelperCode {
+    static final String CREATION_CODE = load();
+
+    private static String load() {
+      try (java.io.InputStream in = ChainFacts.class.getClassLoader().getResourceAsStream(HELPER)) {
+        if (in == null) throw new IllegalStateException(HELPER + " is not on the classpath (built by mvn from src/main/solidity)");
+        String code = new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).getString("bytecode");
+        if (code == null || !code.startsWith("0x") || code.length() < 4) throw new IllegalStateException(HELPER + " has no bytecode");
+        return code;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
-    byte[] bytes = answer.result() instanceof String hex ? Hex.decodeOrNull(hex) : null;
-    if (bytes == null || bytes.length != 32) throw unavailable(what + " answered " + answer.result());
-    return new BigInteger(1, bytes);
   }
 
   private static ApiException unavailable(String detail) {

@@ -155,12 +155,20 @@ public final class GaslessPayments {
     });
   }
 
+  /**
+   * The relay order. An ERC-6492 signature (its factory allowlisted above) becomes a deploy of the
+   * wallet through the factory, made by the relayer before the transfer if the wallet still has no
+   * code, and the token gets the inner signature: it asks the deployed wallet (ERC-1271).
+   */
   private static RelayOrder order(Submission s, String tokenAddress, TransferAuthorization a, String signature,
       VerificationMethod method) {
     byte[] bytes = Hex.decode(signature);
+    Optional<CounterfactualSignatures.Parts> wrapped = CounterfactualSignatures.unwrap(bytes);
+    byte[] forToken = wrapped.map(CounterfactualSignatures.Parts::innerSignature).orElse(bytes);
+    RelayOrder.PreDeploy deploy = wrapped.map(p -> new RelayOrder.PreDeploy(p.factory(), p.factoryCalldata())).orElse(null);
     return new RelayOrder(new AuthorizationKey(s.chainId(), tokenAddress, a.from(), a.nonce()), tokenAddress,
-        ChainFacts.transferCall(a, bytes, method == VerificationMethod.ECDSA), Instant.ofEpochSecond(a.validBefore()),
-        purpose(s.checkoutId()));
+        ChainFacts.transferCall(a, forToken, method == VerificationMethod.ECDSA && wrapped.isEmpty()),
+        Instant.ofEpochSecond(a.validBefore()), purpose(s.checkoutId()), deploy);
   }
 
   static String purpose(UUID checkoutId) {

@@ -58,7 +58,8 @@ public final class PgRelayer implements Relayer {
     return store.find(order.key()).compose(existing -> existing.isPresent()
         ? Future.succeededFuture(existing.get())
         : capacity(chainId).compose(capacity -> capacity.canPayNext()
-            ? simulate(chain.get(), order).compose(gas -> store.insert(order, chain.get().address(), gas))
+            ? (order.preDeploy() == null ? simulate(chain.get(), order).compose(gas -> store.insert(order, chain.get().address(), gas))
+                : relayWithDeploy(chain.get(), order))
             : refused("the relayer of chain " + chainId + " cannot pay for another relay right now (balance "
                 + capacity.balanceWei() + " wei, " + capacity.inFlight() + " relays in flight); pay directly or retry later")));
   }
@@ -69,9 +70,12 @@ public final class PgRelayer implements Relayer {
    * reason, read from an {@code eth_call} of the same transaction.
    */
   private Future<Long> simulate(RelayerSettings.Chain chain, RelayOrder order) {
+    return estimate(chain, order.tokenContract(), order.calldata());
+  }
+
+  private Future<Long> estimate(RelayerSettings.Chain chain, String to, byte[] data) {
     EthRpc client = rpc.get(chain.chainId());
-    JsonObject tx = new JsonObject().put("from", chain.address()).put("to", order.tokenContract())
-        .put("data", Hex.encode(order.calldata()));
+    JsonObject tx = new JsonObject().put("from", chain.address()).put("to", to).put("data", Hex.encode(data));
     return client.call("eth_estimateGas", new JsonArray().add(tx).add("latest"))
         .map(gas -> Hex.quantity((String) gas).multiply(BigInteger.valueOf(5)).divide(BigInteger.valueOf(4)).longValueExact() + 1)
         .recover(e -> e instanceof RpcException estimate
@@ -81,6 +85,31 @@ public final class PgRelayer implements Relayer {
                     "the relay transaction would revert: " + RevertReason.of(call.cause()), null)))
             : Future.failedFuture(e));
   }
+
+  /**
+   * An order that may need its payer's wallet deployed first. Deployed already (by anyone) → the
+   * plain transfer. Not deployed → the deploy is simulated; the transfer cannot be (the token checks
+   * ERC-1271 on deployed code only), so its signature was verified by the caller through ERC-6492's
+   * deployless validator and it gets {@link #UNDEPLOYED_TRANSFER_GAS}; both are stored together.
+   */
+  private Future<RelayTicket> relayWithDeploy(RelayerSettings.Chain chain, RelayOrder order) {
+    EthRpc client = rpc.get(chain.chainId());
+    RelayOrder.PreDeploy deploy = order.preDeploy();
+    return client.call("eth_getCode", new JsonArray().add(order.key().from()).add("latest")).compose(code -> {
+      byte[] bytes = code instanceof String hex ? Hex.decodeOrNull(hex) : null;
+      if (bytes != null && bytes.length > 0) {
+        return simulate(chain, order).compose(gas -> store.insert(order, chain.address(), gas));
+      }
+      return estimate(chain, deploy.factory(), deploy.calldata())
+          .compose(gas -> store.insertWithDeploy(order, chain.address(), UNDEPLOYED_TRANSFER_GAS, gas));
+    });
+  }
+
+  /**
+   * Gas limit of a transfer whose wallet is deployed just before it (it cannot be estimated yet):
+   * generous for a {@code transferWithAuthorization} with one ERC-1271 check; only gas used is paid.
+   */
+  static final long UNDEPLOYED_TRANSFER_GAS = 300_000;
 
   private static <T> Future<T> refused(String message) {
     return Future.failedFuture(new RelayRefusedException(RelayRefusedException.Reason.RELAYER_UNAVAILABLE, message, RETRY_AFTER));

@@ -59,10 +59,50 @@ final class RelayStore {
         });
   }
 
+  /**
+   * Stores a transfer and, before it, the deploy of its payer's wallet (both QUEUED, in one
+   * transaction): the leader then signs the deploy with the key's nonce just before the transfer's
+   * ({@link #open} orders a deploy before the transfer stored with it). A race lost stores neither.
+   * The deploy's row has the factory as its token and {@code deploy:<purpose>} as its purpose.
+   */
+  Future<RelayTicket> insertWithDeploy(RelayOrder order, String relayer, long transferGas, long deployGas) {
+    AuthorizationKey key = order.key();
+    RelayOrder.PreDeploy deploy = order.preDeploy();
+    UUID transferId = UUID.randomUUID();
+    return Transactions.pipelined(pool, conn -> conn.preparedQuery(INSERT + " RETURNING " + RelayRow.COLUMNS)
+            .execute(row(transferId, order, relayer, transferGas, null))
+            .compose(rows -> {
+              Optional<RelayTicket> inserted = firstTicket(rows);
+              if (inserted.isEmpty()) return Future.succeededFuture(Optional.<RelayTicket>empty());
+              RelayOrder deployOrder = new RelayOrder(new AuthorizationKey(key.chainId(), deploy.factory(), key.from(),
+                  key.nonce()), deploy.factory(), deploy.calldata(), order.validBefore(), deployPurpose(order.purpose()));
+              return conn.preparedQuery(INSERT).execute(row(UUID.randomUUID(), deployOrder, relayer, deployGas, transferId))
+                  .map(ignored -> inserted);
+            }))
+        .compose(inserted -> inserted.isPresent() ? Future.succeededFuture(inserted.get()) : find(key).map(Optional::orElseThrow));
+  }
+
+  private static final String INSERT = "INSERT INTO relays (relay_id, chain_id, token, from_address, auth_nonce,"
+      + " token_contract, calldata, valid_before, purpose, relayer, gas_limit, precedes, state) VALUES ($1, $2, $3, $4, $5,"
+      + " $6, $7, $8, $9, $10, $11, $12, 'QUEUED') ON CONFLICT ON CONSTRAINT relays_authorization_once DO NOTHING";
+
+  private static Tuple row(UUID id, RelayOrder order, String relayer, long gas, UUID precedes) {
+    AuthorizationKey key = order.key();
+    return Tuple.from(new Object[] {id, key.chainId(), key.token(), key.from(), key.nonce(), order.tokenContract(),
+        Buffer.buffer(order.calldata()), RelayRow.utc(order.validBefore()), order.purpose(), relayer, gas, precedes});
+  }
+
+  /** A deploy's purpose: listeners routing by the transfer's purpose prefix do not take it for the transfer. */
+  static String deployPurpose(String purpose) {
+    String p = "deploy:" + purpose;
+    return p.length() > 200 ? p.substring(0, 200) : p;
+  }
+
   /** The leader's working set for one key: open relays, and given-up ones whose nonce is not yet used. */
   Future<List<RelayRow>> open(long chainId, String relayer) {
     return pool.preparedQuery(SELECT + "WHERE chain_id = $1 AND relayer = $2 AND (state IN ('QUEUED', 'SENT')"
-            + " OR (tx_nonce IS NOT NULL AND NOT nonce_settled)) ORDER BY tx_nonce NULLS LAST, created_at LIMIT 5000")
+            + " OR (tx_nonce IS NOT NULL AND NOT nonce_settled)) ORDER BY tx_nonce NULLS LAST, created_at, (precedes IS NULL)"
+            + " LIMIT 5000")
         .execute(Tuple.of(chainId, relayer))
         .map(rows -> {
           List<RelayRow> list = new ArrayList<>();

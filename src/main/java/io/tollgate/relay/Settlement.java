@@ -89,10 +89,11 @@ final class Settlement {
         publisher.accept(RelayChanged.of(mined.ticket()));
       }));
     }
-    if (authorizationState.isError()) {
+    if (authorizationState.isError() && !row.deploy()) {
       return Future.failedFuture(authorizationState.error()); // not knowing why, decide nothing yet
     }
-    String detail = authorizationUsed(authorizationState.result()) ? RelayTicket.AUTHORIZATION_USED_ELSEWHERE
+    // A deploy has no authorization of its own (its factory answers no authorizationState).
+    String detail = !row.deploy() && authorizationUsed(authorizationState.result()) ? RelayTicket.AUTHORIZATION_USED_ELSEWHERE
         : found.receipt() != null && row.txHashes().contains(found.hash()) ? RelayTicket.REVERTED : RelayTicket.DROPPED;
     boolean wasOpen = row.state() == RelayState.SENT;
     return store.settledFailed(row, detail).onSuccess(r -> r.filter(x -> wasOpen).ifPresent(failed -> {

@@ -126,7 +126,7 @@ class GaslessEndToEndTest {
   }
 
   @Test
-  void anUndeployedErc6492WalletIsCheckedOnlyThroughAnAllowlistedFactory() {
+  void anUndeployedErc6492WalletFromAnAllowlistedFactoryPaysAndOneFromAnotherIsRefused() {
     Credentials owner = app.chain.newFundedAccount();
     // not allowlisted: refused before any chain call
     String foreign = predictWallet(otherFactory, owner, "cf-1");
@@ -153,12 +153,42 @@ class GaslessEndToEndTest {
         Numeric.toHexString(TestSigner.wrap6492(allowedFactory, createWalletCall(owner, "cf-2"), badInner)));
     assertThat(bad.errorCode()).as(bad.body()).isEqualTo("wallet_rejected_signature");
     TollgateFixture.Response good = authorize(second, typed2, Numeric.toHexString(wrapped));
-    // The signature passed (a bad one is refused above as the wallet's refusal). The token checks
-    // ERC-1271 on deployed code only and a relay order is one call to the token: until the relayer
-    // can deploy the wallet first, the simulation reverts, nothing is sent and nothing is reserved.
-    assertThat(good.status()).as(good.body()).isEqualTo(422);
-    assertThat(good.errorCode()).isEqualTo("simulation_reverted");
-    assertThat(app.status(second).json().getString("status")).isEqualTo("open");
+    // The relayer deploys the wallet through the allowlisted factory (its own transaction, the
+    // nonce before the transfer's), then relays the transfer with the inner signature.
+    assertThat(good.status()).as(good.body()).isEqualTo(202);
+    JsonObject settled = settled(second);
+    assertThat(settled.getString("status")).as(settled.toString()).isEqualTo("paid");
+    assertThat(balance(counterfactual)).isEqualTo(BigInteger.valueOf(7_500_000));
+    assertThat((String) app.chain.rpc("eth_getCode", counterfactual, "latest")).isNotEqualTo("0x");
+    JsonObject full = app.merchantGet("/v1/checkouts/" + second.getString("id")).json();
+    assertThat(full.getString("payer")).isEqualTo(counterfactual.toLowerCase());
+    // both transactions were stored and mined with consecutive nonces of the relayer key, the deploy first
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(app.database.settings().connectOptions())
+          .using(vertx).build();
+      List<io.vertx.sqlclient.Row> rows = new java.util.ArrayList<>();
+      // the checkout is paid from the watcher's view of the transfer; the relay leader settles its rows on its next rounds
+      for (long until = System.currentTimeMillis() + 30_000; ; TollgateFixture.sleep(250)) {
+        rows.clear();
+        io.tollgate.testing.Async.await(pool.preparedQuery("SELECT token_contract, tx_nonce, state, precedes IS NOT NULL AS deploy"
+            + " FROM relays WHERE from_address = $1 ORDER BY tx_nonce").execute(io.vertx.sqlclient.Tuple.of(counterfactual.toLowerCase())))
+            .forEach(rows::add);
+        if (rows.stream().allMatch(r -> "MINED".equals(r.getString("state"))) || System.currentTimeMillis() > until) break;
+      }
+      assertThat(rows).hasSize(2);
+      assertThat(rows.get(0).getBoolean("deploy")).isTrue();
+      assertThat(rows.get(0).getString("token_contract")).isEqualTo(allowedFactory.toLowerCase());
+      assertThat(rows.get(0).getString("state")).isEqualTo("MINED");
+      assertThat(rows.get(1).getBoolean("deploy")).isFalse();
+      assertThat(rows.get(1).getString("state")).isEqualTo("MINED");
+      assertThat(rows.get(1).getLong("tx_nonce")).isEqualTo(rows.get(0).getLong("tx_nonce") + 1);
+    } finally {
+      io.tollgate.testing.Async.await(vertx.close());
+    }
+    // the foreign factory's wallet was never deployed, its checkout never moved
+    assertThat((String) app.chain.rpc("eth_getCode", foreign, "latest")).isEqualTo("0x");
+    assertThat(app.status(first).json().getString("status")).isEqualTo("open");
   }
 
   // ---- attribution ------------------------------------------------------------------------------

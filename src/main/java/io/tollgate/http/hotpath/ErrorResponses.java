@@ -74,6 +74,21 @@ public final class ErrorResponses {
         .end(new JsonObject().put("error", body).toBuffer());
   }
 
+  /**
+   * A failure raised by the HTTP transport while reading what the client sent: the connection closed
+   * mid-request, or Netty's HTTP decoder refused the bytes (it reports a bad chunk size as a
+   * {@link NumberFormatException} thrown from its own code, so the origin is what tells it apart
+   * from a bug of ours).
+   */
+  static boolean isClientTransportFault(Throwable cause) {
+    if (cause == null) return false;
+    if (cause instanceof io.vertx.core.http.HttpClosedException || cause instanceof io.netty.handler.codec.DecoderException) {
+      return true;
+    }
+    return java.util.Arrays.stream(cause.getStackTrace()).limit(4)
+        .anyMatch(frame -> frame.getClassName().startsWith("io.netty.handler.codec."));
+  }
+
   static ApiException classify(int statusCode, Throwable failure) {
     if (failure instanceof ApiException api) return api;
     Throwable cause = failure instanceof HttpException http && http.getCause() != null ? http.getCause() : failure;
@@ -94,6 +109,11 @@ public final class ErrorResponses {
     }
     ApiException down = Unavailability.of(cause);
     if (down != null) return down;
+    if (isClientTransportFault(cause)) {
+      // The client's bytes or its connection broke the request (a bad chunk size, a body cut off):
+      // nothing of ours failed, so it is a 400 and never an ERROR line with a stack trace.
+      return new ApiException(ErrorCode.INVALID_REQUEST, "the request could not be read: it was malformed or cut off");
+    }
     int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
     return switch (status) {
       case 400 -> new ApiException(ErrorCode.INVALID_REQUEST);

@@ -49,4 +49,18 @@ class ErrorResponsesTest {
     assertThat(ErrorResponses.classify(400, new HttpException(400, new DecodeException("bad"))).error())
         .isEqualTo(ErrorCode.MALFORMED_JSON);
   }
+
+  @Test
+  void aRequestTheClientBrokeIsA400NotAnInternalError() {
+    assertThat(ErrorResponses.classify(500, new io.vertx.core.http.HttpClosedException("Connection was closed")).error())
+        .isEqualTo(ErrorCode.INVALID_REQUEST);
+    NumberFormatException badChunk = new NumberFormatException("Invalid character in chunk size");
+    badChunk.setStackTrace(new StackTraceElement[] {
+        new StackTraceElement("io.netty.handler.codec.http.HttpObjectDecoder", "getChunkSize", "HttpObjectDecoder.java", 1),
+        new StackTraceElement("io.netty.handler.codec.http.HttpObjectDecoder", "decode", "HttpObjectDecoder.java", 2)});
+    assertThat(ErrorResponses.classify(500, badChunk).error()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    // the same exception thrown by our own code is still our fault
+    assertThat(ErrorResponses.classify(500, new NumberFormatException("For input string: x")).error())
+        .isEqualTo(ErrorCode.INTERNAL);
+  }
 }
