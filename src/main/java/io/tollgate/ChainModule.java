@@ -3,6 +3,7 @@ package io.tollgate;
 import io.tollgate.chain.ChainConfig;
 import io.tollgate.chain.EthRpc;
 import io.tollgate.chain.JsonRpcClient;
+import io.tollgate.chain.RpcMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -32,12 +33,17 @@ final class ChainModule {
   static ChainModule create(Foundation f) {
     Map<Long, JsonRpcClient> clients = new LinkedHashMap<>();
     Map<Long, List<EthRpc>> providers = new LinkedHashMap<>();
+    // One set of per-method counters for every client: the pinned second-provider clients' calls are
+    // real traffic to the same providers, so they count under the same labels.
+    RpcMetrics rpcMetrics = new RpcMetrics(f.meters());
     for (ChainConfig chain : f.chains().all()) {
       if (chain.rpcUrls().isEmpty()) throw new IllegalArgumentException("chain " + chain.chainId() + " has no rpc-urls");
-      clients.put(chain.chainId(), new JsonRpcClient(f.vertx(), chain.chainId(), chain.rpcUrls(), JsonRpcClient.Options.of(chain)));
+      clients.put(chain.chainId(), new JsonRpcClient(f.vertx(), chain.chainId(), chain.rpcUrls(),
+          JsonRpcClient.Options.of(chain), rpcMetrics));
       if (f.chains().finality(chain.chainId()).secondProviderCheck()) {
         providers.put(chain.chainId(), chain.rpcUrls().stream()
-            .<EthRpc>map(url -> new JsonRpcClient(f.vertx(), chain.chainId(), List.of(url), JsonRpcClient.Options.of(chain)))
+            .<EthRpc>map(url -> new JsonRpcClient(f.vertx(), chain.chainId(), List.of(url), JsonRpcClient.Options.of(chain),
+                rpcMetrics))
             .toList());
       }
     }

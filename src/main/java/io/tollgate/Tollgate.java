@@ -22,7 +22,6 @@ import io.tollgate.ratelimit.RateLimitDecision;
 import io.tollgate.ratelimit.RateLimitRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,9 +99,10 @@ public final class Tollgate {
       }
     }
     return started.map(ignored -> {
-      registerMetrics(checkout.statusCache, watch, rateLimit, relay);
-      ChainModule.registerMetrics(BackendRegistries.getDefaultNow(), chain.clients);
+      registerMetrics(f.meters(), checkout.statusCache, watch, rateLimit, relay);
+      ChainModule.registerMetrics(f.meters(), chain.clients);
       checkout.startHousekeeping();
+      webhooks.startBacklogGauges();
       LOG.info("Tollgate listening on {}:{} ({} HTTP instances, chains {})", http.host(), http.port(),
           http.instances(), f.chainIds());
       return new Tollgate(vertx, f.pool(), watch.watchers, checkout.statusCache, http.port(), chain.rpc(), relay.relayer);
@@ -110,10 +110,8 @@ public final class Tollgate {
   }
 
   /** Tollgate's own gauges next to Vert.x's, when metrics are enabled (they are in Main). */
-  private static void registerMetrics(StatusCache statusCache, WatchModule watch, RateLimitModule rateLimit,
-      RelayModule relay) {
-    MeterRegistry registry = BackendRegistries.getDefaultNow();
-    if (registry == null) return;
+  private static void registerMetrics(MeterRegistry registry, StatusCache statusCache, WatchModule watch,
+      RateLimitModule rateLimit, RelayModule relay) {
     Gauge.builder("tollgate.status.cache.entries", statusCache, StatusCache::size)
         .description("checkout statuses held in this instance's poll cache").register(registry);
     watch.registerMetrics(registry);

@@ -22,6 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.time.Instant;
+import io.tollgate.chain.HeadListener;
 import java.util.function.Supplier;
 
 /**
@@ -34,8 +37,12 @@ final class WatchModule {
   private final Foundation f;
   /** Per chain: 1 while this instance leads its watcher, fed by {@link LeadershipChanged}; read by a gauge. */
   private final Map<Long, AtomicInteger> leading;
+  /** Per chain: the block time of the last head this instance's watcher processed, for the lag gauge. */
+  private final Map<Long, AtomicReference<Instant>> lastHeadTime;
 
-  private WatchModule(Foundation f, List<ChainWatcher> watchers, Map<Long, AtomicInteger> leading) {
+  private WatchModule(Foundation f, List<ChainWatcher> watchers, Map<Long, AtomicInteger> leading,
+      Map<Long, AtomicReference<Instant>> lastHeadTime) {
+    this.lastHeadTime = lastHeadTime;
     this.f = f;
     this.watchers = watchers;
     this.leading = leading;
@@ -44,16 +51,24 @@ final class WatchModule {
   static WatchModule create(Foundation f, Map<Long, JsonRpcClient> clients) {
     List<ChainWatcher> watchers = new ArrayList<>();
     Map<Long, AtomicInteger> leading = new LinkedHashMap<>();
+    Map<Long, AtomicReference<Instant>> lastHeadTime = new LinkedHashMap<>();
     for (ChainConfig chain : f.chains().all()) {
+      AtomicReference<Instant> headTime = new AtomicReference<>();
+      HeadNotifier notifier = new HeadNotifier(f.pool(), f.heads());
+      HeadListener heads = (chainId, blockNumber, blockTime) -> {
+        notifier.onHead(chainId, blockNumber, blockTime);
+        headTime.set(blockTime);
+      };
       ChainWatcher watcher = new ChainWatcher(clients.get(chain.chainId()),
           new PgActivePayments(f.pool(), id -> f.chains().chain(id).map(ChainConfig::confirmations).orElse(1)),
-          new EventBusVerdictSink(f.vertx().eventBus()), new HeadNotifier(f.pool(), f.heads()), new PaymentVerifier(),
+          new EventBusVerdictSink(f.vertx().eventBus()), heads, new PaymentVerifier(),
           f.chains().finality(chain.chainId()));
       watcher.witnessBound(f.clock(), f.settings().millis("chain." + chain.chainId() + ".max-head-lag-ms", 120_000));
       watchers.add(watcher);
       leading.put(chain.chainId(), new AtomicInteger());
+      lastHeadTime.put(chain.chainId(), headTime);
     }
-    return new WatchModule(f, List.copyOf(watchers), Map.copyOf(leading));
+    return new WatchModule(f, List.copyOf(watchers), Map.copyOf(leading), Map.copyOf(lastHeadTime));
   }
 
   Module module() {
@@ -87,6 +102,18 @@ final class WatchModule {
           .tag("chain", chain).register(registry);
       Gauge.builder("tollgate.chain.leader", leading.get(watcher.chainId()), AtomicInteger::get)
           .description("1 while this instance leads the chain's watcher").tag("chain", chain).register(registry);
+      AtomicInteger leads = leading.get(watcher.chainId());
+      AtomicReference<Instant> headTime = lastHeadTime.get(watcher.chainId());
+      // Block time to now covers a stalled node and a stalled watcher alike; NaN (no sample) where
+      // this instance does not lead, so max over instances is the leader's.
+      Gauge.builder("tollgate.chain.head.lag", headTime,
+              t -> leads.get() == 1 && t.get() != null ? Math.max(0, f.clock().millis() - t.get().toEpochMilli()) / 1000.0
+                  : Double.NaN)
+          .baseUnit("seconds").description("age of the newest head the chain's watcher processed (now minus its block time)")
+          .tag("chain", chain).register(registry);
+      Gauge.builder("tollgate.chain.head", watcher, w -> leads.get() == 1 && w.lastHead() >= 0 ? w.lastHead() : Double.NaN)
+          .description("block number of the newest head the chain's watcher processed").tag("chain", chain)
+          .register(registry);
     }
   }
 }

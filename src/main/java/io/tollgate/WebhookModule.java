@@ -6,6 +6,8 @@ import io.tollgate.inbound.InboundVariantMerchants;
 import io.tollgate.inbound.InboundWebhooks;
 import io.tollgate.webhook.WebhookDispatcherVerticle;
 import io.tollgate.webhook.WebhookEndpoints;
+import io.tollgate.webhook.WebhookMetrics;
+import io.tollgate.inbound.InboundMetrics;
 import io.tollgate.inbound.WebhookHandlerRegistry;
 import io.tollgate.inbound.WebhookSettings;
 import io.vertx.core.Future;
@@ -25,11 +27,13 @@ final class WebhookModule {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookModule.class);
 
   final InboundWebhooks inbound;
+  private final WebhookMetrics metrics;
   final WebhookEndpoints endpoints;
   private final Foundation f;
   private final WebhookSettings webhooks;
 
   private WebhookModule(Foundation f, WebhookSettings webhooks, InboundWebhooks inbound, WebhookEndpoints endpoints) {
+    this.metrics = new WebhookMetrics(f.meters());
     this.f = f;
     this.webhooks = webhooks;
     this.inbound = inbound;
@@ -41,7 +45,8 @@ final class WebhookModule {
     Map<String, UUID> merchantByVariant = new LinkedHashMap<>();
     webhooks.variants().forEach((name, variant) -> merchantByVariant.put(name, variant.merchantId()));
     InboundWebhooks inbound = new InboundWebhooks(f.pool(), webhooks.variants(), WebhookHandlerRegistry.builder()
-        .registerProcessorEvents(new ProcessorPayments(merchantByVariant, f.transitions())).build(), f.clock());
+        .registerProcessorEvents(new ProcessorPayments(merchantByVariant, f.transitions())).build(), f.clock(),
+        new InboundMetrics(f.meters()));
     WebhookEndpoints endpoints = new WebhookEndpoints(f.pool(), webhooks.secretBox(),
         new EndpointUrlPolicy(EndpointUrlPolicy.HostResolver.system(f.vertx()), webhooks.urlOptions()), new SecureRandom(),
         f.clock(), webhooks.secretOverlap(),
@@ -60,6 +65,17 @@ final class WebhookModule {
       return Module.of(List.of());
     }
     return Module.of(List.of(() -> f.vertx().deployVerticle(new WebhookDispatcherVerticle(f.pool(), f.db(),
-        webhooks.secretBox(), webhooks.urlOptions(), f.clock(), webhooks.dispatch()))));
+        webhooks.secretBox(), webhooks.urlOptions(), f.clock(), webhooks.dispatch(), metrics))));
+  }
+
+  /**
+   * Reads the delivery backlog for its gauges now and every 15 s by default (on every instance, dispatching
+   * or not: the backlog is the shared database's); {@code webhooks.backlog-refresh-ms} changes the interval.
+   */
+  void startBacklogGauges() {
+    Runnable refresh = () -> metrics.refreshBacklog(f.pool())
+        .onFailure(e -> LOG.debug("reading the webhook backlog failed: {}", e.toString()));
+    refresh.run();
+    f.vertx().setPeriodic(f.settings().longValue("webhooks.backlog-refresh-ms", 15_000), tick -> refresh.run());
   }
 }

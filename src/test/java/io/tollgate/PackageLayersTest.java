@@ -30,11 +30,16 @@ class PackageLayersTest {
   static final ArchRule everyPackageIsFreeOfCycles =
       slices().matching("io.tollgate.(**)").should().beFreeOfCycles();
 
-  /** chain is chain access only: it knows nothing of ours but config and api. */
+  /** chain is chain access only: it knows nothing of ours but config, api and telemetry. */
   @ArchTest
   static final ArchRule chainDependsOnNothingOfOurs = classes().that().resideInAPackage("io.tollgate.chain..")
       .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(
-          resideInAnyPackage("io.tollgate.chain..", "io.tollgate.config..", "io.tollgate.api..")));
+          resideInAnyPackage("io.tollgate.chain..", "io.tollgate.config..", "io.tollgate.api..", "io.tollgate.telemetry..")));
+
+  /** telemetry (the event log, request ids, log formats) is used by every capability and uses none. */
+  @ArchTest
+  static final ArchRule telemetryDependsOnNothingOfOurs = classes().that().resideInAPackage("io.tollgate.telemetry..")
+      .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(resideInAPackage("io.tollgate.telemetry..")));
 
   /** Merchants are who pays whom on which chain: they know the chains and tokens, the database, nothing above. */
   @ArchTest

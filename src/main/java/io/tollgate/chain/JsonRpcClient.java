@@ -86,16 +86,22 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private final LongAdder callsSent = new LongAdder();
   private final LongAdder httpRequests = new LongAdder();
+  private final RpcMetrics metrics;
   /** The highest head any provider of this chain answered, or -1 (reset when all of them go back). */
   private final AtomicLong highestHead = new AtomicLong(-1);
 
   /** Creates its own HTTP client on {@code vertx}; {@link #close()} closes it. */
   public JsonRpcClient(Vertx vertx, long chainId, List<String> urls, Options options) {
+    this(vertx, chainId, urls, options, RpcMetrics.NONE);
+  }
+
+  /** As above, counting its calls and errors in {@code metrics}. */
+  public JsonRpcClient(Vertx vertx, long chainId, List<String> urls, Options options, RpcMetrics metrics) {
     this(vertx.httpClientBuilder()
             .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true))
             .with(new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerEndpoint()))
             .build(),
-        true, chainId, urls, options, System::nanoTime);
+        true, chainId, urls, options, System::nanoTime, metrics);
   }
 
   /** Uses a shared HTTP client, which {@link #close()} leaves open. */
@@ -105,6 +111,12 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
 
   JsonRpcClient(HttpClient http, boolean ownsHttpClient, long chainId, List<String> urls, Options options,
       LongSupplier nanoClock) {
+    this(http, ownsHttpClient, chainId, urls, options, nanoClock, RpcMetrics.NONE);
+  }
+
+  JsonRpcClient(HttpClient http, boolean ownsHttpClient, long chainId, List<String> urls, Options options,
+      LongSupplier nanoClock, RpcMetrics metrics) {
+    this.metrics = metrics;
     if (urls.isEmpty()) throw new IllegalArgumentException("chain " + chainId + " has no RPC URL");
     this.http = http;
     this.ownsHttpClient = ownsHttpClient;
@@ -128,7 +140,7 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
     long id = ids.incrementAndGet();
     Buffer body = envelope(id, new RpcRequest(method, params)).toBuffer();
     boolean headCall = "eth_blockNumber".equals(method);
-    return post(body, 1, parsed -> {
+    return post(body, Map.of(method, 1), answer -> answer.isError() ? Map.of(method, 1) : Map.of(), parsed -> {
       if (!(parsed instanceof JsonObject response) || !idMatches(response, id)) {
         throw new MalformedResponseException("not the answer to call " + id);
       }
@@ -154,8 +166,18 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   private Future<List<RpcResponse>> sendChunk(List<RpcRequest> chunk) {
     long firstId = ids.getAndAdd(chunk.size()) + 1;
     JsonArray body = new JsonArray();
-    for (int i = 0; i < chunk.size(); i++) body.add(envelope(firstId + i, chunk.get(i)));
-    return post(body.toBuffer(), chunk.size(), parsed -> {
+    Map<String, Integer> methods = new HashMap<>();
+    for (int i = 0; i < chunk.size(); i++) {
+      body.add(envelope(firstId + i, chunk.get(i)));
+      methods.merge(chunk.get(i).method(), 1, Integer::sum);
+    }
+    return post(body.toBuffer(), methods, answers -> {
+      Map<String, Integer> errors = new HashMap<>();
+      for (int i = 0; i < answers.size(); i++) {
+        if (answers.get(i).isError()) errors.merge(chunk.get(i).method(), 1, Integer::sum);
+      }
+      return errors;
+    }, parsed -> {
       if (!(parsed instanceof JsonArray answers)) {
         // A single object here is the node rejecting the whole batch (e.g. too large): try elsewhere.
         throw new MalformedResponseException("batch answered with " + describe(parsed));
@@ -205,41 +227,54 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   }
 
   /**
-   * Sends one HTTP body, failing over endpoint by endpoint until {@code decode} accepts an answer
-   * that {@code faulty} does not call the provider's fault. A faulty answer from the last endpoint
-   * tried is returned as it is (its errors stay per-call errors, which callers already treat as
-   * "not served"), so one provider alone behaves as before.
+   * Sends one HTTP body holding {@code methods} (calls per method), failing over endpoint by
+   * endpoint until {@code decode} accepts an answer that {@code faulty} does not call the provider's
+   * fault. A faulty answer from the last endpoint tried is returned as it is (its errors stay
+   * per-call errors, which callers already treat as "not served"), so one provider alone behaves as
+   * before. {@code answeredErrors} says which calls of an accepted answer are JSON-RPC errors (for
+   * the per-method metrics).
    */
-  private <T> Future<T> post(Buffer body, int calls, Function<Object, T> decode, Function<T, String> faulty) {
-    return attempt(endpointOrder(), 0, body, calls, decode, faulty, null, null);
+  private <T> Future<T> post(Buffer body, Map<String, Integer> methods, Function<T, Map<String, Integer>> answeredErrors,
+      Function<Object, T> decode, Function<T, String> faulty) {
+    int calls = methods.values().stream().mapToInt(Integer::intValue).sum();
+    return attempt(endpointOrder(), 0, new Sending<>(body, calls, methods, answeredErrors, decode, faulty), null, null);
   }
 
-  private <T> Future<T> attempt(List<Endpoint> order, int index, Buffer body, int calls,
-      Function<Object, T> decode, Function<T, String> faulty, Throwable lastFailure, T faultyAnswer) {
+  /** What one {@link #post} sends and how it judges the answers, carried along the failover. */
+  private record Sending<T>(Buffer body, int calls, Map<String, Integer> methods,
+      Function<T, Map<String, Integer>> answeredErrors, Function<Object, T> decode, Function<T, String> faulty) {}
+
+  private <T> Future<T> attempt(List<Endpoint> order, int index, Sending<T> sending, Throwable lastFailure, T faultyAnswer) {
     if (index == order.size()) {
       if (faultyAnswer != null) return Future.succeededFuture(faultyAnswer);
       return Future.failedFuture(new RpcUnavailableException(
           "no RPC endpoint of chain " + chainId + " answered (" + order.size() + " tried)", lastFailure));
     }
     Endpoint endpoint = order.get(index);
-    callsSent.add(calls);
+    callsSent.add(sending.calls());
     httpRequests.increment();
     endpoint.requests.increment();
-    return exchange(endpoint, body).map(decode).transform(outcome -> {
+    metrics.sent(chainId, endpoint.provider, sending.methods());
+    return exchange(endpoint, sending.body()).map(sending.decode()).transform(outcome -> {
       if (outcome.succeeded()) {
-        String fault = faulty.apply(outcome.result());
+        String fault = sending.faulty().apply(outcome.result());
         if (fault == null) {
           endpoint.markHealthy();
+          Map<String, Integer> errors = sending.answeredErrors().apply(outcome.result());
+          if (!errors.isEmpty()) metrics.failed(chainId, endpoint.provider, errors, "rpc_error");
           return Future.succeededFuture(outcome.result());
         }
         (fault.startsWith(STALE) ? endpoint.staleAnswers : endpoint.providerErrors).increment();
         endpoint.markFailed(new MalformedResponseException(fault));
+        // A throttled, unserved or stale answer is no usable answer: the calls failed over.
+        metrics.failed(chainId, endpoint.provider, sending.methods(), "unavailable");
         if (index + 1 == order.size() && fault.startsWith(STALE)) highestHead.set(-1); // every provider agrees: the chain went back
-        return attempt(order, index + 1, body, calls, decode, faulty, lastFailure, outcome.result());
+        return attempt(order, index + 1, sending, lastFailure, outcome.result());
       }
       endpoint.failures.increment();
       endpoint.markFailed(outcome.cause());
-      return attempt(order, index + 1, body, calls, decode, faulty, outcome.cause(), faultyAnswer);
+      metrics.failed(chainId, endpoint.provider, sending.methods(), "unavailable");
+      return attempt(order, index + 1, sending, outcome.cause(), faultyAnswer);
     });
   }
 
@@ -352,6 +387,7 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   /** One URL and its health; touched from any thread, hence volatile fields and benign races. */
   private final class Endpoint {
     private final String url;
+    private final String provider;
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder providerErrors = new LongAdder();
@@ -361,6 +397,7 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
 
     Endpoint(String url) {
       this.url = url;
+      this.provider = redact(url);
     }
 
     /** Failures in a row: each doubles how long the endpoint is tried last (backoff), up to 8 times the cooldown. */

@@ -43,13 +43,23 @@ public final class StatusFeedVerticle extends VerticleBase {
     subscriber = PgSubscriber.subscriber(vertx, db.connectOptions())
         .reconnectPolicy(retries -> retries < 1_000 ? Math.min(5_000L, 100L * (retries + 1)) : -1L);
     subscriber.channel(StatusNotifications.CHANNEL)
-        .subscribeHandler(v -> cache.invalidateAll())
+        .subscribeHandler(v -> {
+          quiet();
+          cache.invalidateAll();
+        })
         .handler(this::onStatus);
     subscriber.channel(HEAD_CHANNEL).handler(this::onHead);
     subscriber.closeHandler(v -> {
       if (!stopping) LOG.error("status notifications stopped for good; polls fall back to the database");
     });
     return subscriber.connect();
+  }
+
+  /** The subscriber's connection drops and reconnects by itself; unhandled, the client prints each failure's stack trace. */
+  private void quiet() {
+    if (subscriber.actualConnection() != null) {
+      subscriber.actualConnection().exceptionHandler(e -> LOG.debug("status notification connection failed: {}", e.toString()));
+    }
   }
 
   private void onStatus(String payload) {

@@ -25,16 +25,18 @@ final class CommandLine {
         return admin(Command.MERCHANT, "merchant", MERCHANT_SUBCOMMANDS, rest);
       case "key":
         return admin(Command.KEY, "key", KEY_SUBCOMMANDS, rest);
+      case "healthcheck":
+        return service(Command.HEALTHCHECK, "healthcheck", Help.HEALTHCHECK, rest);
       default:
         Invocation common = common(first, Help.TOP);
         if (common != null) return common;
         return first.startsWith("-")
             ? new Invocation.Mistake("tollgate: unknown option " + first + " (see tollgate --help)")
-            : new Invocation.Mistake("tollgate: unknown command '" + first + "' (commands: serve, dev, merchant, key; see tollgate --help)");
+            : new Invocation.Mistake("tollgate: unknown command '" + first + "' (commands: serve, dev, merchant, key, healthcheck; see tollgate --help)");
     }
   }
 
-  /** serve and dev take no arguments besides --help and --version. */
+  /** serve, dev and healthcheck take no arguments besides --help and --version. */
   private static Invocation service(Command command, String name, String help, List<String> rest) {
     for (String arg : rest) {
       Invocation common = common(arg, help);

@@ -44,6 +44,8 @@ public final class Commands {
         return DevCommand.run(settings, out, err);
       case MERCHANT:
         return OptionalInt.of(MerchantCommand.run(run.args(), settings, out, err));
+      case HEALTHCHECK:
+        return OptionalInt.of(HealthCheckCommand.run(settings, out, err));
       default:
         return OptionalInt.of(KeyCommand.run(run.args(), settings, out, err));
     }

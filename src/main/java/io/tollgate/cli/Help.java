@@ -14,12 +14,21 @@ final class Help {
                                               merchants and their payment methods
              tollgate key create|list|rotate|revoke ...
                                               a merchant's API keys (test or live)
+             tollgate healthcheck             exit 0 if the instance on this host is ready (containers)
              tollgate [COMMAND] --help        help of a command
              tollgate --version
 
       Settings: conf/tollgate.properties (another file with -Dtollgate.config=FILE), each key
       overridden by an environment variable TOLLGATE_<KEY> (upper case, '.' and '-' as '_').
       Exit codes: 0 done, 1 could not start or run, 2 wrong command line.
+      """;
+
+  static final String HEALTHCHECK = """
+      usage: tollgate healthcheck
+
+      Asks the instance running on this host (http://127.0.0.1:<http.port>/health/ready) whether it
+      is ready and exits 0 if it is, 1 if not or if it does not answer within 3 seconds. For a
+      container's health check, where no curl is installed.
       """;
 
   static final String SERVE = """

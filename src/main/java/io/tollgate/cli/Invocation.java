@@ -14,5 +14,5 @@ sealed interface Invocation {
   /** A user mistake: one line on stderr, exit code 2. */
   record Mistake(String message) implements Invocation {}
 
-  enum Command { SERVE, DEV, MERCHANT, KEY }
+  enum Command { SERVE, DEV, MERCHANT, KEY, HEALTHCHECK }
 }

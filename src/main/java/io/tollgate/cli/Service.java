@@ -1,14 +1,10 @@
 package io.tollgate.cli;
 
 import io.tollgate.Tollgate;
+import io.tollgate.VertxRuntime;
+import io.tollgate.telemetry.Shutdown;
 import io.tollgate.config.Settings;
-import io.tollgate.http.hotpath.StatusPollMetrics;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.VertxPrometheusOptions;
-import io.vertx.micrometer.backends.BackendRegistries;
 import java.io.PrintStream;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
@@ -29,12 +25,7 @@ final class Service {
    */
   static OptionalInt run(String command, Settings settings, AutoCloseable alsoClose, PrintStream err,
       Consumer<Tollgate> onStarted) {
-    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true);
-    // Vert.x's Micrometer metrics, except the per-request HTTP meters of status polls (counted cheaply instead)
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
-        .withMetrics(new StatusPollMetrics(new MicrometerMetricsFactory(), BackendRegistries::getDefaultNow))
-        .build();
+    Vertx vertx = VertxRuntime.create();
     Tollgate app;
     try {
       app = Tollgate.start(vertx, settings).await();
@@ -43,7 +34,8 @@ final class Service {
       err.println("tollgate " + command + ": refusing to start: " + e.getMessage());
       stop(vertx, alsoClose);
       return OptionalInt.of(1);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // (await rethrows checked failures as they are: a port in use is a BindException)
       // Mostly the environment (the database unreachable, a wrong password): its message says enough,
       // and a page of stack trace would bury it. The trace is there for whoever asks for it.
       LOG.debug("start failed", e);
@@ -53,7 +45,11 @@ final class Service {
       return OptionalInt.of(1);
     }
     onStarted.accept(app);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, alsoClose), "tollgate-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      long begun = Shutdown.begin();
+      stop(vertx, alsoClose);
+      Shutdown.done(begun);
+    }, "tollgate-shutdown"));
     return OptionalInt.empty();
   }
 

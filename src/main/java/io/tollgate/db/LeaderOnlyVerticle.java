@@ -59,6 +59,8 @@ public final class LeaderOnlyVerticle extends VerticleBase {
             .compose(rows -> {
               if (!rows.iterator().next().getBoolean("locked")) return conn.close().map(false);
               lockConnection = conn;
+              // The close that follows is what matters (lostLead); unhandled, the client prints the stack trace.
+              conn.exceptionHandler(e -> LOG.debug("{}: lock connection failed: {}", name, e.toString()));
               conn.closeHandler(v -> lostLead());
               return vertx.deployVerticle(leaderWork.get())
                   .onSuccess(id -> {

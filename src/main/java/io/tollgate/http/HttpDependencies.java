@@ -12,6 +12,7 @@ import io.tollgate.payer.PayerBindingService;
 import io.tollgate.ratelimit.RateLimiter;
 import io.tollgate.inbound.InboundWebhooks;
 import io.tollgate.webhook.WebhookEndpoints;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
@@ -34,6 +35,7 @@ import java.util.function.Supplier;
  * @param gasless gasless (EIP-3009) payments, or null when no chain has a relayer
  * @param connectionCounts open connections per client address, shared by every HTTP verticle
  * @param trustedProxy whether a socket peer is a trusted proxy (exempt from the per-address connection limit)
+ * @param meters where the HTTP side's own counters go (rate-limit refusals)
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -59,4 +61,5 @@ public record HttpDependencies(
     io.tollgate.shop.CheckoutModes checkoutModes,
     io.tollgate.gasless.GaslessPayments gasless,
     ConnectionGuard.Counts connectionCounts,
-    java.util.function.Predicate<String> trustedProxy) {}
+    java.util.function.Predicate<String> trustedProxy,
+    MeterRegistry meters) {}

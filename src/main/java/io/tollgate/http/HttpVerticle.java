@@ -1,11 +1,13 @@
 package io.tollgate.http;
 
+import io.micrometer.core.instrument.Counter;
 import io.tollgate.http.hotpath.BuyerAccess;
 import io.tollgate.http.hotpath.CorsRules;
 import io.tollgate.http.hotpath.ErrorResponses;
 import io.tollgate.http.hotpath.HotPathValidation;
 import io.tollgate.http.hotpath.StatusFastLane;
 import io.tollgate.http.hotpath.StatusPoll;
+import io.tollgate.telemetry.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -56,8 +58,10 @@ public final class HttpVerticle extends VerticleBase {
     MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts(), shop);
     Handler<RoutingContext> merchantFirst = RequestAuth.merchantFirst(deps.merchants());
     Handler<RoutingContext> adminFirst = RequestAuth.adminFirst(deps.admin());
+    Counter refusals = Counter.builder("tollgate.ratelimit.refusals")
+        .description("buyer requests refused by the rate limits (429)").register(deps.meters());
     BuyerAccess access = new BuyerAccess(deps.clientSecrets(), deps.statusCache(), deps.rateLimiter(), deps.buyerLimits(),
-        deps.clientAddress());
+        deps.clientAddress(), refusals::increment);
     StatusPoll poll = new StatusPoll(access, deps.statusCache(), deps.statusView(), deps.clock());
     BuyerApi buyer = new BuyerApi(access, poll, deps.clientAddress(), deps.statusCache(), deps.statusView(), deps.checkouts(),
         vertx.eventBus(), deps.clock(), deps.payers(), deps.gasless());
@@ -131,8 +135,17 @@ public final class HttpVerticle extends VerticleBase {
           router.route().last().handler(new MethodNotAllowed(contract, Map.of("/health/live", "GET", "/health/ready", "GET",
               "/metrics", "GET", "/openapi.yaml", "GET"))::handle);
           router.route().failureHandler(ErrorResponses::handle);
-          if (!deps.settings().statusFastLane()) return router;
-          return StatusFastLane.forOperation(contract, "getCheckoutStatus", statusParameters, cors, poll, router);
+          // The routed requests' log lines carry their id; the fast lane's polls only answer it (they log nothing).
+          Handler<HttpServerRequest> routed = request -> {
+            RequestIds.bind(request.response().headers().get(RequestIds.HEADER));
+            router.handle(request);
+          };
+          Handler<HttpServerRequest> lanes = !deps.settings().statusFastLane() ? routed
+              : StatusFastLane.forOperation(contract, "getCheckoutStatus", statusParameters, cors, poll, routed);
+          return request -> {
+            request.response().putHeader(RequestIds.HEADER, RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)));
+            lanes.handle(request);
+          };
         })
         .compose(intake -> {
           HttpLimits limits = deps.settings().limits();

@@ -1,5 +1,7 @@
 package io.tollgate.inbound;
 
+import static io.tollgate.telemetry.EventLog.EVENTS;
+
 import io.tollgate.webhook.WebhookEndpoints;
 import io.tollgate.webhook.WebhookSignatureException;
 import io.tollgate.api.ApiException;
@@ -20,8 +22,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The intake of other processors' webhooks (seed 002's pattern): verify the signature, store the
@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
  * status {@code failed}); {@link #retry} runs it again.
  */
 public final class InboundWebhooks {
-  private static final Logger LOG = LoggerFactory.getLogger(InboundWebhooks.class);
   private static final Set<String> FINAL = Set.of("processed", "ignored", "unmatched");
 
   private final Pool pool;
@@ -43,7 +42,11 @@ public final class InboundWebhooks {
   private final WebhookHandlerRegistry registry;
   private final Clock clock;
 
-  public InboundWebhooks(Pool pool, Map<String, InboundVariant> variants, WebhookHandlerRegistry registry, Clock clock) {
+  private final InboundMetrics metrics;
+
+  public InboundWebhooks(Pool pool, Map<String, InboundVariant> variants, WebhookHandlerRegistry registry, Clock clock,
+      InboundMetrics metrics) {
+    this.metrics = metrics;
     this.pool = pool;
     this.variants = Map.copyOf(variants);
     this.registry = registry;
@@ -66,7 +69,8 @@ public final class InboundWebhooks {
     try {
       verified = variant.scheme().verify(headers, raw);
     } catch (WebhookSignatureException e) {
-      LOG.info("inbound webhook on {} refused: {}", variantName, e.code());
+      EVENTS.inboundRefused(variantName, e.code());
+      metrics.count(variantName, "refused");
       return Future.failedFuture(e.toApiException());
     }
     return pool.preparedQuery("""
@@ -85,6 +89,10 @@ public final class InboundWebhooks {
                   return new Stored(row.getLong("id"), row.getString("status"), true);
                 }))
         // Stored: from here on the event is never lost. Processing failures are captured, not answered.
+        .onSuccess(stored -> {
+          if (!stored.duplicate()) EVENTS.inboundStored(variantName, verified.eventId(), stored.id(), verified.kind());
+          metrics.count(variantName, stored.duplicate() ? "duplicate" : "stored");
+        })
         .compose(stored -> (FINAL.contains(stored.status()) ? Future.succeededFuture(stored.status()) : process(stored.id()))
             .map(status -> new Receipt(stored.id(), verified.eventId(), stored.duplicate(), status)));
   }
@@ -140,28 +148,33 @@ public final class InboundWebhooks {
               return registry.dispatch(event, ctx).compose(outcome -> {
                 String next = outcome instanceof HandlerOutcome.Applied ? "processed"
                     : outcome instanceof HandlerOutcome.Ignored ? "ignored" : "unmatched";
-                if (outcome instanceof HandlerOutcome.Unmatched) {
-                  LOG.warn("inbound webhook {} {} ({}) matched no checkout: kept for review", event.variant(),
-                      event.eventId(), event.kind());
-                }
                 return conn.preparedQuery("""
                         UPDATE inbound_webhook_events SET status = $2, outcome = $3, attempts = attempts + 1,
                                processed_at = now(), last_error = NULL, stack_trace = NULL
                         WHERE id = $1""")
                     .execute(Tuple.of(id, next, describe(outcome)))
-                    .map(next);
+                    .map(next)
+                    // told once committed (the transaction's future completes after the commit)
+                    .onSuccess(done -> conn.transaction().completion().onSuccess(committed -> {
+                      EVENTS.inboundProcessed(event.variant(), event.eventId(), id, done);
+                      metrics.count(event.variant(), done);
+                    }));
               });
             }))
         .recover(e -> {
           if (e instanceof ApiException api && api.error() == ErrorCode.NOT_FOUND) return Future.failedFuture(e);
-          LOG.error("inbound webhook {} failed; captured for retry", id, e);
+          EVENTS.inboundFailed(id, e);
           StringWriter trace = new StringWriter();
           e.printStackTrace(new PrintWriter(trace));
           return pool.preparedQuery("""
                   UPDATE inbound_webhook_events SET status = 'failed', attempts = attempts + 1, last_error = $2,
                          stack_trace = $3
-                  WHERE id = $1 AND status NOT IN ('processed', 'ignored', 'unmatched')""")
+                  WHERE id = $1 AND status NOT IN ('processed', 'ignored', 'unmatched')
+                  RETURNING variant""")
               .execute(Tuple.of(id, String.valueOf(e), trace.toString()))
+              .onSuccess(updated -> {
+                if (updated.rowCount() > 0) metrics.count(updated.iterator().next().getString("variant"), "failed");
+              })
               .map("failed");
         });
   }

@@ -74,7 +74,9 @@ final class LedgerSql {
 
   static JsonObject paymentFacts(Verdict.Paying p) {
     return new JsonObject().put("blockNumber", p.blockNumber()).put("blockHash", p.blockHash())
-        .put("payer", p.payer()).put("amount", p.amount().toString());
+        .put("payer", p.payer()).put("amount", p.amount().toString())
+        // the confirmation delay (block to paid visible) is measured from it once the change commits
+        .put("blockTime", p.blockTime().toString());
   }
 
   static OffsetDateTime utc(Verdict.Paying p) {

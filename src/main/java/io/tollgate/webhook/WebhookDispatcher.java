@@ -1,5 +1,7 @@
 package io.tollgate.webhook;
 
+import static io.tollgate.telemetry.EventLog.EVENTS;
+
 import io.tollgate.webhook.DeliveryResult.Outcome;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -42,15 +44,25 @@ final class WebhookDispatcher {
   /** The advisory lock key claims take turns on (any constant no other lock in the schema uses). */
   private static final long CLAIM_LOCK = 0x7701_6700_0022L;
 
+  private final WebhookMetrics metrics;
+
+  WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
+      Duration lease, WebhookMetrics metrics) {
+    this(pool, client, box, schedule, clock, lease, DEFAULT_PER_ENDPOINT, metrics);
+  }
+
+  /** As above, counting nothing (tests that look at deliveries, not at metrics). */
   WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
       Duration lease) {
-    this(pool, client, box, schedule, clock, lease, DEFAULT_PER_ENDPOINT);
+    this(pool, client, box, schedule, clock, lease, DEFAULT_PER_ENDPOINT,
+        new WebhookMetrics(new io.micrometer.core.instrument.composite.CompositeMeterRegistry()));
   }
 
   /** @param perEndpoint attempts in flight to one endpoint at most (over all dispatchers) */
   WebhookDispatcher(Pool pool, DeliveryClient client, SecretBox box, RetrySchedule schedule, Clock clock,
-      Duration lease, int perEndpoint) {
+      Duration lease, int perEndpoint, WebhookMetrics metrics) {
     this.perEndpoint = perEndpoint;
+    this.metrics = metrics;
     this.pool = pool;
     this.client = client;
     this.box = box;
@@ -144,7 +156,8 @@ final class WebhookDispatcher {
       attempt = Future.succeededFuture(new DeliveryResult(Outcome.RETRY, clock.instant(), null, Duration.ZERO, null,
           "secret_unavailable: " + e.getMessage(), null));
     }
-    return attempt.compose(result -> recordWithinLease(c, result, 0))
+    return attempt.compose(result -> recordWithinLease(c, result, 0).onSuccess(recorded -> told(c, result, recorded))
+            .<Void>mapEmpty())
         .onFailure(e -> LOG.warn("recording attempt {} of {} to endpoint {} failed until its lease ran out; sent again: {}",
             c.attempt(), c.eventId(), c.endpointId(), e.toString()));
   }
@@ -155,7 +168,7 @@ final class WebhookDispatcher {
    * must not turn a success into a second delivery. Only when the lease is nearly over is the
    * outcome given up, and the delivery is then sent again (at least once, never lost).
    */
-  private Future<Void> recordWithinLease(Claimed c, DeliveryResult result, int retries) {
+  private Future<Recorded> recordWithinLease(Claimed c, DeliveryResult result, int retries) {
     return record(c, result).recover(e -> {
       long backoff = Math.min(5_000L, 200L << Math.min(retries, 5));
       long wait = backoff / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
@@ -164,13 +177,33 @@ final class WebhookDispatcher {
       if (retries == 0) {
         LOG.warn("recording attempt {} of {} failed, retrying while its lease lasts: {}", c.attempt(), c.eventId(), e.toString());
       }
-      io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+      io.vertx.core.Promise<Recorded> later = io.vertx.core.Promise.promise();
       client.vertx().setTimer(wait, t -> recordWithinLease(c, result, retries + 1).onComplete(later));
       return later.future();
     });
   }
 
-  private Future<Void> record(Claimed c, DeliveryResult r) {
+
+  /** What an attempt's record changed: when the next attempt is due (null: none), and why the endpoint was disabled. */
+  private record Recorded(Instant nextAttemptAt, String disabledReason) {}
+
+  /** Logs and counts an attempt once its record has committed. */
+  private void told(Claimed c, DeliveryResult r, Recorded recorded) {
+    if (r.outcome() == Outcome.SUCCESS) {
+      EVENTS.webhookDelivered(c.eventId(), c.endpointId(), c.attempt(), r.statusCode(), r.latency().toMillis());
+      metrics.attempt("delivered");
+    } else {
+      EVENTS.webhookFailed(c.eventId(), c.endpointId(), c.attempt(), r.statusCode(), r.error(),
+          recorded.nextAttemptAt() == null ? null : recorded.nextAttemptAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+      metrics.attempt(r.outcome() == Outcome.GONE ? "gone" : recorded.nextAttemptAt() == null ? "failed" : "retrying");
+    }
+    if (recorded.disabledReason() != null) {
+      EVENTS.webhookEndpointDisabled(c.endpointId(), recorded.disabledReason());
+      metrics.endpointDisabled();
+    }
+  }
+
+  private Future<Recorded> record(Claimed c, DeliveryResult r) {
     Instant now = clock.instant();
     return pool.withTransaction(conn -> conn.preparedQuery("""
                 INSERT INTO webhook_attempts (delivery_id, event_id, endpoint_id, attempt, attempted_at, outcome,
@@ -186,14 +219,17 @@ final class WebhookDispatcher {
             .compose(ignored -> switch (r.outcome()) {
               case SUCCESS -> finish(conn, c, r, "succeeded", null)
                   .compose(v -> conn.preparedQuery("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1")
-                      .execute(Tuple.of(c.endpointId())).<Void>mapEmpty());
+                      .execute(Tuple.of(c.endpointId())))
+                  .map(new Recorded(null, null));
               case GONE -> finish(conn, c, r, "failed", null)
-                  .compose(v -> disable(conn, c.endpointId(), "gone: the endpoint answered 410 Gone"));
+                  .compose(v -> disable(conn, c.endpointId(), GONE))
+                  .map(new Recorded(null, GONE));
               case RETRY -> {
                 Optional<Instant> next = schedule.nextAttemptAt(c.attempt(), r.attemptedAt(),
                     Optional.ofNullable(r.retryAfter()));
                 yield finish(conn, c, r, next.isPresent() ? "pending" : "failed", next.orElse(null))
-                    .compose(v -> failing(conn, c.endpointId(), r.attemptedAt(), now));
+                    .compose(v -> failing(conn, c.endpointId(), r.attemptedAt(), now))
+                    .map(disabled -> new Recorded(next.orElse(null), disabled));
               }
             }));
   }
@@ -209,23 +245,29 @@ final class WebhookDispatcher {
         .mapEmpty();
   }
 
-  /** Starts (or continues) the endpoint's failing streak; five days without a success disables it. */
-  private static Future<Void> failing(SqlConnection conn, UUID endpointId, Instant attemptedAt, Instant now) {
+  private static final String GONE = "gone: the endpoint answered 410 Gone";
+
+  /**
+   * Starts (or continues) the endpoint's failing streak; five days without a success disables it.
+   * Answers why it was disabled, or null.
+   */
+  private static Future<String> failing(SqlConnection conn, UUID endpointId, Instant attemptedAt, Instant now) {
     return conn.preparedQuery("""
             UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, $2)
             WHERE id = $1 RETURNING failing_since""")
         .execute(Tuple.of(endpointId, WebhookEndpoints.utc(attemptedAt)))
         .compose(rows -> {
           OffsetDateTime since = rows.size() == 0 ? null : rows.iterator().next().getOffsetDateTime("failing_since");
-          return since != null && RetrySchedule.endpointFailingTooLong(since.toInstant(), now)
-              ? disable(conn, endpointId, "failing: no successful delivery for 5 days since " + since.toInstant())
-              : Future.succeededFuture();
+          if (since == null || !RetrySchedule.endpointFailingTooLong(since.toInstant(), now)) {
+            return Future.succeededFuture((String) null);
+          }
+          String reason = "failing: no successful delivery for 5 days since " + since.toInstant();
+          return disable(conn, endpointId, reason).map(reason);
         });
   }
 
   /** Disables an endpoint, saying why on it; its pending deliveries stop (recover sends them later). */
   static Future<Void> disable(SqlConnection conn, UUID endpointId, String reason) {
-    LOG.warn("webhook endpoint {} disabled: {}", endpointId, reason);
     return conn.preparedQuery("""
             UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, disabled_at = now(), updated_at = now()
             WHERE id = $1 AND enabled""")

@@ -46,8 +46,11 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private boolean again;
   private int inFlight;
 
+  private final WebhookMetrics metrics;
+
   public WebhookDispatcherVerticle(Pool pool, DatabaseSettings db, SecretBox box, EndpointUrlPolicy.Options urlOptions,
-      Clock clock, Options options) {
+      Clock clock, Options options, WebhookMetrics metrics) {
+    this.metrics = metrics;
     this.pool = pool;
     this.db = db;
     this.box = box;
@@ -61,11 +64,17 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     client = new DeliveryClient(vertx, new EndpointUrlPolicy(EndpointUrlPolicy.HostResolver.system(vertx), urlOptions),
         clock, DeliveryClient.Options.defaults().withTimeout(options.timeout()));
     dispatcher = new WebhookDispatcher(pool, client, box, RetrySchedule.standard(), clock, options.lease(),
-        options.perEndpoint());
+        options.perEndpoint(), metrics);
     subscriber = PgSubscriber.subscriber(vertx, db.connectOptions())
         .reconnectPolicy(retries -> retries < 1_000 ? Math.min(5_000L, 100L * (retries + 1)) : -1L);
     subscriber.channel(WebhookOutbox.CHANNEL)
-        .subscribeHandler(v -> wake()) // (re)subscribed: catch up with anything notified meanwhile
+        .subscribeHandler(v -> { // (re)subscribed: catch up with anything notified meanwhile
+          // the connection drops and reconnects by itself; unhandled, the client prints each failure's stack trace
+          if (subscriber.actualConnection() != null) {
+            subscriber.actualConnection().exceptionHandler(e -> LOG.debug("outbox notification connection failed: {}", e.toString()));
+          }
+          wake();
+        })
         .handler(payload -> wake());
     timer = vertx.setPeriodic(options.interval().toMillis(), tick -> wake());
     return subscriber.connect().onSuccess(v -> wake());

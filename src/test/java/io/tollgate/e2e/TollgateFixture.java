@@ -57,6 +57,11 @@ public final class TollgateFixture implements AutoCloseable {
   private final List<Vertx> others = new java.util.ArrayList<>();
 
   private TollgateFixture(java.util.function.Function<AnvilProcess, Map<String, String>> extraSettings, String... anvilArgs) {
+    this(Vertx::vertx, extraSettings, anvilArgs);
+  }
+
+  private TollgateFixture(java.util.function.Supplier<Vertx> newVertx,
+      java.util.function.Function<AnvilProcess, Map<String, String>> extraSettings, String... anvilArgs) {
     anvil = AnvilProcess.start(AnvilProcess.defaultProjectDir(), CHAIN_ID, anvilArgs);
     Map<String, String> extra = extraSettings.apply(anvil);
     chain = new TestChain(anvil.rpcUrl(), CHAIN_ID);
@@ -95,7 +100,7 @@ public final class TollgateFixture implements AutoCloseable {
     settings.put("payment.verdict-chunk-size", Integer.toString(VERDICT_CHUNK_SIZE));
     settings.putAll(extra);
     this.settings = Map.copyOf(settings);
-    vertx = Vertx.vertx();
+    vertx = newVertx.get();
     try {
       tollgate = Tollgate.start(vertx, Settings.of(settings)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -107,6 +112,14 @@ public final class TollgateFixture implements AutoCloseable {
 
   public static TollgateFixture start() {
     return new TollgateFixture(anvil -> Map.of());
+  }
+
+  /**
+   * On the Vert.x that {@code serve} runs on ({@link io.tollgate.VertxRuntime}: Micrometer metrics at
+   * {@code /metrics}). One at a time per JVM: the metrics registry is process-wide.
+   */
+  public static TollgateFixture startWithMetrics(Map<String, String> settings) {
+    return new TollgateFixture(io.tollgate.VertxRuntime::create, anvil -> settings);
   }
 
   public static TollgateFixture start(Map<String, String> settings, String... anvilArgs) {
@@ -273,6 +286,11 @@ public final class TollgateFixture implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A setting the instances were started with (e.g. a secret, to check it is never logged). */
+  public String setting(String key) {
+    return settings.get(key);
   }
 
   /** The first instance's base URL ({@code http://127.0.0.1:port}). */

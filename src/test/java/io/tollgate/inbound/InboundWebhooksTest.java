@@ -80,7 +80,8 @@ class InboundWebhooksTest {
         .build();
     InboundVariant variant = new InboundVariant(VARIANT, InboundProvider.STRIPE,
         new StripeSignatureScheme(List.of(SECRET), clock), merchant);
-    intake = new InboundWebhooks(env.pool(), Map.of(VARIANT, variant), registry, clock);
+    intake = new InboundWebhooks(env.pool(), Map.of(VARIANT, variant), registry, clock,
+        new InboundMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
   }
 
   private static String event(String kind) {

@@ -89,7 +89,8 @@ class WebhookDispatcherTest {
     EndpointUrlPolicy policy = new EndpointUrlPolicy(
         EndpointUrlPolicyTest.pinned(Map.of("shop.test", List.of("127.0.0.1"))), EndpointUrlPolicy.Options.development());
     client = new DeliveryClient(env.vertx(), policy, clock, DeliveryClient.Options.defaults());
-    dispatcher = new WebhookDispatcher(env.pool(), client, box, RetrySchedule.standard(), clock, LEASE);
+    dispatcher = new WebhookDispatcher(env.pool(), client, box, RetrySchedule.standard(), clock, LEASE,
+        new WebhookMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     merchant = TestRows.merchant(env.pool());
     // Every test starts with nothing due, whatever earlier tests left behind.
     env.sql("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL WHERE status = 'pending'");
@@ -235,7 +236,8 @@ class WebhookDispatcherTest {
     holdArrived = Promise.promise();
     release = Promise.promise();
     long id = due(endpoint("/hold"), Duration.ZERO);
-    WebhookDispatcher other = new WebhookDispatcher(env.pool(), client, box, RetrySchedule.standard(), clock, LEASE);
+    WebhookDispatcher other = new WebhookDispatcher(env.pool(), client, box, RetrySchedule.standard(), clock, LEASE,
+        new WebhookMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
 
     Future<Integer> first = dispatcher.runOnce(10);
     await(holdArrived.future());

@@ -30,8 +30,17 @@ public final class BuyerAccess {
   private final BuyerLimits limits;
   private final Function<HttpServerRequest, String> clientAddress;
 
+  private final Runnable refused;
+
   public BuyerAccess(ClientSecrets secrets, StatusCache cache, RateLimiter limiter, BuyerLimits limits,
       Function<HttpServerRequest, String> clientAddress) {
+    this(secrets, cache, limiter, limits, clientAddress, () -> { });
+  }
+
+  /** @param refused told of each request refused by the rate limits (a counter) */
+  public BuyerAccess(ClientSecrets secrets, StatusCache cache, RateLimiter limiter, BuyerLimits limits,
+      Function<HttpServerRequest, String> clientAddress, Runnable refused) {
+    this.refused = refused;
     this.secrets = secrets;
     this.cache = cache;
     this.limiter = limiter;
@@ -56,7 +65,10 @@ public final class BuyerAccess {
     List<RateLimitBucket> buckets = authorized ? limits.forRequest(address, checkoutId) : List.of(limits.address(address));
     return limiter.acquire(buckets).compose(decision -> {
       RateLimitHeaders.of(decision).forEach(request.response()::putHeader);
-      if (!decision.allowed()) return Future.failedFuture(new ApiException(ErrorCode.RATE_LIMITED));
+      if (!decision.allowed()) {
+        refused.run();
+        return Future.failedFuture(new ApiException(ErrorCode.RATE_LIMITED));
+      }
       return authorized ? Future.succeededFuture(checkoutId) : Future.failedFuture(new ApiException(ErrorCode.INVALID_CLIENT_SECRET));
     });
   }
