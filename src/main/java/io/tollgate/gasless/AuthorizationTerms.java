@@ -2,7 +2,6 @@ package io.tollgate.gasless;
 
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
-import io.tollgate.signature.InvalidReason;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Optional;
@@ -62,19 +61,6 @@ final class AuthorizationTerms {
   static Optional<ApiException> factoryRefusal(Optional<String> factory, GaslessSettings settings) {
     if (factory.isEmpty() || settings.erc6492Factories().contains(factory.get())) return Optional.empty();
     return refuse(ErrorCode.FACTORY_NOT_ALLOWED, "factory " + factory.get());
-  }
-
-  static ApiException signatureRefusal(InvalidReason reason, String detail) {
-    return new ApiException(switch (reason) {
-      case MALFORMED_ADDRESS -> ErrorCode.INVALID_ADDRESS;
-      case MALFORMED_SIGNATURE -> ErrorCode.MALFORMED_SIGNATURE;
-      case MALLEABLE_SIGNATURE -> ErrorCode.MALLEABLE_SIGNATURE;
-      case SAFE_STATIC_SIGNATURE -> ErrorCode.SAFE_STATIC_SIGNATURE;
-      case WRONG_SIGNER -> ErrorCode.WRONG_SIGNER;
-      case WALLET_REJECTED -> ErrorCode.WALLET_REJECTED_SIGNATURE;
-      case PERMISSIVE_WALLET -> ErrorCode.PERMISSIVE_WALLET;
-      case COUNTERFACTUAL_DEPLOY_FAILED -> ErrorCode.COUNTERFACTUAL_DEPLOY_FAILED;
-    }, detail);
   }
 
   private static Optional<ApiException> refuse(ErrorCode code, String detail) {

@@ -140,7 +140,7 @@ public final class GaslessPayments {
     return Future.join(check, state).transform(done -> {
       if (check.failed()) return Future.failedFuture(check.cause());
       if (check.result() instanceof SignatureCheck.Invalid invalid) {
-        return Future.failedFuture(AuthorizationTerms.signatureRefusal(invalid.reason(), invalid.detail()));
+        return Future.failedFuture(invalid.reason().refusal(invalid.detail()));
       }
       if (check.result() instanceof SignatureCheck.Unavailable unavailable) {
         return Future.failedFuture(new ApiException(ErrorCode.SIGNATURE_CHECK_UNAVAILABLE, unavailable.detail()));

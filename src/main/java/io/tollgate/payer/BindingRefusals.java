@@ -20,16 +20,6 @@ final class BindingRefusals {
   }
 
   static ApiException of(InvalidReason reason, String detail) {
-    return new ApiException(switch (reason) {
-      // the address comes from the issued message, so this cannot really happen; still a client error
-      case MALFORMED_ADDRESS -> ErrorCode.INVALID_ADDRESS;
-      case MALFORMED_SIGNATURE -> ErrorCode.MALFORMED_SIGNATURE;
-      case MALLEABLE_SIGNATURE -> ErrorCode.MALLEABLE_SIGNATURE;
-      case SAFE_STATIC_SIGNATURE -> ErrorCode.SAFE_STATIC_SIGNATURE;
-      case WRONG_SIGNER -> ErrorCode.WRONG_SIGNER;
-      case WALLET_REJECTED -> ErrorCode.WALLET_REJECTED_SIGNATURE;
-      case PERMISSIVE_WALLET -> ErrorCode.PERMISSIVE_WALLET;
-      case COUNTERFACTUAL_DEPLOY_FAILED -> ErrorCode.COUNTERFACTUAL_DEPLOY_FAILED;
-    }, detail);
+    return reason.refusal(detail);
   }
 }

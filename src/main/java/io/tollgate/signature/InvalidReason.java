@@ -1,5 +1,8 @@
 package io.tollgate.signature;
 
+import io.tollgate.api.ApiException;
+import io.tollgate.api.ErrorCode;
+
 /** Why a signature does not prove the claimed signer. Each has a stable wire code. */
 public enum InvalidReason {
   /** The claimed signer is not 0x + 40 hex digits, has a wrong EIP-55 checksum, or is zero. */
@@ -26,6 +29,21 @@ public enum InvalidReason {
   }
 
   public String code() { return code; }
+
+  /** The client error that refuses a request carrying such a signature (payer binding, gasless authorizations). */
+  public ApiException refusal(String detail) {
+    return new ApiException(switch (this) {
+      // a claimed signer that is not an address is the client's mistake like any other
+      case MALFORMED_ADDRESS -> ErrorCode.INVALID_ADDRESS;
+      case MALFORMED_SIGNATURE -> ErrorCode.MALFORMED_SIGNATURE;
+      case MALLEABLE_SIGNATURE -> ErrorCode.MALLEABLE_SIGNATURE;
+      case SAFE_STATIC_SIGNATURE -> ErrorCode.SAFE_STATIC_SIGNATURE;
+      case WRONG_SIGNER -> ErrorCode.WRONG_SIGNER;
+      case WALLET_REJECTED -> ErrorCode.WALLET_REJECTED_SIGNATURE;
+      case PERMISSIVE_WALLET -> ErrorCode.PERMISSIVE_WALLET;
+      case COUNTERFACTUAL_DEPLOY_FAILED -> ErrorCode.COUNTERFACTUAL_DEPLOY_FAILED;
+    }, detail);
+  }
 
   static InvalidReason fromCode(String code) {
     for (InvalidReason r : values()) {
