@@ -35,7 +35,7 @@ final class OperatorApi {
   }
 
   void createMerchant(RoutingContext ctx) {
-    respond(ctx, 201, authorized(ctx).compose(v -> {
+    JsonReplies.respond(ctx, 201, authorized(ctx).compose(v -> {
       JsonObject body = ctx.body().asJsonObject();
       return merchants.create(body.getString("name"), binding(body.getString("payerBinding", "required")),
           methods(body.getJsonArray("paymentMethods")));
@@ -43,15 +43,15 @@ final class OperatorApi {
   }
 
   void listMerchants(RoutingContext ctx) {
-    respond(ctx, 200, authorized(ctx).compose(v -> merchants.list()).map(OperatorApi::list));
+    JsonReplies.respond(ctx, 200, authorized(ctx).compose(v -> merchants.list()).map(JsonReplies::list));
   }
 
   void getMerchant(RoutingContext ctx) {
-    respond(ctx, 200, authorized(ctx).compose(v -> merchants.get(merchantId(ctx))));
+    JsonReplies.respond(ctx, 200, authorized(ctx).compose(v -> merchants.get(merchantId(ctx))));
   }
 
   void updateMerchant(RoutingContext ctx) {
-    respond(ctx, 200, authorized(ctx).compose(v -> {
+    JsonReplies.respond(ctx, 200, authorized(ctx).compose(v -> {
       JsonObject body = ctx.body().asJsonObject();
       String binding = body.getString("payerBinding");
       JsonArray replace = body.getJsonArray("paymentMethods");
@@ -61,23 +61,23 @@ final class OperatorApi {
   }
 
   void createKey(RoutingContext ctx) {
-    respond(ctx, 201, authorized(ctx).compose(v -> keys.create(merchantId(ctx), KeyMode.fromCode(body(ctx).getString("mode"))))
+    JsonReplies.respond(ctx, 201, authorized(ctx).compose(v -> keys.create(merchantId(ctx), KeyMode.fromCode(JsonReplies.optionalBody(ctx).getString("mode"))))
         .map(ApiKeyRegistry.CreatedKey::toJson));
   }
 
   void listKeys(RoutingContext ctx) {
-    respond(ctx, 200, authorized(ctx).compose(v -> keys.list(merchantId(ctx))).map(OperatorApi::list));
+    JsonReplies.respond(ctx, 200, authorized(ctx).compose(v -> keys.list(merchantId(ctx))).map(JsonReplies::list));
   }
 
   void rotateKey(RoutingContext ctx) {
-    Long overlap = body(ctx).getLong("overlapSeconds");
-    respond(ctx, 201, authorized(ctx).compose(v -> keys.rotate(merchantId(ctx), keyId(ctx),
+    Long overlap = JsonReplies.optionalBody(ctx).getLong("overlapSeconds");
+    JsonReplies.respond(ctx, 201, authorized(ctx).compose(v -> keys.rotate(merchantId(ctx), keyId(ctx),
             overlap == null ? DEFAULT_KEY_OVERLAP : Duration.ofSeconds(overlap)))
         .map(ApiKeyRegistry.CreatedKey::toJson));
   }
 
   void revokeKey(RoutingContext ctx) {
-    respond(ctx, 200, authorized(ctx).compose(v -> keys.revoke(merchantId(ctx), keyId(ctx))));
+    JsonReplies.respond(ctx, 200, authorized(ctx).compose(v -> keys.revoke(merchantId(ctx), keyId(ctx))));
   }
 
   private Future<Void> authorized(RoutingContext ctx) {
@@ -111,19 +111,4 @@ final class OperatorApi {
     return UUID.fromString(ctx.pathParam("keyId"));
   }
 
-  private static JsonObject body(RoutingContext ctx) {
-    JsonObject body = ctx.body() == null || ctx.body().length() <= 0 ? null : ctx.body().asJsonObject();
-    return body == null ? new JsonObject() : body;
-  }
-
-  private static JsonObject list(JsonArray data) {
-    return new JsonObject().put("data", data);
-  }
-
-  /** Work that throws (a refused method, an unknown mode) fails the request like a failed future. */
-  private static void respond(RoutingContext ctx, int status, Future<JsonObject> work) {
-    work.onSuccess(json -> ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .putHeader("Cache-Control", "no-store").end(json.toBuffer()))
-        .onFailure(ctx::fail);
-  }
 }

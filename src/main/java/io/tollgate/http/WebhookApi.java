@@ -7,7 +7,6 @@ import io.tollgate.merchant.MerchantAuthenticator;
 import io.tollgate.inbound.InboundWebhooks;
 import io.tollgate.webhook.WebhookEndpoints;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -35,19 +34,19 @@ final class WebhookApi {
   // ---- endpoints ----
 
   void createEndpoint(RoutingContext ctx) {
-    respond(ctx, 201, merchant(ctx).compose(m -> endpoints.create(m.id(), mode(m), ctx.body().asJsonObject())));
+    JsonReplies.respond(ctx, 201, merchant(ctx).compose(m -> endpoints.create(m.id(), mode(m), ctx.body().asJsonObject())));
   }
 
   void listEndpoints(RoutingContext ctx) {
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.list(m.id(), mode(m))).map(WebhookApi::list));
+    JsonReplies.respond(ctx, 200, merchant(ctx).compose(m -> endpoints.list(m.id(), mode(m))).map(JsonReplies::list));
   }
 
   void getEndpoint(RoutingContext ctx) {
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.get(m.id(), mode(m), endpointId(ctx))));
+    JsonReplies.respond(ctx, 200, merchant(ctx).compose(m -> endpoints.get(m.id(), mode(m), endpointId(ctx))));
   }
 
   void updateEndpoint(RoutingContext ctx) {
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.update(m.id(), mode(m), endpointId(ctx), ctx.body().asJsonObject())));
+    JsonReplies.respond(ctx, 200, merchant(ctx).compose(m -> endpoints.update(m.id(), mode(m), endpointId(ctx), ctx.body().asJsonObject())));
   }
 
   void deleteEndpoint(RoutingContext ctx) {
@@ -57,17 +56,17 @@ final class WebhookApi {
   }
 
   void rotateSecret(RoutingContext ctx) {
-    JsonObject body = optionalBody(ctx);
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.rotateSecret(m.id(), mode(m), endpointId(ctx), body.getLong("overlapSeconds"))));
+    JsonObject body = JsonReplies.optionalBody(ctx);
+    JsonReplies.respond(ctx, 200, merchant(ctx).compose(m -> endpoints.rotateSecret(m.id(), mode(m), endpointId(ctx), body.getLong("overlapSeconds"))));
   }
 
   void endpointAttempts(RoutingContext ctx) {
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.endpointAttempts(m.id(), mode(m), endpointId(ctx), limit(ctx)))
-        .map(WebhookApi::list));
+    JsonReplies.respond(ctx, 200, merchant(ctx).compose(m -> endpoints.endpointAttempts(m.id(), mode(m), endpointId(ctx), limit(ctx)))
+        .map(JsonReplies::list));
   }
 
   void recover(RoutingContext ctx) {
-    respond(ctx, 202, merchant(ctx).compose(m -> {
+    JsonReplies.respond(ctx, 202, merchant(ctx).compose(m -> {
       Instant since;
       try {
         since = Instant.parse(ctx.body().asJsonObject().getString("since"));
@@ -82,35 +81,35 @@ final class WebhookApi {
 
   void listEvents(RoutingContext ctx) {
     String checkout = ctx.request().getParam("checkoutId");
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.events(m.id(), mode(m), checkout == null ? null : UUID.fromString(checkout),
-        limit(ctx))).map(WebhookApi::list));
+    JsonReplies.respond(ctx, 200, merchant(ctx).compose(m -> endpoints.events(m.id(), mode(m), checkout == null ? null : UUID.fromString(checkout),
+        limit(ctx))).map(JsonReplies::list));
   }
 
   void getEvent(RoutingContext ctx) {
-    respond(ctx, 200, merchant(ctx).compose(m -> endpoints.event(m.id(), mode(m), ctx.pathParam("eventId"))));
+    JsonReplies.respond(ctx, 200, merchant(ctx).compose(m -> endpoints.event(m.id(), mode(m), ctx.pathParam("eventId"))));
   }
 
   void resendEvent(RoutingContext ctx) {
-    JsonObject body = optionalBody(ctx);
+    JsonObject body = JsonReplies.optionalBody(ctx);
     String endpoint = body.getString("endpointId");
-    respond(ctx, 202, merchant(ctx).compose(m -> endpoints.resend(m.id(), mode(m), ctx.pathParam("eventId"),
+    JsonReplies.respond(ctx, 202, merchant(ctx).compose(m -> endpoints.resend(m.id(), mode(m), ctx.pathParam("eventId"),
         endpoint == null ? null : UUID.fromString(endpoint))).map(n -> new JsonObject().put("scheduled", n)));
   }
 
   // ---- inbound ----
 
   void receive(RoutingContext ctx) {
-    respond(ctx, 200, inbound.receive(ctx.pathParam("variant"), ctx.request().headers(), ctx.body().buffer())
+    JsonReplies.respond(ctx, 200, inbound.receive(ctx.pathParam("variant"), ctx.request().headers(), ctx.body().buffer())
         .map(InboundWebhooks.Receipt::toJson));
   }
 
   void adminListInbound(RoutingContext ctx) {
-    respond(ctx, 200, RequestAuth.admin(ctx, admin)
-        .compose(v -> inbound.list(ctx.request().getParam("status"), limit(ctx))).map(WebhookApi::list));
+    JsonReplies.respond(ctx, 200, RequestAuth.admin(ctx, admin)
+        .compose(v -> inbound.list(ctx.request().getParam("status"), limit(ctx))).map(JsonReplies::list));
   }
 
   void adminRetryInbound(RoutingContext ctx) {
-    respond(ctx, 200, RequestAuth.admin(ctx, admin)
+    JsonReplies.respond(ctx, 200, RequestAuth.admin(ctx, admin)
         .compose(v -> inbound.retry(inboundEventId(ctx))));
   }
 
@@ -143,18 +142,4 @@ final class WebhookApi {
     return limit == null ? 50 : Integer.parseInt(limit);
   }
 
-  private static JsonObject optionalBody(RoutingContext ctx) {
-    JsonObject body = ctx.body() == null || ctx.body().length() <= 0 ? null : ctx.body().asJsonObject();
-    return body == null ? new JsonObject() : body;
-  }
-
-  private static JsonObject list(JsonArray data) {
-    return new JsonObject().put("data", data);
-  }
-
-  private static void respond(RoutingContext ctx, int status, Future<JsonObject> work) {
-    work.onSuccess(json -> ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .putHeader("Cache-Control", "no-store").end(json.toBuffer()))
-        .onFailure(ctx::fail);
-  }
 }
