@@ -96,7 +96,7 @@ class RelayerAnvilTest {
   }
 
   static RelayerSettings settings(Credentials key) {
-    return new RelayerSettings(Map.of(CHAIN, new RelayerSettings.Chain(CHAIN, key, Duration.ofMillis(1000), 3, 100_000, 5,
+    return new RelayerSettings(Map.of(CHAIN, new RelayerSettings.Chain(CHAIN, key, Duration.ofMillis(2500), 3, 100_000, 5,
         Duration.ofSeconds(1))), Duration.ofMillis(100), Duration.ofSeconds(1), Optional.empty());
   }
 
@@ -127,6 +127,24 @@ class RelayerAnvilTest {
 
   private static RelayTicket awaitState(RelayTicket ticket, RelayState state) {
     return awaitTicket(ticket.relayId(), t -> t.state() == state, Duration.ofSeconds(20));
+  }
+
+  /** The highest fee cap among this relay's transactions still in the pool (each bump raises it). */
+  private static BigInteger highestPendingMaxFee(UUID relayId) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      BigInteger highest = null;
+      for (String hash : await(relayer.find(relayId)).orElseThrow().txHashes()) {
+        JsonObject tx = (JsonObject) chain.rpc("eth_getTransactionByHash", hash);
+        if (tx != null) {
+          BigInteger fee = Numeric.decodeQuantity(tx.getString("maxFeePerGas"));
+          highest = highest == null ? fee : highest.max(fee);
+        }
+      }
+      if (highest != null) return highest;
+      sleep(50);
+    }
+    throw new AssertionError("no transaction of relay " + relayId + " in the pool");
   }
 
   private static long relayerNonce() {
@@ -360,13 +378,15 @@ class RelayerAnvilTest {
     Instant validBefore = Instant.now().plusSeconds(4);
     RelayOrder order = authorizations.order(payer, recipient, PRICE, validBefore, "checkout:" + UUID.randomUUID());
     RelayTicket sent = awaitState(await(relayer.relay(order)), RelayState.SENT);
-    String hash = sent.txHash().orElseThrow();
-    BigInteger maxFee = Numeric.decodeQuantity(((JsonObject) chain.rpc("eth_getTransactionByHash", hash)).getString("maxFeePerGas"));
+    // On a slow machine the engine may already have bumped it: the replaced hash is gone from the pool.
+    BigInteger maxFee = highestPendingMaxFee(sent.relayId());
     // A block past validBefore whose base fee leaves the relay out: the authorization can no longer be used.
     chain.rpc("anvil_setNextBlockBaseFeePerGas", Numeric.toHexStringWithPrefix(maxFee.multiply(BigInteger.valueOf(1000))));
     chain.rpc("anvil_setNextBlockTimestamp", Numeric.toHexStringWithPrefix(BigInteger.valueOf(validBefore.getEpochSecond() + 1)));
     chain.mine(1);
-    assertThat(chain.rpc("eth_getTransactionReceipt", hash)).isNull();
+    for (String hash : await(relayer.find(sent.relayId())).orElseThrow().txHashes()) {
+      assertThat(chain.rpc("eth_getTransactionReceipt", hash)).isNull();
+    }
 
     RelayTicket failed = awaitTicket(sent.relayId(), t -> t.state().terminal(), Duration.ofSeconds(20));
     assertThat(failed.state()).isEqualTo(RelayState.FAILED);
