@@ -20,7 +20,8 @@ import java.util.Locale;
  * transaction's ({@link BalanceDiff#checkConsistent}) is retried, never judged.
  *
  * <p>The transaction's own fields are still read first (fixed before mining, kept, so the mining
- * block costs the receipt and the trace). On a provider without the debug API (every provider
+ * block costs the receipt and the trace). A plain transfer (to the recipient, no call data, a plain
+ * transfer's 21,000 gas) runs no code, so its fields prove its balance diff: no trace is asked. On a provider without the debug API (every provider
  * answered "method not found"), a plain transfer (to the recipient, no call data, exactly the
  * 21,000 gas of a transfer to an account without code) is judged from those fields, which then say
  * all; anything else is {@link TraceUnavailableException}.
@@ -63,8 +64,28 @@ public final class BalanceDiffSource implements NativeTransferSource {
     return true;
   }
 
+  /**
+   * A plain transfer to the recipient (no call data, and once the receipt is known exactly a plain
+   * transfer's gas) is proven by its fields: its balance diff can only be value in, value and fees
+   * out. So the drop's ordinary buyers cost no trace call.
+   */
+  @Override
+  public boolean needsMinedEvidence(PaymentExpectation expectation, JsonObject receipt, Object evidence) {
+    if (!(evidence instanceof JsonObject tx)) return true;
+    Object to = tx.getValue("to");
+    boolean looksPlain = to instanceof String address && address.equalsIgnoreCase(expectation.recipient())
+        && Boolean.FALSE.equals(tx.getValue("hasData"));
+    return !looksPlain || (receipt != null && !plainGas(receipt));
+  }
+
   @Override
   public NativeTransfer transferOf(PaymentExpectation expectation, JsonObject receipt, Object evidence) {
+    if (evidence instanceof JsonObject tx) {
+      // Judged without a trace: only a plain transfer's fields prove what it moved.
+      NativeTransfer outer = fields.transferOf(expectation, receipt, tx);
+      if (plainTransfer(expectation, receipt, tx, outer)) return outer;
+      throw new ChainDataException("trace missing for a transaction that is not a plain transfer");
+    }
     if (!(evidence instanceof NativeEvidence both)) throw new ChainDataException("transaction or trace missing");
     if (!(both.transaction() instanceof JsonObject tx)) throw new ChainDataException("transaction missing");
     NativeTransfer outer = fields.transferOf(expectation, receipt, tx); // also: the receipt is this transaction's
@@ -101,6 +122,10 @@ public final class BalanceDiffSource implements NativeTransferSource {
   private static boolean plainTransfer(PaymentExpectation expectation, JsonObject receipt, JsonObject tx, NativeTransfer outer) {
     if (outer.to() == null || !outer.to().equalsIgnoreCase(expectation.recipient())) return false;
     if (!Boolean.FALSE.equals(tx.getValue("hasData"))) return false;
+    return plainGas(receipt);
+  }
+
+  private static boolean plainGas(JsonObject receipt) {
     long gas = Hex.longQuantity(Hex.member(receipt, "gasUsed"));
     if (receipt.getValue("gasUsedForL1") instanceof String l1) gas -= Hex.longQuantity(l1);
     return gas == PLAIN_TRANSFER_GAS;

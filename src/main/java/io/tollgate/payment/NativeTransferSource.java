@@ -51,6 +51,15 @@ public interface NativeTransferSource {
   }
 
   /**
+   * Whether this mined transaction needs the mined-evidence call, or its fields already prove it
+   * (a plain transfer that ran no code). {@code receipt} null: not known yet (the transaction's
+   * fields alone decide whether it looks plain; the receipt confirms it, or the call is asked next).
+   */
+  default boolean needsMinedEvidence(PaymentExpectation expectation, JsonObject receipt, Object evidence) {
+    return needsMinedEvidence();
+  }
+
+  /**
    * Whether a transaction's evidence is fixed by its hash alone, so that it may be fetched while the
    * transaction is pending and kept until it is mined. False unless a source says so: a balance-diff
    * trace exists only for a mined transaction and depends on the state of the block it is in.

@@ -54,6 +54,14 @@ final class KeptEvidence {
     return payment.expectation().kind() == AssetKind.NATIVE && source.needsMinedEvidence();
   }
 
+  /**
+   * Whether a mined payment's trace must be asked: {@link #traced}, and its fields do not already
+   * prove it (a plain transfer). {@code receipt} null while the receipt is still to come.
+   */
+  boolean needsTrace(ActivePayment payment, io.vertx.core.json.JsonObject receipt, Object fields) {
+    return traced(payment) && source.needsMinedEvidence(payment.expectation(), receipt, fields);
+  }
+
   /** The call that reads a mined payment's trace ({@link #traced}). */
   RpcRequest traceCall(ActivePayment payment) {
     return source.minedEvidenceCall(payment.txHash());

@@ -92,7 +92,8 @@ final class RoundJudge {
     List<Mined> waiting = new ArrayList<>();
     for (Mined receipt : mined) {
       JsonObject header = memory.header(receipt.block());
-      if (header == null || receipt.needsEvidence() || memory.evidence().traced(receipt.payment())) {
+      if (header == null || receipt.needsEvidence()
+          || memory.evidence().needsTrace(receipt.payment(), receipt.receipt(), receipt.evidence())) {
         waiting.add(receipt);
       } else {
         Decision decision = judge(receipt, header, receipt.evidence(), head);

@@ -36,12 +36,12 @@ final class SecondRoundPlan {
     for (Mined mined : first.mined()) {
       askHeader(mined.block(), memory);
       pending.add(new Pending(mined, mined.needsEvidence() ? batch.ask(kept.call(mined.payment())) : null,
-          kept.traced(mined.payment()) ? batch.ask(kept.traceCall(mined.payment())) : null));
+          kept.needsTrace(mined.payment(), mined.receipt(), mined.evidence()) ? batch.ask(kept.traceCall(mined.payment())) : null));
     }
     for (Sighted sighted : first.sighted()) {
       // The node named the block, so the trace (which exists once mined) comes with the receipt.
       receipts.add(new Receipt(sighted, batch.ask(RpcRequest.of("eth_getTransactionReceipt", sighted.payment().txHash())),
-          kept.traced(sighted.payment()) ? batch.ask(kept.traceCall(sighted.payment())) : null));
+          kept.needsTrace(sighted.payment(), null, sighted.evidence()) ? batch.ask(kept.traceCall(sighted.payment())) : null));
       // The node named the block: its header comes in this batch, not a third. If the receipt then
       // names another block (a reorg between the calls), the payment waits for the next head.
       askHeader(sighted.block(), memory);

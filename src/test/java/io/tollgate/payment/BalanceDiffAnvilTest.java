@@ -104,6 +104,10 @@ class BalanceDiffAnvilTest {
         .isInstanceOfSatisfying(Verdict.Paying.class, p -> assertThat(p.payer()).isEqualTo(payer.getAddress().toLowerCase()));
     assertThat(verify(expectation(recipient, null), m, NO_DEBUG_API)).as("no debug API: a plain transfer's fields say all")
         .isInstanceOf(Verdict.Paying.class);
+    Object kept = source.fixedEvidence(m.tx().getString("hash"), m.tx()).evidence();
+    assertThat(source.needsMinedEvidence(expectation(recipient, null), m.receipt(), kept)).as("no trace asked").isFalse();
+    assertThat(verifier.verify(expectation(recipient, null), m.receipt(), kept, m.header(), chain.blockNumber()))
+        .isInstanceOf(Verdict.Paying.class);
   }
 
   @Test
@@ -166,6 +170,11 @@ class BalanceDiffAnvilTest {
     assertThat(rejected(verify(expectation(recipient, null), m)).reason()).isEqualTo(RejectionReason.NO_TRANSFER);
     assertThatThrownBy(() -> verify(expectation(recipient, null), m, NO_DEBUG_API))
         .as("no debug API: code ran at the recipient, so the fields prove nothing").isInstanceOf(TraceUnavailableException.class);
+    Object kept = source.fixedEvidence(m.tx().getString("hash"), m.tx()).evidence();
+    assertThat(source.needsMinedEvidence(expectation(recipient, null), null, kept)).as("looks plain before its receipt").isFalse();
+    assertThat(source.needsMinedEvidence(expectation(recipient, null), m.receipt(), kept)).as("its gas says code ran").isTrue();
+    assertThatThrownBy(() -> verifier.verify(expectation(recipient, null), m.receipt(), kept, m.header(), chain.blockNumber()))
+        .as("never judged by its fields").isInstanceOf(ChainDataException.class);
   }
 
   @Test

@@ -140,6 +140,41 @@ class NativeTraceWatcherAnvilTest {
   }
 
   @Test
+  void shouldPayAPlainTransferWithoutATraceCall() throws Exception {
+    watch(anvil.rpcUrl());
+    poll();
+    String recipient = newRecipient();
+    String tx = chain.sendEth(payer, recipient, WEI);
+    chain.awaitReceipt(tx);
+    store.add(payment(1, tx, recipient, payer.getAddress().toLowerCase()));
+    newBlock();
+    long before = watcher.rpcCalls();
+
+    poll();
+
+    assertThat(store.verdictsOf(1)).singleElement().isInstanceOf(Verdict.Paying.class);
+    assertThat(watcher.rpcCalls() - before)
+        .as("eth_blockNumber + [head header, transaction] + [receipt, header of its block]: no trace").isEqualTo(5);
+  }
+
+  @Test
+  void shouldTraceARecipientThatRanCodeAndRefuseWhatItPassedOn() throws Exception {
+    watch(anvil.rpcUrl());
+    String recipient = chain.deploy(payer, ContractArtifact.load("ForwardingRecipient"), List.of(new Address(newRecipient())));
+    String tx = chain.send(payer, recipient, WEI, "", BigInteger.valueOf(100_000));
+    chain.awaitReceipt(tx);
+    store.add(payment(1, tx, recipient, null));
+
+    for (int i = 0; i < 3 && store.recorded.isEmpty(); i++) {
+      newBlock();
+      poll();
+    }
+
+    assertThat(store.verdictsOf(1)).singleElement().isInstanceOfSatisfying(Verdict.Rejected.class,
+        r -> assertThat(r.reason()).isEqualTo(io.tollgate.payment.RejectionReason.NO_TRANSFER));
+  }
+
+  @Test
   void shouldAskTheTraceOfAProviderThatServesItWhenTheFirstDoesNot() throws Exception {
     watch(proxy(ChaosRpcProxy.Mode.NO_DEBUG_API).url(), anvil.rpcUrl());
     String recipient = newRecipient();
@@ -181,9 +216,8 @@ class NativeTraceWatcherAnvilTest {
     ChaosRpcProxy lying = proxy(ChaosRpcProxy.Mode.DOCTORED_TRACES);
     watch(lying.url());
     String recipient = newRecipient();
-    String tx = chain.sendEth(payer, recipient, WEI);
-    chain.awaitReceipt(tx);
-    store.add(payment(1, tx, recipient, payer.getAddress().toLowerCase()));
+    String[] wallet = walletPayment(recipient); // a plain transfer would need no trace
+    store.add(payment(1, wallet[1], recipient, wallet[0]));
 
     poll();
     lying.mode(ChaosRpcProxy.Mode.PARTIAL_TRACES);
