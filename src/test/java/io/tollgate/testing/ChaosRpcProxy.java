@@ -33,6 +33,9 @@ public final class ChaosRpcProxy implements AutoCloseable {
   private volatile Mode mode = Mode.PASS;
   private volatile long stuckHead = 1;
   public final AtomicInteger requests = new AtomicInteger();
+  /** JSON-RPC calls received, each call of a batch counted, by method. */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> calls =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public ChaosRpcProxy(String nodeUrl) throws IOException {
     this.node = URI.create(nodeUrl);
@@ -62,6 +65,17 @@ public final class ChaosRpcProxy implements AutoCloseable {
     server.start();
   }
 
+  private void count(String method) {
+    calls.computeIfAbsent(String.valueOf(method), m -> new java.util.concurrent.atomic.LongAdder()).increment();
+  }
+
+  /** JSON-RPC calls received so far, by method (each call of a batch counted). */
+  public java.util.Map<String, Long> callsByMethod() {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    calls.forEach((method, count) -> out.put(method, count.sum()));
+    return out;
+  }
+
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
@@ -76,6 +90,11 @@ public final class ChaosRpcProxy implements AutoCloseable {
 
   private byte[] answer(byte[] body) throws IOException, InterruptedException {
     Object request = Json.decodeValue(new String(body, StandardCharsets.UTF_8));
+    if (request instanceof JsonArray batch) {
+      for (Object call : batch) count(((JsonObject) call).getString("method"));
+    } else {
+      count(((JsonObject) request).getString("method"));
+    }
     Mode now = mode;
     switch (now) {
       case LIMIT_EXCEEDED: return errors(request, -32005, "limit exceeded");
