@@ -61,16 +61,19 @@ class VerdictRecorderTest {
   }
 
   @Test
-  void shouldKeepMoneyForACheckoutAlreadyPaidAsCheckoutAlreadyPaid() {
+  void shouldKeepMoneyForACheckoutAlreadyPaidAsADuplicatePaymentCreditedAndRefundable() {
     UUID checkout = pendingCheckout();
     long paid = claim(checkout, newHash());
     long second = claim(checkout, newHash());
 
     await(recorder.record(paid, checkout, paying(true), ACTOR));
     await(recorder.record(second, checkout, paying(true), ACTOR));
+    await(recorder.record(second, checkout, paying(true), ACTOR)); // a replay changes nothing
 
-    assertThat(state(checkout)).isEqualTo("paid/null: confirmed/null, rejected/checkout_already_paid");
-    assertThat(events(checkout)).containsExactly("pending->paid/null", "null->payment_rejected/checkout_already_paid");
+    assertThat(state(checkout)).isEqualTo("paid/null: confirmed/null, confirmed/checkout_already_paid");
+    assertThat(env.one("SELECT duplicate, refunded_base FROM payments WHERE id = $1", second).getBoolean("duplicate")).isTrue();
+    assertThat(env.one("SELECT duplicate FROM payments WHERE id = $1", paid).getBoolean("duplicate")).isFalse();
+    assertThat(events(checkout)).containsExactly("pending->paid/null", "null->duplicate_payment/checkout_already_paid");
   }
 
   @Test
