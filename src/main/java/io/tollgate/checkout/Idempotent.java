@@ -22,7 +22,9 @@ import java.util.function.Function;
  * a retry sees the same refusal even if the state changed since (a new key asks anew). Our faults
  * and unavailable dependencies (5xx, any other failure) store nothing: the transaction rolls back,
  * key included, and a retry does the work. Refusals before the work starts (a malformed body, a
- * bad key) are not stored either.
+ * bad key, a checkout of another merchant or mode) are not stored either. Work must refuse before it
+ * records a transition: a transition's listeners report it once the transaction commits, and a
+ * stored refusal commits.
  */
 public final class Idempotent {
   private static final IdempotencyStore STORE = new IdempotencyStore();
