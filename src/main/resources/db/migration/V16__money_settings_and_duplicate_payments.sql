@@ -27,3 +27,11 @@ ALTER TABLE refunds ADD COLUMN payment_id bigint REFERENCES payments (id);
 -- sent twice, shown, never counted twice).
 ALTER TABLE payments ADD COLUMN extra_transfer boolean NOT NULL DEFAULT false;
 CREATE INDEX payments_by_refund ON payments (refund_id) WHERE refund_id IS NOT NULL;
+
+-- Endpoints made before these events existed list the types they chose: one hearing of paid
+-- checkouts hears of duplicate payments too, one hearing of succeeded refunds of extra transfers
+-- (money never kept silently, nor sent twice unseen).
+UPDATE webhook_endpoints SET event_types = event_types || ARRAY['checkout.duplicate_payment']
+WHERE 'checkout.paid' = ANY (event_types) AND NOT 'checkout.duplicate_payment' = ANY (event_types);
+UPDATE webhook_endpoints SET event_types = event_types || ARRAY['refund.extra_transfer']
+WHERE 'refund.succeeded' = ANY (event_types) AND NOT 'refund.extra_transfer' = ANY (event_types);
