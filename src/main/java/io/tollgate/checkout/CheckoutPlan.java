@@ -19,7 +19,9 @@ record CheckoutPlan(
     Instant createdAt,
     Instant expiresAt,
     List<Option> options,
-    KeyMode mode) {
+    KeyMode mode,
+    String successUrl,
+    String cancelUrl) {
 
   /** One way to pay: exactly {@code amount} base units of {@code token} on {@code chainId} to {@code recipient}. */
   record Option(long chainId, String token, String tokenAddress, int decimals, BigInteger amount, String recipient) {}

@@ -63,15 +63,18 @@ final class Help {
   static final String MERCHANT = """
       usage: tollgate merchant create --name NAME --method CHAIN_ID:TOKEN:0xRECIPIENT [--method ...]
                                       [--payer-binding required|optional] [--mode test|live]
+                                      [--allowed-origins https://shop.example,...]
              tollgate merchant list
              tollgate merchant show --merchant ID
              tollgate merchant update --merchant ID [--name NAME] [--payer-binding required|optional]
                                       [--add-method CHAIN_ID:TOKEN:0xRECIPIENT ...] [--remove-method CHAIN_ID:TOKEN ...]
+                                      [--allowed-origins https://shop.example,...]
 
       Operator commands against database.url (TOLLGATE_DATABASE_URL); running instances pick up
       changes at once. Payment methods must name a chain in `chains` and a token configured on it;
       a mixed-case recipient must pass its EIP-55 checksum. --add-method replaces the recipient of
-      a method the merchant already has. See tollgate merchant create --help.
+      a method the merchant already has. --allowed-origins lists the shop pages that may show the
+      hosted payment page in an iframe (replacing the list; "" clears it). See tollgate merchant create --help.
       """;
 
   static final String MERCHANT_CREATE = """

@@ -44,15 +44,17 @@ final class MerchantCommand {
 
   private static AdminSession.Work create(String command, List<String> args, PaymentMethodRules rules, PrintStream out,
       PrintStream err) throws AdminSession.Failure {
-    Options o = Options.parse(command, args, Set.of("--name", "--method", "--payer-binding", "--mode"), Set.of("--method"));
+    Options o = Options.parse(command, args, Set.of("--name", "--method", "--payer-binding", "--mode", "--allowed-origins"),
+        Set.of("--method"));
     String name = o.required("--name");
     List<PaymentMethod> methods = methods(o.all("--method"), rules);
     if (methods.isEmpty()) throw new AdminSession.Failure(2, "at least one --method CHAIN_ID:TOKEN:0xRECIPIENT is required");
     PayerBinding binding = o.get("--payer-binding") == null ? PayerBinding.REQUIRED
         : AdminSession.checked(PayerBinding::fromCode, o.get("--payer-binding"));
     KeyMode mode = o.get("--mode") != null ? AdminSession.checked(KeyMode::fromCode, o.get("--mode")) : modeOf(methods, rules);
+    List<String> origins = o.get("--allowed-origins") == null ? List.of() : origins(o.get("--allowed-origins"));
     return session -> {
-      JsonObject merchant = AdminSession.await(session.merchants.create(name, binding, methods));
+      JsonObject merchant = AdminSession.await(session.merchants.create(name, binding, methods, origins));
       UUID id = UUID.fromString(merchant.getString("id"));
       ApiKeyRegistry.CreatedKey key = AdminSession.await(session.keys.create(id, mode));
       out.println("merchant " + id);
@@ -80,16 +82,26 @@ final class MerchantCommand {
 
   private static AdminSession.Work update(String command, List<String> args, PaymentMethodRules rules, PrintStream out)
       throws AdminSession.Failure {
-    Options o = Options.parse(command, args, Set.of("--merchant", "--name", "--payer-binding", "--add-method", "--remove-method"),
+    Options o = Options.parse(command, args, Set.of("--merchant", "--name", "--payer-binding", "--add-method", "--remove-method",
+            "--allowed-origins"),
         Set.of("--add-method", "--remove-method"));
     UUID id = CliIds.uuid("--merchant", o.required("--merchant"));
     List<PaymentMethod> add = methods(o.all("--add-method"), rules);
     PayerBinding binding = o.get("--payer-binding") == null ? null : AdminSession.checked(PayerBinding::fromCode, o.get("--payer-binding"));
-    if (o.get("--name") == null && binding == null && add.isEmpty() && o.all("--remove-method").isEmpty()) {
-      throw new AdminSession.Failure(2, "nothing to change: give --name, --payer-binding, --add-method or --remove-method");
+    List<String> origins = o.get("--allowed-origins") == null ? null : origins(o.get("--allowed-origins"));
+    if (o.get("--name") == null && binding == null && add.isEmpty() && o.all("--remove-method").isEmpty() && origins == null) {
+      throw new AdminSession.Failure(2,
+          "nothing to change: give --name, --payer-binding, --add-method, --remove-method or --allowed-origins");
     }
-    MerchantDirectory.Update update = new MerchantDirectory.Update(o.get("--name"), binding, null, add, o.all("--remove-method"));
+    MerchantDirectory.Update update = new MerchantDirectory.Update(o.get("--name"), binding, null, add, o.all("--remove-method"),
+        origins);
     return session -> print(AdminSession.await(session.merchants.update(id, update)), out);
+  }
+
+  /** {@code --allowed-origins https://a.example,https://b.example} (an empty value clears them), checked before any database work. */
+  private static List<String> origins(String csv) throws AdminSession.Failure {
+    List<String> given = csv.isBlank() ? List.of() : List.of(csv.split(",", -1));
+    return AdminSession.checked(v -> io.tollgate.merchant.AllowedOrigins.check(given.stream().map(String::strip).toList()), csv);
   }
 
   private static List<PaymentMethod> methods(List<String> specs, PaymentMethodRules rules) throws AdminSession.Failure {
@@ -110,6 +122,8 @@ final class MerchantCommand {
   private static void print(JsonObject m, PrintStream out) {
     out.println(m.getString("id") + "  " + m.getString("name") + "  payer binding " + m.getString("payerBinding")
         + "  created " + m.getString("createdAt"));
+    JsonArray origins = m.getJsonArray("allowedOrigins", new JsonArray());
+    if (!origins.isEmpty()) out.println("  may embed the payment page: " + origins.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
     JsonArray methods = m.getJsonArray("paymentMethods");
     for (int i = 0; i < methods.size(); i++) {
       JsonObject pm = methods.getJsonObject(i);

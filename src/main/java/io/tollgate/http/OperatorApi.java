@@ -38,7 +38,7 @@ final class OperatorApi {
     JsonReplies.respond(ctx, 201, authorized(ctx).compose(v -> {
       JsonObject body = ctx.body().asJsonObject();
       return merchants.create(body.getString("name"), binding(body.getString("payerBinding", "required")),
-          methods(body.getJsonArray("paymentMethods")));
+          methods(body.getJsonArray("paymentMethods")), origins(body.getJsonArray("allowedOrigins")));
     }));
   }
 
@@ -56,8 +56,15 @@ final class OperatorApi {
       String binding = body.getString("payerBinding");
       JsonArray replace = body.getJsonArray("paymentMethods");
       return merchants.update(merchantId(ctx), new MerchantDirectory.Update(body.getString("name"),
-          binding == null ? null : binding(binding), replace == null ? null : methods(replace), null, null));
+          binding == null ? null : binding(binding), replace == null ? null : methods(replace), null, null,
+          body.containsKey("allowedOrigins") ? origins(body.getJsonArray("allowedOrigins")) : null));
     }));
+  }
+
+  private static List<String> origins(JsonArray origins) {
+    List<String> out = new ArrayList<>();
+    if (origins != null) origins.forEach(o -> out.add((String) o));
+    return out;
   }
 
   void createKey(RoutingContext ctx) {

@@ -43,15 +43,27 @@ public final class MerchantDirectory {
    * (replacing a method of the same chain and token).
    */
   public record Update(String name, PayerBinding payerBinding, List<PaymentMethod> replaceMethods,
-      List<PaymentMethod> addMethods, List<String> removeMethods) {}
+      List<PaymentMethod> addMethods, List<String> removeMethods, List<String> allowedOrigins) {
+    public Update(String name, PayerBinding payerBinding, List<PaymentMethod> replaceMethods,
+        List<PaymentMethod> addMethods, List<String> removeMethods) {
+      this(name, payerBinding, replaceMethods, addMethods, removeMethods, null);
+    }
+  }
 
   public PaymentMethodRules rules() {
     return rules;
   }
 
   public Future<JsonObject> create(String name, PayerBinding binding, List<PaymentMethod> methods) {
+    return create(name, binding, methods, List.of());
+  }
+
+  /** @param allowedOrigins the shop origins that may frame the hosted checkout page ({@link AllowedOrigins}) */
+  public Future<JsonObject> create(String name, PayerBinding binding, List<PaymentMethod> methods, List<String> allowedOrigins) {
+    List<String> origins;
     try {
       checkName(name);
+      origins = AllowedOrigins.check(allowedOrigins);
       if (methods.isEmpty()) throw new ApiException(ErrorCode.INVALID_PAYMENT_METHOD, "a merchant needs at least one payment method");
     } catch (ApiException e) {
       return Future.failedFuture(e);
@@ -59,8 +71,8 @@ public final class MerchantDirectory {
     UUID id = UUID.randomUUID();
     OffsetDateTime now = now();
     return pool.withTransaction(conn -> conn.preparedQuery(
-                "INSERT INTO merchants (id, name, payer_binding, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
-            .execute(Tuple.of(id, name.strip(), binding.code(), now))
+                "INSERT INTO merchants (id, name, payer_binding, created_at, updated_at, allowed_origins) VALUES ($1, $2, $3, $4, $4, $5)")
+            .execute(Tuple.of(id, name.strip(), binding.code(), now, origins.toArray(String[]::new)))
             .compose(v -> upsert(conn, id, methods)))
         .compose(v -> get(id));
   }
@@ -82,7 +94,9 @@ public final class MerchantDirectory {
   }
 
   public Future<JsonObject> update(UUID id, Update update) {
+    List<String> origins;
     try {
+      origins = update.allowedOrigins() == null ? null : AllowedOrigins.check(update.allowedOrigins());
       if (update.name() != null) checkName(update.name());
       if (update.replaceMethods() != null && update.replaceMethods().isEmpty()) {
         throw new ApiException(ErrorCode.INVALID_PAYMENT_METHOD, "a merchant needs at least one payment method");
@@ -91,10 +105,12 @@ public final class MerchantDirectory {
       return Future.failedFuture(e);
     }
     return pool.withTransaction(conn -> conn.preparedQuery("""
-                UPDATE merchants SET name = coalesce($2, name), payer_binding = coalesce($3, payer_binding), updated_at = $4
+                UPDATE merchants SET name = coalesce($2, name), payer_binding = coalesce($3, payer_binding), updated_at = $4,
+                       allowed_origins = coalesce($5, allowed_origins)
                 WHERE id = $1 RETURNING id""")
             .execute(Tuple.of(id, update.name() == null ? null : update.name().strip(),
-                update.payerBinding() == null ? null : update.payerBinding().code(), now()))
+                update.payerBinding() == null ? null : update.payerBinding().code(), now(),
+                origins == null ? null : origins.toArray(String[]::new)))
             .compose(rows -> rows.size() == 0 ? Future.failedFuture(new ApiException(ErrorCode.MERCHANT_NOT_FOUND, id.toString()))
                 : changeMethods(conn, id, update))
             .compose(v -> conn.preparedQuery("SELECT count(*) FROM merchant_payment_methods WHERE merchant_id = $1")
@@ -167,6 +183,7 @@ public final class MerchantDirectory {
   private static JsonObject merchantJson(Row m, JsonArray methods) {
     return new JsonObject().put("id", m.getUUID("id").toString()).put("object", "merchant").put("name", m.getString("name"))
         .put("payerBinding", m.getString("payer_binding")).put("paymentMethods", methods)
+        .put("allowedOrigins", new JsonArray(List.of(m.getArrayOfStrings("allowed_origins"))))
         .put("createdAt", Rfc3339.format(m.getOffsetDateTime("created_at")))
         .put("updatedAt", Rfc3339.format(m.getOffsetDateTime("updated_at")));
   }
