@@ -77,6 +77,9 @@ public final class Browser implements AutoCloseable {
     Path dir = projectDir().resolve("target/browser-screenshots").resolve(suite);
     try {
       Files.createDirectories(dir);
+      try (var old = Files.newDirectoryStream(dir, "*.png")) {
+        for (Path png : old) Files.delete(png); // this run's screenshots only
+      }
     } catch (IOException e) {
       driver.quit();
       throw new UncheckedIOException(e);
@@ -108,6 +111,23 @@ public final class Browser implements AutoCloseable {
     cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source));
   }
 
+  /**
+   * Continues in a fresh tab and closes the others: a clean page without the scripts, wallet or
+   * CSP bypass an earlier test installed (those belong to a tab).
+   */
+  public void newTab() {
+    String old = driver.getWindowHandle();
+    driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+    String fresh = driver.getWindowHandle();
+    for (String handle : driver.getWindowHandles()) {
+      if (!handle.equals(fresh)) {
+        driver.switchTo().window(handle).close();
+      }
+    }
+    driver.switchTo().window(fresh);
+    if (old.equals(fresh)) throw new IllegalStateException("no new tab");
+  }
+
   public void open(String url) {
     driver.get(url);
   }
@@ -127,6 +147,8 @@ public final class Browser implements AutoCloseable {
 
   public <T> T await(String what, Duration timeout, Function<WebDriver, T> condition) {
     WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(50));
+    // pages that re-render replace elements between finding and reading them: look again
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     wait.withMessage(() -> what + "; page text: " + safeText());
     return wait.until(condition::apply);
   }
@@ -139,11 +161,48 @@ public final class Browser implements AutoCloseable {
     });
   }
 
-  /** Waits until the text of {@code css} contains {@code text}. */
+  /** Clicks the visible element matching {@code css} once it is enabled (found again if the page re-rendered it). */
+  public void click(String css) {
+    await("click " + css, d -> {
+      for (WebElement e : d.findElements(By.cssSelector(css))) {
+        if (e.isDisplayed() && e.isEnabled()) {
+          e.click();
+          return true;
+        }
+      }
+      return null;
+    });
+  }
+
+  /** The text of the visible element matching {@code css} (read again if the page re-rendered it). */
+  public String text(String css) {
+    return await("text of " + css, d -> {
+      for (WebElement e : d.findElements(By.cssSelector(css))) {
+        if (e.isDisplayed()) return e.getText();
+      }
+      return null;
+    });
+  }
+
+  /** Waits until the text of an element matching {@code css} contains {@code text}; returns that element. */
   public WebElement awaitText(String css, String text) {
     return await("text '" + text + "' in " + css, d -> {
       for (WebElement e : d.findElements(By.cssSelector(css))) {
         if (e.getText().contains(text)) return e;
+      }
+      return null;
+    });
+  }
+
+  /**
+   * As {@link #awaitText}, returning the element's whole text read at that moment: safe on a page
+   * that re-renders (the element itself may be replaced right after).
+   */
+  public String awaitTextContaining(String css, String text) {
+    return await("text '" + text + "' in " + css, d -> {
+      for (WebElement e : d.findElements(By.cssSelector(css))) {
+        String seen = e.getText();
+        if (seen.contains(text)) return seen;
       }
       return null;
     });
