@@ -43,10 +43,20 @@ public final class MerchantDirectory {
    * (replacing a method of the same chain and token).
    */
   public record Update(String name, PayerBinding payerBinding, List<PaymentMethod> replaceMethods,
-      List<PaymentMethod> addMethods, List<String> removeMethods, List<String> allowedOrigins) {
+      List<PaymentMethod> addMethods, List<String> removeMethods, AmountRules amounts, List<String> allowedOrigins) {
+    public Update {
+      if (amounts == null) amounts = AmountRules.UNCHANGED;
+    }
+
+    /** Without a change of the allowed origins. */
     public Update(String name, PayerBinding payerBinding, List<PaymentMethod> replaceMethods,
-        List<PaymentMethod> addMethods, List<String> removeMethods) {
-      this(name, payerBinding, replaceMethods, addMethods, removeMethods, null);
+        List<PaymentMethod> addMethods, List<String> removeMethods, AmountRules amounts) {
+      this(name, payerBinding, replaceMethods, addMethods, removeMethods, amounts, null);
+    }
+
+    public boolean isEmpty() {
+      return name == null && payerBinding == null && replaceMethods == null && (addMethods == null || addMethods.isEmpty())
+          && (removeMethods == null || removeMethods.isEmpty()) && amounts.isUnchanged() && allowedOrigins == null;
     }
   }
 
@@ -55,11 +65,17 @@ public final class MerchantDirectory {
   }
 
   public Future<JsonObject> create(String name, PayerBinding binding, List<PaymentMethod> methods) {
-    return create(name, binding, methods, List.of());
+    return create(name, binding, methods, AmountRules.UNCHANGED);
+  }
+
+  /** A new merchant; {@code amounts}' null fields take the defaults (stablecoins 0, native 50 bps, accept). */
+  public Future<JsonObject> create(String name, PayerBinding binding, List<PaymentMethod> methods, AmountRules amounts) {
+    return create(name, binding, methods, amounts, List.of());
   }
 
   /** @param allowedOrigins the shop origins that may frame the hosted checkout page ({@link AllowedOrigins}) */
-  public Future<JsonObject> create(String name, PayerBinding binding, List<PaymentMethod> methods, List<String> allowedOrigins) {
+  public Future<JsonObject> create(String name, PayerBinding binding, List<PaymentMethod> methods, AmountRules amounts,
+      List<String> allowedOrigins) {
     List<String> origins;
     try {
       checkName(name);
@@ -71,8 +87,13 @@ public final class MerchantDirectory {
     UUID id = UUID.randomUUID();
     OffsetDateTime now = now();
     return pool.withTransaction(conn -> conn.preparedQuery(
-                "INSERT INTO merchants (id, name, payer_binding, created_at, updated_at, allowed_origins) VALUES ($1, $2, $3, $4, $4, $5)")
-            .execute(Tuple.of(id, name.strip(), binding.code(), now, origins.toArray(String[]::new)))
+                """
+                INSERT INTO merchants (id, name, payer_binding, created_at, updated_at, underpayment_tolerance_bps_stable,
+                                       underpayment_tolerance_bps_native, overpayments, allowed_origins)
+                VALUES ($1, $2, $3, $4, $4, coalesce($5, 0), coalesce($6, 50), coalesce($7, 'accept'), $8)""")
+            .execute(Tuple.tuple().addValue(id).addValue(name.strip()).addValue(binding.code()).addValue(now)
+                .addValue(amounts.toleranceBpsStablecoin()).addValue(amounts.toleranceBpsNative()).addValue(amounts.overpayments())
+                .addValue(origins.toArray(String[]::new)))
             .compose(v -> upsert(conn, id, methods)))
         .compose(v -> get(id));
   }
@@ -106,11 +127,16 @@ public final class MerchantDirectory {
     }
     return pool.withTransaction(conn -> conn.preparedQuery("""
                 UPDATE merchants SET name = coalesce($2, name), payer_binding = coalesce($3, payer_binding), updated_at = $4,
-                       allowed_origins = coalesce($5, allowed_origins)
+                  underpayment_tolerance_bps_stable = coalesce($5, underpayment_tolerance_bps_stable),
+                  underpayment_tolerance_bps_native = coalesce($6, underpayment_tolerance_bps_native),
+                  overpayments = coalesce($7, overpayments),
+                  allowed_origins = coalesce($8, allowed_origins)
                 WHERE id = $1 RETURNING id""")
-            .execute(Tuple.of(id, update.name() == null ? null : update.name().strip(),
-                update.payerBinding() == null ? null : update.payerBinding().code(), now(),
-                origins == null ? null : origins.toArray(String[]::new)))
+            .execute(Tuple.tuple().addValue(id).addValue(update.name() == null ? null : update.name().strip())
+                .addValue(update.payerBinding() == null ? null : update.payerBinding().code()).addValue(now())
+                .addValue(update.amounts().toleranceBpsStablecoin()).addValue(update.amounts().toleranceBpsNative())
+                .addValue(update.amounts().overpayments())
+                .addValue(origins == null ? null : origins.toArray(String[]::new)))
             .compose(rows -> rows.size() == 0 ? Future.failedFuture(new ApiException(ErrorCode.MERCHANT_NOT_FOUND, id.toString()))
                 : changeMethods(conn, id, update))
             .compose(v -> conn.preparedQuery("SELECT count(*) FROM merchant_payment_methods WHERE merchant_id = $1")
@@ -183,6 +209,9 @@ public final class MerchantDirectory {
   private static JsonObject merchantJson(Row m, JsonArray methods) {
     return new JsonObject().put("id", m.getUUID("id").toString()).put("object", "merchant").put("name", m.getString("name"))
         .put("payerBinding", m.getString("payer_binding")).put("paymentMethods", methods)
+        .put("underpaymentTolerance", AmountRules.json(m.getInteger("underpayment_tolerance_bps_stable"),
+            m.getInteger("underpayment_tolerance_bps_native")))
+        .put("overpayments", m.getString("overpayments"))
         .put("allowedOrigins", new JsonArray(List.of(m.getArrayOfStrings("allowed_origins"))))
         .put("createdAt", Rfc3339.format(m.getOffsetDateTime("created_at")))
         .put("updatedAt", Rfc3339.format(m.getOffsetDateTime("updated_at")));
