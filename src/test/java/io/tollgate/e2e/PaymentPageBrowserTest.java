@@ -143,14 +143,24 @@ class PaymentPageBrowserTest {
   void inAShopsIframeThePageTellsItsParentThatTheCheckoutIsPaid() {
     Credentials buyer = app.buyer(10);
     JsonObject checkout = create("3.00", "USDC", new JsonObject().put("payer", buyer.getAddress()));
-    String parent = shop.page("/embed-" + checkout.getString("id"), """
+    String embedding = """
         <!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Tickets</h1>
-        <iframe id="pay" title="Payment" width="480" height="700" src="%s"></iframe></main>
+        <iframe id="pay" title="Payment" width="480" height="700" src="%s" onload="this.dataset.loaded = '1'"></iframe></main>
         <script>
           window.tollgateMessages = [];
           window.addEventListener('message', e => window.tollgateMessages.push({ origin: e.origin, type: e.data.type,
             status: e.data.status, height: e.data.height }));
-        </script></body></html>""".formatted(app.base() + checkout.getString("paymentUrl")));
+        </script></body></html>""".formatted(app.base() + checkout.getString("paymentUrl"));
+    // a page on an origin the merchant did not allow: the browser refuses to show the checkout in it
+    try (TestPageServer stranger = new TestPageServer("127.0.0.1")) {
+      browser.newTab();
+      browser.open(stranger.page("/embed", embedding));
+      browser.await("the refused frame to finish loading", d -> browser.js("return document.getElementById('pay').dataset.loaded"));
+      TollgateFixture.sleep(2000); // what is checked is that nothing arrives: the allowed parent hears within this time
+      browser.screenshot("iframe-0-refused-on-another-origin");
+      assertThat(messages()).isEmpty();
+    }
+    String parent = shop.page("/embed-" + checkout.getString("id"), embedding);
     browser.newTab();
     browser.open(parent);
     browser.await("the page in the iframe reports its height", d -> messages().stream()
