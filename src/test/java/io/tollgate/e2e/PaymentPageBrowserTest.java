@@ -140,6 +140,21 @@ class PaymentPageBrowserTest {
   }
 
   @Test
+  void aHashFromAWalletThatNeverProvedItselfIsRefusedByTheServiceWithItsSentence() {
+    Credentials phone = app.buyer(10); // paid from a phone wallet that never signed this checkout's challenge
+    JsonObject checkout = create("2.00", "USDC", new JsonObject());
+    browser.newTab();
+    browser.open(app.base() + checkout.getString("paymentUrl"));
+    String tx = app.chain.transferToken(phone, app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(2).multiply(USDC_UNIT));
+    browser.find("#tx-hash").sendKeys(tx);
+    browser.click(".txform button[type=submit]");
+    String sentence = browser.awaitTextContaining("#problem", "We cannot tell this payment came from you");
+    browser.screenshot("payer-not-bound-refused");
+    assertThat(sentence).contains("contact the shop with the transaction hash");
+    assertThat(app.status(checkout).json().getString("status")).isEqualTo("open");
+  }
+
+  @Test
   void inAShopsIframeThePageTellsItsParentThatTheCheckoutIsPaid() {
     Credentials buyer = app.buyer(10);
     JsonObject checkout = create("3.00", "USDC", new JsonObject().put("payer", buyer.getAddress()));
