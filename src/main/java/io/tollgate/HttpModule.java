@@ -30,7 +30,8 @@ final class HttpModule {
         new AdminAuth(f.settings().optional("admin.token-sha256")), merchants.directory, merchants.keys,
         new io.tollgate.shop.Refunds(f.pool(), f.transitions()), new io.tollgate.shop.ShopActions(f.pool(), f.transitions()),
         new io.tollgate.shop.CheckoutListing(f.pool()), new io.tollgate.shop.CheckoutModes(f.pool()), gasless.payments,
-        new io.tollgate.http.ConnectionGuard.Counts(), addresses::isTrustedProxy, f.meters());
+        new io.tollgate.http.ConnectionGuard.Counts(), addresses::isTrustedProxy, f.meters(),
+        io.tollgate.web.WebAssets.fromClasspath());
     return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),
         new DeploymentOptions().setInstances(http.instances()))));
   }

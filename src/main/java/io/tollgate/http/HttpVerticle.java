@@ -133,6 +133,12 @@ public final class HttpVerticle extends VerticleBase {
           router.get("/metrics").handler(PrometheusScrapingHandler.create());
           router.get("/openapi.yaml").handler(ctx -> ctx.response()
               .putHeader("Content-Type", "application/yaml").sendFile(OPENAPI_RESOURCE));
+          router.get("/pay/:checkoutId").handler(this::payPage);
+          // the browser apps' hashed, immutable assets (io.tollgate.web)
+          router.route(io.vertx.core.http.HttpMethod.GET, io.tollgate.web.WebAssets.PREFIX + "*")
+              .handler(ctx -> deps.web().serve(ctx.request()));
+          router.route(io.vertx.core.http.HttpMethod.HEAD, io.tollgate.web.WebAssets.PREFIX + "*")
+              .handler(ctx -> deps.web().serve(ctx.request()));
           router.route().last().handler(new MethodNotAllowed(contract, Map.of("/health/live", "GET", "/health/ready", "GET",
               "/metrics", "GET", "/openapi.yaml", "GET"))::handle);
           router.route().failureHandler(ErrorResponses::handle);
@@ -244,6 +250,31 @@ public final class HttpVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /**
+   * The hosted checkout page. The checkout id decides only which origins may frame it (its
+   * merchant's); the page learns the rest with the client secret from its URL fragment. An unknown
+   * or malformed id gets the same 404 as any unknown path.
+   */
+  private void payPage(RoutingContext ctx) {
+    java.util.Optional<String> template = deps.web().page(io.tollgate.web.PayPage.APP);
+    java.util.UUID id = uuidOrNull(ctx.pathParam("checkoutId"));
+    if (template.isEmpty() || id == null) {
+      ctx.fail(new ApiException(ErrorCode.CHECKOUT_NOT_FOUND, template.isEmpty() ? "the payment page was not built" : null));
+      return;
+    }
+    deps.checkouts().framingOrigins(id)
+        .onSuccess(origins -> {
+          if (origins == null) ctx.fail(new ApiException(ErrorCode.CHECKOUT_NOT_FOUND));
+          else io.tollgate.web.PayPage.send(ctx.response(), template.get(), origins);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static java.util.UUID uuidOrNull(String value) {
+    if (value == null || !value.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) return null;
+    return java.util.UUID.fromString(value);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
