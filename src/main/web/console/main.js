@@ -1,9 +1,10 @@
-// The console's entry: sign-in, then one page per hash route (#/checkouts, #/checkouts/<id>,
+// The console's entry (bundled by esbuild, scripts/build/build-web.mjs): sign-in, then one page per hash route (#/checkouts, #/checkouts/<id>,
 // #/live, #/webhooks, #/inbound, #/relayers, #/merchants). Routes hold ids, never the credential.
+import './console.css';
 import { ApiError, credential, get, signIn, signOut } from './api.js';
 import { field, h, show } from './dom.js';
 import { lang, t } from './i18n.js';
-import { checkoutsPage } from './views/checkouts.js';
+import { checkoutsPage, forgetSearch } from './views/checkouts.js';
 import { detailPage } from './views/detail.js';
 import { inboundPage } from './views/inbound.js';
 import { livePage } from './views/live.js';
@@ -35,7 +36,6 @@ async function start() {
     signOut();
     return signInPage(e instanceof ApiError && e.status !== 0 ? t('error.signedOut') : t('error.network'));
   }
-  window.addEventListener('hashchange', route);
   route();
 }
 
@@ -53,8 +53,7 @@ function signInPage(message) {
       input.focus();
       return;
     }
-    window.addEventListener('hashchange', route);
-    if (!location.hash) location.hash = '#/checkouts';
+    if (!location.hash) history.replaceState(null, '', '#/checkouts');
     route();
   } },
   field('credential', t('signin.credential'), input),
@@ -63,6 +62,8 @@ function signInPage(message) {
     h('h1', {}, t('app.title')), h('h2', {}, t('signin.heading')), h('p', {}, t('signin.intro')), status, form));
   input.focus();
 }
+
+window.addEventListener('hashchange', () => { if (session) route(); });
 
 function route() {
   if (stopPage) stopPage();
@@ -77,7 +78,8 @@ function route() {
   } else if (page.route === 'checkouts' && id) {
     detailPage(main, session, decodeURIComponent(id));
   } else {
-    stopPage = page.render(main, session) || null;
+    const stop = page.render(main, session); // the live page returns its stop function; the others nothing (or a promise)
+    stopPage = typeof stop === 'function' ? stop : null;
   }
   main.focus();
 }
@@ -90,7 +92,15 @@ function header(pages, current) {
       t('app.skip')),
     h('p', { class: 'brand' }, t('app.title')),
     h('p', { class: 'who', id: 'who' }, who),
-    h('button', { type: 'button', class: 'secondary', onclick: () => { signOut(); session = null; location.hash = ''; signInPage(); } },
+    h('button', { type: 'button', class: 'secondary', onclick: () => {
+      if (stopPage) stopPage();
+      stopPage = null;
+      signOut();
+      forgetSearch();
+      session = null;
+      history.replaceState(null, '', location.pathname);
+      signInPage();
+    } },
       t('app.signOut')),
     h('nav', { 'aria-label': t('nav.label') }, h('ul', {}, pages.map((p) => h('li', {},
       h('a', { href: `#/${p.route}`, 'aria-current': p.route === current ? 'page' : null }, t(p.label)))))));

@@ -32,6 +32,7 @@ final class HttpModule {
         new io.tollgate.shop.Refunds(f.pool(), f.transitions()), new io.tollgate.shop.ShopActions(f.pool(), f.transitions()),
         new io.tollgate.shop.CheckoutListing(f.pool()), new io.tollgate.shop.CheckoutModes(f.pool()), gasless.payments,
         new io.tollgate.http.ConnectionGuard.Counts(), addresses::isTrustedProxy, f.meters(),
+        io.tollgate.web.WebAssets.fromClasspath(),
         io.tollgate.console.ConsoleViews.create(f.pool(), f.meters(), relayer, f.clock()));
     return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),
         new DeploymentOptions().setInstances(http.instances()))));

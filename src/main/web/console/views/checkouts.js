@@ -10,6 +10,12 @@ const TX_HASH = /^0x[0-9a-f]{64}$/i;
 const ADDRESS = /^0x[0-9a-f]{40}$/i;
 
 let lastSearch = {}; // kept while the page lives, so "back" from a checkout shows the same results
+let searches = 0; // only the latest search's answer is shown (an earlier one may answer later)
+
+/** Forgets the last search (at sign-out: the next person in this tab starts afresh). */
+export function forgetSearch() {
+  lastSearch = {};
+}
 
 /** Which filter a search text is: a checkout id, a transaction hash, a payer, else an order reference. */
 export function classify(text) {
@@ -65,11 +71,17 @@ export function checkoutsPage(main, session) {
     if (found) params[found.by] = found.value;
     if (api.operator) Object.assign(params, { merchantId: lastSearch.merchant, mode: lastSearch.mode });
     show(said, found ? t('checkouts.searchedBy', { what: t(`checkouts.by.${found.by}`) }) : '');
+    const mine = ++searches;
+    results.setAttribute('aria-busy', 'true');
     try {
       const page = await get(api.checkouts + query(params));
+      if (mine !== searches) return;
       render(page, cursor !== null);
+      results.dataset.by = found ? found.by : 'all';
     } catch (e) {
-      failure(said, e);
+      if (mine === searches) failure(said, e);
+    } finally {
+      if (mine === searches) results.setAttribute('aria-busy', 'false');
     }
   }
 

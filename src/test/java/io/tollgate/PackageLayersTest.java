@@ -109,6 +109,12 @@ class PackageLayersTest {
       .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.watch..", "io.tollgate.webhook..",
           "io.tollgate.inbound..", "io.tollgate.payer..", "io.tollgate.http..");
 
+  /** The browser apps are served, not reasoned about: web knows nothing of ours but the wire contract (api). */
+  @ArchTest
+  static final ArchRule webDependsOnlyOnTheWireContract = classes().that().resideInAPackage("io.tollgate.web..")
+      .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(
+          resideInAnyPackage("io.tollgate.web..", "io.tollgate.api..")));
+
   /** Development mode is started by the composition root, never used by a capability. */
   @ArchTest
   static final ArchRule onlyTheRootDependsOnDev = noClasses()

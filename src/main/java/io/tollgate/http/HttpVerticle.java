@@ -144,7 +144,12 @@ public final class HttpVerticle extends VerticleBase {
           router.get("/metrics").handler(PrometheusScrapingHandler.create());
           router.get("/openapi.yaml").handler(ctx -> ctx.response()
               .putHeader("Content-Type", "application/yaml").sendFile(OPENAPI_RESOURCE));
-          ConsolePage.mount(router);
+          // the browser apps' hashed, immutable assets (io.tollgate.web)
+          router.route(io.vertx.core.http.HttpMethod.GET, io.tollgate.web.WebAssets.PREFIX + "*")
+              .handler(ctx -> deps.web().serve(ctx.request()));
+          router.route(io.vertx.core.http.HttpMethod.HEAD, io.tollgate.web.WebAssets.PREFIX + "*")
+              .handler(ctx -> deps.web().serve(ctx.request()));
+          ConsolePage.mount(router, deps.web());
           router.route().last().handler(new MethodNotAllowed(contract, Map.of("/health/live", "GET", "/health/ready", "GET",
               "/metrics", "GET", "/openapi.yaml", "GET", "/console", "GET"))::handle);
           router.route().failureHandler(ErrorResponses::handle);

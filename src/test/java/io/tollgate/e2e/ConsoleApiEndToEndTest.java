@@ -196,8 +196,14 @@ class ConsoleApiEndToEndTest {
     assertThat(page.header("Content-Type")).startsWith("text/html");
     String policy = page.header("Content-Security-Policy");
     assertThat(policy).contains("script-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
-    assertThat(page.body()).contains("<script type=\"module\" src=\"/console/").doesNotContain("<script>");
-    assertThat(get("/console/no-such-file.js", null).status()).isEqualTo(404);
+    // the bundled script and style sheet, hashed; no inline script
+    assertThat(page.body()).containsPattern("<script src=\"/web/console/assets/main-[A-Z0-9]+\\.js\" defer>")
+        .containsPattern("<link rel=\"stylesheet\" href=\"/web/console/assets/main-[A-Z0-9]+\\.css\">")
+        .doesNotContain("<script>");
+    String script = page.body().replaceAll("(?s).*<script src=\"([^\"]+)\".*", "$1");
+    TollgateFixture.Response asset = get(script, null);
+    assertThat(asset.status()).isEqualTo(200);
+    assertThat(asset.body()).contains("/v1/session").doesNotContain("sourceMappingURL");
   }
 
   // ---- helpers ----

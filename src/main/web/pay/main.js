@@ -1,0 +1,3 @@
+import './pay.css';
+
+document.getElementById('app').textContent = 'Loading…';
