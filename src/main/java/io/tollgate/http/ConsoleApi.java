@@ -48,7 +48,8 @@ final class ConsoleApi {
     String authorization = ctx.request().getHeader("Authorization");
     String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
         ? authorization.substring(7).trim() : "";
-    Future<JsonObject> who = token.startsWith("tg_")
+    Future<JsonObject> who = token.isEmpty() ? Future.failedFuture(new ApiException(ErrorCode.UNAUTHENTICATED))
+        : token.startsWith("tg_")
         ? merchants.authenticate(authorization).map(m -> new JsonObject().put("role", "merchant")
             .put("merchantId", m.id().toString()).put("merchantName", m.name()).put("mode", m.mode().code()))
         : admin.authorize(authorization).map(v -> new JsonObject().put("role", "operator"));

@@ -37,6 +37,7 @@ class ConsoleBrowserEndToEndTest {
   private JsonObject paid;
   private String tx;
   private String order;
+  private WebhookReceiver receiver;
 
   @BeforeAll
   void start() throws Exception {
@@ -45,6 +46,14 @@ class ConsoleBrowserEndToEndTest {
     app = TollgateFixture.start(Map.of("admin.token-sha256", hash,
         "chain.31337.relayer.private-key", GaslessEndToEndTest.RELAYER_KEY,
         "chain.31337.token.USDC.eip712-name", "USD Coin", "chain.31337.token.USDC.eip712-version", "2"));
+    // the shop's webhook endpoint is gone (410): the paid event's delivery fails, for the webhooks page
+    receiver = new WebhookReceiver();
+    receiver.answer(r -> WebhookReceiver.Answer.of(410));
+    TollgateFixture.Response endpoint = app.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(app.base() + "/v1/webhook-endpoints"))
+        .header("Authorization", "Bearer " + app.apiKey).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(new JsonObject().put("url", receiver.url("/gone"))
+            .put("eventTypes", new JsonArray().add("checkout.paid")).encode())));
+    assertThat(endpoint.status()).isEqualTo(201);
     Credentials buyer = app.buyer(100);
     order = "TICKETS-" + UUID.randomUUID().toString().substring(0, 8);
     paid = app.createCheckout("b-" + UUID.randomUUID(), new JsonObject().put("orderReference", order)
@@ -54,12 +63,18 @@ class ConsoleBrowserEndToEndTest {
     tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(12_500_000));
     assertThat(app.submit(paid, "USDC", tx).status()).isEqualTo(202);
     assertThat(app.awaitSettled(paid).getString("status")).isEqualTo("paid");
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (app.merchantGet("/v1/webhook-events?deliveryStatus=failed").json().getJsonArray("data").isEmpty()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("the paid event's delivery never failed");
+      TollgateFixture.sleep(100);
+    }
   }
 
   @AfterAll
   void stop() {
     if (browser != null) browser.close();
     if (app != null) app.close();
+    if (receiver != null) receiver.close();
   }
 
   @Test
@@ -85,6 +100,8 @@ class ConsoleBrowserEndToEndTest {
     List<String> changes = browser.driver().findElements(By.cssSelector("#audit tbody tr td:nth-child(2)")).stream()
         .map(WebElement::getText).toList();
     assertThat(changes).anyMatch(c -> c.endsWith("→ pending")).last().asString().endsWith("→ paid");
+    browser.awaitText("#deliveries", "checkout.paid");
+    assertThat(browser.find("#deliveries").getText()).contains("failed").contains("410");
     assertAccessible("detail");
     browser.screenshot("merchant-checkout-audit-trail");
 
@@ -100,6 +117,15 @@ class ConsoleBrowserEndToEndTest {
     assertThat(browser.js("return sessionStorage.getItem('tollgate.console.credential')")).isEqualTo(app.apiKey);
     assertThat(browser.driver().getCurrentUrl()).doesNotContain(app.apiKey);
     assertThat(browser.consoleErrors()).isEmpty();
+
+    // the webhooks page: the endpoint with its failed delivery, resent from the list
+    browser.find("nav a[href='#/webhooks']").click();
+    browser.awaitText("#endpoints", receiver.url("/gone"));
+    browser.awaitText("#failed", "checkout.paid");
+    assertAccessible("webhooks");
+    browser.find("#failed button").click();
+    browser.awaitText(".notice", "Scheduled 1 deliveries");
+    browser.screenshot("merchant-webhooks-failed-resent");
 
     // the live drop view counts the paid checkout
     browser.find("nav a[href='#/live']").click();
@@ -122,6 +148,9 @@ class ConsoleBrowserEndToEndTest {
     browser.awaitText("main", relayer);
     assertAccessible("relayers");
     browser.screenshot("operator-relayers");
+    browser.find("nav a[href='#/inbound']").click();
+    browser.awaitText("main", "No inbound event.");
+    assertAccessible("inbound");
     browser.find("nav a[href='#/checkouts']").click();
     search(tx);
     browser.awaitText("#results[data-by=txHash][aria-busy=false] a.checkout-link", order).click();
