@@ -131,6 +131,8 @@ export default {
   'webhooks.noFailed': 'No delivery has failed.',
   'webhooks.enabled': 'enabled',
   'webhooks.disabled': 'disabled: {reason}',
+  'webhooks.enable': 'Enable',
+  'webhooks.enabledNow': 'The endpoint is enabled again; recover what failed to send it again.',
   'webhooks.recover': 'Recover failed deliveries',
   'webhooks.recoverSince': 'Failed since (UTC)',
   'webhooks.recovered': 'Scheduled {count} deliveries again.',

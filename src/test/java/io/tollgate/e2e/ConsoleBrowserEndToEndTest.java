@@ -91,7 +91,7 @@ class ConsoleBrowserEndToEndTest {
     search(tx);
     WebElement link = browser.awaitText("#results[data-by=txHash][aria-busy=false] a.checkout-link", order);
     assertThat(browser.driver().findElements(By.cssSelector("table.results tbody tr"))).hasSize(1);
-    browser.awaitText(".notice", "transaction hash");
+    awaitText(".notice", "transaction hash");
     browser.screenshot("merchant-found-by-tx-hash");
     link.click();
     browser.awaitText("#audit", "paid");
@@ -108,7 +108,7 @@ class ConsoleBrowserEndToEndTest {
     // by order reference, from the search page again
     browser.find("a[href='#/checkouts']").click();
     search(order);
-    browser.awaitText(".notice", "order reference");
+    awaitText(".notice", "order reference");
     browser.awaitText("#results[data-by=orderReference][aria-busy=false] a.checkout-link", order);
     assertThat(browser.driver().findElements(By.cssSelector("table.results tbody tr"))).hasSize(1);
     browser.screenshot("merchant-found-by-order-reference");
@@ -118,14 +118,24 @@ class ConsoleBrowserEndToEndTest {
     assertThat(browser.driver().getCurrentUrl()).doesNotContain(app.apiKey);
     assertThat(browser.consoleErrors()).isEmpty();
 
-    // the webhooks page: the endpoint with its failed delivery, resent from the list
+    // the webhooks page: the endpoint, disabled by its 410, with its failed delivery; the shop fixes
+    // its receiver, enables the endpoint and resends the event from the list, and it arrives
     browser.find("nav a[href='#/webhooks']").click();
-    browser.awaitText("#endpoints", receiver.url("/gone"));
-    browser.awaitText("#failed", "checkout.paid");
+    awaitText("#endpoints", receiver.url("/gone"));
+    awaitText("#failed", "checkout.paid");
     assertAccessible("webhooks");
+    browser.screenshot("merchant-webhooks-failed");
+    receiver.answer(r -> WebhookReceiver.Answer.of(204));
+    browser.find("#endpoints button.enable").click();
+    awaitText(".notice", "enabled again");
+    assertThat(app.merchantGet("/v1/webhook-endpoints").json().getJsonArray("data").getJsonObject(0).getBoolean("enabled")).isTrue();
     browser.find("#failed button").click();
-    browser.awaitText(".notice", "Scheduled 1 deliveries");
-    browser.screenshot("merchant-webhooks-failed-resent");
+    awaitText(".notice", "Scheduled 1 deliveries");
+    // the first attempt (answered 410) and the resend, with the same webhook-id
+    List<WebhookReceiver.Received> both = receiver.await(r -> paid.getString("id").equals(r.checkoutId())
+        && "checkout.paid".equals(r.type()), 2);
+    assertThat(both.get(1).header("webhook-id")).isEqualTo(both.get(0).header("webhook-id"));
+    browser.screenshot("merchant-webhooks-resent");
 
     // the live drop view counts the paid checkout
     browser.find("nav a[href='#/live']").click();
@@ -158,6 +168,23 @@ class ConsoleBrowserEndToEndTest {
     assertThat(browser.find("#summary").getText()).contains("Test shop");
     browser.screenshot("operator-checkout-audit-trail");
     assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  /**
+   * Waits until an element matching {@code css} contains {@code text}, looking again when a page
+   * re-render replaced the element between finding and reading it.
+   */
+  private WebElement awaitText(String css, String text) {
+    return browser.await("text '" + text + "' in " + css, d -> {
+      for (WebElement e : d.findElements(By.cssSelector(css))) {
+        try {
+          if (e.getText().contains(text)) return e;
+        } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
+          return null;
+        }
+      }
+      return null;
+    });
   }
 
   private void signIn(String credential) {
