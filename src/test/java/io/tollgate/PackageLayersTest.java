@@ -121,6 +121,20 @@ class PackageLayersTest {
       .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.cli..", "io.tollgate.dev..")
       .should().dependOnClassesThat().resideInAPackage("io.tollgate.dev..");
 
+  /**
+   * The console's reads are scoped by a merchant and look at the relayer; they know nothing of HTTP
+   * (their adapter), the watcher, payments or webhooks, and nothing but the composition root and HTTP uses them.
+   */
+  @ArchTest
+  static final ArchRule consoleReadsOnlyMerchantsAndTheRelayer = classes().that().resideInAPackage("io.tollgate.console..")
+      .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(resideInAnyPackage(
+          "io.tollgate.console..", "io.tollgate.api..", "io.tollgate.merchant..", "io.tollgate.relay..")));
+
+  @ArchTest
+  static final ArchRule onlyTheRootAndHttpUseTheConsole = noClasses()
+      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.http..", "io.tollgate.console..")
+      .should().dependOnClassesThat().resideInAPackage("io.tollgate.console..");
+
   /** The shared contracts at the bottom depend on nothing of ours (api, config) or only on each other. */
   @ArchTest
   static final ArchRule bottomLayerStaysAtTheBottom = noClasses()
@@ -129,5 +143,5 @@ class PackageLayersTest {
           "io.tollgate.payment..", "io.tollgate.checkout..", "io.tollgate.webhook..", "io.tollgate.inbound..",
           "io.tollgate.http..", "io.tollgate.payer..", "io.tollgate.signature..", "io.tollgate.merchant..",
           "io.tollgate.ratelimit..", "io.tollgate.pricing..", "io.tollgate.dev..", "io.tollgate.cli..",
-          "io.tollgate.relay..");
+          "io.tollgate.relay..", "io.tollgate.console..");
 }

@@ -37,6 +37,7 @@ import java.util.function.Supplier;
  * @param trustedProxy whether a socket peer is a trusted proxy (exempt from the per-address connection limit)
  * @param meters where the HTTP side's own counters go (rate-limit refusals)
  * @param web the built browser apps (pages and their hashed assets under {@code /web/})
+ * @param console the operator console's reads (audit trail, live figures, relayers, checkout owners)
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -64,4 +65,5 @@ public record HttpDependencies(
     ConnectionGuard.Counts connectionCounts,
     java.util.function.Predicate<String> trustedProxy,
     MeterRegistry meters,
-    io.tollgate.web.WebAssets web) {}
+    io.tollgate.web.WebAssets web,
+    io.tollgate.console.ConsoleViews console) {}

@@ -127,6 +127,18 @@ public final class HttpVerticle extends VerticleBase {
           prevalidated(builder, contract, "recoverPayment", merchantFirst).addHandler(shop::recover);
           prevalidated(builder, contract, "adminRecoverPayment", adminFirst).addHandler(shop::adminRecover);
           builder.getRoute("getStats").addHandler(shop::stats);
+          // the operator console (issue 20): its reads beyond the shop's calls, and the page itself
+          ConsoleApi console = new ConsoleApi(deps.merchants(), deps.admin(), deps.console(), deps.checkouts(),
+              deps.checkoutListing(), deps.webhookEndpoints(), shop);
+          builder.getRoute("getSession").addHandler(console::session);
+          builder.getRoute("getCheckoutAudit").addHandler(console::audit);
+          builder.getRoute("getLiveStats").addHandler(console::live);
+          builder.getRoute("adminListCheckouts").addHandler(console::adminList);
+          builder.getRoute("adminGetCheckout").addHandler(console::adminGet);
+          builder.getRoute("adminGetCheckoutAudit").addHandler(console::adminAudit);
+          builder.getRoute("adminListCheckoutWebhookEvents").addHandler(console::adminWebhookEvents);
+          builder.getRoute("adminGetLiveStats").addHandler(console::adminLive);
+          builder.getRoute("adminListRelayers").addHandler(console::adminRelayers);
           Router router = builder.createRouter();
           router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
           router.get("/health/ready").handler(this::ready);
@@ -139,8 +151,9 @@ public final class HttpVerticle extends VerticleBase {
               .handler(ctx -> deps.web().serve(ctx.request()));
           router.route(io.vertx.core.http.HttpMethod.HEAD, io.tollgate.web.WebAssets.PREFIX + "*")
               .handler(ctx -> deps.web().serve(ctx.request()));
+          ConsolePage.mount(router, deps.web());
           router.route().last().handler(new MethodNotAllowed(contract, Map.of("/health/live", "GET", "/health/ready", "GET",
-              "/metrics", "GET", "/openapi.yaml", "GET"))::handle);
+              "/metrics", "GET", "/openapi.yaml", "GET", "/console", "GET"))::handle);
           router.route().failureHandler(ErrorResponses::handle);
           // The routed requests' log lines carry their id; the fast lane's polls only answer it (they log nothing).
           Handler<HttpServerRequest> routed = request -> {
