@@ -90,7 +90,8 @@ public final class Tollgate {
     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
     readiness.put("database", () -> f.pool().query("SELECT 1").execute());
     modules.forEach(module -> readiness.putAll(module.readiness()));
-    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, merchants, gasless, readiness));
+    io.tollgate.x402.X402Facilitator x402 = X402Module.facilitator(f, chain.rpc(), relay.relayer);
+    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, merchants, gasless, x402, readiness));
 
     Future<String> started = webhooks.checkVariants().map("");
     for (Module module : modules) {

@@ -36,6 +36,7 @@ import java.util.function.Supplier;
  * @param connectionCounts open connections per client address, shared by every HTTP verticle
  * @param trustedProxy whether a socket peer is a trusted proxy (exempt from the per-address connection limit)
  * @param meters where the HTTP side's own counters go (rate-limit refusals)
+ * @param x402 the x402 facilitator ({@code /x402/...})
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -62,4 +63,5 @@ public record HttpDependencies(
     io.tollgate.gasless.GaslessPayments gasless,
     ConnectionGuard.Counts connectionCounts,
     java.util.function.Predicate<String> trustedProxy,
-    MeterRegistry meters) {}
+    MeterRegistry meters,
+    io.tollgate.x402.X402Facilitator x402) {}
