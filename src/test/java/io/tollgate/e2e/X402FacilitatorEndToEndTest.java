@@ -326,6 +326,64 @@ class X402FacilitatorEndToEndTest {
     assertThat(balance(payer.getAddress())).isEqualTo(BigInteger.valueOf(4_000_000));
   }
 
+  // ---- the official SDK end to end ----------------------------------------------------------------
+
+  /**
+   * {@code scripts/test/x402-sdk.cjs}: an {@code @x402/express} resource server naming Tollgate
+   * (with the facilitator-scope key) as its facilitator, and an {@code @x402/fetch} client paying it.
+   */
+  @Test
+  void theOfficialSdksResourceServerAndClientPayThroughTollgate() {
+    java.nio.file.Path project = java.nio.file.Path.of("").toAbsolutePath();
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(project.resolve("node_modules/@x402/express")),
+        "npm install has not been run");
+    Credentials payer = payer(1_000_000);
+    BigInteger before = balance(PAY_TO);
+    JsonObject answer = node(project, "scripts/test/x402-sdk.cjs", new JsonObject()
+        .put("facilitatorUrl", app.base() + "/x402").put("apiKey", facilitatorKey)
+        .put("payerKey", Numeric.toHexStringWithPrefixZeroPadded(payer.getEcKeyPair().getPrivateKey(), 64))
+        .put("asset", app.usdc).put("amount", "10000").put("payTo", PAY_TO).put("network", "eip155:31337")
+        .put("name", "USD Coin").put("version", "2"));
+    assertThat(answer.getString("error")).as(answer.encode()).isNull();
+    JsonObject unpaid = answer.getJsonObject("unpaid");
+    assertThat(unpaid.getInteger("status")).isEqualTo(402);
+    assertThat(unpaid.getJsonArray("accepts").getJsonObject(0).getString("network")).isEqualTo("eip155:31337");
+    JsonObject paid = answer.getJsonObject("paid");
+    assertThat(paid.getInteger("status")).as(answer.encode()).isEqualTo(200);
+    assertThat(paid.getJsonObject("body").getString("report")).isEqualTo("sunny");
+    JsonObject receipt = paid.getJsonObject("paymentResponse");
+    assertThat(receipt.getBoolean("success")).as(receipt.encode()).isTrue();
+    assertThat(receipt.getString("network")).isEqualTo("eip155:31337");
+    assertThat(receipt.getString("transaction")).matches("0x[0-9a-f]{64}");
+    assertThat(receipt.getString("payer")).isEqualToIgnoringCase(payer.getAddress());
+    assertThat(app.chain.awaitReceipt(receipt.getString("transaction")).getString("status")).isEqualTo("0x1");
+    assertThat(balance(payer.getAddress())).isEqualTo(BigInteger.valueOf(990_000));
+    assertThat(balance(PAY_TO)).isEqualTo(before.add(BigInteger.valueOf(10_000)));
+    // recorded against the facilitator key's merchant, visible through the API
+    assertThat(settlementRows(payer.getAddress())).isEqualTo(1);
+  }
+
+  // ---- fuzz ----------------------------------------------------------------------------------------
+
+  /** Mutations of a valid body (fields dropped, retyped, stretched, nested) on both routes: never a 5xx. */
+  @Test
+  void fuzzedVerifyAndSettleBodiesNeverEarnA5xx() {
+    java.util.Random random = new java.util.Random(Long.getLong("tollgate.fuzz.seed", 17L));
+    Credentials payer = payer(50_000_000);
+    List<String> failures = new ArrayList<>();
+    int sent = 0;
+    for (int i = 0; i < 300; i++) {
+      JsonObject body = X402Payloads.paying(payer, usdc(Integer.toString(1 + random.nextInt(1000))), app.usdc);
+      String wire = X402Fuzz.mutate(body, random);
+      String path = random.nextInt(4) == 0 ? "/x402/settle" : "/x402/verify";
+      TollgateFixture.Response r = raw(path, wire);
+      sent++;
+      if (r.status() >= 500) failures.add(r.status() + " " + path + " " + wire + " -> " + r.body());
+    }
+    assertThat(sent).isEqualTo(300);
+    assertThat(failures).isEmpty();
+  }
+
   // ---- keys ----------------------------------------------------------------------------------------
 
   @Test
@@ -345,6 +403,30 @@ class X402FacilitatorEndToEndTest {
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
+
+  /** Runs a node script with {@code request} on stdin; its stdout is the answer. */
+  static JsonObject node(java.nio.file.Path project, String script, JsonObject request) {
+    try {
+      java.io.File errors = java.io.File.createTempFile("x402-node", ".err");
+      errors.deleteOnExit();
+      Process process = new ProcessBuilder("node", project.resolve(script).toString()).directory(project.toFile())
+          .redirectError(errors).start();
+      process.getOutputStream().write(request.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      process.getOutputStream().close();
+      String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("node did not finish");
+      }
+      if (out.isBlank()) throw new AssertionError("node answered nothing: " + java.nio.file.Files.readString(errors.toPath()));
+      return new JsonObject(out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
 
   JsonObject usdc(String amount) {
     return X402Payloads.requirements(app.usdc, amount, PAY_TO, "USD Coin", "2");
