@@ -11,6 +11,15 @@
  * be followed ({@code GET /x402/settlements/{id}}); ERC-6492 deploys only through allowlisted
  * factories; verify makes one JSON-RPC call.
  *
+ * <p>What verify trusts, and for how long: the token's EIP-712 name and version from configuration
+ * (never read from the chain; a changed token needs a changed setting); the chain's state at its
+ * latest block when the request arrives (the nonce's state, the payer's balance and code size, the
+ * token's code size: read per request, so no staleness of ours, but a block later they may differ,
+ * which is why settle's relayer simulates the exact transfer again before sending it); and this
+ * facilitator's own settlements in PostgreSQL (authoritative). An EOA's 65-byte signature is checked
+ * by ECDSA recovery alone; a payer with code goes through the shared verifier (ERC-1271, EIP-7702,
+ * ERC-6492 through allowlisted factories only), which asks the chain.
+ *
  * <p>Public face: {@link io.tollgate.x402.X402Facilitator}, {@link io.tollgate.x402.FacilitatorChain},
  * {@link io.tollgate.x402.X402Settings}. Depends on {@code api}, {@code chain}, {@code config},
  * {@code gasless} (EIP-3009 facts, typed data, the transfer call), {@code merchant} (the caller),

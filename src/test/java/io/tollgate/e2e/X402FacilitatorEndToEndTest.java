@@ -276,13 +276,17 @@ class X402FacilitatorEndToEndTest {
 
   @Test
   void aSettleOutlivingItsBudgetAnswersPendingWithTheHashAndTheSettlementIsFollowedToItsEnd() {
-    // another instance (same database and chain) that waits for no receipt; then verify on the first while it settles
+    // Another instance (same database and chain) that waits for no receipt answers pending, and is then
+    // stopped while the transfer is on its way (a restart mid-settle); the first instance follows it to its end.
+    Credentials payer = payer(5_000_000);
+    JsonObject body = X402Payloads.paying(payer, usdc("1500000"), app.usdc);
+    TollgateFixture.Response pending;
     try (TollgateFixture.Instance impatient = app.startAnother(Map.of("x402.settle-wait-ms", "0"))) {
-      Credentials payer = payer(5_000_000);
-      JsonObject body = X402Payloads.paying(payer, usdc("1500000"), app.usdc);
-      TollgateFixture.Response pending = app.send(HttpRequest.newBuilder(URI.create(impatient.base() + "/x402/settle"))
+      pending = app.send(HttpRequest.newBuilder(URI.create(impatient.base() + "/x402/settle"))
           .header("Authorization", "Bearer " + facilitatorKey).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+    }
+    {
       assertThat(pending.status()).as(pending.body()).isEqualTo(200);
       JsonObject answer = pending.json();
       assertThat(answer.getBoolean("success")).isFalse();
@@ -307,6 +311,7 @@ class X402FacilitatorEndToEndTest {
         assertThat(settlement.getJsonArray("transactions").getList()).contains(answer.getString("transaction"));
       }
       assertThat(balance(payer.getAddress())).isEqualTo(BigInteger.valueOf(3_500_000));
+      assertThat(relayRows(payer.getAddress())).isEqualTo(1);
     }
   }
 
