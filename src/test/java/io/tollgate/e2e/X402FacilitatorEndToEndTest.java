@@ -286,33 +286,31 @@ class X402FacilitatorEndToEndTest {
           .header("Authorization", "Bearer " + facilitatorKey).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
     }
-    {
-      assertThat(pending.status()).as(pending.body()).isEqualTo(200);
-      JsonObject answer = pending.json();
-      assertThat(answer.getBoolean("success")).isFalse();
-      assertThat(answer.getString("errorReason")).isEqualTo("settlement_pending");
-      String id = answer.getJsonObject("extra").getString("settlementId");
+    assertThat(pending.status()).as(pending.body()).isEqualTo(200);
+    JsonObject answer = pending.json();
+    assertThat(answer.getBoolean("success")).isFalse();
+    assertThat(answer.getString("errorReason")).isEqualTo("settlement_pending");
+    String id = answer.getJsonObject("extra").getString("settlementId");
 
-      // while it is settling (or once it is), verify says so at once
-      JsonObject verdict = post("/x402/verify", body).json();
-      assertThat(verdict.getString("invalidReason")).isEqualTo("invalid_exact_evm_nonce_already_used");
+    // while it is settling (or once it is), verify says so at once
+    JsonObject verdict = post("/x402/verify", body).json();
+    assertThat(verdict.getString("invalidReason")).isEqualTo("invalid_exact_evm_nonce_already_used");
 
-      JsonObject settlement = null;
-      for (long until = System.currentTimeMillis() + 30_000; System.currentTimeMillis() < until; TollgateFixture.sleep(200)) {
-        settlement = app.merchantGet("/x402/settlements/" + id).json();
-        if (!"settling".equals(settlement.getString("state"))) break;
-      }
-      assertThat(settlement.getString("state")).as(settlement.encode()).isEqualTo("settled");
-      // the same payload again: the final answer, the same transaction
-      JsonObject settled = post("/x402/settle", body).json();
-      assertThat(settled.getBoolean("success")).isTrue();
-      assertThat(settled.getString("transaction")).isEqualTo(settlement.getString("transaction"));
-      if (!answer.getString("transaction").isEmpty()) {
-        assertThat(settlement.getJsonArray("transactions").getList()).contains(answer.getString("transaction"));
-      }
-      assertThat(balance(payer.getAddress())).isEqualTo(BigInteger.valueOf(3_500_000));
-      assertThat(relayRows(payer.getAddress())).isEqualTo(1);
+    JsonObject settlement = null;
+    for (long until = System.currentTimeMillis() + 30_000; System.currentTimeMillis() < until; TollgateFixture.sleep(200)) {
+      settlement = app.merchantGet("/x402/settlements/" + id).json();
+      if (!"settling".equals(settlement.getString("state"))) break;
     }
+    assertThat(settlement.getString("state")).as(settlement.encode()).isEqualTo("settled");
+    // the same payload again: the final answer, the same transaction
+    JsonObject settled = post("/x402/settle", body).json();
+    assertThat(settled.getBoolean("success")).isTrue();
+    assertThat(settled.getString("transaction")).isEqualTo(settlement.getString("transaction"));
+    if (!answer.getString("transaction").isEmpty()) {
+      assertThat(settlement.getJsonArray("transactions").getList()).contains(answer.getString("transaction"));
+    }
+    assertThat(balance(payer.getAddress())).isEqualTo(BigInteger.valueOf(3_500_000));
+    assertThat(relayRows(payer.getAddress())).isEqualTo(1);
   }
 
   @Test
