@@ -10,6 +10,10 @@ import io.tollgate.relay.RelayerSettings;
 import io.tollgate.signature.SignatureVerifier;
 import io.tollgate.signature.VerifierSettings;
 import io.tollgate.x402.FacilitatorChain;
+import io.tollgate.x402.KeySignatureWorker;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import java.util.List;
 import io.tollgate.x402.X402Facilitator;
 import io.tollgate.x402.X402Settings;
 import java.util.HashMap;
@@ -21,9 +25,22 @@ import java.util.Map;
  * ({@code x402.auth=open}) is refused unless every configured chain is a test network.
  */
 final class X402Module {
-  private X402Module() {}
+  final X402Facilitator facilitator;
+  private final Foundation f;
 
-  static X402Facilitator facilitator(Foundation f, Map<Long, EthRpc> rpc, Relayer relayer) {
+  private X402Module(Foundation f, X402Facilitator facilitator) {
+    this.f = f;
+    this.facilitator = facilitator;
+  }
+
+  /** The key-signature workers: one per core (at least 2), started before HTTP. */
+  Module module() {
+    int instances = Math.max(2, Runtime.getRuntime().availableProcessors());
+    return Module.of(List.of(() -> f.vertx().deployVerticle(KeySignatureWorker::new,
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances))));
+  }
+
+  static X402Module create(Foundation f, Map<Long, EthRpc> rpc, Relayer relayer) {
     X402Settings settings = X402Settings.fromSettings(f.settings());
     if (settings.open() && f.chainIds().stream().anyMatch(id -> !f.chains().isTestnet(id))) {
       throw new IllegalArgumentException("x402.auth=open is for development only: every configured chain must be a test network");
@@ -42,7 +59,7 @@ final class X402Module {
     }
     // No result cache: each authorization's digest is new (a fresh nonce), so nothing would be reused.
     SignatureVerifier verifier = SignatureVerifier.create(f.vertx(), VerifierSettings.defaults().withCacheSize(0));
-    return new X402Facilitator(f.vertx(), f.pool(), chains, verifier, relayer,
-        GaslessSettings.fromSettings(f.settings()).erc6492Factories(), settings, f.clock());
+    return new X402Module(f, new X402Facilitator(f.vertx(), f.pool(), chains, verifier, relayer,
+        GaslessSettings.fromSettings(f.settings()).erc6492Factories(), settings, f.clock()));
   }
 }

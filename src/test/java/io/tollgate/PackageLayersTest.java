@@ -116,7 +116,7 @@ class PackageLayersTest {
 
   @ArchTest
   static final ArchRule onlyTheRootAndHttpUseX402 = noClasses()
-      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.http..", "io.tollgate.x402..")
+      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.cli..", "io.tollgate.http..", "io.tollgate.x402..")
       .should().dependOnClassesThat().resideInAPackage("io.tollgate.x402..");
 
   /** Gasless payments reach the ledger only through its submission message, never the watcher, webhooks or HTTP. */

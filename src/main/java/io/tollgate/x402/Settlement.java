@@ -13,6 +13,12 @@ record Settlement(UUID id, UUID merchantId, AuthorizationKey key, byte[] payload
   static final String SETTLED = "settled";
   static final String FAILED = "failed";
 
+  /** This settlement as it is once its relay finished. */
+  Settlement finishedAs(String newState, String newTxHash, String newErrorReason) {
+    return new Settlement(id, merchantId, key, payloadHash, network, payTo, amount, relayId, newState, newTxHash, newErrorReason,
+        createdAt, OffsetDateTime.now(java.time.ZoneOffset.UTC));
+  }
+
   boolean samePayload(byte[] hash) {
     return java.security.MessageDigest.isEqual(payloadHash, hash);
   }

@@ -2,8 +2,6 @@ package io.tollgate.x402;
 
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
-import io.tollgate.api.Rfc3339;
-import io.tollgate.chain.Hex;
 import io.tollgate.gasless.Eip3009Facts;
 import io.tollgate.gasless.TokenDomain;
 import io.tollgate.merchant.KeyMode;
@@ -56,7 +54,9 @@ public final class X402Facilitator {
   private final Set<String> erc6492Factories;
   private final X402Settings settings;
   private final Clock clock;
+  private final KeySignatureBatcher keySignatures;
 
+  /** Needs {@link KeySignatureWorker} deployed on {@code vertx} (it checks key signatures off the event loops). */
   public X402Facilitator(Vertx vertx, Pool pool, Map<Long, FacilitatorChain> chains, SignatureVerifier verifier,
       Relayer relayer, Set<String> erc6492Factories, X402Settings settings, Clock clock) {
     this.vertx = vertx;
@@ -67,6 +67,7 @@ public final class X402Facilitator {
     this.erc6492Factories = Set.copyOf(erc6492Factories);
     this.settings = settings;
     this.clock = clock;
+    this.keySignatures = new KeySignatureBatcher(vertx);
   }
 
   public X402Settings settings() {
@@ -99,7 +100,7 @@ public final class X402Facilitator {
         if (found.isPresent()) return follow(found.get(), hash, p);
         return judge(p, false).compose(verdict -> {
           if (!verdict.valid()) {
-            return Future.succeededFuture(failure(p, verdict.reason(), verdict.message(), ""));
+            return Future.succeededFuture(Answers.failure(p, verdict.reason(), verdict.message(), ""));
           }
           return settlements.insert(merchant == null ? null : merchant.id(), key, hash, p).compose(stored -> stored.isPresent()
               ? relay(stored.get(), p)
@@ -117,12 +118,12 @@ public final class X402Facilitator {
     return settlements.get(id, merchant == null ? null : merchant.id()).compose(found -> {
       if (found.isEmpty()) return Future.failedFuture(new ApiException(ErrorCode.SETTLEMENT_NOT_FOUND, id.toString()));
       Settlement s = found.get();
-      if (s.relayId() == null || !Settlement.SETTLING.equals(s.state())) return Future.succeededFuture(view(s, null));
+      if (s.relayId() == null || !Settlement.SETTLING.equals(s.state())) return Future.succeededFuture(Answers.view(s, null));
       return relayer.find(s.relayId()).compose(ticket -> {
-        if (ticket.isEmpty() || !ticket.get().state().terminal()) return Future.succeededFuture(view(s, ticket.orElse(null)));
+        if (ticket.isEmpty() || !ticket.get().state().terminal()) return Future.succeededFuture(Answers.view(s, ticket.orElse(null)));
         SettleOutcome outcome = SettleOutcome.of(ticket.get());
         return settlements.finished(s.id(), outcome.state(), outcome.txHash(), outcome.reason())
-            .map(v -> view(s, ticket.get()));
+            .map(v -> Answers.view(s.finishedAs(outcome.state(), outcome.txHash(), outcome.reason()), ticket.get()));
       });
     });
   }
@@ -194,9 +195,11 @@ public final class X402Facilitator {
     TokenDomain domain = ExactRules.signedDomain(p);
     SignatureRequest request = SignatureRequest.forEip712(p.payer(), domain.separator(), p.authorization().structHash(),
         p.signature());
-    Future<SignatureCheck> check = facts.payerCodeSize() == 0
-        ? verifier.verify(request, chain.rpc(), new byte[0])
-        : verifier.verify(request, chain.rpc());
+    // A payer without code and a 65-byte signature: its key alone decides, checked by the worker
+    // verticle with no chain call; anything else through the shared verifier (which asks the chain).
+    Future<SignatureCheck> check = facts.payerCodeSize() == 0 && bytes.length == 65
+        ? keySignatures.check(request, p.chainId())
+        : facts.payerCodeSize() == 0 ? verifier.verify(request, chain.rpc(), new byte[0]) : verifier.verify(request, chain.rpc());
     return check.compose(result -> {
       if (result instanceof SignatureCheck.Valid) return Future.succeededFuture(Optional.<String[]>empty());
       if (result instanceof SignatureCheck.Invalid invalid) {
@@ -212,12 +215,12 @@ public final class X402Facilitator {
   /** A settlement of this authorization exists: the same payload follows it; another payload is told the nonce is taken. */
   private Future<JsonObject> follow(Settlement s, byte[] hash, PaymentRequest p) {
     if (!s.samePayload(hash)) {
-      return Future.succeededFuture(failure(p, Reasons.NONCE_ALREADY_USED,
+      return Future.succeededFuture(Answers.failure(p, Reasons.NONCE_ALREADY_USED,
           "this authorization is already being settled with other terms or signature (settlement " + s.id() + ")", ""));
     }
-    if (Settlement.SETTLED.equals(s.state())) return Future.succeededFuture(success(p, s.txHash(), s.id()));
+    if (Settlement.SETTLED.equals(s.state())) return Future.succeededFuture(Answers.success(p, s.txHash(), s.id()));
     if (Settlement.FAILED.equals(s.state())) {
-      return Future.succeededFuture(failure(p, s.errorReason(), null, s.txHash() == null ? "" : s.txHash()));
+      return Future.succeededFuture(Answers.failure(p, s.errorReason(), null, s.txHash() == null ? "" : s.txHash()));
     }
     return relay(s, p);
   }
@@ -228,7 +231,7 @@ public final class X402Facilitator {
         .compose(ticket -> (s.relayId() == null ? settlements.relayed(s.id(), ticket.relayId()) : Future.<Void>succeededFuture())
             .compose(v -> awaitOutcome(s, ticket.relayId(), p, clock.millis() + settings.settleWait().toMillis())))
         .recover(e -> RelayOrders.refusal(e)
-            .map(reason -> settlements.forget(s.id()).map(v -> failure(p, reason, e.getMessage(), "")))
+            .map(reason -> settlements.forget(s.id()).map(v -> Answers.failure(p, reason, e.getMessage(), "")))
             .orElseGet(() -> RelayOrders.unavailable(e)
                 .map(unavailable -> settlements.forget(s.id()).<JsonObject>compose(v -> Future.failedFuture(unavailable)))
                 .orElseGet(() -> Future.failedFuture(e))));
@@ -239,43 +242,17 @@ public final class X402Facilitator {
       if (found.isPresent() && found.get().state().terminal()) {
         SettleOutcome outcome = SettleOutcome.of(found.get());
         return settlements.finished(s.id(), outcome.state(), outcome.txHash(), outcome.reason())
-            .map(v -> outcome.success() ? success(p, outcome.txHash(), s.id())
-                : failure(p, outcome.reason(), outcome.detail(), outcome.txHash() == null ? "" : outcome.txHash()));
+            .map(v -> outcome.success() ? Answers.success(p, outcome.txHash(), s.id())
+                : Answers.failure(p, outcome.reason(), outcome.detail(), outcome.txHash() == null ? "" : outcome.txHash()));
       }
       if (clock.millis() >= deadline) {
         String hash = found.flatMap(t -> t.txHash()).orElse("");
-        return Future.succeededFuture(failure(p, Reasons.SETTLEMENT_PENDING, "the transfer is sent but not mined yet;"
+        return Future.succeededFuture(Answers.failure(p, Reasons.SETTLEMENT_PENDING, "the transfer is sent but not mined yet;"
             + " settle again with the same payload, or follow GET /x402/settlements/" + s.id(), hash)
             .put("extra", new JsonObject().put("settlementId", s.id().toString())));
       }
       return vertx.timer(settings.settlePoll().toMillis()).compose(t -> awaitOutcome(s, relayId, p, deadline));
     });
-  }
-
-  private static JsonObject success(PaymentRequest p, String txHash, UUID settlementId) {
-    return new JsonObject().put("success", true).put("payer", p.payer()).put("transaction", txHash)
-        .put("network", p.network()).put("extra", new JsonObject().put("settlementId", settlementId.toString()));
-  }
-
-  private static JsonObject failure(PaymentRequest p, String reason, String message, String txHash) {
-    JsonObject json = new JsonObject().put("success", false).put("errorReason", reason);
-    if (message != null) json.put("errorMessage", message.length() > 500 ? message.substring(0, 500) : message);
-    return json.put("payer", p.payer()).put("transaction", txHash).put("network", p.network());
-  }
-
-  private JsonObject view(Settlement s, io.tollgate.relay.RelayTicket ticket) {
-    String state = s.state();
-    String tx = s.txHash();
-    JsonArray all = new JsonArray();
-    if (ticket != null) {
-      ticket.txHashes().forEach(all::add);
-      if (tx == null) tx = ticket.txHash().orElse(null);
-    }
-    return new JsonObject().put("id", s.id().toString()).put("object", "x402_settlement").put("state", state)
-        .put("network", s.network()).put("asset", s.key().token()).put("payer", s.key().from()).put("payTo", s.payTo())
-        .put("amount", s.amount()).put("nonce", s.key().nonce()).put("transaction", tx).put("transactions", all)
-        .put("errorReason", s.errorReason()).put("createdAt", Rfc3339.format(s.createdAt()))
-        .put("updatedAt", Rfc3339.format(s.updatedAt()));
   }
 
   private static AuthorizationKey key(PaymentRequest p) {

@@ -20,8 +20,12 @@
  * by ECDSA recovery alone; a payer with code goes through the shared verifier (ERC-1271, EIP-7702,
  * ERC-6492 through allowlisted factories only), which asks the chain.
  *
+ * <p>Key signatures (a payer without code, 65 bytes) are recovered by {@link
+ * io.tollgate.x402.KeySignatureWorker} worker verticles, asked once per event-loop turn with that
+ * turn's batch over the event bus, so HTTP loops never run the curve arithmetic.
+ *
  * <p>Public face: {@link io.tollgate.x402.X402Facilitator}, {@link io.tollgate.x402.FacilitatorChain},
- * {@link io.tollgate.x402.X402Settings}. Depends on {@code api}, {@code chain}, {@code config},
+ * {@link io.tollgate.x402.X402Settings}, {@link io.tollgate.x402.KeySignatureWorker}. Depends on {@code api}, {@code chain}, {@code config},
  * {@code gasless} (EIP-3009 facts, typed data, the transfer call), {@code merchant} (the caller),
  * {@code relay}, {@code signature}.
  */

@@ -405,6 +405,22 @@ class X402FacilitatorEndToEndTest {
     assertThat(unknown.errorCode()).isEqualTo("settlement_not_found");
   }
 
+  @Test
+  void openModeForDevelopmentTakesCallsWithoutAKeyButStillChecksOne() {
+    try (TollgateFixture.Instance open = app.startAnother(Map.of("x402.auth", "open"))) {
+      Credentials payer = payer(1_000_000);
+      String body = X402Payloads.paying(payer, usdc("1000000"), app.usdc).encode();
+      TollgateFixture.Response anonymous = app.send(HttpRequest.newBuilder(URI.create(open.base() + "/x402/verify"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+      assertThat(anonymous.status()).as(anonymous.body()).isEqualTo(200);
+      assertThat(anonymous.json().getBoolean("isValid")).isTrue();
+      TollgateFixture.Response wrongKey = app.send(HttpRequest.newBuilder(URI.create(open.base() + "/x402/verify"))
+          .header("Authorization", "Bearer tg_test_" + "x".repeat(43)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)));
+      assertThat(wrongKey.status()).isEqualTo(401);
+    }
+  }
+
   // ---- helpers -------------------------------------------------------------------------------------
 
   /** Runs a node script with {@code request} on stdin; its stdout is the answer. */
