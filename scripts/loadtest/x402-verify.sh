@@ -12,7 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
 [ -d node_modules/@x402/evm ] || npm install
-[ -f target/tollgate.jar ] || mvn -B -q -DskipTests package
+# the jar is rebuilt when any main source or resource is newer than it (a stale jar would measure old code)
+if [ ! -f target/tollgate.jar ] || [ -n "$(find src/main pom.xml -newer target/tollgate.jar -print -quit)" ]; then
+  mvn -B -q -DskipTests package
+fi
 mvn -B -q test-compile
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/loadtest-cp.txt -Dmdep.includeScope=test
 exec java -cp "target/test-classes:target/classes:$(cat target/loadtest-cp.txt)" "$@" io.tollgate.loadtest.X402VerifyBench
