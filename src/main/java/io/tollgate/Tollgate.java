@@ -93,7 +93,8 @@ public final class Tollgate {
     modules.forEach(module -> readiness.putAll(module.readiness()));
     X402Module x402 = X402Module.create(f, chain.rpc(), relay.relayer);
     modules.add(x402.module());
-    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, merchants, gasless, x402.facilitator, readiness));
+    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, merchants, gasless, relay.relayer,
+        x402.facilitator, readiness));
 
     Future<String> started = webhooks.checkVariants().map("");
     for (Module module : modules) {
