@@ -53,7 +53,7 @@ class WebhookDeliveryEndToEndTest {
       String secret = endpoint.getString("secret");
       assertThat(secret).startsWith("whsec_");
       assertThat(app.merchantGet("/v1/webhook-endpoints/" + endpoint.getString("id")).json().containsKey("secret")).isFalse();
-      assertThat(endpoint.getJsonArray("eventTypes")).hasSize(io.tollgate.webhook.WebhookEventType.values().length);
+      assertThat(endpoint.getJsonArray("eventTypes")).hasSize(eventTypeCount());
 
       JsonObject checkout = app.createCheckout("wh-" + System.nanoTime(), new JsonObject().put("orderReference", "ORDER-W1")
           .put("amount", "12.50").put("metadata", new JsonObject().put("ticket", "A-17"))
@@ -517,5 +517,14 @@ class WebhookDeliveryEndToEndTest {
       if (json.getValue(key) instanceof JsonObject nested && !key.equals("metadata")) keys.addAll(keysOf(nested));
     }
     return keys;
+  }
+
+  /** Every event type there is (the enum is the webhook package's own, so it is counted by reflection). */
+  private static int eventTypeCount() {
+    try {
+      return Class.forName("io.tollgate.webhook.WebhookEventType").getEnumConstants().length;
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
