@@ -10,7 +10,9 @@ import io.tollgate.relay.RelayerSettings;
 import io.tollgate.signature.SignatureVerifier;
 import io.tollgate.signature.VerifierSettings;
 import io.tollgate.x402.FacilitatorChain;
+import io.tollgate.webhook.X402SettlementEvents;
 import io.tollgate.x402.KeySignatureWorker;
+import io.tollgate.x402.SettlementFollower;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import java.util.List;
@@ -37,7 +39,8 @@ final class X402Module {
   Module module() {
     int instances = Math.max(2, Runtime.getRuntime().availableProcessors());
     return Module.of(List.of(() -> f.vertx().deployVerticle(KeySignatureWorker::new,
-        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances))));
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances)),
+        () -> f.vertx().deployVerticle(new SettlementFollower(facilitator, 1_000))));
   }
 
   static X402Module create(Foundation f, Map<Long, EthRpc> rpc, Relayer relayer) {
@@ -60,6 +63,7 @@ final class X402Module {
     // No result cache: each authorization's digest is new (a fresh nonce), so nothing would be reused.
     SignatureVerifier verifier = SignatureVerifier.create(f.vertx(), VerifierSettings.defaults().withCacheSize(0));
     return new X402Module(f, new X402Facilitator(f.vertx(), f.pool(), chains, verifier, relayer,
-        GaslessSettings.fromSettings(f.settings()).erc6492Factories(), settings, f.clock()));
+        GaslessSettings.fromSettings(f.settings()).erc6492Factories(), settings, f.clock(),
+        new X402SettlementEvents(f.clock())));
   }
 }

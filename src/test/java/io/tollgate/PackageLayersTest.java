@@ -112,11 +112,13 @@ class PackageLayersTest {
   static final ArchRule x402DependsOnItsFoundationsOnly = classes().that().resideInAPackage("io.tollgate.x402..")
       .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(resideInAnyPackage("io.tollgate.x402..",
           "io.tollgate.gasless..", "io.tollgate.relay..", "io.tollgate.signature..", "io.tollgate.merchant..",
-          "io.tollgate.chain..", "io.tollgate.config..", "io.tollgate.api..")));
+          "io.tollgate.chain..", "io.tollgate.config..", "io.tollgate.api..", "io.tollgate.eventbus..")));
 
+  /** Webhooks implement the facilitator's settlement listener, as they implement the checkout transition log's. */
   @ArchTest
   static final ArchRule onlyTheRootAndHttpUseX402 = noClasses()
-      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.cli..", "io.tollgate.http..", "io.tollgate.x402..")
+      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.cli..", "io.tollgate.http..", "io.tollgate.x402..",
+          "io.tollgate.webhook..")
       .should().dependOnClassesThat().resideInAPackage("io.tollgate.x402..");
 
   /** Gasless payments reach the ledger only through its submission message, never the watcher, webhooks or HTTP. */

@@ -47,7 +47,11 @@ enum WebhookEventType {
    * mined again, or mined again where it no longer pays): cancel what it bought. The checkout is
    * {@code reversed} when that payment had paid it; a late payment's checkout stays expired.
    */
-  CHECKOUT_PAYMENT_REVERSED("checkout.payment_reversed");
+  CHECKOUT_PAYMENT_REVERSED("checkout.payment_reversed"),
+  /** An x402 settlement answered {@code settlement_pending} (or not) was mined: the payment is final. */
+  X402_SETTLEMENT_SETTLED("x402.settlement.settled"),
+  /** An x402 settlement's transfer failed (reason in data): the payer was not charged, do not serve. */
+  X402_SETTLEMENT_FAILED("x402.settlement.failed");
 
   private final String wireName;
 

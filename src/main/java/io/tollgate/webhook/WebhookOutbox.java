@@ -78,7 +78,7 @@ public final class WebhookOutbox implements TransitionLog.Listener {
 
   // One pending delivery per enabled endpoint subscribed to the event's type; notifies the
   // dispatchers (once, at commit) only when it queued something.
-  private static final String INSERT_DELIVERIES = """
+  static final String INSERT_DELIVERIES = """
       WITH due AS (
         INSERT INTO webhook_deliveries (event_id, endpoint_id, status, next_attempt_at)
         SELECT ev.id, e.id, 'pending', now()

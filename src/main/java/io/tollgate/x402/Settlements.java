@@ -9,6 +9,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -18,9 +20,11 @@ import java.util.UUID;
  */
 final class Settlements {
   private final Pool pool;
+  private final SettlementListener listener;
 
-  Settlements(Pool pool) {
+  Settlements(Pool pool, SettlementListener listener) {
     this.pool = pool;
+    this.listener = listener;
   }
 
   Future<Optional<Settlement>> find(AuthorizationKey key) {
@@ -61,17 +65,44 @@ final class Settlements {
         .execute(Tuple.of(id, relayId)).mapEmpty();
   }
 
-  /** Records the outcome the relay reached (once: a settled or failed row does not change again). */
-  Future<Void> finished(UUID id, String state, String txHash, String errorReason) {
-    return pool.preparedQuery("UPDATE x402_settlements SET state = $2, tx_hash = $3, error_reason = $4, updated_at = now()"
-            + " WHERE id = $1 AND state = 'settling'")
-        .execute(Tuple.of(id, state, txHash, errorReason)).mapEmpty();
+  /**
+   * Records the outcome the relay reached, once: a settled or failed row does not change again, and
+   * only the transaction whose compare-and-set won tells the listener (in the same transaction).
+   */
+  Future<Void> finished(Settlement s, String mode, String state, String txHash, String errorReason) {
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE x402_settlements SET state = $2, tx_hash = $3,"
+            + " error_reason = $4, updated_at = now() WHERE id = $1 AND state = 'settling'")
+        .execute(Tuple.of(s.id(), state, txHash, errorReason))
+        .compose(rows -> rows.rowCount() == 0 || s.merchantId() == null ? Future.<Void>succeededFuture()
+            : listener.onFinished(conn, new SettlementFinished(s.id(), s.merchantId(), mode, state, s.network(),
+                s.key().token(), s.key().from(), s.payTo(), s.amount(), txHash, errorReason))));
+  }
+
+  /** Settlements still settling, with a relay, untouched for {@code quietSeconds}: the follower's catch-up. */
+  Future<List<Settlement>> quiet(int quietSeconds, int limit) {
+    return pool.preparedQuery("SELECT * FROM x402_settlements WHERE state = 'settling' AND relay_id IS NOT NULL"
+            + " AND updated_at < now() - $1::int * interval '1 second' ORDER BY updated_at LIMIT $2")
+        .execute(Tuple.of(quietSeconds, limit))
+        .map(rows -> {
+          List<Settlement> out = new ArrayList<>();
+          for (Row r : rows) out.add(of(r));
+          return out;
+        });
+  }
+
+  /** Marks a quiet settlement looked at, so the catch-up moves on to others. */
+  Future<Void> touch(UUID id) {
+    return pool.preparedQuery("UPDATE x402_settlements SET updated_at = now() WHERE id = $1 AND state = 'settling'")
+        .execute(Tuple.of(id)).mapEmpty();
   }
 
   private static Optional<Settlement> first(RowSet<Row> rows) {
     if (rows.size() == 0) return Optional.empty();
-    Row r = rows.iterator().next();
-    return Optional.of(new Settlement(r.getUUID("id"), r.getUUID("merchant_id"),
+    return Optional.of(of(rows.iterator().next()));
+  }
+
+  private static Settlement of(Row r) {
+    return (new Settlement(r.getUUID("id"), r.getUUID("merchant_id"),
         new AuthorizationKey(r.getLong("chain_id"), r.getString("token"), r.getString("from_address"), r.getString("auth_nonce")),
         r.getBuffer("payload_hash").getBytes(), r.getString("network"), r.getString("pay_to"),
         r.getBigDecimal("amount").toPlainString(), r.getUUID("relay_id"), r.getString("state"), r.getString("tx_hash"),

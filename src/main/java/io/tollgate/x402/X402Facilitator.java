@@ -58,12 +58,12 @@ public final class X402Facilitator {
 
   /** Needs {@link KeySignatureWorker} deployed on {@code vertx} (it checks key signatures off the event loops). */
   public X402Facilitator(Vertx vertx, Pool pool, Map<Long, FacilitatorChain> chains, SignatureVerifier verifier,
-      Relayer relayer, Set<String> erc6492Factories, X402Settings settings, Clock clock) {
+      Relayer relayer, Set<String> erc6492Factories, X402Settings settings, Clock clock, SettlementListener listener) {
     this.vertx = vertx;
     this.chains = Map.copyOf(chains);
     this.verifier = verifier;
     this.relayer = relayer;
-    this.settlements = new Settlements(pool);
+    this.settlements = new Settlements(pool, listener);
     this.erc6492Factories = Set.copyOf(erc6492Factories);
     this.settings = settings;
     this.clock = clock;
@@ -122,10 +122,36 @@ public final class X402Facilitator {
       return relayer.find(s.relayId()).compose(ticket -> {
         if (ticket.isEmpty() || !ticket.get().state().terminal()) return Future.succeededFuture(Answers.view(s, ticket.orElse(null)));
         SettleOutcome outcome = SettleOutcome.of(ticket.get());
-        return settlements.finished(s.id(), outcome.state(), outcome.txHash(), outcome.reason())
+        return finished(s, outcome)
             .map(v -> Answers.view(s.finishedAs(outcome.state(), outcome.txHash(), outcome.reason()), ticket.get()));
       });
     });
+  }
+
+  /**
+   * Records the outcome of a settling settlement whose relay has finished (nothing if it has not),
+   * so that a settle answered {@code settlement_pending} reaches its end, and its webhook, without
+   * anyone asking again. Used by {@link SettlementFollower}; idempotent.
+   */
+  Future<Void> catchUp(Settlement s) {
+    if (s.relayId() == null || !Settlement.SETTLING.equals(s.state())) return Future.succeededFuture();
+    return relayer.find(s.relayId()).compose(ticket -> ticket.isPresent() && ticket.get().state().terminal()
+        ? finished(s, SettleOutcome.of(ticket.get())) : settlements.touch(s.id()));
+  }
+
+  /** {@link #catchUp} of the settlement a relay was for ({@code x402:<id>}). */
+  Future<Void> catchUp(UUID settlementId) {
+    return settlements.get(settlementId, null).compose(s -> s.isPresent() ? catchUp(s.get()) : Future.succeededFuture());
+  }
+
+  Future<java.util.List<Settlement>> quietSettlements(int quietSeconds, int limit) {
+    return settlements.quiet(quietSeconds, limit);
+  }
+
+  private Future<Void> finished(Settlement s, SettleOutcome outcome) {
+    FacilitatorChain chain = chains.get(s.key().chainId());
+    String mode = KeyMode.forChain(chain != null && chain.testnet()).code();
+    return settlements.finished(s, mode, outcome.state(), outcome.txHash(), outcome.reason());
   }
 
   // ---- verify ----------------------------------------------------------------------------------
@@ -241,7 +267,7 @@ public final class X402Facilitator {
     return relayer.find(relayId).compose(found -> {
       if (found.isPresent() && found.get().state().terminal()) {
         SettleOutcome outcome = SettleOutcome.of(found.get());
-        return settlements.finished(s.id(), outcome.state(), outcome.txHash(), outcome.reason())
+        return finished(s, outcome)
             .map(v -> outcome.success() ? Answers.success(p, outcome.txHash(), s.id())
                 : Answers.failure(p, outcome.reason(), outcome.detail(), outcome.txHash() == null ? "" : outcome.txHash()));
       }

@@ -25,8 +25,11 @@
  * turn's batch over the event bus, so HTTP loops never run the curve arithmetic.
  *
  * <p>Public face: {@link io.tollgate.x402.X402Facilitator}, {@link io.tollgate.x402.FacilitatorChain},
- * {@link io.tollgate.x402.X402Settings}, {@link io.tollgate.x402.KeySignatureWorker}. Depends on {@code api}, {@code chain}, {@code config},
- * {@code gasless} (EIP-3009 facts, typed data, the transfer call), {@code merchant} (the caller),
+ * {@link io.tollgate.x402.X402Settings}, {@link io.tollgate.x402.KeySignatureWorker}, {@link
+ * io.tollgate.x402.SettlementFollower} (records outcomes nobody asked for), {@link
+ * io.tollgate.x402.SettlementListener} and {@link io.tollgate.x402.SettlementFinished} (each outcome,
+ * once, in its transaction: the webhook outbox listens). Depends on {@code api}, {@code chain}, {@code config},
+ * {@code eventbus}, {@code gasless} (EIP-3009 facts, typed data, the transfer call), {@code merchant} (the caller),
  * {@code relay}, {@code signature}.
  */
 package io.tollgate.x402;

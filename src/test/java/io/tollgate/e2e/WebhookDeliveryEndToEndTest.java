@@ -57,7 +57,7 @@ class WebhookDeliveryEndToEndTest {
       assertThat(endpoint.getJsonArray("eventTypes")).containsExactlyInAnyOrder("checkout.pending", "checkout.paid",
           "checkout.failed", "checkout.expired", "checkout.paid_late", "checkout.underpaid", "checkout.canceled",
           "checkout.duplicate_payment", "checkout.payment_reversed", "refund.created", "refund.succeeded",
-          "refund.failed", "refund.canceled", "refund.extra_transfer");
+          "refund.failed", "refund.canceled", "refund.extra_transfer", "x402.settlement.settled", "x402.settlement.failed");
 
       JsonObject checkout = app.createCheckout("wh-" + System.nanoTime(), new JsonObject().put("orderReference", "ORDER-W1")
           .put("amount", "12.50").put("metadata", new JsonObject().put("ticket", "A-17"))

@@ -314,6 +314,53 @@ class X402FacilitatorEndToEndTest {
   }
 
   @Test
+  void aPendingSettlementTellsTheResourceServerItsOutcomeByOneSignedWebhook() {
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      TollgateFixture.Response created = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/webhook-endpoints"))
+          .header("Authorization", "Bearer " + app.apiKey).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("url", receiver.url("/hooks/x402"))
+              .put("eventTypes", new io.vertx.core.json.JsonArray().add("x402.settlement.settled").add("x402.settlement.failed"))
+              .encode())));
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      String secret = created.json().getString("secret");
+
+      // answered pending by an instance that waits for no receipt, then nobody asks again
+      Credentials payer = payer(2_000_000);
+      JsonObject body = X402Payloads.paying(payer, usdc("700000"), app.usdc);
+      TollgateFixture.Response pending;
+      try (TollgateFixture.Instance impatient = app.startAnother(Map.of("x402.settle-wait-ms", "0"))) {
+        pending = app.send(HttpRequest.newBuilder(URI.create(impatient.base() + "/x402/settle"))
+            .header("Authorization", "Bearer " + facilitatorKey).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+      }
+      assertThat(pending.json().getString("errorReason")).as(pending.body()).isEqualTo("settlement_pending");
+      String id = pending.json().getJsonObject("extra").getString("settlementId");
+      java.util.function.Predicate<WebhookReceiver.Received> forIt = r ->
+          id.equals(r.json().getJsonObject("data").getJsonObject("settlement").getString("id"));
+
+      WebhookReceiver.Received hook = receiver.await(forIt, 1).get(0);
+      hook.verify(secret);
+      assertThat(hook.type()).isEqualTo("x402.settlement.settled");
+      assertThat(hook.json().getString("mode")).isEqualTo("test");
+      JsonObject settlement = hook.json().getJsonObject("data").getJsonObject("settlement");
+      assertThat(settlement.getString("state")).isEqualTo("settled");
+      assertThat(settlement.getString("payer")).isEqualTo(payer.getAddress().toLowerCase());
+      assertThat(settlement.getString("amount")).isEqualTo("700000");
+      assertThat(settlement.getString("network")).isEqualTo("eip155:31337");
+      assertThat(settlement.getString("transaction")).startsWith("0x").hasSize(66);
+
+      // asking again (settle, the settlement) finds it settled and sends nothing more
+      JsonObject again = post("/x402/settle", body).json();
+      assertThat(again.getBoolean("success")).isTrue();
+      assertThat(again.getString("transaction")).isEqualTo(settlement.getString("transaction"));
+      assertThat(app.merchantGet("/x402/settlements/" + id).json().getString("state")).isEqualTo("settled");
+      TollgateFixture.sleep(2_500);
+      assertThat(receiver.matching(forIt)).hasSize(1);
+      assertThat(balance(payer.getAddress())).isEqualTo(BigInteger.valueOf(1_300_000));
+    }
+  }
+
+  @Test
   void anotherPayloadForASettledAuthorizationIsRefusedAndNothingMoves() {
     Credentials payer = payer(5_000_000);
     JsonObject req = usdc("1000000");
