@@ -29,10 +29,15 @@ final class RelayOrders {
         Instant.ofEpochSecond(p.authorization().validBefore()), purpose, deploy);
   }
 
-  /** The reason for a transfer the relayer would not send because its simulation reverted. */
+  /**
+   * The reason for a transfer the relayer would not send because its simulation reverted: a known
+   * cause by its revert message, else the reference's {@code ..._transaction_simulation_failed}
+   * (nothing was sent; {@code ..._transaction_failed} is for a transaction that was).
+   */
   static Optional<String> refusal(Throwable e) {
     if (e instanceof RelayRefusedException r && r.reason() == RelayRefusedException.Reason.SIMULATION_REVERTED) {
-      return Optional.of(Reasons.ofRevert(r.getMessage()));
+      String reason = Reasons.ofRevert(r.getMessage());
+      return Optional.of(Reasons.TRANSACTION_FAILED.equals(reason) ? Reasons.SIMULATION_FAILED : reason);
     }
     return Optional.empty();
   }

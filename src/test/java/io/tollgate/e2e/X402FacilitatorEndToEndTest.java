@@ -54,6 +54,7 @@ class X402FacilitatorEndToEndTest {
   private String allowedFactory;
   private String otherFactory;
   private String facilitatorKey;
+  private String paused;
 
   @BeforeAll
   void start() {
@@ -63,7 +64,12 @@ class X402FacilitatorEndToEndTest {
       otherFactory = chain.deploy(TestChain.DEPLOYER, ContractArtifact.load("TestOwnerWalletFactory"), List.of());
       // a contract that is no EIP-3009 token (no authorizationState), configured as if it were one
       notEip3009 = chain.deploy(TestChain.DEPLOYER, ContractArtifact.load("TestOwnerWalletFactory"), List.of());
-      return settings(allowedFactory, notEip3009);
+      paused = chain.deploy(TestChain.DEPLOYER, ContractArtifact.load("PausedEip3009Token"), List.of());
+      Map<String, String> s = settings(allowedFactory, notEip3009);
+      s.put("chain.31337.tokens", s.get("chain.31337.tokens") + ",PAUSED");
+      s.put("chain.31337.token.PAUSED.address", paused);
+      s.put("chain.31337.token.PAUSED.eip712-name", "Paused");
+      return s;
     });
     Vertx vertx = Vertx.vertx();
     try {
@@ -358,6 +364,21 @@ class X402FacilitatorEndToEndTest {
       assertThat(receiver.matching(forIt)).hasSize(1);
       assertThat(balance(payer.getAddress())).isEqualTo(BigInteger.valueOf(1_300_000));
     }
+  }
+
+  @Test
+  void aTransferWhoseSimulationRevertsForAnUnknownReasonIsRefusedAsTheReferenceDoesAndNothingIsSent() {
+    // the token's reads look healthy, so verify (which reads, and does not simulate) accepts it;
+    // settle's simulation reverts with a reason no rule knows: nothing is sent, nothing stored
+    Credentials payer = payer(0);
+    JsonObject body = X402Payloads.paying(payer, X402Payloads.requirements(paused, "1000", PAY_TO, "Paused", "1"), paused);
+    assertThat(post("/x402/verify", body).json().getBoolean("isValid")).isTrue();
+    JsonObject answer = post("/x402/settle", body).json();
+    assertThat(answer.getBoolean("success")).as(answer.encode()).isFalse();
+    assertThat(answer.getString("errorReason")).isEqualTo("invalid_exact_evm_transaction_simulation_failed");
+    assertThat(answer.getString("transaction")).isEmpty();
+    assertThat(settlementRows(payer.getAddress())).isZero();
+    assertThat(relayRows(payer.getAddress())).isZero();
   }
 
   @Test
