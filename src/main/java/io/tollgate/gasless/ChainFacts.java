@@ -18,10 +18,11 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint8;
 
 /**
- * The token's state an authorization depends on, asked in ONE JSON-RPC call before any gas is
- * spent: whether its nonce is used ({@code authorizationState(from, nonce)}) and the payer's
- * balance, read by the {@code GaslessFacts} helper run without deploying it (an {@code eth_call}
- * with no {@code to}, its creation code returning both); and the exact
+ * The chain's state an authorization depends on, asked in ONE JSON-RPC call before any gas is
+ * spent: whether its nonce is used ({@code authorizationState(from, nonce)}), the payer's balance
+ * and the payer's code (which decides how its signature is checked, so the verifier asks no
+ * {@code eth_getCode} of its own), read by the {@code GaslessFacts} helper run without deploying it
+ * (an {@code eth_call} with no {@code to}, its creation code returning all three); and the exact
  * {@code transferWithAuthorization} call the relayer sends.
  */
 final class ChainFacts {
@@ -29,7 +30,8 @@ final class ChainFacts {
 
   private ChainFacts() {}
 
-  record TokenState(boolean nonceUsed, BigInteger balance) {}
+  /** @param payerCode the payer's code at the block read (empty for an account without code) */
+  record TokenState(boolean nonceUsed, BigInteger balance, byte[] payerCode) {}
 
   static Future<TokenState> read(EthRpc chain, String token, TransferAuthorization a) {
     String data = HelperCode.CREATION_CODE + FunctionEncoder.encodeConstructor(
@@ -39,14 +41,29 @@ final class ChainFacts {
         .map(ChainFacts::decode);
   }
 
-  /** abi.encode(stateOk, authorizationState, balanceOk, balance, codeSize): five words. */
+  /**
+   * abi.encode(stateOk, authorizationState, balanceOk, balance, code): four words, the offset of
+   * the code (five words), its length, and the code padded to whole words.
+   */
   static TokenState decode(Object answer) {
     byte[] bytes = answer instanceof String hex ? Hex.decodeOrNull(hex) : null;
-    if (bytes == null || bytes.length != 5 * 32) throw unavailable("the token's views answered " + answer);
+    if (bytes == null || bytes.length < 6 * 32 || !word(bytes, 4).equals(BigInteger.valueOf(5 * 32))) {
+      throw unavailable("the token's views answered " + abbreviated(answer));
+    }
+    BigInteger length = word(bytes, 5);
+    if (length.compareTo(BigInteger.valueOf(bytes.length - 6 * 32)) > 0) {
+      throw unavailable("the token's views answered " + abbreviated(answer));
+    }
     // A token without the EIP-3009 view (or a node failing) says nothing about this authorization.
     if (word(bytes, 0).signum() == 0) throw unavailable("authorizationState failed");
     if (word(bytes, 2).signum() == 0) throw unavailable("balanceOf failed");
-    return new TokenState(word(bytes, 1).signum() != 0, word(bytes, 3));
+    byte[] code = java.util.Arrays.copyOfRange(bytes, 6 * 32, 6 * 32 + length.intValueExact());
+    return new TokenState(word(bytes, 1).signum() != 0, word(bytes, 3), code);
+  }
+
+  private static String abbreviated(Object answer) {
+    String text = String.valueOf(answer);
+    return text.length() <= 80 ? text : text.substring(0, 80) + "...";
   }
 
   private static BigInteger word(byte[] bytes, int index) {

@@ -61,10 +61,28 @@ final class ChainSignatureVerifier implements SignatureVerifier {
     Object precheck = precheck(request);
     if (precheck instanceof SignatureCheck.Invalid invalid) return Future.succeededFuture(invalid);
     Checked input = (Checked) precheck;
-    return bounded(chain.call("eth_getCode", new JsonArray().add(input.signer()).add(BLOCK)))
-        .compose(result -> {
+    return withCode(input, chain, bounded(chain.call("eth_getCode", new JsonArray().add(input.signer()).add(BLOCK)))
+        .map(result -> {
           byte[] code = result instanceof String hex ? Hex.decodeOrNull(hex) : null;
-          if (code == null) return Future.failedFuture(new NodeTrouble("eth_getCode answered " + result));
+          if (code == null) throw new NodeTrouble("eth_getCode answered " + result);
+          return code;
+        }));
+  }
+
+  @Override
+  public Future<SignatureCheck> verify(SignatureRequest request, EthRpc chain, byte[] signerCode) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(chain, "chain");
+    Objects.requireNonNull(signerCode, "signerCode");
+    Object precheck = precheck(request);
+    if (precheck instanceof SignatureCheck.Invalid invalid) return Future.succeededFuture(invalid);
+    return withCode((Checked) precheck, chain, Future.succeededFuture(signerCode));
+  }
+
+  /** The check once the signer's code is known: by the kind of wallet it makes the signer. */
+  private Future<SignatureCheck> withCode(Checked input, EthRpc chain, Future<byte[]> signerCode) {
+    return signerCode
+        .compose(code -> {
           WalletCode walletCode = WalletCode.of(code);
           ResultCache.Key key = new ResultCache.Key(input.signer(), input.digest().hex(),
               Hex.encode(input.signature()), chain.chainId(), walletCode.codeHash());

@@ -33,6 +33,13 @@ public interface SignatureVerifier {
   Future<SignatureCheck> verify(SignatureRequest request, EthRpc chain);
 
   /**
+   * As {@link #verify(SignatureRequest, EthRpc)}, with the signer's code as the caller already read
+   * it from {@code chain} at its latest block (the gasless intake reads it with the token's state
+   * in one call): the verifier asks no {@code eth_getCode} of its own.
+   */
+  Future<SignatureCheck> verify(SignatureRequest request, EthRpc chain, byte[] signerCode);
+
+  /**
    * Tries {@code chains} in order (duplicates by chain id skipped) and answers with the first
    * {@link SignatureCheck.Valid}, whose {@code chainId} says which chain validated. If none does:
    * {@link SignatureCheck.Unavailable} when any chain could not be asked (a retry might
