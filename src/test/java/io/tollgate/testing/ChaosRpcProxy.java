@@ -20,10 +20,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A JSON-RPC proxy on loopback in front of a real node (anvil) that misbehaves as providers do, as
  * the test sets it: rate-limit or internal errors inside HTTP 200, "header not found", answers too
  * slow for the client's timeout, a head stuck in the past, receipts from an orphaned fork (another
- * block hash), headers of another fork. {@link Mode#PASS} forwards untouched. Counts the HTTP requests it received.
+ * block hash), headers of another fork, or (while {@link Mode#DENY_TRANSACTIONS}) transactions that
+ * do not exist: {@code null} receipts and transactions, empty logs, as a node stuck behind or lying
+ * answers. {@link Mode#PASS} forwards untouched. Counts the HTTP requests it received and every
+ * JSON-RPC call by method (each call inside a batch on its own, as providers bill them).
  */
 public final class ChaosRpcProxy implements AutoCloseable {
-  public enum Mode { PASS, LIMIT_EXCEEDED, INTERNAL_ERROR, HEADER_NOT_FOUND, SLOW, STUCK_HEAD, ORPHANED_RECEIPTS, FORKED_HEADERS }
+  public enum Mode { PASS, LIMIT_EXCEEDED, INTERNAL_ERROR, HEADER_NOT_FOUND, SLOW, STUCK_HEAD, ORPHANED_RECEIPTS, FORKED_HEADERS,
+    DENY_TRANSACTIONS }
 
   private final HttpServer server;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -31,6 +35,9 @@ public final class ChaosRpcProxy implements AutoCloseable {
   private volatile Mode mode = Mode.PASS;
   private volatile long stuckHead = 1;
   public final AtomicInteger requests = new AtomicInteger();
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> calls = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Answers this proxy changed to deny a transaction ({@link Mode#DENY_TRANSACTIONS}). */
+  public final AtomicInteger denied = new AtomicInteger();
 
   public ChaosRpcProxy(String nodeUrl) throws IOException {
     this.node = URI.create(nodeUrl);
@@ -68,12 +75,28 @@ public final class ChaosRpcProxy implements AutoCloseable {
     this.mode = mode;
   }
 
+  /** JSON-RPC calls received since the last {@link #resetCounts()}, by method. */
+  public java.util.Map<String, Long> callsByMethod() {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    calls.forEach((method, n) -> out.put(method, n.sum()));
+    return out;
+  }
+
+  public void resetCounts() {
+    calls.clear();
+  }
+
   public void stuckAt(long head) {
     this.stuckHead = head;
   }
 
   private byte[] answer(byte[] body) throws IOException, InterruptedException {
     Object request = Json.decodeValue(new String(body, StandardCharsets.UTF_8));
+    if (request instanceof JsonArray batch) {
+      for (Object one : batch) count((JsonObject) one);
+    } else {
+      count((JsonObject) request);
+    }
     Mode now = mode;
     switch (now) {
       case LIMIT_EXCEEDED: return errors(request, -32005, "limit exceeded");
@@ -84,7 +107,8 @@ public final class ChaosRpcProxy implements AutoCloseable {
     }
     String forwarded = client.send(HttpRequest.newBuilder(node).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    if (now != Mode.STUCK_HEAD && now != Mode.ORPHANED_RECEIPTS && now != Mode.FORKED_HEADERS) return forwarded.getBytes(StandardCharsets.UTF_8);
+    if (now != Mode.STUCK_HEAD && now != Mode.ORPHANED_RECEIPTS && now != Mode.FORKED_HEADERS
+        && now != Mode.DENY_TRANSACTIONS) return forwarded.getBytes(StandardCharsets.UTF_8);
     Object answer = Json.decodeValue(forwarded);
     if (request instanceof JsonObject single) {
       doctor(single, (JsonObject) answer, now);
@@ -101,8 +125,21 @@ public final class ChaosRpcProxy implements AutoCloseable {
     return Json.encode(answer).getBytes(StandardCharsets.UTF_8);
   }
 
+  private void count(JsonObject call) {
+    calls.computeIfAbsent(String.valueOf(call.getValue("method")), m -> new java.util.concurrent.atomic.LongAdder()).increment();
+  }
+
   private void doctor(JsonObject request, JsonObject answer, Mode now) {
     String method = request.getString("method");
+    if (now == Mode.DENY_TRANSACTIONS) {
+      if ("eth_getTransactionReceipt".equals(method) || "eth_getTransactionByHash".equals(method)) {
+        if (answer.getValue("result") != null) denied.incrementAndGet();
+        answer.putNull("result");
+      } else if ("eth_getLogs".equals(method) && answer.containsKey("result")) {
+        answer.put("result", new JsonArray());
+      }
+      return;
+    }
     if (now == Mode.STUCK_HEAD && "eth_blockNumber".equals(method)) {
       answer.put("result", "0x" + Long.toHexString(stuckHead));
     } else if (now == Mode.ORPHANED_RECEIPTS && "eth_getTransactionReceipt".equals(method)
