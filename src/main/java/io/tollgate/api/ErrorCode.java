@@ -34,7 +34,7 @@ public enum ErrorCode {
   WEBHOOK_URL_NOT_ALLOWED(422, "webhook_url_not_allowed", "Webhook URLs must be https and resolve only to public addresses."),
   PAYMENT_METHOD_NOT_AVAILABLE(422, "payment_method_not_available", "The merchant does not accept this chain and token."),
   PRICE_UNAVAILABLE(422, "price_unavailable", "No price quote is available for this token right now."),
-  UNSUPPORTED_CURRENCY(422, "unsupported_currency", "Only USD is supported."),
+  UNSUPPORTED_CURRENCY(422, "unsupported_currency", "This currency is not accepted here."),
   // 429
   RATE_LIMITED(429, "rate_limited", "Too many requests; retry after the time given in Retry-After."),
   TOO_MANY_CONNECTIONS(429, "too_many_connections", "Too many open connections from this address; close some and retry."),

@@ -106,11 +106,15 @@ public final class CheckoutService {
         .execute(Tuple.of(plan.id(), merchant.id(), plan.orderReference(), plan.amount(), plan.currency(),
             plan.payer(), plan.metadata(), utc(plan.expiresAt()), created, plan.mode().code()))
         .compose(ignored -> conn.preparedQuery("""
-                INSERT INTO payment_options (checkout_id, chain_id, token, token_address, decimals, amount_base, recipient)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)""")
+                INSERT INTO payment_options (checkout_id, chain_id, token, token_address, decimals, amount_base, recipient,
+                                             rate_pair, rate, rate_sources, rated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""")
             .executeBatch(plan.options().stream()
-                .map(o -> Tuple.of(plan.id(), o.chainId(), o.token(), o.tokenAddress(), o.decimals(),
-                    new BigDecimal(o.amount()), o.recipient()))
+                .map(o -> Tuple.from(java.util.Arrays.asList(plan.id(), o.chainId(), o.token(), o.tokenAddress(), o.decimals(),
+                    new BigDecimal(o.amount()), o.recipient(),
+                    o.rate() == null ? null : o.rate().pair(), o.rate() == null ? null : o.rate().value(),
+                    o.rate() == null ? null : o.rate().sources().toArray(String[]::new),
+                    o.rate() == null ? null : utc(o.rate().at()))))
                 .toList()))
         .compose(ignored -> transitions.record(conn, new CheckoutTransition(plan.id(), null, null, "open", null,
             "merchant:" + merchant.id(), new JsonObject().put("orderReference", plan.orderReference()))))
@@ -136,7 +140,9 @@ public final class CheckoutService {
     JsonArray options = new JsonArray();
     plan.options().forEach(o -> options.add(new JsonObject()
         .put("chainId", o.chainId()).put("token", o.token()).put("tokenAddress", o.tokenAddress())
-        .put("decimals", o.decimals()).put("amount", o.amount().toString()).put("recipient", o.recipient())));
+        .put("decimals", o.decimals()).put("amount", o.amount().toString()).put("recipient", o.recipient())
+        .put("rate", o.rate() == null ? null : rateJson(o.rate().pair(), o.rate().value(), o.rate().sources(),
+            CheckoutService.utc(o.rate().at())))));
     return new JsonObject()
         .put("id", plan.id().toString()).put("object", "checkout").put("mode", plan.mode().code())
         .put("status", "open").putNull("statusReason")
@@ -174,7 +180,16 @@ public final class CheckoutService {
         .put("chainId", row.getLong("chain_id")).put("token", row.getString("token"))
         .put("tokenAddress", row.getString("token_address")).put("decimals", row.getInteger("decimals"))
         .put("amount", row.getBigDecimal("amount_base").toBigInteger().toString())
-        .put("recipient", row.getString("recipient"));
+        .put("recipient", row.getString("recipient"))
+        .put("rate", row.getString("rate_pair") == null ? null : rateJson(row.getString("rate_pair"),
+            row.getBigDecimal("rate"), List.of(row.getArrayOfStrings("rate_sources")),
+            row.getOffsetDateTime("rated_at")));
+  }
+
+  /** {"pair":"EUR-USD","value":"1.08","sources":["coinbase","kraken"],"at":"…"}: what an option was quoted at. */
+  private static JsonObject rateJson(String pair, BigDecimal value, List<String> sources, OffsetDateTime at) {
+    return new JsonObject().put("pair", pair).put("value", value.stripTrailingZeros().toPlainString())
+        .put("sources", new JsonArray(sources)).put("at", instant(at));
   }
 
   /** "12.5" → "12.50"; "0.123456" stays. */
