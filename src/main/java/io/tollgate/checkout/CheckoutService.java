@@ -47,14 +47,21 @@ public final class CheckoutService {
   public Future<StoredResponse> create(Merchant merchant, String idempotencyKey, JsonObject request) {
     // A test request never replays a live checkout nor the other way round: the same key and body
     // from the other mode is a different request (idempotency_key_reused). Live fingerprints are as before.
-    byte[] fingerprint = sha256((merchant.mode() == KeyMode.TEST ? "test:" : "") + request.encode());
+    // Canonical JSON (keys sorted): the same body with its keys in another order is the same request.
+    // A key stored before fingerprints were canonical matches its body as it was sent.
+    String prefix = merchant.mode() == KeyMode.TEST ? "test:" : "";
+    java.util.List<byte[]> fingerprints = java.util.List.of(sha256(prefix + CanonicalJson.encode(request)),
+        sha256(prefix + request.encode()));
     Future<CheckoutPlan> plan = planner.plan(merchant, request);
     return plan.transform(planned -> {
-      if (planned.failed() && !(planned.cause() instanceof ApiException)) return Future.failedFuture(planned.cause());
-      return Transactions.retryingConflicts(() -> pool.withTransaction(conn -> idempotency.claim(conn, merchant.id(), idempotencyKey, fingerprint)
+      // Our faults and unavailable dependencies (5xx) are not stored: a retry does the work again.
+      if (planned.failed() && !(planned.cause() instanceof ApiException api && api.error().httpStatus() < 500)) {
+        return Future.failedFuture(planned.cause());
+      }
+      return Transactions.retryingConflicts(() -> pool.withTransaction(conn -> idempotency.claim(conn, merchant.id(), idempotencyKey, fingerprints)
           .compose(claim -> {
             if (!claim.isNew()) return Future.succeededFuture(claim.replay());
-            StoredResponse outcome = planned.succeeded() ? null : errorResponse((ApiException) planned.cause());
+            StoredResponse outcome = planned.succeeded() ? null : StoredResponse.of((ApiException) planned.cause());
             Future<StoredResponse> work = outcome != null
                 ? Future.succeededFuture(outcome)
                 : insert(conn, merchant, planned.result());
@@ -101,8 +108,13 @@ public final class CheckoutService {
     OffsetDateTime created = utc(plan.createdAt());
     return conn.preparedQuery("""
             INSERT INTO checkouts (id, merchant_id, order_reference, amount, currency, status, payer, metadata,
-                                   expires_at, created_at, updated_at, mode)
-            VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $9, $10)""")
+                                   expires_at, created_at, updated_at, mode,
+                                   tolerance_bps_stable, tolerance_bps_native, overpayments)
+            -- the merchant's amount rules as they are now, read from the table (not a cache): frozen
+            -- for this checkout, so a change applies to new checkouts on every instance at once
+            SELECT $1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $9, $10,
+                   m.underpayment_tolerance_bps_stable, m.underpayment_tolerance_bps_native, m.overpayments
+            FROM merchants m WHERE m.id = $2""")
         .execute(Tuple.of(plan.id(), merchant.id(), plan.orderReference(), plan.amount(), plan.currency(),
             plan.payer(), plan.metadata(), utc(plan.expiresAt()), created, plan.mode().code()))
         .compose(ignored -> conn.preparedQuery("""
@@ -129,13 +141,6 @@ public final class CheckoutService {
     return new StoredResponse(response.status(), body);
   }
 
-  private static StoredResponse errorResponse(ApiException e) {
-    JsonObject error = new JsonObject().put("code", e.error().code()).put("message", e.error().message());
-    if (e.detail() != null) error.put("detail", e.detail());
-    if (e.field() != null) error.put("field", e.field());
-    return new StoredResponse(e.error().httpStatus(), new JsonObject().put("error", error));
-  }
-
   private static JsonObject representation(CheckoutPlan plan) {
     JsonArray options = new JsonArray();
     plan.options().forEach(o -> options.add(new JsonObject()
@@ -157,13 +162,15 @@ public final class CheckoutService {
     options.forEach(row -> optionJson.add(optionJson(row)));
     JsonArray paymentJson = new JsonArray();
     payments.forEach(p -> paymentJson.add(new JsonObject()
-        .put("chainId", p.getLong("chain_id")).put("token", p.getString("token")).put("txHash", p.getString("tx_hash"))
+        .put("id", p.getLong("id")).put("chainId", p.getLong("chain_id")).put("token", p.getString("token")).put("txHash", p.getString("tx_hash"))
         .put("status", p.getString("status")).put("reason", p.getString("reason")).put("payer", p.getString("payer"))
         .put("amount", p.getValue("amount_base") == null ? null : p.getBigDecimal("amount_base").toBigInteger().toString())
         .put("blockNumber", p.getLong("block_number")).put("blockHash", p.getString("block_hash"))
         .put("final", p.getBoolean("final"))
         .put("submittedAt", instant(p.getOffsetDateTime("submitted_at")))
-        .put("late", p.getBoolean("late")).put("recovery", p.getBoolean("recovery"))));
+        .put("late", p.getBoolean("late")).put("recovery", p.getBoolean("recovery"))
+        // money that reached the checkout after it was settled: kept, refundable on its own (money.duplicatePayments)
+        .put("duplicate", p.getBoolean("duplicate"))));
     return new JsonObject()
         .put("id", c.getUUID("id").toString()).put("object", "checkout").put("mode", c.getString("mode"))
         .put("status", c.getString("status"))
