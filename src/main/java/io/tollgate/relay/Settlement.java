@@ -39,6 +39,8 @@ final class Settlement {
   private final Consumer<RelayChanged> publisher;
   /** keccak256("AuthorizationUsed(address,bytes32)"): EIP-3009's event for a used authorization. */
   static final String AUTHORIZATION_USED = org.web3j.crypto.Hash.sha3String("AuthorizationUsed(address,bytes32)");
+  /** The widest span of blocks asked in one eth_getLogs; wider: receipts. */
+  static final long MAX_LOG_BLOCKS = 500;
   /** The block through which every used nonce was settled, or -1 (not known since the start: receipts). */
   private long settledThrough = -1;
 
@@ -58,7 +60,11 @@ final class Settlement {
       return Future.succeededFuture();
     }
     long from = settledThrough + 1;
-    Future<List<RelayRow>> left = settledThrough < 0 || from > readAt ? Future.succeededFuture(used) : byLogs(used, from);
+    // Logs only over a short span (after a long quiet spell providers refuse wide ranges), and a
+    // failed or refused logs call falls back to receipts: settling never depends on eth_getLogs.
+    Future<List<RelayRow>> left = settledThrough < 0 || from > readAt || readAt - from > MAX_LOG_BLOCKS
+        ? Future.succeededFuture(used)
+        : byLogs(used, from).recover(e -> Future.succeededFuture(used));
     return left.compose(this::byReceipts).onSuccess(v -> settledThrough = Math.max(settledThrough, readAt));
   }
 
