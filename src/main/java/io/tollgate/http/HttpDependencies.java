@@ -36,6 +36,8 @@ import java.util.function.Supplier;
  * @param connectionCounts open connections per client address, shared by every HTTP verticle
  * @param trustedProxy whether a socket peer is a trusted proxy (exempt from the per-address connection limit)
  * @param meters where the HTTP side's own counters go (rate-limit refusals)
+ * @param web the built browser apps (pages and their hashed assets under {@code /web/})
+ * @param console the operator console's reads (audit trail, live figures, relayers, checkout owners)
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -62,4 +64,6 @@ public record HttpDependencies(
     io.tollgate.gasless.GaslessPayments gasless,
     ConnectionGuard.Counts connectionCounts,
     java.util.function.Predicate<String> trustedProxy,
-    MeterRegistry meters) {}
+    MeterRegistry meters,
+    io.tollgate.web.WebAssets web,
+    io.tollgate.console.ConsoleViews console) {}
