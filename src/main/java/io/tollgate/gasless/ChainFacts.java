@@ -18,11 +18,10 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint8;
 
 /**
- * The chain's state an authorization depends on, asked in ONE JSON-RPC call before any gas is
- * spent: whether its nonce is used ({@code authorizationState(from, nonce)}), the payer's balance
- * and the payer's code (which decides how its signature is checked, so the verifier asks no
- * {@code eth_getCode} of its own), read by the {@code GaslessFacts} helper run without deploying it
- * (an {@code eth_call} with no {@code to}, its creation code returning all three); and the exact
+ * The token's state an authorization depends on, asked in ONE JSON-RPC call before any gas is
+ * spent: whether its nonce is used ({@code authorizationState(from, nonce)}) and the payer's
+ * balance, read by the {@code GaslessFacts} helper run without deploying it (an {@code eth_call}
+ * with no {@code to}, its creation code returning both); and the exact
  * {@code transferWithAuthorization} call the relayer sends.
  */
 final class ChainFacts {
@@ -34,30 +33,31 @@ final class ChainFacts {
   record TokenState(boolean nonceUsed, BigInteger balance, byte[] payerCode) {}
 
   static Future<TokenState> read(EthRpc chain, String token, TransferAuthorization a) {
+    return readRaw(chain, token, a.from(), a.nonce()).map(ChainFacts::decode);
+  }
+
+  /** The helper's six words, undecoded; fails {@code service_unavailable} when the chain cannot be asked. */
+  static Future<Object> readRaw(EthRpc chain, String token, String from, String nonce) {
     String data = HelperCode.CREATION_CODE + FunctionEncoder.encodeConstructor(
-        List.of(new Address(token), new Address(a.from()), new Bytes32(Hex.decode(a.nonce()))));
+        List.of(new Address(token), new Address(from), new Bytes32(Hex.decode(nonce))));
     return chain.call("eth_call", new JsonArray().add(new JsonObject().put("data", data)).add("latest"))
-        .recover(e -> Future.failedFuture(unavailable(e.getMessage())))
-        .map(ChainFacts::decode);
+        .recover(e -> Future.failedFuture(unavailable(e.getMessage())));
   }
 
   /**
-   * abi.encode(stateOk, authorizationState, balanceOk, balance, code): four words, the offset of
-   * the code (five words), its length, and the code padded to whole words.
+   * abi.encode(stateOk, authorizationState, balanceOk, balance, codeSize, tokenCodeSize, code): six
+   * words, the offset of the payer's code (seven words), its length, and the code padded to whole words.
    */
   static TokenState decode(Object answer) {
     byte[] bytes = answer instanceof String hex ? Hex.decodeOrNull(hex) : null;
-    if (bytes == null || bytes.length < 6 * 32 || !word(bytes, 4).equals(BigInteger.valueOf(5 * 32))) {
-      throw unavailable("the token's views answered " + abbreviated(answer));
-    }
-    BigInteger length = word(bytes, 5);
-    if (length.compareTo(BigInteger.valueOf(bytes.length - 6 * 32)) > 0) {
+    if (bytes == null || bytes.length < 8 * 32 || !word(bytes, 6).equals(BigInteger.valueOf(7 * 32))
+        || word(bytes, 7).compareTo(BigInteger.valueOf(bytes.length - 8 * 32)) > 0) {
       throw unavailable("the token's views answered " + abbreviated(answer));
     }
     // A token without the EIP-3009 view (or a node failing) says nothing about this authorization.
     if (word(bytes, 0).signum() == 0) throw unavailable("authorizationState failed");
     if (word(bytes, 2).signum() == 0) throw unavailable("balanceOf failed");
-    byte[] code = java.util.Arrays.copyOfRange(bytes, 6 * 32, 6 * 32 + length.intValueExact());
+    byte[] code = java.util.Arrays.copyOfRange(bytes, 8 * 32, 8 * 32 + word(bytes, 7).intValueExact());
     return new TokenState(word(bytes, 1).signum() != 0, word(bytes, 3), code);
   }
 
@@ -66,7 +66,7 @@ final class ChainFacts {
     return text.length() <= 80 ? text : text.substring(0, 80) + "...";
   }
 
-  private static BigInteger word(byte[] bytes, int index) {
+  static BigInteger word(byte[] bytes, int index) {
     return new BigInteger(1, java.util.Arrays.copyOfRange(bytes, index * 32, index * 32 + 32));
   }
 

@@ -38,6 +38,7 @@ import java.util.function.Supplier;
  * @param meters where the HTTP side's own counters go (rate-limit refusals)
  * @param web the built browser apps (pages and their hashed assets under {@code /web/})
  * @param console the operator console's reads (audit trail, live figures, relayers, checkout owners)
+ * @param x402 the x402 facilitator ({@code /x402/...})
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -66,4 +67,5 @@ public record HttpDependencies(
     java.util.function.Predicate<String> trustedProxy,
     MeterRegistry meters,
     io.tollgate.web.WebAssets web,
-    io.tollgate.console.ConsoleViews console) {}
+    io.tollgate.console.ConsoleViews console,
+    io.tollgate.x402.X402Facilitator x402) {}

@@ -61,12 +61,13 @@ final class ChainSignatureVerifier implements SignatureVerifier {
     Object precheck = precheck(request);
     if (precheck instanceof SignatureCheck.Invalid invalid) return Future.succeededFuture(invalid);
     Checked input = (Checked) precheck;
-    return withCode(input, chain, bounded(chain.call("eth_getCode", new JsonArray().add(input.signer()).add(BLOCK)))
-        .map(result -> {
+    return bounded(chain.call("eth_getCode", new JsonArray().add(input.signer()).add(BLOCK)))
+        .compose(result -> {
           byte[] code = result instanceof String hex ? Hex.decodeOrNull(hex) : null;
-          if (code == null) throw new NodeTrouble("eth_getCode answered " + result);
-          return code;
-        }));
+          if (code == null) return Future.failedFuture(new NodeTrouble("eth_getCode answered " + result));
+          return withCode(input, chain, code);
+        })
+        .recover(ChainSignatureVerifier::unavailableIfChainFailed);
   }
 
   @Override
@@ -76,23 +77,18 @@ final class ChainSignatureVerifier implements SignatureVerifier {
     Objects.requireNonNull(signerCode, "signerCode");
     Object precheck = precheck(request);
     if (precheck instanceof SignatureCheck.Invalid invalid) return Future.succeededFuture(invalid);
-    return withCode((Checked) precheck, chain, Future.succeededFuture(signerCode));
+    return withCode((Checked) precheck, chain, signerCode).recover(ChainSignatureVerifier::unavailableIfChainFailed);
   }
 
-  /** The check once the signer's code is known: by the kind of wallet it makes the signer. */
-  private Future<SignatureCheck> withCode(Checked input, EthRpc chain, Future<byte[]> signerCode) {
-    return signerCode
-        .compose(code -> {
-          WalletCode walletCode = WalletCode.of(code);
-          ResultCache.Key key = new ResultCache.Key(input.signer(), input.digest().hex(),
-              Hex.encode(input.signature()), chain.chainId(), walletCode.codeHash());
-          SignatureCheck cached = cache == null ? null : cache.get(key);
-          if (cached != null) return Future.succeededFuture(cached);
-          return byWalletKind(input, chain, walletCode).onSuccess(check -> {
-            if (cache != null) cache.put(key, check);
-          });
-        })
-        .recover(ChainSignatureVerifier::unavailableIfChainFailed);
+  private Future<SignatureCheck> withCode(Checked input, EthRpc chain, byte[] code) {
+    WalletCode walletCode = WalletCode.of(code);
+    ResultCache.Key key = new ResultCache.Key(input.signer(), input.digest().hex(),
+        Hex.encode(input.signature()), chain.chainId(), walletCode.codeHash());
+    SignatureCheck cached = cache == null ? null : cache.get(key);
+    if (cached != null) return Future.succeededFuture(cached);
+    return byWalletKind(input, chain, walletCode).onSuccess(check -> {
+      if (cache != null) cache.put(key, check);
+    });
   }
 
   @Override

@@ -33,9 +33,9 @@ public interface SignatureVerifier {
   Future<SignatureCheck> verify(SignatureRequest request, EthRpc chain);
 
   /**
-   * As {@link #verify(SignatureRequest, EthRpc)}, with the signer's code as the caller already read
-   * it from {@code chain} at its latest block (the gasless intake reads it with the token's state
-   * in one call): the verifier asks no {@code eth_getCode} of its own.
+   * As {@link #verify(SignatureRequest, EthRpc)}, with the signer's code already known (read at
+   * the latest block in the same call as other facts the caller needs), so no {@code eth_getCode}
+   * is made: an account without code and a 65-byte signature is checked with no chain call at all.
    */
   Future<SignatureCheck> verify(SignatureRequest request, EthRpc chain, byte[] signerCode);
 
