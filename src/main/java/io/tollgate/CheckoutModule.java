@@ -46,7 +46,24 @@ final class CheckoutModule {
             .orElseGet(() -> FixedPriceOracle.fromSettings(f.settings(), f.clock())), f.clock(),
             CheckoutSettings.fromSettings(f.settings())),
         secrets, f.transitions(), f.settings().string("http.public-url", ""));
-    return new CheckoutModule(f, new StatusCache(f.pool()), secrets, checkouts);
+    return new CheckoutModule(f, new StatusCache(f.pool(), sharedStatus(f)), secrets, checkouts);
+  }
+
+  /**
+   * With Redis, every snapshot is copied there for the polls of a PostgreSQL outage (issue 22): any
+   * instance then answers any checkout, not only those its own cache holds. Its own small client:
+   * a slow copy must not queue behind rate-limit decisions, nor they behind it.
+   */
+  private static io.tollgate.checkout.SharedStatus sharedStatus(Foundation f) {
+    String url = f.settings().optional("redis.url");
+    if (url == null) return io.tollgate.checkout.SharedStatus.NONE;
+    io.vertx.redis.client.RedisOptions options = new io.vertx.redis.client.RedisOptions().setConnectionString(url)
+        .setMaxPoolSize(4).setMaxPoolWaiting(1_000);
+    options.getNetClientOptions().setReadIdleTimeout(f.settings().integer("redis.read-idle-timeout-seconds", 10))
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+    return new io.tollgate.checkout.RedisSharedStatus(f.vertx(), io.vertx.redis.client.Redis.createClient(f.vertx(), options),
+        f.settings().string("redis.key-prefix", "tollgate:rl:"), f.clock(),
+        Duration.ofMillis(f.settings().longValue("redis.status-timeout-ms", 500)));
   }
 
   /** The status feed first, so that no notification is missed. */

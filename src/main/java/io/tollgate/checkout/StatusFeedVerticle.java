@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * Keeps this instance's {@link StatusCache} and {@link ChainHeads} current from PostgreSQL
  * notifications, which every instance receives for every committed change. When the listening
  * connection drops, notifications may have been missed: on every (re)subscription the cache is
- * emptied and refills from the database on demand.
+ * emptied and refills from the database on demand. Each snapshot is also copied to the
+ * {@link SharedStatus}, for the polls of a PostgreSQL outage on any instance.
  */
 public final class StatusFeedVerticle extends VerticleBase {
   static final String HEAD_CHANNEL = "chain_head";
@@ -66,6 +67,7 @@ public final class StatusFeedVerticle extends VerticleBase {
     try {
       CheckoutStatus status = CheckoutStatus.fromJson(new JsonObject(payload));
       cache.apply(status);
+      cache.shared().publish(status, payload);
       onChange.accept(status);
     } catch (RuntimeException e) {
       LOG.warn("ignored a malformed status notification: {}", e.toString());

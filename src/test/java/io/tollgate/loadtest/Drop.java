@@ -124,6 +124,8 @@ public final class Drop {
   long checkpointsInDrop;
   /** When the pay window opened (nanoTime). */
   long payStart;
+  /** The wall clock when the pay window opened (for the database's times). */
+  long payStartMillis;
 
   Drop(int n, int payWindow, String orderPrefix, int firstBuyer) {
     this.n = n;
@@ -266,6 +268,7 @@ public final class Drop {
       Map<Long, Long> nodeByBlock = nodeTimes(proxy.nodeTimes());
       String report = report(runName, everyonePaid, creationSeconds, seconds,
           new RpcCount(rpcCalls, rpcByMethod, rpcHttp, rpcWebSocket, webSockets), v, loadBefore, loadAfter)
+          + (gaslessShare > 0 ? GaslessBuyers.relaySummary(db, rig.outDir.resolve("tollgate.log"), payStartMillis, payWindow, v) : "")
           + bigBatches(proxy.bigBatchTimes()) + nodeShare(v, nodeByBlock) + confirmationSplit(v, proxy.exchanges());
       Files.writeString(rig.outDir.resolve("report.md"), report);
       Files.writeString(rig.outDir.resolve("timeline.csv"), timeline(seconds));
@@ -300,6 +303,7 @@ public final class Drop {
     // exists: all N browsers are polling then (the peak, N / interval polls per second), and the
     // polling drains as buyers pay
     payStart = System.nanoTime();
+    payStartMillis = System.currentTimeMillis();
     for (Buyer b : buyers) {
       long at = payStart + (long) (TimeUnit.SECONDS.toNanos(payWindow) * (b.position + random.nextDouble()) / n);
       Generator gen = gens[b.position % genLoops];
