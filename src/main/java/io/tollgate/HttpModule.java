@@ -6,6 +6,8 @@ import io.tollgate.http.hotpath.BuyerLimits;
 import io.tollgate.http.HttpDependencies;
 import io.tollgate.http.HttpSettings;
 import io.tollgate.http.HttpVerticle;
+import io.tollgate.http.events.EventStreamMeters;
+import io.tollgate.http.events.EventStreamSettings;
 import io.tollgate.ratelimit.ClientAddressResolver;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -21,6 +23,7 @@ final class HttpModule {
       RateLimitModule rateLimit, WebhookModule webhooks, MerchantModule merchants, GaslessModule gasless, Map<String, Supplier<Future<?>>> readiness) {
     ClientAddressResolver addresses = new ClientAddressResolver(f.settings().list("http.trusted-proxies"),
         ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);
+    EventStreamSettings streams = EventStreamSettings.fromSettings(f.settings());
     HttpDependencies deps = new HttpDependencies(http,
         merchants.authenticator,
         checkout.checkouts, checkout.secrets, checkout.statusCache, new StatusView(f.chains(), f.heads()),
@@ -30,7 +33,8 @@ final class HttpModule {
         new AdminAuth(f.settings().optional("admin.token-sha256")), merchants.directory, merchants.keys,
         new io.tollgate.shop.Refunds(f.pool(), f.transitions()), new io.tollgate.shop.ShopActions(f.pool(), f.transitions()),
         new io.tollgate.shop.CheckoutListing(f.pool()), new io.tollgate.shop.CheckoutModes(f.pool()), gasless.payments,
-        new io.tollgate.http.ConnectionGuard.Counts(), addresses::isTrustedProxy, f.meters());
+        new io.tollgate.http.ConnectionGuard.Counts(), addresses::isTrustedProxy, f.meters(),
+        checkout.subscriptions, streams, new EventStreamMeters(streams.maxStreams(), f.meters()));
     return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),
         new DeploymentOptions().setInstances(http.instances()))));
   }

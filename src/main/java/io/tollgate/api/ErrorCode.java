@@ -90,6 +90,7 @@ public enum ErrorCode {
   SIMULATION_REVERTED(422, "simulation_reverted", "The token would refuse this authorization (the relayed transaction reverts in simulation); nothing was sent and nothing was charged."),
   RELAY_IN_PROGRESS(409, "relay_in_progress", "Another authorization for this checkout is being relayed; wait for its outcome."),
   RELAYER_UNAVAILABLE(503, "relayer_unavailable", "Gasless payments are unavailable right now; retry after the time in Retry-After, or pay with a transaction."),
+  TOO_MANY_STREAMS(503, "too_many_streams", "This server holds as many live status streams as it allows; retry after the time in Retry-After, or poll GET /v1/checkouts/{id}/status meanwhile."),
   // 5xx: our own faults
   INTERNAL(500, "internal_error", "Something went wrong on our side."),
   UNAVAILABLE(503, "service_unavailable", "A dependency is unavailable; retry shortly.");

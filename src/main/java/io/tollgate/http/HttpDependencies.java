@@ -36,6 +36,8 @@ import java.util.function.Supplier;
  * @param connectionCounts open connections per client address, shared by every HTTP verticle
  * @param trustedProxy whether a socket peer is a trusted proxy (exempt from the per-address connection limit)
  * @param meters where the HTTP side's own counters go (rate-limit refusals)
+ * @param subscriptions live status subscriptions (server-sent events), {@code eventStreams} their bounds,
+ *     {@code eventStreamMeters} their instance-wide count and metrics
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -62,4 +64,7 @@ public record HttpDependencies(
     io.tollgate.gasless.GaslessPayments gasless,
     ConnectionGuard.Counts connectionCounts,
     java.util.function.Predicate<String> trustedProxy,
-    MeterRegistry meters) {}
+    MeterRegistry meters,
+    io.tollgate.checkout.StatusSubscriptions subscriptions,
+    io.tollgate.http.events.EventStreamSettings eventStreams,
+    io.tollgate.http.events.EventStreamMeters eventStreamMeters) {}
