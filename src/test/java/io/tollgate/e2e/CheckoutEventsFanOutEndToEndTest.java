@@ -69,8 +69,8 @@ class CheckoutEventsFanOutEndToEndTest {
   @Test
   void oneSubscriberEachOfAThousandCheckoutsAllReceivePaid() throws Exception {
     Credentials buyer = app.buyer(2 * N + 10);
-    List<JsonObject> checkouts = new ArrayList<>();
-    for (int i = 0; i < N; i++) checkouts.add(app.newCheckout("2.00", "USDC", buyer));
+    List<JsonObject> checkouts = inParallel(java.util.stream.IntStream.range(0, N)
+        .<java.util.concurrent.Callable<JsonObject>>mapToObj(i -> () -> app.newCheckout("2.00", "USDC", buyer)).toList());
     List<Future<EventStreamClient.Stream>> opening = new ArrayList<>();
     for (JsonObject c : checkouts) opening.add(client.open(app.base(), c.getString("id"), c.getString("clientSecret"), true, null));
     List<EventStreamClient.Stream> streams = awaitAll(opening);
@@ -81,10 +81,10 @@ class CheckoutEventsFanOutEndToEndTest {
     try {
       List<String> txs = new ArrayList<>();
       for (int i = 0; i < N; i++) txs.add(transferInWindow(buyer, 2));
-      for (int i = 0; i < N; i++) {
-        TollgateFixture.Response submitted = app.submit(checkouts.get(i), "USDC", txs.get(i));
-        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
-      }
+      List<TollgateFixture.Response> submitted = inParallel(java.util.stream.IntStream.range(0, N)
+          .<java.util.concurrent.Callable<TollgateFixture.Response>>mapToObj(i -> () -> app.submit(checkouts.get(i), "USDC", txs.get(i)))
+          .toList());
+      assertThat(submitted).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(202));
       app.chain.mine(1);
     } finally {
       app.chain.rpc("evm_setAutomine", true);
@@ -109,6 +109,18 @@ class CheckoutEventsFanOutEndToEndTest {
     long wanted = java.time.Instant.now().getEpochSecond() + aheadSeconds;
     if (latestSeconds < wanted) app.chain.rpc("evm_setNextBlockTimestamp", wanted);
     return app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, TWO_USDC);
+  }
+
+  /** A shop and its buyers act at once: calls through HTTP from a few threads. */
+  private static <T> List<T> inParallel(List<java.util.concurrent.Callable<T>> calls) throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<T> out = new ArrayList<>();
+      for (java.util.concurrent.Future<T> f : pool.invokeAll(calls)) out.add(f.get());
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static <T> List<T> awaitAll(List<Future<T>> futures) throws Exception {
