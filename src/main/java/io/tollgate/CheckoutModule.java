@@ -47,7 +47,7 @@ final class CheckoutModule {
     ClientSecrets secrets = new ClientSecrets(Base64.getDecoder().decode(Tollgate.required(f.settings(), "secrets.client-secret-key")));
     CheckoutService checkouts = new CheckoutService(f.pool(),
         new CheckoutPlanner(f.chains(), QuorumPriceOracle.fromSettings(f.vertx(), f.settings(), f.clock())
-            .orElseGet(() -> FixedPriceOracle.fromSettings(f.settings(), List.of("ETH", "POL"))), f.clock(),
+            .orElseGet(() -> FixedPriceOracle.fromSettings(f.settings(), f.clock())), f.clock(),
             CheckoutSettings.fromSettings(f.settings())),
         secrets, f.transitions());
     return new CheckoutModule(f, new StatusCache(f.pool()), secrets, checkouts);

@@ -80,8 +80,11 @@ public final class CheckoutOutcomes implements Consumer<CheckoutTransition> {
     } else if ("payment_rejected".equals(to)) {
       EVENTS.paymentRejected(t.checkoutId(), t.paymentId(), t.reason());
       rejected(t.reason());
-    } else if ("pending".equals(to) && details.containsKey("txHash")) {
-      claimed(t, details);
+    } else if ("pending".equals(to) && details.containsKey("txHash") || "duplicate_claimed".equals(to)) {
+      claimed(t, details); // duplicate_claimed: a hash for a paid checkout, kept as a possible duplicate payment
+    } else if ("duplicate_payment".equals(to)) {
+      // money for a settled checkout: kept and refundable, not an outcome of the checkout
+      EVENTS.checkoutChanged(t.checkoutId(), t.paymentId(), t.fromStatus(), to, t.reason(), t.actor());
     } else if ("payer_bound".equals(to)) {
       EVENTS.payerBound(t.checkoutId(), t.actor());
     } else if (ENDED.contains(to) && !to.equals(t.fromStatus())) {

@@ -1,6 +1,7 @@
 package io.tollgate.checkout;
 
 import io.tollgate.merchant.KeyMode;
+import io.tollgate.pricing.Price;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -21,6 +22,10 @@ record CheckoutPlan(
     List<Option> options,
     KeyMode mode) {
 
-  /** One way to pay: exactly {@code amount} base units of {@code token} on {@code chainId} to {@code recipient}. */
-  record Option(long chainId, String token, String tokenAddress, int decimals, BigInteger amount, String recipient) {}
+  /**
+   * One way to pay: exactly {@code amount} base units of {@code token} on {@code chainId} to
+   * {@code recipient}, quoted at {@code rate} (null for a USD stablecoin in USD).
+   */
+  record Option(long chainId, String token, String tokenAddress, int decimals, BigInteger amount, String recipient,
+      Price rate) {}
 }

@@ -8,6 +8,7 @@ import io.tollgate.chain.TokenConfig;
 import io.tollgate.merchant.KeyMode;
 import io.tollgate.merchant.Merchant;
 import io.tollgate.merchant.PaymentMethod;
+import io.tollgate.pricing.Price;
 import io.tollgate.pricing.PriceOracle;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -24,7 +25,8 @@ import java.util.UUID;
 
 /**
  * Turns a merchant's create request into a {@link CheckoutPlan}: validates what the schema cannot
- * (amount, merchant's accepted methods, expiry bounds) and quotes every option. Options whose price
+ * (amount, currency, merchant's accepted methods, expiry bounds) and quotes every option in the
+ * checkout's currency. Options whose price
  * is unavailable are left out (other tokens are still offered); no option left is an error.
  */
 public final class CheckoutPlanner {
@@ -42,10 +44,11 @@ public final class CheckoutPlanner {
 
   Future<CheckoutPlan> plan(Merchant merchant, JsonObject request) {
     try {
-      BigDecimal amount = Quotes.parseUsd(request.getString("amount"));
+      BigDecimal amount = Quotes.parseAmount(request.getString("amount"));
       String currency = request.getString("currency", "USD");
-      if (!"USD".equals(currency)) throw new ApiException(ErrorCode.UNSUPPORTED_CURRENCY,
-          "currency " + currency + " is not accepted by this merchant (accepted: USD)", "currency");
+      if (!settings.currencies().contains(currency)) throw new ApiException(ErrorCode.UNSUPPORTED_CURRENCY,
+          "currency " + currency + " is not accepted here (accepted: " + String.join(", ", settings.currencies()) + ")",
+          "currency");
       long expiresIn = request.getLong("expiresInSeconds", settings.defaultExpiry().toSeconds());
       if (expiresIn < settings.minExpiry().toSeconds() || expiresIn > settings.maxExpiry().toSeconds()) {
         throw new ApiException(ErrorCode.INVALID_REQUEST, "expiresInSeconds must be between "
@@ -57,7 +60,7 @@ public final class CheckoutPlanner {
       List<PaymentMethod> methods = chosenMethods(merchant, request.getJsonArray("paymentOptions"));
       // Block timestamps have whole seconds: the window starts at the second the checkout was made.
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-      List<Future<CheckoutPlan.Option>> quoted = methods.stream().map(m -> quote(amount, m)).toList();
+      List<Future<CheckoutPlan.Option>> quoted = methods.stream().map(m -> quote(amount, currency, m)).toList();
       return Future.join(quoted).transform(ignored -> {
         List<CheckoutPlan.Option> options = new ArrayList<>();
         for (Future<CheckoutPlan.Option> f : quoted) {
@@ -126,11 +129,13 @@ public final class CheckoutPlanner {
     return chains.chain(method.chainId()).flatMap(c -> c.token(method.token()));
   }
 
-  private Future<CheckoutPlan.Option> quote(BigDecimal usd, PaymentMethod method) {
+  private Future<CheckoutPlan.Option> quote(BigDecimal amount, String currency, PaymentMethod method) {
     ChainConfig chain = chains.chain(method.chainId()).orElseThrow();
     TokenConfig token = chain.token(method.token()).orElseThrow();
-    Future<BigDecimal> price = token.usdPegged() ? Future.succeededFuture(BigDecimal.ONE) : prices.usdPrice(token.symbol());
-    return price.map(p -> new CheckoutPlan.Option(method.chainId(), token.symbol(), token.address(), token.decimals(),
-        Quotes.baseUnits(usd, token, p), method.recipient()));
+    Future<Price> rate = Quotes.pairFor(token, currency)
+        .map(pair -> prices.price(pair[0], pair[1]))
+        .orElse(Future.succeededFuture(null));
+    return rate.map(r -> new CheckoutPlan.Option(method.chainId(), token.symbol(), token.address(), token.decimals(),
+        Quotes.baseUnits(amount, token, r), method.recipient(), r));
   }
 }

@@ -47,14 +47,21 @@ public final class CheckoutService {
   public Future<StoredResponse> create(Merchant merchant, String idempotencyKey, JsonObject request) {
     // A test request never replays a live checkout nor the other way round: the same key and body
     // from the other mode is a different request (idempotency_key_reused). Live fingerprints are as before.
-    byte[] fingerprint = sha256((merchant.mode() == KeyMode.TEST ? "test:" : "") + request.encode());
+    // Canonical JSON (keys sorted): the same body with its keys in another order is the same request.
+    // A key stored before fingerprints were canonical matches its body as it was sent.
+    String prefix = merchant.mode() == KeyMode.TEST ? "test:" : "";
+    java.util.List<byte[]> fingerprints = java.util.List.of(sha256(prefix + CanonicalJson.encode(request)),
+        sha256(prefix + request.encode()));
     Future<CheckoutPlan> plan = planner.plan(merchant, request);
     return plan.transform(planned -> {
-      if (planned.failed() && !(planned.cause() instanceof ApiException)) return Future.failedFuture(planned.cause());
-      return Transactions.retryingConflicts(() -> pool.withTransaction(conn -> idempotency.claim(conn, merchant.id(), idempotencyKey, fingerprint)
+      // Our faults and unavailable dependencies (5xx) are not stored: a retry does the work again.
+      if (planned.failed() && !(planned.cause() instanceof ApiException api && api.error().httpStatus() < 500)) {
+        return Future.failedFuture(planned.cause());
+      }
+      return Transactions.retryingConflicts(() -> pool.withTransaction(conn -> idempotency.claim(conn, merchant.id(), idempotencyKey, fingerprints)
           .compose(claim -> {
             if (!claim.isNew()) return Future.succeededFuture(claim.replay());
-            StoredResponse outcome = planned.succeeded() ? null : errorResponse((ApiException) planned.cause());
+            StoredResponse outcome = planned.succeeded() ? null : StoredResponse.of((ApiException) planned.cause());
             Future<StoredResponse> work = outcome != null
                 ? Future.succeededFuture(outcome)
                 : insert(conn, merchant, planned.result());
@@ -101,16 +108,25 @@ public final class CheckoutService {
     OffsetDateTime created = utc(plan.createdAt());
     return conn.preparedQuery("""
             INSERT INTO checkouts (id, merchant_id, order_reference, amount, currency, status, payer, metadata,
-                                   expires_at, created_at, updated_at, mode)
-            VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $9, $10)""")
+                                   expires_at, created_at, updated_at, mode,
+                                   tolerance_bps_stable, tolerance_bps_native, overpayments)
+            -- the merchant's amount rules as they are now, read from the table (not a cache): frozen
+            -- for this checkout, so a change applies to new checkouts on every instance at once
+            SELECT $1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $9, $10,
+                   m.underpayment_tolerance_bps_stable, m.underpayment_tolerance_bps_native, m.overpayments
+            FROM merchants m WHERE m.id = $2""")
         .execute(Tuple.of(plan.id(), merchant.id(), plan.orderReference(), plan.amount(), plan.currency(),
             plan.payer(), plan.metadata(), utc(plan.expiresAt()), created, plan.mode().code()))
         .compose(ignored -> conn.preparedQuery("""
-                INSERT INTO payment_options (checkout_id, chain_id, token, token_address, decimals, amount_base, recipient)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)""")
+                INSERT INTO payment_options (checkout_id, chain_id, token, token_address, decimals, amount_base, recipient,
+                                             rate_pair, rate, rate_sources, rated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""")
             .executeBatch(plan.options().stream()
-                .map(o -> Tuple.of(plan.id(), o.chainId(), o.token(), o.tokenAddress(), o.decimals(),
-                    new BigDecimal(o.amount()), o.recipient()))
+                .map(o -> Tuple.from(java.util.Arrays.asList(plan.id(), o.chainId(), o.token(), o.tokenAddress(), o.decimals(),
+                    new BigDecimal(o.amount()), o.recipient(),
+                    o.rate() == null ? null : o.rate().pair(), o.rate() == null ? null : o.rate().value(),
+                    o.rate() == null ? null : o.rate().sources().toArray(String[]::new),
+                    o.rate() == null ? null : utc(o.rate().at()))))
                 .toList()))
         .compose(ignored -> transitions.record(conn, new CheckoutTransition(plan.id(), null, null, "open", null,
             "merchant:" + merchant.id(), new JsonObject().put("orderReference", plan.orderReference()))))
@@ -125,18 +141,13 @@ public final class CheckoutService {
     return new StoredResponse(response.status(), body);
   }
 
-  private static StoredResponse errorResponse(ApiException e) {
-    JsonObject error = new JsonObject().put("code", e.error().code()).put("message", e.error().message());
-    if (e.detail() != null) error.put("detail", e.detail());
-    if (e.field() != null) error.put("field", e.field());
-    return new StoredResponse(e.error().httpStatus(), new JsonObject().put("error", error));
-  }
-
   private static JsonObject representation(CheckoutPlan plan) {
     JsonArray options = new JsonArray();
     plan.options().forEach(o -> options.add(new JsonObject()
         .put("chainId", o.chainId()).put("token", o.token()).put("tokenAddress", o.tokenAddress())
-        .put("decimals", o.decimals()).put("amount", o.amount().toString()).put("recipient", o.recipient())));
+        .put("decimals", o.decimals()).put("amount", o.amount().toString()).put("recipient", o.recipient())
+        .put("rate", o.rate() == null ? null : rateJson(o.rate().pair(), o.rate().value(), o.rate().sources(),
+            CheckoutService.utc(o.rate().at())))));
     return new JsonObject()
         .put("id", plan.id().toString()).put("object", "checkout").put("mode", plan.mode().code())
         .put("status", "open").putNull("statusReason")
@@ -151,13 +162,15 @@ public final class CheckoutService {
     options.forEach(row -> optionJson.add(optionJson(row)));
     JsonArray paymentJson = new JsonArray();
     payments.forEach(p -> paymentJson.add(new JsonObject()
-        .put("chainId", p.getLong("chain_id")).put("token", p.getString("token")).put("txHash", p.getString("tx_hash"))
+        .put("id", p.getLong("id")).put("chainId", p.getLong("chain_id")).put("token", p.getString("token")).put("txHash", p.getString("tx_hash"))
         .put("status", p.getString("status")).put("reason", p.getString("reason")).put("payer", p.getString("payer"))
         .put("amount", p.getValue("amount_base") == null ? null : p.getBigDecimal("amount_base").toBigInteger().toString())
         .put("blockNumber", p.getLong("block_number")).put("blockHash", p.getString("block_hash"))
         .put("final", p.getBoolean("final"))
         .put("submittedAt", instant(p.getOffsetDateTime("submitted_at")))
-        .put("late", p.getBoolean("late")).put("recovery", p.getBoolean("recovery"))));
+        .put("late", p.getBoolean("late")).put("recovery", p.getBoolean("recovery"))
+        // money that reached the checkout after it was settled: kept, refundable on its own (money.duplicatePayments)
+        .put("duplicate", p.getBoolean("duplicate"))));
     return new JsonObject()
         .put("id", c.getUUID("id").toString()).put("object", "checkout").put("mode", c.getString("mode"))
         .put("status", c.getString("status"))
@@ -174,7 +187,16 @@ public final class CheckoutService {
         .put("chainId", row.getLong("chain_id")).put("token", row.getString("token"))
         .put("tokenAddress", row.getString("token_address")).put("decimals", row.getInteger("decimals"))
         .put("amount", row.getBigDecimal("amount_base").toBigInteger().toString())
-        .put("recipient", row.getString("recipient"));
+        .put("recipient", row.getString("recipient"))
+        .put("rate", row.getString("rate_pair") == null ? null : rateJson(row.getString("rate_pair"),
+            row.getBigDecimal("rate"), List.of(row.getArrayOfStrings("rate_sources")),
+            row.getOffsetDateTime("rated_at")));
+  }
+
+  /** {"pair":"EUR-USD","value":"1.08","sources":["coinbase","kraken"],"at":"…"}: what an option was quoted at. */
+  private static JsonObject rateJson(String pair, BigDecimal value, List<String> sources, OffsetDateTime at) {
+    return new JsonObject().put("pair", pair).put("value", value.stripTrailingZeros().toPlainString())
+        .put("sources", new JsonArray(sources)).put("at", instant(at));
   }
 
   /** "12.5" → "12.50"; "0.123456" stays. */

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -23,17 +24,22 @@ final class IdempotencyStore {
     boolean isNew() { return replay == null; }
   }
 
-  Future<Claim> claim(SqlConnection conn, UUID merchantId, String key, byte[] fingerprint) {
+  /**
+   * Claims {@code key} for the request of {@code fingerprints}: the first is stored; an existing
+   * key matches if its stored fingerprint is any of them (the forms a request had over versions).
+   */
+  Future<Claim> claim(SqlConnection conn, UUID merchantId, String key, List<byte[]> fingerprints) {
+    byte[] fingerprint = fingerprints.get(0);
     return conn.preparedQuery("""
             INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_fingerprint)
             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1""")
         .execute(Tuple.of(merchantId, key, Buffer.buffer(fingerprint)))
         .compose(inserted -> inserted.rowCount() == 1
             ? Future.succeededFuture(new Claim(null))
-            : existing(conn, merchantId, key, fingerprint));
+            : existing(conn, merchantId, key, fingerprints));
   }
 
-  private Future<Claim> existing(SqlConnection conn, UUID merchantId, String key, byte[] fingerprint) {
+  private Future<Claim> existing(SqlConnection conn, UUID merchantId, String key, List<byte[]> fingerprints) {
     return conn.preparedQuery("""
             SELECT request_fingerprint, response_status, response_body FROM idempotency_keys
             WHERE merchant_id = $1 AND idempotency_key = $2""")
@@ -41,7 +47,8 @@ final class IdempotencyStore {
         .map(rows -> {
           if (rows.size() == 0) throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_IN_USE); // expired between the two statements
           Row row = rows.iterator().next();
-          if (!MessageDigest.isEqual(row.getBuffer("request_fingerprint").getBytes(), fingerprint)) {
+          byte[] stored = row.getBuffer("request_fingerprint").getBytes();
+          if (fingerprints.stream().noneMatch(f -> MessageDigest.isEqual(stored, f))) {
             throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED);
           }
           Integer status = row.getInteger("response_status");

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Row;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * A refund as the API, the audit trail and the webhooks show it, from a row of {@code refunds}:
@@ -28,6 +29,8 @@ public final class RefundView {
         .put("amount", usd(r.getBigDecimal("amount")))
         .put("amountBase", base(r, "amount_base").toString())
         .put("excess", r.getBoolean("excess"))
+        // the duplicate payment this refund gives back, or null (the checkout's money)
+        .put("paymentId", r.getLong("payment_id"))
         .put("reason", r.getString("reason"))
         .put("failureReason", r.getString("failure_reason"))
         .put("failureDetail", r.getString("failure_detail"))
@@ -39,7 +42,13 @@ public final class RefundView {
     json.put("chainId", r.getLong("chain_id")).put("token", r.getString("token"))
         .put("tokenAddress", r.getString("token_address")).put("from", r.getString("source_address"))
         .put("to", r.getString("destination")).put("txHash", r.getString("tx_hash"));
-    if ("awaiting_transfer".equals(r.getString("status"))) json.put("send", instructions(r));
+    // Every transfer posted (when the query read them): a replacement, one refused, an extra one.
+    if (r.getColumnIndex("transfers") >= 0) {
+      Object transfers = r.getValue("transfers");
+      json.put("transfers", transfers instanceof JsonArray a ? a : new JsonArray());
+    }
+    // while verifying too: a replacement for a transfer never mined or dropped is sent the same way
+    if (List.of("awaiting_transfer", "verifying").contains(r.getString("status"))) json.put("send", instructions(r));
     return json;
   }
 

@@ -67,16 +67,22 @@ final class Help {
              tollgate merchant show --merchant ID
              tollgate merchant update --merchant ID [--name NAME] [--payer-binding required|optional]
                                       [--add-method CHAIN_ID:TOKEN:0xRECIPIENT ...] [--remove-method CHAIN_ID:TOKEN ...]
+                                      [--tolerance-stablecoin-bps N] [--tolerance-native-bps N] [--overpayments accept|refuse]
 
       Operator commands against database.url (TOLLGATE_DATABASE_URL); running instances pick up
       changes at once. Payment methods must name a chain in `chains` and a token configured on it;
       a mixed-case recipient must pass its EIP-55 checksum. --add-method replaces the recipient of
-      a method the merchant already has. See tollgate merchant create --help.
+      a method the merchant already has. Amount rules (create and update): a shortfall up to
+      --tolerance-stablecoin-bps (default 0) or --tolerance-native-bps (default 50 = 0.5 %) basis
+      points of the quote pays; --overpayments refuse fails an over-paid checkout instead of paying
+      it with the excess refundable (accept, the default). They apply to checkouts created after
+      the change. See tollgate merchant create --help.
       """;
 
   static final String MERCHANT_CREATE = """
       usage: tollgate merchant create --name NAME --method CHAIN_ID:TOKEN:0xRECIPIENT [--method ...]
                                       [--payer-binding required|optional] [--mode test|live]
+                                      [--tolerance-stablecoin-bps N] [--tolerance-native-bps N] [--overpayments accept|refuse]
 
       Creates a merchant in database.url (TOLLGATE_DATABASE_URL; migrating its schema first) and
       prints its id and a first API key. The key is shown once: only its hash is stored.

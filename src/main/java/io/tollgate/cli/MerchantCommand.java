@@ -1,5 +1,6 @@
 package io.tollgate.cli;
 
+import io.tollgate.merchant.AmountRules;
 import io.tollgate.merchant.ApiKeyRegistry;
 import io.tollgate.merchant.KeyMode;
 import io.tollgate.merchant.MerchantDirectory;
@@ -44,7 +45,9 @@ final class MerchantCommand {
 
   private static AdminSession.Work create(String command, List<String> args, PaymentMethodRules rules, PrintStream out,
       PrintStream err) throws AdminSession.Failure {
-    Options o = Options.parse(command, args, Set.of("--name", "--method", "--payer-binding", "--mode"), Set.of("--method"));
+    Options o = Options.parse(command, args, Set.of("--name", "--method", "--payer-binding", "--mode", "--tolerance-stablecoin-bps",
+        "--tolerance-native-bps", "--overpayments"), Set.of("--method"));
+    AmountRules amounts = amounts(o);
     String name = o.required("--name");
     List<PaymentMethod> methods = methods(o.all("--method"), rules);
     if (methods.isEmpty()) throw new AdminSession.Failure(2, "at least one --method CHAIN_ID:TOKEN:0xRECIPIENT is required");
@@ -52,7 +55,7 @@ final class MerchantCommand {
         : AdminSession.checked(PayerBinding::fromCode, o.get("--payer-binding"));
     KeyMode mode = o.get("--mode") != null ? AdminSession.checked(KeyMode::fromCode, o.get("--mode")) : modeOf(methods, rules);
     return session -> {
-      JsonObject merchant = AdminSession.await(session.merchants.create(name, binding, methods));
+      JsonObject merchant = AdminSession.await(session.merchants.create(name, binding, methods, amounts));
       UUID id = UUID.fromString(merchant.getString("id"));
       ApiKeyRegistry.CreatedKey key = AdminSession.await(session.keys.create(id, mode));
       out.println("merchant " + id);
@@ -80,16 +83,37 @@ final class MerchantCommand {
 
   private static AdminSession.Work update(String command, List<String> args, PaymentMethodRules rules, PrintStream out)
       throws AdminSession.Failure {
-    Options o = Options.parse(command, args, Set.of("--merchant", "--name", "--payer-binding", "--add-method", "--remove-method"),
-        Set.of("--add-method", "--remove-method"));
+    Options o = Options.parse(command, args, Set.of("--merchant", "--name", "--payer-binding", "--add-method", "--remove-method",
+        "--tolerance-stablecoin-bps", "--tolerance-native-bps", "--overpayments"), Set.of("--add-method", "--remove-method"));
     UUID id = CliIds.uuid("--merchant", o.required("--merchant"));
     List<PaymentMethod> add = methods(o.all("--add-method"), rules);
     PayerBinding binding = o.get("--payer-binding") == null ? null : AdminSession.checked(PayerBinding::fromCode, o.get("--payer-binding"));
-    if (o.get("--name") == null && binding == null && add.isEmpty() && o.all("--remove-method").isEmpty()) {
-      throw new AdminSession.Failure(2, "nothing to change: give --name, --payer-binding, --add-method or --remove-method");
+    MerchantDirectory.Update update = new MerchantDirectory.Update(o.get("--name"), binding, null, add, o.all("--remove-method"),
+        amounts(o));
+    if (update.isEmpty()) {
+      throw new AdminSession.Failure(2, "nothing to change: give --name, --payer-binding, --add-method, --remove-method,"
+          + " --tolerance-stablecoin-bps, --tolerance-native-bps or --overpayments");
     }
-    MerchantDirectory.Update update = new MerchantDirectory.Update(o.get("--name"), binding, null, add, o.all("--remove-method"));
     return session -> print(AdminSession.await(session.merchants.update(id, update)), out);
+  }
+
+  /** The amount rules given (each checked: 0 to 1000 basis points; accept or refuse); absent ones stay as they are. */
+  private static AmountRules amounts(Options o) throws AdminSession.Failure {
+    Integer stable = bps(o, "--tolerance-stablecoin-bps");
+    Integer nativeBps = bps(o, "--tolerance-native-bps");
+    String overpayments = o.get("--overpayments");
+    return AdminSession.checked(ignored -> new AmountRules(stable, nativeBps, overpayments), "");
+  }
+
+  private static Integer bps(Options o, String option) throws AdminSession.Failure {
+    String value = o.get(option);
+    if (value == null) return null;
+    try {
+      return Integer.valueOf(value);
+    } catch (NumberFormatException e) {
+      throw new AdminSession.Failure(2, option + " is a whole number of basis points (1 = 0.01 %) from 0 to "
+          + AmountRules.MAX_TOLERANCE_BPS + ", not '" + value + "'");
+    }
   }
 
   private static List<PaymentMethod> methods(List<String> specs, PaymentMethodRules rules) throws AdminSession.Failure {
@@ -108,8 +132,11 @@ final class MerchantCommand {
   }
 
   private static void print(JsonObject m, PrintStream out) {
+    JsonObject tolerance = m.getJsonObject("underpaymentTolerance");
     out.println(m.getString("id") + "  " + m.getString("name") + "  payer binding " + m.getString("payerBinding")
         + "  created " + m.getString("createdAt"));
+    out.println("  tolerance " + tolerance.getInteger("stablecoinBps") + " bps stablecoins, " + tolerance.getInteger("nativeBps")
+        + " bps native  over-payments " + m.getString("overpayments"));
     JsonArray methods = m.getJsonArray("paymentMethods");
     for (int i = 0; i < methods.size(); i++) {
       JsonObject pm = methods.getJsonObject(i);

@@ -121,6 +121,22 @@ public final class Settings {
     return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
+  /**
+   * Every set key under {@code prefix} ("pricing.fixed.") with its value, keyed by the rest of the key
+   * ("ETH-EUR"). A key set only from the environment comes in its variable's form, lowercase with
+   * underscores ("eth_eur"): callers whose keys have a fixed case restore it themselves.
+   */
+  public Map<String, String> under(String prefix) {
+    Map<String, String> found = new java.util.TreeMap<>();
+    String envPrefix = environmentForm(prefix);
+    values.forEach((key, value) -> {
+      if (value.isEmpty()) return;
+      if (key.startsWith(prefix)) found.put(key.substring(prefix.length()), value);
+      else if (key.startsWith(envPrefix) && !key.contains(".")) found.putIfAbsent(key.substring(envPrefix.length()), value);
+    });
+    return found;
+  }
+
   @Override
   public String toString() {
     return "Settings(" + values.size() + " keys)"; // values may hold secrets

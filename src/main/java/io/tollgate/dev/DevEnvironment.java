@@ -101,6 +101,9 @@ public final class DevEnvironment implements AutoCloseable {
       overrides.put("chain." + DEV_CHAIN_ID + ".token.USDC.eip712-name", "USD Coin");
       overrides.put("chain." + DEV_CHAIN_ID + ".token.USDC.eip712-version", "2");
       if (configured.optional("pricing.fixed.ETH") == null) overrides.put("pricing.fixed.ETH", "3000");
+      // Demo rates, so a EUR checkout can be tried too (live deployments set pricing.sources).
+      if (configured.optional("pricing.fixed.ETH-EUR") == null) overrides.put("pricing.fixed.ETH-EUR", "2760");
+      if (configured.optional("pricing.fixed.EUR-USD") == null) overrides.put("pricing.fixed.EUR-USD", "1.08");
       // The gasless relayer: anvil account 8 (10,000 test ETH) pays the gas of buyers' authorizations.
       overrides.put("chain." + DEV_CHAIN_ID + ".relayer.private-key", RELAYER_KEY);
       overrides.put("chain." + DEV_CHAIN_ID + ".relayer.bump-after-ms", "5000");

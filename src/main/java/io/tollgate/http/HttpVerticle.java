@@ -57,7 +57,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     ShopApi shop = new ShopApi(deps.merchants(), deps.admin(), deps.refunds(), deps.shopActions(), deps.checkoutListing(),
         deps.checkoutModes());
-    MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts(), shop);
+    MerchantApi merchant = new MerchantApi(deps.merchants(), deps.checkouts(), shop, deps.merchantDirectory());
     Handler<RoutingContext> merchantFirst = RequestAuth.merchantFirst(deps.merchants());
     Handler<RoutingContext> adminFirst = RequestAuth.adminFirst(deps.admin());
     Counter refusals = Counter.builder("tollgate.ratelimit.refusals")
@@ -86,6 +86,7 @@ public final class HttpVerticle extends VerticleBase {
           // Authentication comes first on every route with a body (RequestAuth): a bad key with a bad body is a 401.
           prevalidated(builder, contract, "createCheckout", merchantFirst).addHandler(merchant::create);
           builder.getRoute("getCheckout").addHandler(merchant::get);
+          builder.getRoute("getMerchant").addHandler(merchant::self);
           prevalidated(builder, contract, "getPaymentOptions", buyerFirst).addHandler(buyer::paymentOptions);
           // the poll path: the fast lane shares this validation
           HotPathValidation statusParameters = HotPathValidation.forOperation(contract, "getCheckoutStatus");

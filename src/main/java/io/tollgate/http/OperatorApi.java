@@ -1,6 +1,7 @@
 package io.tollgate.http;
 
 import io.tollgate.api.ApiException;
+import io.tollgate.merchant.AmountRules;
 import io.tollgate.merchant.ApiKeyRegistry;
 import io.tollgate.merchant.KeyMode;
 import io.tollgate.merchant.MerchantDirectory;
@@ -38,7 +39,7 @@ final class OperatorApi {
     JsonReplies.respond(ctx, 201, authorized(ctx).compose(v -> {
       JsonObject body = ctx.body().asJsonObject();
       return merchants.create(body.getString("name"), binding(body.getString("payerBinding", "required")),
-          methods(body.getJsonArray("paymentMethods")));
+          methods(body.getJsonArray("paymentMethods")), AmountRules.fromJson(body));
     }));
   }
 
@@ -56,7 +57,8 @@ final class OperatorApi {
       String binding = body.getString("payerBinding");
       JsonArray replace = body.getJsonArray("paymentMethods");
       return merchants.update(merchantId(ctx), new MerchantDirectory.Update(body.getString("name"),
-          binding == null ? null : binding(binding), replace == null ? null : methods(replace), null, null));
+          binding == null ? null : binding(binding), replace == null ? null : methods(replace), null, null,
+          AmountRules.fromJson(body)));
     }));
   }
 

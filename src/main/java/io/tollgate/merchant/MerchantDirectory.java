@@ -43,13 +43,27 @@ public final class MerchantDirectory {
    * (replacing a method of the same chain and token).
    */
   public record Update(String name, PayerBinding payerBinding, List<PaymentMethod> replaceMethods,
-      List<PaymentMethod> addMethods, List<String> removeMethods) {}
+      List<PaymentMethod> addMethods, List<String> removeMethods, AmountRules amounts) {
+    public Update {
+      if (amounts == null) amounts = AmountRules.UNCHANGED;
+    }
+
+    public boolean isEmpty() {
+      return name == null && payerBinding == null && replaceMethods == null && (addMethods == null || addMethods.isEmpty())
+          && (removeMethods == null || removeMethods.isEmpty()) && amounts.isUnchanged();
+    }
+  }
 
   public PaymentMethodRules rules() {
     return rules;
   }
 
   public Future<JsonObject> create(String name, PayerBinding binding, List<PaymentMethod> methods) {
+    return create(name, binding, methods, AmountRules.UNCHANGED);
+  }
+
+  /** A new merchant; {@code amounts}' null fields take the defaults (stablecoins 0, native 50 bps, accept). */
+  public Future<JsonObject> create(String name, PayerBinding binding, List<PaymentMethod> methods, AmountRules amounts) {
     try {
       checkName(name);
       if (methods.isEmpty()) throw new ApiException(ErrorCode.INVALID_PAYMENT_METHOD, "a merchant needs at least one payment method");
@@ -59,8 +73,12 @@ public final class MerchantDirectory {
     UUID id = UUID.randomUUID();
     OffsetDateTime now = now();
     return pool.withTransaction(conn -> conn.preparedQuery(
-                "INSERT INTO merchants (id, name, payer_binding, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
-            .execute(Tuple.of(id, name.strip(), binding.code(), now))
+                """
+                INSERT INTO merchants (id, name, payer_binding, created_at, updated_at, underpayment_tolerance_bps_stable,
+                                       underpayment_tolerance_bps_native, overpayments)
+                VALUES ($1, $2, $3, $4, $4, coalesce($5, 0), coalesce($6, 50), coalesce($7, 'accept'))""")
+            .execute(Tuple.of(id, name.strip(), binding.code(), now, amounts.toleranceBpsStablecoin(),
+                amounts.toleranceBpsNative(), amounts.overpayments()))
             .compose(v -> upsert(conn, id, methods)))
         .compose(v -> get(id));
   }
@@ -91,10 +109,15 @@ public final class MerchantDirectory {
       return Future.failedFuture(e);
     }
     return pool.withTransaction(conn -> conn.preparedQuery("""
-                UPDATE merchants SET name = coalesce($2, name), payer_binding = coalesce($3, payer_binding), updated_at = $4
+                UPDATE merchants SET name = coalesce($2, name), payer_binding = coalesce($3, payer_binding), updated_at = $4,
+                  underpayment_tolerance_bps_stable = coalesce($5, underpayment_tolerance_bps_stable),
+                  underpayment_tolerance_bps_native = coalesce($6, underpayment_tolerance_bps_native),
+                  overpayments = coalesce($7, overpayments)
                 WHERE id = $1 RETURNING id""")
-            .execute(Tuple.of(id, update.name() == null ? null : update.name().strip(),
-                update.payerBinding() == null ? null : update.payerBinding().code(), now()))
+            .execute(Tuple.tuple().addValue(id).addValue(update.name() == null ? null : update.name().strip())
+                .addValue(update.payerBinding() == null ? null : update.payerBinding().code()).addValue(now())
+                .addValue(update.amounts().toleranceBpsStablecoin()).addValue(update.amounts().toleranceBpsNative())
+                .addValue(update.amounts().overpayments()))
             .compose(rows -> rows.size() == 0 ? Future.failedFuture(new ApiException(ErrorCode.MERCHANT_NOT_FOUND, id.toString()))
                 : changeMethods(conn, id, update))
             .compose(v -> conn.preparedQuery("SELECT count(*) FROM merchant_payment_methods WHERE merchant_id = $1")
@@ -167,6 +190,9 @@ public final class MerchantDirectory {
   private static JsonObject merchantJson(Row m, JsonArray methods) {
     return new JsonObject().put("id", m.getUUID("id").toString()).put("object", "merchant").put("name", m.getString("name"))
         .put("payerBinding", m.getString("payer_binding")).put("paymentMethods", methods)
+        .put("underpaymentTolerance", AmountRules.json(m.getInteger("underpayment_tolerance_bps_stable"),
+            m.getInteger("underpayment_tolerance_bps_native")))
+        .put("overpayments", m.getString("overpayments"))
         .put("createdAt", Rfc3339.format(m.getOffsetDateTime("created_at")))
         .put("updatedAt", Rfc3339.format(m.getOffsetDateTime("updated_at")));
   }

@@ -29,14 +29,15 @@ final class LedgerSql {
   static final String SETTLE = """
       WITH confirmed AS MATERIALIZED (
              SELECT p.checkout_id, p.id AS payment_id, p.amount_base, p.chain_id, p.token, o.amount_base AS due,
-                    CASE WHEN o.token_address IS NULL THEN m.underpayment_tolerance_bps_native
-                         ELSE m.underpayment_tolerance_bps_stable END AS tolerance,
-                    m.overpayments
+                    -- the checkout's frozen rules; the merchant's for checkouts older than V16
+                    CASE WHEN o.token_address IS NULL THEN coalesce(c0.tolerance_bps_native, m.underpayment_tolerance_bps_native)
+                         ELSE coalesce(c0.tolerance_bps_stable, m.underpayment_tolerance_bps_stable) END AS tolerance,
+                    coalesce(c0.overpayments, m.overpayments) AS overpayments
              FROM payments p
              JOIN payment_options o ON o.checkout_id = p.checkout_id AND o.chain_id = p.chain_id AND o.token = p.token
              JOIN checkouts c0 ON c0.id = p.checkout_id
              JOIN merchants m ON m.id = c0.merchant_id
-             WHERE p.id = ANY ($1) AND p.status = 'confirmed' AND NOT p.late AND p.kind = 'payment'),
+             WHERE p.id = ANY ($1) AND p.status = 'confirmed' AND NOT p.late AND p.kind = 'payment' AND NOT p.duplicate),
            old AS MATERIALIZED (SELECT id, status FROM checkouts
                                 WHERE id IN (SELECT checkout_id FROM confirmed) ORDER BY id FOR UPDATE),
            v AS (SELECT old.status AS old_status, confirmed.* FROM old JOIN confirmed ON confirmed.checkout_id = old.id)
@@ -55,6 +56,20 @@ final class LedgerSql {
       WHERE c.id = v.checkout_id AND """ + PAYABLE + """
         AND (c.received_token IS NULL OR (c.received_chain_id = v.chain_id AND c.received_token = v.token))
       RETURNING c.id, v.payment_id, v.old_status, c.status, c.status_reason, c.received_base, c.excess_base, v.due""";
+
+  /**
+   * Flags the confirmed payments in {@code $1} as duplicate payments: money their checkout could not
+   * take, kept credited and refundable on its own ({@code payments.refunded_base}).
+   */
+  static final String MARK_DUPLICATE = "UPDATE payments SET duplicate = true, reason = 'checkout_already_paid' WHERE id = ANY ($1)";
+
+  /** The transition of a duplicate payment: audit row and {@code checkout.duplicate_payment} (its payment in the data). */
+  static io.tollgate.checkout.CheckoutTransition duplicateTransition(java.util.UUID checkoutId, long paymentId, String actor,
+      Verdict.Paying p) {
+    return new io.tollgate.checkout.CheckoutTransition(checkoutId, paymentId, null, "duplicate_payment",
+        RejectionReason.CHECKOUT_ALREADY_PAID.code(), actor,
+        paymentFacts(p).put("amounts", new JsonObject().put("duplicateBase", p.amount().toString())));
+  }
 
   /** The money facts of a settled checkout (a row of {@link #SETTLE}), for the audit row and the webhook. */
   static JsonObject amounts(io.vertx.sqlclient.Row settled) {

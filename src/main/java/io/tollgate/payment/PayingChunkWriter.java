@@ -1,7 +1,6 @@
 package io.tollgate.payment;
 
 import static io.tollgate.payment.LedgerSql.actor;
-import static io.tollgate.payment.LedgerSql.paymentFacts;
 import static io.tollgate.payment.LedgerSql.utc;
 
 import io.tollgate.checkout.CheckoutTransition;
@@ -38,7 +37,7 @@ final class PayingChunkWriter {
   /**
    * {@link VerdictRecorder}'s {@code confirm} for many payments of distinct checkouts in one
    * transaction: the payments' compare-and-set and the checkouts' (each paid by its payment, or the
-   * payment flagged {@code checkout_already_paid}), sent together; then the flags, the audit rows,
+   * payment flagged a duplicate payment), sent together; then the flags, the audit rows,
    * the outbox and one notification per checkout, sent together. Rows are locked in id order, payments before
    * checkouts, as everywhere else: PostgreSQL runs one connection's statements one after another.
    */
@@ -72,22 +71,19 @@ final class PayingChunkWriter {
       for (VerdictMessage v : moved) {
         UUID checkout = v.payment().checkoutId();
         long payment = v.payment().paymentId();
-        JsonObject facts = paymentFacts((Verdict.Paying) v.verdict());
         if (settled.containsKey(checkout)) {
           changes.add(VerdictRecorder.settledTransition(checkout, payment, settled.get(checkout), actor(v),
               (Verdict.Paying) v.verdict()));
         } else {
-          // Money arrived for a checkout something else already settled: keep the payment, flag it.
+          // Money arrived for a checkout something else already settled: a duplicate payment.
           alreadyPaid.add(payment);
-          changes.add(new CheckoutTransition(checkout, payment, null, "payment_rejected",
-              RejectionReason.CHECKOUT_ALREADY_PAID.code(), actor(v), facts));
+          changes.add(LedgerSql.duplicateTransition(checkout, payment, actor(v), (Verdict.Paying) v.verdict()));
         }
       }
       // Sent together; PostgreSQL runs them in this order, so the notified snapshots show the
       // flagged payments and no statement waits for the previous one's answer.
       Future<?> flagged = alreadyPaid.isEmpty() ? Future.succeededFuture()
-          : conn.preparedQuery("UPDATE payments SET status = 'rejected', reason = $2 WHERE id = ANY ($1)")
-              .execute(Tuple.of(alreadyPaid.toArray(Long[]::new), RejectionReason.CHECKOUT_ALREADY_PAID.code()));
+          : conn.preparedQuery(LedgerSql.MARK_DUPLICATE).execute(Tuple.of(alreadyPaid.toArray(Long[]::new)));
       Future<Void> recorded = transitions.recordAll(conn, changes);
       Future<Void> notified = StatusNotifications.checkoutsChanged(conn, checkouts);
       return Future.join(flagged, recorded, notified).<Void>mapEmpty();

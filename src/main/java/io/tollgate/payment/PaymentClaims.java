@@ -97,7 +97,7 @@ final class PaymentClaims {
             RETURNING old.status AS old_status""")
         .execute(Tuple.of(s.checkoutId()))
         .compose(late -> {
-          if (late.rowCount() == 0) return whyRefused(conn, s, false);
+          if (late.rowCount() == 0) return claimDuplicate(conn, s);
           String old = late.iterator().next().getString("old_status");
           // Not swept yet: record the expiry the sweeper would have recorded, so the shop hears of it.
           Future<Void> expiry = "expired".equals(old) || "canceled".equals(old) ? Future.succeededFuture()
@@ -105,6 +105,31 @@ final class PaymentClaims {
           String now = "canceled".equals(old) ? "canceled" : "expired";
           return expiry.compose(ignored -> insertPayment(conn, s, now, now, "late_payment_submitted"));
         });
+  }
+
+  /**
+   * A hash for a checkout already paid: the buyer may have paid twice, and money is never kept
+   * silently. The claim is recorded (the checkout does not change) and judged like any other
+   * (bound payer, recipient, token); confirmed, it becomes a duplicate payment, refundable on its
+   * own ({@code VerdictRecorder}). Refused as before when the payer is not bound, the option is not
+   * the checkout's, or the hash is already credited.
+   */
+  private Future<Void> claimDuplicate(SqlConnection conn, PaymentSubmission s) {
+    return conn.preparedQuery("""
+            INSERT INTO payments (checkout_id, chain_id, token, tx_hash, status, submitted_at, updated_at)
+            SELECT c.id, $2, $3, $4, 'submitted', now(), now()
+            FROM checkouts c
+            WHERE c.id = $1 AND c.status = 'paid'
+              AND EXISTS (SELECT 1 FROM payment_options WHERE checkout_id = $1 AND chain_id = $2 AND token = $3)
+              AND NOT EXISTS (SELECT 1 FROM payments WHERE tx_hash = $4 AND status = 'confirmed')
+              AND """ + ATTRIBUTABLE + """
+
+            RETURNING id""")
+        .execute(Tuple.of(s.checkoutId(), s.chainId(), s.token(), s.txHash()))
+        .compose(inserted -> inserted.rowCount() == 0 ? whyRefused(conn, s, false)
+            : transitions.record(conn, new CheckoutTransition(s.checkoutId(), inserted.iterator().next().getLong("id"),
+                "paid", "duplicate_claimed", "checkout_already_paid", s.actor(),
+                new JsonObject().put("txHash", s.txHash()).put("chainId", s.chainId()).put("token", s.token()))));
   }
 
   /**
@@ -145,7 +170,8 @@ final class PaymentClaims {
                    EXISTS (SELECT 1 FROM payment_options o WHERE o.checkout_id = c.id AND o.chain_id = $3 AND o.token = $4)
                      AS offered,
                    c.received_token IS NOT NULL AND (c.received_chain_id <> $3 OR c.received_token <> $4) AS other_option,
-                   c.received_token, c.received_chain_id
+                   c.received_token, c.received_chain_id,
+                   EXISTS (SELECT 1 FROM payments p WHERE p.tx_hash = $2 AND p.status = 'confirmed') AS credited
             FROM checkouts c WHERE c.id = $1""")
         .execute(Tuple.of(s.checkoutId(), s.txHash(), s.chainId(), s.token()))
         .compose(rows -> {
@@ -154,14 +180,17 @@ final class PaymentClaims {
           if (row.getBoolean("repeated")) return Future.failedFuture(new RepeatedClaim());
           // A request to fix comes before a state to change: the option, then the binding.
           if (!row.getBoolean("offered")) return Future.failedFuture(notOffered(s));
-          if (checkoutPayable) {
+          String status = row.getString("status");
+          // A paid checkout takes further claims as possible duplicate payments (claimDuplicate).
+          if (checkoutPayable || "paid".equals(status) && row.getBoolean("credited")) {
             return Future.failedFuture(new ApiException(ErrorCode.TX_HASH_ALREADY_USED,
                 "this transaction already paid another checkout"));
           }
-          String status = row.getString("status");
           if (row.getBoolean("other_option") && !"paid".equals(status)) {
-            return Future.failedFuture(new ApiException(ErrorCode.CHECKOUT_NOT_PAYABLE, "this checkout was partly paid in "
-                + row.getString("received_token") + " on chain " + row.getLong("received_chain_id") + "; top it up with the same"));
+            // Amounts in two tokens are not added up: see TOP_UP_IN_OTHER_OPTION and the README.
+            return Future.failedFuture(new ApiException(ErrorCode.TOP_UP_IN_OTHER_OPTION, "this checkout was partly paid in "
+                + row.getString("received_token") + " on chain " + row.getLong("received_chain_id")
+                + "; top it up with the same token on the same chain"));
           }
           boolean expired = row.getBoolean("expired") && !"paid".equals(status);
           if (row.getBoolean("unbound") && !expired && !"paid".equals(status)) {
@@ -171,6 +200,4 @@ final class PaymentClaims {
               "checkout is " + (expired ? "expired" : status)));
         });
   }
-
-
 }

@@ -50,7 +50,10 @@ public final class PgActivePayments implements ActivePayments {
             JOIN payment_options o ON o.checkout_id = p.checkout_id AND o.chain_id = p.chain_id AND o.token = p.token
             JOIN checkouts c ON c.id = p.checkout_id
             LEFT JOIN refunds r ON r.id = p.refund_id
-            WHERE p.chain_id = $1 AND p.status IN ('submitted', 'mined') AND p.id > $2""")
+            WHERE p.chain_id = $1 AND p.status IN ('submitted', 'mined') AND p.id > $2
+              -- the other transfers of a refund done for a day are no longer watched (a dropped one
+              -- never mines; one mined meanwhile was flagged extra)
+              AND (r.id IS NULL OR r.status IN ('awaiting_transfer', 'verifying') OR r.updated_at > now() - interval '1 day')""")
         .execute(Tuple.of(chainId, afterPaymentId))
         .map(rows -> {
           int required = requiredConfirmations.applyAsInt(chainId);

@@ -70,14 +70,32 @@ final class RefundTransferRecorder {
             ? failed(conn, v, new Verdict.Rejected(RejectionReason.TX_ALREADY_CREDITED,
                 "the transaction was already credited to another claim", p.blockNumber()))
             : conn.preparedQuery("""
-                    UPDATE refunds SET status = 'succeeded', failure_reason = NULL, failure_detail = NULL, updated_at = now()
-                    WHERE id = $1 AND status = 'verifying' RETURNING *""")
-                .execute(Tuple.of(claim.refundId()))
-                .compose(rows -> rows.rowCount() == 0 ? Future.<Void>succeededFuture()
-                    : transitions.record(conn, new CheckoutTransition(claim.checkoutId(), null, null,
+                    UPDATE refunds SET status = 'succeeded', tx_hash = $2, failure_reason = NULL, failure_detail = NULL,
+                                       updated_at = now()
+                    WHERE id = $1 AND status IN ('verifying', 'awaiting_transfer') RETURNING *""")
+                .execute(Tuple.of(claim.refundId(), claim.txHash()))
+                .compose(rows -> rows.rowCount() == 1
+                    ? transitions.record(conn, new CheckoutTransition(claim.checkoutId(), null, null,
                         "refund_succeeded", null, actor(v), new JsonObject()
                             .put("refund", RefundView.json(rows.iterator().next())).put("claimId", claim.paymentId())
-                            .put("blockNumber", p.blockNumber()).put("blockHash", p.blockHash())))));
+                            .put("blockNumber", p.blockNumber()).put("blockHash", p.blockHash())))
+                    : extraTransfer(conn, v, p)));
+  }
+
+  /**
+   * A second transfer for a refund that another transfer already completed (or that was canceled
+   * meanwhile): the refund is not counted again; the transfer stays confirmed, flagged extra, and
+   * the shop hears of the money it sent twice.
+   */
+  private Future<Void> extraTransfer(SqlConnection conn, VerdictMessage v, Verdict.Paying p) {
+    ActivePayment claim = v.payment();
+    return conn.preparedQuery("UPDATE payments SET extra_transfer = true WHERE id = $1").execute(Tuple.of(claim.paymentId()))
+        .compose(ignored -> conn.preparedQuery("SELECT * FROM refunds WHERE id = $1").execute(Tuple.of(claim.refundId())))
+        .compose(rows -> transitions.record(conn, new CheckoutTransition(claim.checkoutId(), null, null,
+            "refund_extra_transfer", null, actor(v), new JsonObject()
+                .put("refund", RefundView.json(rows.iterator().next())).put("claimId", claim.paymentId())
+                .put("txHash", claim.txHash()).put("amountBase", p.amount().toString())
+                .put("blockNumber", p.blockNumber()).put("blockHash", p.blockHash()))));
   }
 
   private Future<Void> failed(SqlConnection conn, VerdictMessage v, Verdict.Rejected r) {
@@ -88,15 +106,35 @@ final class RefundTransferRecorder {
             WHERE id = $1 AND status IN ('submitted', 'mined') RETURNING id""")
         .execute(Tuple.of(claim.paymentId(), reason, r.blockNumber()))
         .compose(rejected -> rejected.rowCount() == 0 ? Future.succeededFuture()
-            // The refund is open again: the shop sends a correct transfer, or cancels.
-            : conn.preparedQuery("""
-                    UPDATE refunds SET status = 'awaiting_transfer', tx_hash = NULL, failure_reason = $2,
-                                       failure_detail = $3, updated_at = now()
-                    WHERE id = $1 AND status = 'verifying' RETURNING *""")
-                .execute(Tuple.of(claim.refundId(), reason, r.detail()))
-                .compose(rows -> rows.rowCount() == 0 ? Future.<Void>succeededFuture()
-                    : transitions.record(conn, new CheckoutTransition(claim.checkoutId(), null, null,
-                        "refund_failed", reason, actor(v), new JsonObject().put("claimId", claim.paymentId())
-                            .put("refund", RefundView.json(rows.iterator().next())).put("detail", r.detail())))));
+            // Locked first, so the next statement sees a transfer posted meanwhile (a statement's
+            // snapshot is taken when it starts, the lock wait is before it).
+            : conn.preparedQuery("SELECT id FROM refunds WHERE id = $1 FOR UPDATE").execute(Tuple.of(claim.refundId()))
+                .compose(locked -> reopen(conn, v, reason, r.detail())));
+  }
+
+  /**
+   * After a refused transfer: the refund is open again (the shop sends a correct transfer, or
+   * cancels; {@code refund.failed}) unless another posted transfer is still on its way, in which
+   * case it keeps verifying with the refusal noted.
+   */
+  private Future<Void> reopen(SqlConnection conn, VerdictMessage v, String reason, String detail) {
+    ActivePayment claim = v.payment();
+    return conn.preparedQuery("""
+            UPDATE refunds r SET status = CASE WHEN in_flight.any THEN 'verifying' ELSE 'awaiting_transfer' END,
+                                 tx_hash = CASE WHEN in_flight.any THEN (SELECT tx_hash FROM payments WHERE refund_id = $1
+                                                 AND status IN ('submitted', 'mined') ORDER BY id DESC LIMIT 1) END,
+                                 failure_reason = $2, failure_detail = $3, updated_at = now()
+            FROM (SELECT EXISTS (SELECT 1 FROM payments WHERE refund_id = $1 AND status IN ('submitted', 'mined')) AS any) in_flight
+            WHERE r.id = $1 AND r.status = 'verifying'
+            RETURNING r.*, in_flight.any AS still_verifying""")
+        .execute(Tuple.of(claim.refundId(), reason, detail))
+        .compose(rows -> {
+          if (rows.rowCount() == 0) return Future.<Void>succeededFuture();
+          io.vertx.sqlclient.Row refund = rows.iterator().next();
+          return transitions.record(conn, new CheckoutTransition(claim.checkoutId(), null, null,
+              refund.getBoolean("still_verifying") ? "refund_transfer_rejected" : "refund_failed", reason, actor(v),
+              new JsonObject().put("claimId", claim.paymentId()).put("txHash", claim.txHash())
+                  .put("refund", RefundView.json(refund)).put("detail", detail)));
+        });
   }
 }

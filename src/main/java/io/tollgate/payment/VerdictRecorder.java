@@ -114,12 +114,19 @@ final class VerdictRecorder {
                 .execute(Tuple.of(new Long[] {paymentId}))
                 .compose(settled -> settled.rowCount() == 1
                     ? transitions.record(conn, settledTransition(checkoutId, paymentId, settled.iterator().next(), actor, p))
-                    // Money arrived for a checkout something else already settled: keep the payment, flag it.
-                    : conn.preparedQuery("UPDATE payments SET status = 'rejected', reason = $2 WHERE id = $1")
-                        .execute(Tuple.of(paymentId, RejectionReason.CHECKOUT_ALREADY_PAID.code()))
-                        .compose(ignored -> transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, null,
-                            "payment_rejected", RejectionReason.CHECKOUT_ALREADY_PAID.code(), actor, paymentFacts(p)))))
+                    // Money arrived for a checkout something else already settled: a duplicate payment.
+                    : duplicate(conn, paymentId, checkoutId, p, actor))
                 .map(true));
+  }
+
+  /**
+   * A confirmed payment its checkout could not take (already paid, or received in another option):
+   * it stays credited (its transaction can pay nothing else), flagged {@code duplicate} with its
+   * own refundable balance, and the shop hears of it ({@code checkout.duplicate_payment}).
+   */
+  private Future<Void> duplicate(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Paying p, String actor) {
+    return conn.preparedQuery(LedgerSql.MARK_DUPLICATE).execute(Tuple.of(new Long[] {paymentId}))
+        .compose(ignored -> transitions.record(conn, LedgerSql.duplicateTransition(checkoutId, paymentId, actor, p)));
   }
 
   /** The transition a settled checkout made (a row of {@link LedgerSql#SETTLE}): paid, underpaid or failed overpaid. */
@@ -132,7 +139,7 @@ final class VerdictRecorder {
    * Records a payment mined after the checkout's expiry: the payment is kept (confirmed, flagged
    * late), the checkout stays or becomes expired with reason {@code paid_late}, and the transition
    * {@code paid_late} tells the shop. A checkout something else already paid keeps its state and the
-   * payment is flagged {@code checkout_already_paid}, as in {@link #confirm}.
+   * payment is a duplicate payment, as in {@link #confirm}.
    */
   private Future<Boolean> paidLate(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Paying p, String actor) {
     return conn.preparedQuery("""
@@ -155,10 +162,7 @@ final class VerdictRecorder {
                 .compose(moved -> moved.rowCount() == 1
                     ? transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, oldStatus(moved), "paid_late",
                         null, actor, paymentFacts(p)))
-                    : conn.preparedQuery("UPDATE payments SET status = 'rejected', late = false, reason = $2 WHERE id = $1")
-                        .execute(Tuple.of(paymentId, RejectionReason.CHECKOUT_ALREADY_PAID.code()))
-                        .compose(ignored -> transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, null,
-                            "payment_rejected", RejectionReason.CHECKOUT_ALREADY_PAID.code(), actor, paymentFacts(p)))))
+                    : duplicate(conn, paymentId, checkoutId, p, actor))
                 .map(true));
   }
 

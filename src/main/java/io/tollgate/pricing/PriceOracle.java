@@ -1,13 +1,14 @@
 package io.tollgate.pricing;
 
 import io.vertx.core.Future;
-import java.math.BigDecimal;
 
 /**
- * The USD price of a token that is not pegged to USD (native ETH). The seam where a quorum oracle
- * (several exchanges, largest agreeing cluster wins, see verification-rules.md "Prices") plugs in;
- * fails with {@code ApiException(PRICE_UNAVAILABLE)} when there is no trustworthy price.
+ * The price of one currency or token in another: a native token in the checkout's currency
+ * (ETH-EUR), or the exchange rate a USD-pegged stablecoin needs for a checkout in another currency
+ * (EUR-USD). Implementations: a quorum of exchanges ({@link QuorumPriceOracle}, see
+ * verification-rules.md "Prices") or operator-set prices ({@link FixedPriceOracle}). Fails with
+ * {@code ApiException(PRICE_UNAVAILABLE)} when there is no trustworthy price.
  */
 public interface PriceOracle {
-  Future<BigDecimal> usdPrice(String symbol);
+  Future<Price> price(String base, String quote);
 }

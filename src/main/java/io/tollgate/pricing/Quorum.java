@@ -16,10 +16,17 @@ final class Quorum {
 
   private Quorum() {}
 
-  static Optional<BigDecimal> agree(List<BigDecimal> prices) {
-    List<BigDecimal> sorted = new ArrayList<>(prices);
-    sorted.removeIf(p -> p == null || p.signum() <= 0);
-    sorted.sort(null);
+  /** One exchange's answer. */
+  record Sample(String source, BigDecimal price) {}
+
+  /** The agreed price and the sources whose answers made it. */
+  record Agreement(BigDecimal price, List<String> sources) {}
+
+  static Optional<Agreement> agreeing(List<Sample> samples) {
+    List<Sample> kept = new ArrayList<>(samples);
+    kept.removeIf(s -> s.price() == null || s.price().signum() <= 0);
+    kept.sort(java.util.Comparator.comparing(Sample::price));
+    List<BigDecimal> sorted = kept.stream().map(Sample::price).toList();
     int bestFrom = -1;
     int bestSize = 1;
     boolean tie = false;
@@ -38,7 +45,12 @@ final class Quorum {
     }
     if (bestFrom < 0 || tie) return Optional.empty();
     BigDecimal sum = BigDecimal.ZERO;
-    for (int i = bestFrom; i < bestFrom + bestSize; i++) sum = sum.add(sorted.get(i));
-    return Optional.of(sum.divide(BigDecimal.valueOf(bestSize), MathContext.DECIMAL64));
+    List<String> sources = new ArrayList<>();
+    for (int i = bestFrom; i < bestFrom + bestSize; i++) {
+      sum = sum.add(sorted.get(i));
+      sources.add(kept.get(i).source());
+    }
+    sources.sort(null);
+    return Optional.of(new Agreement(sum.divide(BigDecimal.valueOf(bestSize), MathContext.DECIMAL64), sources));
   }
 }

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live USD prices of native tokens from several exchanges, asked in parallel ({@value #TIMEOUT_MS}
+ * Live prices of native tokens (and exchange rates between currencies) from several exchanges, asked in parallel ({@value #TIMEOUT_MS}
  * ms each by default, {@code pricing.timeout-ms}): the {@link Quorum} of their answers is the price. No quorum → {@code price_unavailable},
  * so the token is not offered (stablecoins still are). Successes are cached for 30 s; failures are
  * never cached, so the next checkout asks again. A checkout's quote is frozen at creation, so the
@@ -39,12 +39,11 @@ public final class QuorumPriceOracle implements PriceOracle {
   static final long TIMEOUT_MS = 2_000;
   static final Duration CACHE_FOR = Duration.ofSeconds(30);
 
-  private record Cached(BigDecimal price, Instant at) {}
 
   private final HttpClient http;
   private final Map<PriceSource, String> sources;
   private final Clock clock;
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final Map<String, Price> cache = new ConcurrentHashMap<>();
   private final long timeoutMs;
 
   QuorumPriceOracle(HttpClient http, Map<PriceSource, String> sources, Clock clock, long timeoutMs) {
@@ -76,28 +75,32 @@ public final class QuorumPriceOracle implements PriceOracle {
   }
 
   @Override
-  public Future<BigDecimal> usdPrice(String symbol) {
-    Cached hit = cache.get(symbol);
+  public Future<Price> price(String base, String quote) {
+    String pair = base + "-" + quote;
+    Price hit = cache.get(pair);
     Instant now = clock.instant();
-    if (hit != null && hit.at().plus(CACHE_FOR).isAfter(now)) return Future.succeededFuture(hit.price());
-    List<Future<BigDecimal>> asked = new ArrayList<>();
-    sources.forEach((source, url) -> asked.add(ask(source, url, symbol)));
-    return Future.join(asked).transform(done -> {
-      List<BigDecimal> prices = new ArrayList<>();
-      for (Future<BigDecimal> f : asked) if (f.succeeded()) prices.add(f.result());
-      Optional<BigDecimal> agreed = Quorum.agree(prices);
+    if (hit != null && hit.at().plus(CACHE_FOR).isAfter(now)) return Future.succeededFuture(hit);
+    Map<PriceSource, Future<BigDecimal>> asked = new LinkedHashMap<>();
+    sources.forEach((source, url) -> asked.put(source, ask(source, url, base, quote)));
+    return Future.join(List.copyOf(asked.values())).transform(done -> {
+      List<Quorum.Sample> samples = new ArrayList<>();
+      asked.forEach((source, f) -> {
+        if (f.succeeded()) samples.add(new Quorum.Sample(source.name().toLowerCase(java.util.Locale.ROOT), f.result()));
+      });
+      Optional<Quorum.Agreement> agreed = Quorum.agreeing(samples);
       if (agreed.isEmpty()) {
-        LOG.warn("no price quorum for {}: {} of {} exchanges answered {}", symbol, prices.size(), sources.size(), prices);
-        return Future.failedFuture(new ApiException(ErrorCode.PRICE_UNAVAILABLE, "no price quorum for " + symbol));
+        LOG.warn("no price quorum for {}: {} of {} exchanges answered {}", pair, samples.size(), sources.size(), samples);
+        return Future.failedFuture(new ApiException(ErrorCode.PRICE_UNAVAILABLE, "no price quorum for " + pair));
       }
-      cache.put(symbol, new Cached(agreed.get(), clock.instant()));
-      return Future.succeededFuture(agreed.get());
+      Price price = new Price(base, quote, agreed.get().price(), agreed.get().sources(), clock.instant());
+      cache.put(pair, price);
+      return Future.succeededFuture(price);
     });
   }
 
-  private Future<BigDecimal> ask(PriceSource source, String url, String symbol) {
+  private Future<BigDecimal> ask(PriceSource source, String url, String base, String quote) {
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
-        .setAbsoluteURI(url + source.path(symbol, "USD")).setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs)
+        .setAbsoluteURI(url + source.path(base, quote)).setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs)
         .putHeader("Accept", "application/json");
     return http.request(request)
         .compose(req -> req.send())
@@ -105,6 +108,6 @@ public final class QuorumPriceOracle implements PriceOracle {
             ? Future.<BigDecimal>failedFuture(new IllegalStateException(source + " HTTP " + response.statusCode()))
             : response.body().map(body -> source.parse(new JsonObject(body))))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .onFailure(e -> LOG.debug("price of {} from {} not available: {}", symbol, source, e.toString()));
+        .onFailure(e -> LOG.debug("price of {}-{} from {} not available: {}", base, quote, source, e.toString()));
   }
 }

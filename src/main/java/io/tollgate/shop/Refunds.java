@@ -54,11 +54,20 @@ public final class Refunds {
         conn -> create(conn, merchant, checkoutId, request));
   }
 
-  /** A refund request: {@code amount} null for the whole balance; {@code excess} for the over-payment. */
-  private record Request(BigDecimal amount, boolean excess, String reason) {
+  /**
+   * A refund request: {@code amount} null for the whole balance; {@code excess} for the
+   * over-payment; {@code payment} for one duplicate payment (its own balance) instead of the
+   * checkout's money.
+   */
+  private record Request(BigDecimal amount, boolean excess, Long payment, String reason) {
     static Request of(JsonObject body) {
       Object amount = body.getValue("amount");
       boolean excess = Boolean.TRUE.equals(body.getValue("excess"));
+      Object payment = body.getValue("payment");
+      if (payment != null && (!(payment instanceof Number n) || n.longValue() <= 0 || excess)) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST,
+            "payment is the id of one of the checkout's duplicate payments (a positive integer), without excess", "payment");
+      }
       BigDecimal value = null;
       if (amount != null) {
         if (excess || !(amount instanceof String text) || !text.matches("\\d{1,30}(\\.\\d{1,6})?")) {
@@ -67,103 +76,69 @@ public final class Refunds {
         value = new BigDecimal(text);
         if (value.signum() <= 0) throw new ApiException(ErrorCode.INVALID_REFUND_AMOUNT);
       }
-      return new Request(value, excess, body.getString("reason"));
+      return new Request(value, excess, payment == null ? null : ((Number) payment).longValue(), body.getString("reason"));
     }
   }
 
   private Future<StoredResponse> create(SqlConnection conn, Merchant merchant, UUID checkoutId, Request request) {
-    return conn.preparedQuery("""
-            SELECT c.id, c.status, c.amount, c.payer, c.received_base, c.refunded_base, c.excess_base, c.excess_refunded,
-                   c.received_chain_id, c.received_token, c.paid_processor_payment_id, pp.provider,
-                   o.token_address, o.recipient, o.amount_base AS quote_base,
-                   (SELECT p.payer FROM payments p WHERE p.checkout_id = c.id AND p.kind = 'payment'
-                      AND p.status = 'confirmed' AND p.payer IS NOT NULL ORDER BY p.id DESC LIMIT 1) AS paid_by
-            FROM checkouts c
-            LEFT JOIN processor_payments pp ON pp.id = c.paid_processor_payment_id
-            LEFT JOIN payment_options o ON o.checkout_id = c.id AND o.chain_id = c.received_chain_id
-                                       AND o.token = c.received_token
-            WHERE c.id = $1 AND c.merchant_id = $2
-            FOR UPDATE OF c""")
-        .execute(Tuple.of(checkoutId, merchant.id()))
-        .compose(rows -> {
-          if (rows.size() == 0) return Future.failedFuture(new ApiException(ErrorCode.CHECKOUT_NOT_FOUND));
-          Row c = rows.iterator().next();
-          if (List.of("pending", "underpaid").contains(c.getString("status"))) {
-            // Still being paid: a refund now would be counted as received by the next top-up.
-            return Future.failedFuture(new ApiException(ErrorCode.NOTHING_TO_REFUND, "the checkout is "
-                + c.getString("status") + "; refund it once it is paid, expired or canceled"));
-          }
-          boolean onchain = c.getString("received_token") != null;
-          if (!onchain && c.getValue("paid_processor_payment_id") == null) {
-            return Future.failedFuture(new ApiException(ErrorCode.NOTHING_TO_REFUND));
-          }
-          BigInteger balance = base(c, "received_base").subtract(base(c, "refunded_base"));
-          if (balance.signum() <= 0) return Future.failedFuture(new ApiException(ErrorCode.NOTHING_TO_REFUND));
-          BigInteger amountBase;
-          if (request.excess()) {
-            if (base(c, "excess_base").signum() == 0 || c.getBoolean("excess_refunded")) {
-              return Future.failedFuture(new ApiException(ErrorCode.NO_EXCESS_TO_REFUND));
-            }
-            amountBase = base(c, "excess_base").min(balance);
-          } else if (request.amount() == null) {
-            amountBase = balance;
-          } else {
-            amountBase = onchain
-                ? request.amount().multiply(c.getBigDecimal("quote_base")).divideToIntegralValue(c.getBigDecimal("amount"))
-                    .toBigInteger()
-                : request.amount().multiply(MICROS).toBigInteger();
-            if (amountBase.signum() == 0) {
-              return Future.failedFuture(new ApiException(ErrorCode.INVALID_REFUND_AMOUNT, "less than one base unit"));
-            }
-            if (amountBase.compareTo(balance) > 0) {
-              return Future.failedFuture(new ApiException(ErrorCode.REFUND_EXCEEDS_BALANCE,
-                  "refundable: " + balance + " base units"));
-            }
-          }
-          BigDecimal amount = onchain
-              ? new BigDecimal(amountBase).multiply(c.getBigDecimal("amount"))
-                  .divide(c.getBigDecimal("quote_base"), 6, java.math.RoundingMode.HALF_EVEN)
-              : new BigDecimal(amountBase).divide(MICROS, 6, java.math.RoundingMode.UNNECESSARY);
-          return reserve(conn, checkoutId, amountBase, request.excess())
-              .compose(ignored -> insert(conn, merchant, c, onchain, amount, amountBase, request))
-              .compose(refund -> transitions.record(conn, new CheckoutTransition(checkoutId, null, null, "refund_created",
-                      request.reason(), "merchant:" + merchant.id(), new JsonObject().put("refund", refund)))
-                  .map(new StoredResponse(201, refund)));
-        });
+    Future<RefundSource> source = request.payment() != null
+        ? RefundSource.duplicatePayment(conn, merchant.id(), checkoutId, request.payment())
+        : RefundSource.checkout(conn, merchant.id(), checkoutId);
+    return source.compose(src -> {
+      BigInteger balance = src.balance();
+      if (balance.signum() <= 0) return Future.failedFuture(new ApiException(ErrorCode.NOTHING_TO_REFUND));
+      BigInteger amountBase;
+      if (request.excess()) {
+        if (src.excess().signum() == 0 || src.excessRefunded()) {
+          return Future.failedFuture(new ApiException(ErrorCode.NO_EXCESS_TO_REFUND));
+        }
+        amountBase = src.excess().min(balance);
+      } else if (request.amount() == null) {
+        amountBase = balance;
+      } else {
+        amountBase = src.onchain()
+            ? request.amount().multiply(src.quoteBase()).divideToIntegralValue(src.checkoutAmount()).toBigInteger()
+            : request.amount().multiply(MICROS).toBigInteger();
+        if (amountBase.signum() == 0) {
+          return Future.failedFuture(new ApiException(ErrorCode.INVALID_REFUND_AMOUNT, "less than one base unit"));
+        }
+        if (amountBase.compareTo(balance) > 0) {
+          return Future.failedFuture(new ApiException(ErrorCode.REFUND_EXCEEDS_BALANCE, "refundable: " + balance + " base units"));
+        }
+      }
+      BigDecimal amount = src.onchain()
+          ? new BigDecimal(amountBase).multiply(src.checkoutAmount()).divide(src.quoteBase(), 6, java.math.RoundingMode.HALF_EVEN)
+          : new BigDecimal(amountBase).divide(MICROS, 6, java.math.RoundingMode.UNNECESSARY);
+      return src.reserve(conn, amountBase, request.excess())
+          .compose(ignored -> insert(conn, merchant, src, amount, amountBase, request))
+          .compose(refund -> transitions.record(conn, new CheckoutTransition(checkoutId, null, null, "refund_created",
+                  request.reason(), "merchant:" + merchant.id(), new JsonObject().put("refund", refund)))
+              .map(new StoredResponse(201, refund)));
+    });
   }
 
-  /** The compare-and-set on the refundable balance: the guard against refunding more than received. */
-  private static Future<Void> reserve(SqlConnection conn, UUID checkoutId, BigInteger amountBase, boolean excess) {
-    return conn.preparedQuery("""
-            UPDATE checkouts SET refunded_base = refunded_base + $2, excess_refunded = excess_refunded OR $3,
-                                 version = version + 1, updated_at = now()
-            WHERE id = $1 AND received_base - refunded_base >= $2 AND NOT ($3 AND excess_refunded)""")
-        .execute(Tuple.of(checkoutId, new BigDecimal(amountBase), excess))
-        .compose(updated -> updated.rowCount() == 1 ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new ApiException(ErrorCode.REFUND_EXCEEDS_BALANCE)));
-  }
-
-  private static Future<JsonObject> insert(SqlConnection conn, Merchant merchant, Row c, boolean onchain,
-      BigDecimal amount, BigInteger amountBase, Request request) {
-    String destination = c.getString("payer") != null ? c.getString("payer") : c.getString("paid_by");
+  private static Future<JsonObject> insert(SqlConnection conn, Merchant merchant, RefundSource src, BigDecimal amount,
+      BigInteger amountBase, Request request) {
+    boolean onchain = src.onchain();
     return conn.preparedQuery("""
             INSERT INTO refunds (id, checkout_id, merchant_id, method, status, reason, excess, amount, amount_base,
-                                 chain_id, token, token_address, source_address, destination, provider, actor)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                                 chain_id, token, token_address, source_address, destination, provider, actor, payment_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
             RETURNING *""")
-        .execute(Tuple.tuple().addValue(UUID.randomUUID()).addValue(c.getUUID("id")).addValue(merchant.id())
+        .execute(Tuple.tuple().addValue(UUID.randomUUID()).addValue(src.checkoutId()).addValue(merchant.id())
             .addValue(onchain ? "onchain" : "processor").addValue(onchain ? "awaiting_transfer" : "awaiting_processor")
             .addValue(request.reason()).addValue(request.excess()).addValue(amount).addValue(new BigDecimal(amountBase))
-            .addValue(onchain ? c.getLong("received_chain_id") : null).addValue(onchain ? c.getString("received_token") : null)
-            .addValue(onchain ? c.getString("token_address") : null).addValue(onchain ? c.getString("recipient") : null)
-            .addValue(onchain ? destination : null).addValue(onchain ? null : c.getString("provider"))
-            .addValue("merchant:" + merchant.id()))
+            .addValue(src.chainId()).addValue(src.token()).addValue(src.tokenAddress()).addValue(src.from())
+            .addValue(src.to()).addValue(src.provider()).addValue("merchant:" + merchant.id()).addValue(src.paymentId()))
         .map(rows -> RefundView.json(rows.iterator().next()));
   }
 
   /**
    * {@code POST .../refunds/{rid}/transactions {txHash}}: the shop sent the refund's transfer. The
-   * hash becomes a refund claim the chain watcher verifies; 202 with the refund, now verifying.
+   * hash becomes a refund claim the chain watcher verifies; 202 with the refund, now verifying. A
+   * refund already verifying takes another hash too (a replacement for a transfer never mined,
+   * reverted or dropped): every posted transfer is watched, the first that verifies completes the
+   * refund, once; one verifying after that is flagged extra ({@code refund.extra_transfer}).
    */
   public Future<StoredResponse> postTransaction(Merchant merchant, UUID checkoutId, UUID refundId, String idempotencyKey,
       JsonObject body) {
@@ -171,19 +146,25 @@ public final class Refunds {
     if (!txHash.matches("0x[0-9a-f]{64}")) return Future.failedFuture(new ApiException(ErrorCode.INVALID_TX_HASH));
     return Idempotent.run(pool, merchant.id(), idempotencyKey, "refund-tx:" + checkoutId + ":" + refundId, body,
         conn -> conn.preparedQuery("""
-                UPDATE refunds SET status = 'verifying', tx_hash = $4, failure_reason = NULL, failure_detail = NULL,
-                                   updated_at = now()
-                WHERE id = $1 AND checkout_id = $2 AND merchant_id = $3 AND status = 'awaiting_transfer'
-                RETURNING *""")
+                UPDATE refunds r SET status = 'verifying', tx_hash = $4, failure_reason = NULL, failure_detail = NULL,
+                                     updated_at = now()
+                FROM (SELECT id, tx_hash FROM refunds WHERE id = $1 FOR UPDATE) old
+                WHERE r.id = old.id AND r.checkout_id = $2 AND r.merchant_id = $3 AND r.method = 'onchain'
+                  AND r.status IN ('awaiting_transfer', 'verifying')
+                RETURNING r.*, old.tx_hash AS replaced""")
             .execute(Tuple.of(refundId, checkoutId, merchant.id(), txHash))
-            .compose(rows -> rows.size() == 0 ? whyNot(conn, merchant, checkoutId, refundId, ErrorCode.REFUND_NOT_AWAITING_TRANSFER)
-                : claim(conn, rows.iterator().next(), txHash)
-                    .compose(ignored -> transitions.record(conn, new CheckoutTransition(checkoutId, null, null,
-                        "refund_transfer_posted", null, "merchant:" + merchant.id(),
-                        new JsonObject().put("refundId", refundId.toString()).put("txHash", txHash))))
-                    .map(new StoredResponse(202, RefundView.json(rows.iterator().next())))))
-        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? new ApiException(ErrorCode.TX_HASH_ALREADY_USED, "this transaction was already posted for this checkout") : e));
+            .compose(rows -> {
+              if (rows.size() == 0) return whyNot(conn, merchant, checkoutId, refundId, ErrorCode.REFUND_NOT_AWAITING_TRANSFER);
+              Row refund = rows.iterator().next();
+              JsonObject details = new JsonObject().put("refundId", refundId.toString()).put("txHash", txHash);
+              if (refund.getString("replaced") != null) details.put("alongside", refund.getString("replaced"));
+              return claim(conn, refund, txHash)
+                  .compose(ignored -> transitions.record(conn, new CheckoutTransition(checkoutId, null, null,
+                      "refund_transfer_posted", null, "merchant:" + merchant.id(), details)))
+                  .map(new StoredResponse(202, RefundView.json(refund)));
+            })
+            .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
+                ? new ApiException(ErrorCode.TX_HASH_ALREADY_USED, "this transaction was already posted for this checkout") : e)));
   }
 
   private static Future<Void> claim(SqlConnection conn, Row refund, String txHash) {
@@ -209,12 +190,7 @@ public final class Refunds {
             .compose(rows -> {
               if (rows.size() == 0) return whyNot(conn, merchant, checkoutId, refundId, ErrorCode.REFUND_NOT_CANCELABLE);
               Row r = rows.iterator().next();
-              return conn.preparedQuery("""
-                      UPDATE checkouts SET refunded_base = refunded_base - $2,
-                                           excess_refunded = excess_refunded AND NOT $3, version = version + 1,
-                                           updated_at = now()
-                      WHERE id = $1""")
-                  .execute(Tuple.of(checkoutId, r.getBigDecimal("amount_base"), r.getBoolean("excess")))
+              return RefundSource.release(conn, r)
                   .compose(ignored -> transitions.record(conn, new CheckoutTransition(checkoutId, null, null,
                       "refund_canceled", null, "merchant:" + merchant.id(), new JsonObject().put("refund", RefundView.json(r)))))
                   .map(new StoredResponse(200, RefundView.json(r)));
@@ -230,7 +206,7 @@ public final class Refunds {
 
   /** {@code GET .../refunds/{rid}}. */
   public Future<JsonObject> get(Merchant merchant, UUID checkoutId, UUID refundId) {
-    return pool.preparedQuery("SELECT * FROM refunds WHERE id = $1 AND checkout_id = $2 AND merchant_id = $3")
+    return pool.preparedQuery("SELECT r.*, " + TRANSFERS + " FROM refunds r WHERE r.id = $1 AND r.checkout_id = $2 AND r.merchant_id = $3")
         .execute(Tuple.of(refundId, checkoutId, merchant.id()))
         .map(rows -> {
           if (rows.size() == 0) throw new ApiException(ErrorCode.REFUND_NOT_FOUND);
@@ -238,11 +214,39 @@ public final class Refunds {
         });
   }
 
-  /** A checkout's refunds, oldest first, with its refundable balance (for {@code GET /v1/checkouts/{id}}). */
+  /** Every transfer posted for refund {@code r}, oldest first (a replacement, an extra one), as a JSON column. */
+  private static final String TRANSFERS = """
+      (SELECT json_agg(json_build_object('txHash', p.tx_hash, 'status', p.status, 'reason', p.reason,
+                                         'blockNumber', p.block_number, 'extra', p.extra_transfer) ORDER BY p.id)
+       FROM payments p WHERE p.refund_id = r.id) AS transfers""";
+
+  /**
+   * A checkout's refunds, oldest first, with its refundable balance and its duplicate payments,
+   * each with its own refundable balance (for {@code GET /v1/checkouts/{id}}).
+   */
   public Future<JsonObject> ofCheckout(Merchant merchant, UUID checkoutId) {
-    return pool.preparedQuery("""
+    Future<JsonArray> duplicates = pool.preparedQuery("""
+            SELECT p.id, p.chain_id, p.token, p.tx_hash, p.payer, p.status, p.amount_base, p.refunded_base, p.late
+            FROM payments p JOIN checkouts c ON c.id = p.checkout_id
+            WHERE p.checkout_id = $1 AND c.merchant_id = $2 AND p.duplicate ORDER BY p.id""")
+        .execute(Tuple.of(checkoutId, merchant.id()))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          for (Row p : rows) {
+            BigInteger amount = base(p, "amount_base");
+            BigInteger refunded = base(p, "refunded_base");
+            out.add(new JsonObject().put("paymentId", p.getLong("id")).put("chainId", p.getLong("chain_id"))
+                .put("token", p.getString("token")).put("txHash", p.getString("tx_hash")).put("payer", p.getString("payer"))
+                .put("status", p.getString("status")).put("late", p.getBoolean("late"))
+                .put("amountBase", amount.toString()).put("refundedBase", refunded.toString())
+                .put("refundableBase", "confirmed".equals(p.getString("status")) ? amount.subtract(refunded).toString() : "0"));
+          }
+          return out;
+        });
+    Future<JsonObject> money = pool.preparedQuery("""
             SELECT c.received_base, c.refunded_base, c.excess_base, c.excess_refunded, c.received_chain_id, c.received_token,
-                   c.amount AS checkout_amount, o.amount_base AS quote_base, r.*
+                   c.amount AS checkout_amount, o.amount_base AS quote_base, r.*, """ + TRANSFERS + """
+
             FROM checkouts c
             LEFT JOIN payment_options o ON o.checkout_id = c.id AND o.chain_id = c.received_chain_id AND o.token = c.received_token
             LEFT JOIN refunds r ON r.checkout_id = c.id
@@ -259,6 +263,7 @@ public final class Refunds {
           }
           return balance(first).put("refunds", refunds);
         });
+    return Future.all(money, duplicates).map(both -> money.result().put("duplicatePayments", duplicates.result()));
   }
 
   /** Received, refunded (succeeded and in flight), refundable and excess, in the checkout's money unit. */

@@ -56,7 +56,8 @@ public final class ShopActions {
     return Idempotent.run(pool, merchantId, key, "accept-late:" + checkoutId, body, conn -> conn.preparedQuery("""
                 UPDATE checkouts c SET status = 'paid', status_reason = 'late_accepted',
                   paid_payment_id = coalesce(c.paid_payment_id, (SELECT p.id FROM payments p WHERE p.checkout_id = c.id
-                                      AND p.kind = 'payment' AND p.status = 'confirmed' AND p.late ORDER BY p.id LIMIT 1)),
+                                      AND p.kind = 'payment' AND p.status = 'confirmed' AND p.late AND NOT p.duplicate
+                                      ORDER BY p.id LIMIT 1)),
                   excess_base = coalesce((SELECT greatest(c.received_base - o.amount_base, 0) FROM payment_options o
                                           WHERE o.checkout_id = c.id AND o.chain_id = c.received_chain_id
                                             AND o.token = c.received_token), 0),

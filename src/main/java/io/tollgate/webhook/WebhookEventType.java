@@ -32,6 +32,17 @@ enum WebhookEventType {
   /** The refund was canceled before anything was sent; its amount is refundable again. */
   REFUND_CANCELED("refund.canceled"),
   /**
+   * A second transfer posted for a refund that had already succeeded was confirmed too: the shop
+   * sent the money twice (counted once; the transfer is in the refund's {@code transfers}).
+   */
+  REFUND_EXTRA_TRANSFER("refund.extra_transfer"),
+  /**
+   * A confirmed payment reached a checkout that could not take it (already paid, or partly paid in
+   * another token): kept credited, shown in {@code money.duplicatePayments}, refundable with
+   * {@code POST .../refunds {"payment": id}}. Never kept silently.
+   */
+  CHECKOUT_DUPLICATE_PAYMENT("checkout.duplicate_payment"),
+  /**
    * A confirmed payment left the chain (its block was reorganised away and the transaction not
    * mined again, or mined again where it no longer pays): cancel what it bought. The checkout is
    * {@code reversed} when that payment had paid it; a late payment's checkout stays expired.

@@ -53,6 +53,8 @@ public final class WebhookOutbox implements TransitionLog.Listener {
       case "refund_succeeded" -> WebhookEventType.REFUND_SUCCEEDED;
       case "refund_failed" -> WebhookEventType.REFUND_FAILED;
       case "refund_canceled" -> WebhookEventType.REFUND_CANCELED;
+      case "refund_extra_transfer" -> WebhookEventType.REFUND_EXTRA_TRANSFER;
+      case "duplicate_payment" -> WebhookEventType.CHECKOUT_DUPLICATE_PAYMENT;
       case "reversed", "payment_reversed" -> WebhookEventType.CHECKOUT_PAYMENT_REVERSED;
       default -> null;
     };

@@ -73,12 +73,12 @@ class CheckoutServiceTest {
 
   @BeforeEach
   void newMerchant() {
-    prices.put("ETH", new BigDecimal("3000"));
-    PriceOracle oracle = symbol -> prices.containsKey(symbol)
-        ? Future.succeededFuture(prices.get(symbol))
-        : Future.failedFuture(new ApiException(ErrorCode.PRICE_UNAVAILABLE, "no price for " + symbol));
+    prices.put("ETH-USD", new BigDecimal("3000"));
+    PriceOracle oracle = (base, quote) -> prices.containsKey(base + "-" + quote)
+        ? Future.succeededFuture(new io.tollgate.pricing.Price(base, quote, prices.get(base + "-" + quote), List.of("test"), NOW))
+        : Future.failedFuture(new ApiException(ErrorCode.PRICE_UNAVAILABLE, "no price for " + base + "-" + quote));
     CheckoutPlanner planner = new CheckoutPlanner(CHAINS, oracle, Clock.fixed(NOW, ZoneOffset.UTC),
-        new CheckoutSettings(Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofHours(48)));
+        new CheckoutSettings(Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofHours(48), java.util.List.of("USD", "EUR")));
     service = new CheckoutService(env.pool(), planner, secrets, new TransitionLog(List.of()));
     merchant = merchantAccepting(TestRows.merchant(env.pool()), "USDC", "ETH");
   }
@@ -125,9 +125,47 @@ class CheckoutServiceTest {
   }
 
   @Test
+  void aEuroCheckoutIsQuotedAtTheRatesOfTheDayAndRecordsThemWithTheirSources() {
+    prices.put("ETH-EUR", new BigDecimal("2760"));
+    prices.put("EUR-USD", new BigDecimal("1.08"));
+    StoredResponse created = await(service.create(merchant, "key-eur", request("10").put("currency", "EUR")));
+
+    assertThat(created.status()).as(created.body().encode()).isEqualTo(201);
+    assertThat(created.body().getString("currency")).isEqualTo("EUR");
+    JsonArray options = created.body().getJsonArray("paymentOptions");
+    // 10 EUR / 2760 EUR per ETH, rounded up; 10 EUR × 1.08 USD per EUR in a USD stablecoin.
+    assertThat(options.getJsonObject(0).getString("amount")).isEqualTo("3623188405797102");
+    assertThat(options.getJsonObject(0).getJsonObject("rate").getString("pair")).isEqualTo("ETH-EUR");
+    assertThat(options.getJsonObject(0).getJsonObject("rate").getString("value")).isEqualTo("2760");
+    assertThat(options.getJsonObject(1).getString("amount")).isEqualTo("10800000");
+    JsonObject usdcRate = options.getJsonObject(1).getJsonObject("rate");
+    assertThat(usdcRate.getString("pair")).isEqualTo("EUR-USD");
+    assertThat(usdcRate.getJsonArray("sources")).containsExactly("test");
+
+    UUID id = UUID.fromString(created.body().getString("id"));
+    assertThat(env.one("SELECT rate_pair, rate::text AS rate, rate_sources[1] AS source FROM payment_options"
+        + " WHERE checkout_id = $1 AND token = 'USDC'", id).toJson())
+        .isEqualTo(new JsonObject().put("rate_pair", "EUR-USD").put("rate", "1.08").put("source", "test"));
+    // The rate is frozen in the checkout: a later rate changes nothing that was quoted.
+    prices.put("EUR-USD", new BigDecimal("1.20"));
+    JsonObject read = await(service.get(merchant, id));
+    assertThat(read.getJsonArray("paymentOptions").getJsonObject(1).getString("amount")).isEqualTo("10800000");
+    assertThat(read.getJsonArray("paymentOptions").getJsonObject(1).getJsonObject("rate").getString("value")).isEqualTo("1.08");
+  }
+
+  @Test
+  void aEuroCheckoutWithoutAnExchangeRateOffersNothingItCannotPrice() {
+    prices.put("ETH-EUR", new BigDecimal("2760"));
+    StoredResponse created = await(service.create(merchant, "key-eur2", request("10").put("currency", "EUR")));
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.body().getJsonArray("paymentOptions").stream().map(o -> ((JsonObject) o).getString("token")))
+        .as("no EUR-USD rate: the stablecoin is left out, ETH is still offered").containsExactly("ETH");
+  }
+
+  @Test
   void shouldReplayTheStoredResponseForTheSameKeyAndBodyWithoutQuotingOrCreatingAgain() {
     StoredResponse first = await(service.create(merchant, "key-1", request("10")));
-    prices.put("ETH", new BigDecimal("1500")); // a fresh quote would differ
+    prices.put("ETH-USD", new BigDecimal("1500")); // a fresh quote would differ
 
     StoredResponse replay = await(service.create(merchant, "key-1", request("10")));
 
@@ -164,10 +202,10 @@ class CheckoutServiceTest {
   @Test
   void shouldStoreAValidationErrorUnderItsKeyAndReplayItEvenOnceTheRequestWouldSucceed() {
     Merchant ethOnly = merchantAccepting(merchant.id(), "ETH");
-    prices.remove("ETH");
+    prices.remove("ETH-USD");
 
     StoredResponse refused = await(service.create(ethOnly, "key-1", request("10")));
-    prices.put("ETH", new BigDecimal("3000"));
+    prices.put("ETH-USD", new BigDecimal("3000"));
     StoredResponse replayed = await(service.create(ethOnly, "key-1", request("10")));
     StoredResponse fresh = await(service.create(ethOnly, "key-2", request("10")));
 
@@ -179,7 +217,7 @@ class CheckoutServiceTest {
 
   @Test
   void shouldLeaveOutATokenWithoutAPriceAndStillOfferTheOthers() {
-    prices.remove("ETH");
+    prices.remove("ETH-USD");
 
     StoredResponse created = await(service.create(merchant, "key-1", request("10")));
 
@@ -208,7 +246,8 @@ class CheckoutServiceTest {
         Arguments.of(request("1.1234567"), ErrorCode.INVALID_AMOUNT),
         Arguments.of(request("-1"), ErrorCode.INVALID_AMOUNT),
         Arguments.of(request("1e3"), ErrorCode.INVALID_AMOUNT),
-        Arguments.of(request("10").put("currency", "EUR"), ErrorCode.UNSUPPORTED_CURRENCY),
+        Arguments.of(request("10").put("currency", "GBP"), ErrorCode.UNSUPPORTED_CURRENCY),
+        Arguments.of(request("10").put("currency", "eur"), ErrorCode.UNSUPPORTED_CURRENCY),
         Arguments.of(request("10").put("expiresInSeconds", 59), ErrorCode.INVALID_REQUEST),
         Arguments.of(request("10").put("expiresInSeconds", 86_401), ErrorCode.INVALID_REQUEST),
         Arguments.of(request("10").put("payer", "0x1234"), ErrorCode.INVALID_ADDRESS),
@@ -261,8 +300,9 @@ class CheckoutServiceTest {
   void shouldRefuseATestKeyOnALiveNetwork() {
     // the same chain, configured as a live network (chain.31337.testnet=false)
     CheckoutPlanner livePlanner = new CheckoutPlanner(new ChainRegistry(CHAINS.all(), java.util.Set.of()),
-        symbol -> Future.succeededFuture(new BigDecimal("3000")), Clock.fixed(NOW, ZoneOffset.UTC),
-        new CheckoutSettings(Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofHours(48)));
+        (base, quote) -> Future.succeededFuture(new io.tollgate.pricing.Price(base, quote, new BigDecimal("3000"), List.of("test"), NOW)),
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        new CheckoutSettings(Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofHours(48), java.util.List.of("USD", "EUR")));
     CheckoutService onLive = new CheckoutService(env.pool(), livePlanner, secrets, new TransitionLog(List.of()));
 
     StoredResponse all = await(onLive.create(merchant, "key-1", request("10")));
@@ -283,8 +323,9 @@ class CheckoutServiceTest {
   void shouldNotReplayACheckoutOfTheOtherModeForTheSameIdempotencyKey() {
     await(service.create(merchant, "shared-key", request("10")));
     CheckoutPlanner livePlanner = new CheckoutPlanner(new ChainRegistry(CHAINS.all(), java.util.Set.of()),
-        symbol -> Future.succeededFuture(new BigDecimal("3000")), Clock.fixed(NOW, ZoneOffset.UTC),
-        new CheckoutSettings(Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofHours(48)));
+        (base, quote) -> Future.succeededFuture(new io.tollgate.pricing.Price(base, quote, new BigDecimal("3000"), List.of("test"), NOW)),
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        new CheckoutSettings(Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofHours(48), java.util.List.of("USD", "EUR")));
     Throwable replay = io.tollgate.testing.Async.awaitFailure(new CheckoutService(env.pool(), livePlanner, secrets,
         new TransitionLog(List.of())).create(new Merchant(merchant.id(), "shop", merchant.methods(), KeyMode.LIVE),
         "shared-key", request("10")));

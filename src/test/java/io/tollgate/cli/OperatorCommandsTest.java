@@ -149,6 +149,28 @@ class OperatorCommandsTest {
   }
 
   @Test
+  void amountRulesAreSetOnCreateAndUpdateAndShown() {
+    assertThat(run("merchant", "create", "--name", "Rules", "--method", "31337:USDC:" + CHECKSUMMED,
+        "--tolerance-native-bps", "30")).as(err()).isZero();
+    Matcher m = UUID_LINE.matcher(out());
+    assertThat(m.find()).isTrue();
+    String id = m.group(1);
+    assertThat(run("merchant", "show", "--merchant", id)).isZero();
+    assertThat(out()).contains("tolerance 0 bps stablecoins, 30 bps native  over-payments accept");
+    assertThat(run("merchant", "update", "--merchant", id, "--tolerance-stablecoin-bps", "100", "--overpayments", "refuse"))
+        .as(err()).isZero();
+    assertThat(out()).contains("tolerance 100 bps stablecoins, 30 bps native  over-payments refuse");
+
+    assertRefused("--tolerance-stablecoin-bps is a whole number of basis points", "merchant", "update", "--merchant", id,
+        "--tolerance-stablecoin-bps", "0.5");
+    assertRefused("underpaymentTolerance.nativeBps must be from 0 to 1000 basis points (0 to 10 %), not 1001", "merchant",
+        "update", "--merchant", id, "--tolerance-native-bps", "1001");
+    assertRefused("overpayments must be 'accept'", "merchant", "update", "--merchant", id, "--overpayments", "keep");
+    assertRefused("underpaymentTolerance.stablecoinBps must be from 0", "merchant", "create", "--name", "x",
+        "--method", "31337:USDC:" + CHECKSUMMED, "--tolerance-stablecoin-bps", "-1");
+  }
+
+  @Test
   void updateAndShowRefusals() {
     String id = createMerchant("31337:USDC:" + CHECKSUMMED);
     String unknown = UUID.randomUUID().toString();

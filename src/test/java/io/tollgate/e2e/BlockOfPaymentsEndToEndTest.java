@@ -28,8 +28,8 @@ import org.web3j.crypto.Credentials;
  * verdicts, each chunk one transaction (so a block of 12 takes 3), and that changes nothing a shop
  * or a buyer sees: every checkout paid by its own payment, one audit row and one
  * {@code checkout.paid} event each with the payment's facts, written in the transaction that paid
- * it, and a second payment for a checkout in the same block kept and flagged
- * {@code checkout_already_paid}, never a second credit. On a chain needing more confirmations, the
+ * it, and a second payment for a checkout in the same block kept as a duplicate payment
+ * ({@code checkout_already_paid}, refundable on its own), never a second credit of the checkout. On a chain needing more confirmations, the
  * block's receipts ("mined") are chunked the same way. A row's {@code xmin} names the transaction
  * that wrote it.
  */
@@ -84,16 +84,16 @@ class BlockOfPaymentsEndToEndTest {
       assertThat(chunkTransactions).as("the block's confirmations, in chunks").hasSizeBetween(2, chunks);
       assertThat(transactions).hasSizeLessThanOrEqualTo(chunks + 1);
 
-      // The twice-paid checkout: one payment pays it, the other is kept, flagged, and credited nothing,
-      // its flag and audit row in one transaction.
+      // The twice-paid checkout: one payment pays it, the other is kept as a duplicate payment (its
+      // transaction credited here, the checkout's amounts untouched), its flag and audit row in one transaction.
       RowSet<Row> payments = query(app, "SELECT tx_hash, status, reason FROM payments WHERE checkout_id = $1 ORDER BY id",
           UUID.fromString(paidTwice.getString("id")));
       List<String> states = new ArrayList<>();
       payments.forEach(row -> states.add(row.getString("status") + "/" + row.getString("reason")));
-      assertThat(states).containsExactlyInAnyOrder("confirmed/null", "rejected/checkout_already_paid");
+      assertThat(states).containsExactlyInAnyOrder("confirmed/null", "confirmed/checkout_already_paid");
       RowSet<Row> flagged = query(app, "SELECT e.xmin::text AS audit_tx, p.xmin::text AS payment_tx FROM checkout_events e"
-          + " JOIN payments p ON p.id = e.payment_id WHERE e.checkout_id = $1 AND e.to_status = 'payment_rejected'"
-          + " AND e.reason = 'checkout_already_paid' AND p.status = 'rejected'", UUID.fromString(paidTwice.getString("id")));
+          + " JOIN payments p ON p.id = e.payment_id WHERE e.checkout_id = $1 AND e.to_status = 'duplicate_payment'"
+          + " AND e.reason = 'checkout_already_paid' AND p.duplicate", UUID.fromString(paidTwice.getString("id")));
       assertThat(flagged.size()).isEqualTo(1);
       assertThat(flagged.iterator().next().getString("payment_tx")).isEqualTo(flagged.iterator().next().getString("audit_tx"));
 

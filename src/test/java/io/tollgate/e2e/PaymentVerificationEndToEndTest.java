@@ -228,16 +228,25 @@ class PaymentVerificationEndToEndTest {
   }
 
   @Test
-  void aPaidCheckoutStillRefusesFurtherHashes() {
+  void aPaidCheckoutCreditsNobodyElsesTransferAsADuplicatePayment() {
     Credentials buyer = app.buyer(10);
     JsonObject checkout = app.newCheckout("2.00", "USDC", buyer);
     app.submit(checkout, "USDC", app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT,
         BigInteger.valueOf(2_000_000)));
     assertThat(app.awaitSettled(checkout).getString("status")).isEqualTo("paid");
-    TollgateFixture.Response again = app.submit(checkout, "USDC", app.chain.transferToken(app.buyer(10), app.usdc,
-        TollgateFixture.RECIPIENT, BigInteger.valueOf(2_000_000)));
-    assertThat(again.status()).isEqualTo(409);
-    assertThat(again.errorCode()).isEqualTo("checkout_not_payable");
+    // A further hash is a claim (the buyer may have paid twice), judged against the bound payer:
+    // another wallet's transfer is rejected and the checkout stays paid, nothing credited.
+    String other = app.chain.transferToken(app.buyer(10), app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(2_000_000));
+    TollgateFixture.Response again = app.submit(checkout, "USDC", other);
+    assertThat(again.status()).isEqualTo(202);
+    assertThat(again.json().getString("status")).isEqualTo("paid");
+    JsonObject judged = MoneyFixture.awaitCheckout(app, checkout, c -> c.getJsonArray("payments").stream()
+        .map(p -> (JsonObject) p).anyMatch(p -> other.equalsIgnoreCase(p.getString("txHash")) && "rejected".equals(p.getString("status"))));
+    assertThat(judged.getString("status")).isEqualTo("paid");
+    assertThat(judged.getJsonArray("payments").stream().map(p -> (JsonObject) p)
+        .filter(p -> other.equalsIgnoreCase(p.getString("txHash"))).findFirst().orElseThrow().getString("reason"))
+        .isEqualTo("wrong_payer");
+    assertThat(judged.getJsonObject("money").getJsonArray("duplicatePayments")).isEmpty();
   }
 
   @Test

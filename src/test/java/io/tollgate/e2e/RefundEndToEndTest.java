@@ -186,6 +186,108 @@ class RefundEndToEndTest {
         .forEach(r -> r.verify(endpoint.getString("secret")));
   }
 
+  /**
+   * A refund whose posted transfer is never mined (never broadcast, or dropped) gets replacements;
+   * two correct transfers mined in the same block: the refund succeeds once, the second is flagged
+   * extra and told, nothing is counted twice, and the dropped one is shown still unmined.
+   */
+  @Test
+  void aReplacementTransferCompletesTheRefundOnceAndAnExtraOneIsShown() {
+    JsonObject checkout = paidCheckout("2.00", 2_000_000);
+    String buyer = checkout.getString("buyer");
+    JsonObject refund = refund(app, checkout, new JsonObject()).json();
+    String dropped = "0x" + "d0".repeat(32); // a transfer that never reaches the chain
+    assertThat(postRefundTx(app, refund, dropped).status()).isEqualTo(202);
+    app.chain.mine(2);
+    TollgateFixture.sleep(300);
+    JsonObject waiting = MoneyFixture.getRefund(app, refund);
+    assertThat(waiting.getString("status")).isEqualTo("verifying");
+    assertThat(waiting.getJsonObject("send")).as("what to send for a replacement").isNotNull();
+
+    String first;
+    String second;
+    app.chain.rpc("evm_setAutomine", false);
+    try {
+      first = shopSendsUsdc(app, buyer, 2_000_000);
+      second = shopSendsUsdc(app, buyer, 2_000_000);
+      TollgateFixture.Response replaced = postRefundTx(app, refund, first);
+      assertThat(replaced.status()).as(replaced.body()).isEqualTo(202);
+      assertThat(replaced.json().getString("status")).isEqualTo("verifying");
+      assertThat(postRefundTx(app, refund, second).status()).isEqualTo(202);
+    } finally {
+      app.chain.rpc("evm_setAutomine", true);
+    }
+    app.chain.mine(1); // both in one block: verified in the same round
+
+    JsonObject done = awaitRefund(app, refund, r -> "succeeded".equals(r.getString("status"))
+        && r.getJsonArray("transfers").stream().filter(t -> "confirmed".equals(((JsonObject) t).getString("status"))).count() == 2);
+    List<JsonObject> transfers = done.getJsonArray("transfers").stream().map(t -> (JsonObject) t).toList();
+    assertThat(transfers).extracting(t -> t.getString("txHash")).containsExactly(dropped, first.toLowerCase(), second.toLowerCase());
+    assertThat(transfers.get(0).getString("status")).isEqualTo("submitted");
+    assertThat(transfers.stream().filter(t -> t.getBoolean("extra"))).hasSize(1);
+    String completing = transfers.stream().filter(t -> "confirmed".equals(t.getString("status")) && !t.getBoolean("extra"))
+        .findFirst().orElseThrow().getString("txHash");
+    assertThat(done.getString("txHash")).isEqualTo(completing);
+    JsonObject money = app.merchantGet("/v1/checkouts/" + checkout.getString("id")).json().getJsonObject("money");
+    assertThat(money.getString("refundedBase")).isEqualTo("2000000");
+    assertThat(money.getString("refundableBase")).isEqualTo("0");
+    assertThat(postRefundTx(app, refund, "0x" + "e1".repeat(32)).errorCode()).isEqualTo("refund_not_awaiting_transfer");
+
+    receiver.await(r -> checkout.getString("id").equals(r.checkoutId()) && r.type().equals("refund.extra_transfer"), 1);
+    TollgateFixture.sleep(300);
+    Map<String, Long> byType = receiver.matching(r -> checkout.getString("id").equals(r.checkoutId()) && r.type().startsWith("refund."))
+        .stream().collect(Collectors.groupingBy(Received::type, Collectors.counting()));
+    assertThat(byType).containsExactlyInAnyOrderEntriesOf(Map.of("refund.created", 1L, "refund.succeeded", 1L,
+        "refund.extra_transfer", 1L));
+  }
+
+  /**
+   * A refusal answered once the request ran is stored under its Idempotency-Key: a retry gets the
+   * same refusal even after the state changed (a new key asks anew); the body's key order does not
+   * make it another request.
+   */
+  @Test
+  void aRefusalIsStoredUnderItsKeyAndReplayedAndKeyOrderDoesNotMatter() {
+    Credentials buyer = app.buyer(100);
+    JsonObject checkout = app.newCheckout("3.00", "USDC", buyer);
+    String path = "/v1/checkouts/" + checkout.getString("id") + "/refunds";
+    String key = "refusal-" + UUID.randomUUID();
+    TollgateFixture.Response refused = merchantPost(app, path, key, new JsonObject().put("amount", "1.00"));
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.errorCode()).isEqualTo("nothing_to_refund");
+
+    String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(3_000_000));
+    assertThat(app.submit(checkout, "USDC", tx).status()).isEqualTo(202);
+    assertThat(app.awaitSettled(checkout).getString("status")).isEqualTo("paid");
+
+    TollgateFixture.Response retried = merchantPost(app, path, key, new JsonObject().put("amount", "1.00"));
+    assertThat(retried.status()).isEqualTo(409);
+    assertThat(retried.json()).isEqualTo(refused.json());
+    assertThat(count(app, "SELECT count(*) FROM refunds WHERE checkout_id = $1", UUID.fromString(checkout.getString("id"))))
+        .isZero();
+
+    String fresh = "fresh-" + UUID.randomUUID();
+    TollgateFixture.Response created = merchantPost(app, path, fresh, new JsonObject().put("amount", "1.00").put("reason", "seat"));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    TollgateFixture.Response reordered = merchantPost(app, path, fresh, new JsonObject().put("reason", "seat").put("amount", "1.00"));
+    assertThat(reordered.status()).as(reordered.body()).isEqualTo(201);
+    assertThat(reordered.json().getString("id")).isEqualTo(created.json().getString("id"));
+    assertThat(merchantPost(app, path, fresh, new JsonObject().put("amount", "2.00")).errorCode())
+        .isEqualTo("idempotency_key_reused");
+
+    // The other money endpoints store their refusals the same way: cancel and accept-late of a paid checkout.
+    String cancelKey = "cancel-" + UUID.randomUUID();
+    String cancelPath = "/v1/checkouts/" + checkout.getString("id") + "/cancel";
+    TollgateFixture.Response notCancelable = merchantPost(app, cancelPath, cancelKey, new JsonObject());
+    assertThat(notCancelable.errorCode()).isEqualTo("checkout_not_cancelable");
+    assertThat(merchantPost(app, cancelPath, cancelKey, new JsonObject()).json()).isEqualTo(notCancelable.json());
+    String lateKey = "late-" + UUID.randomUUID();
+    String latePath = "/v1/checkouts/" + checkout.getString("id") + "/accept-late";
+    TollgateFixture.Response noLate = merchantPost(app, latePath, lateKey, new JsonObject());
+    assertThat(noLate.errorCode()).isEqualTo("no_late_payment");
+    assertThat(merchantPost(app, latePath, lateKey, new JsonObject()).json()).isEqualTo(noLate.json());
+  }
+
   @Test
   void anOpenCheckoutHasNothingToRefund() {
     JsonObject checkout = app.newCheckout("1.00", "USDC");

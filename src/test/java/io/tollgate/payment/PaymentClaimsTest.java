@@ -172,8 +172,22 @@ class PaymentClaimsTest {
   }
 
   @Test
-  void shouldRefuseAClaimOfAPaidCheckout() {
+  void shouldRecordAClaimOfAPaidCheckoutAsAPossibleDuplicatePaymentLeavingTheCheckoutAlone() {
     UUID checkout = TestRows.checkout(env.pool(), merchant, CheckoutRow.open().payer(PAYER).status("paid"));
+    String hash = newHash();
+
+    CheckoutStatus status = await(claims.submit(submission(checkout, hash)));
+
+    assertThat(status.status()).isEqualTo("paid");
+    assertThat(claimsOf(hash)).containsExactly(checkout + "/submitted");
+    assertThat(env.one("SELECT status FROM checkouts WHERE id = $1", checkout).getString("status")).isEqualTo("paid");
+    assertThat(env.one("SELECT to_status, reason FROM checkout_events WHERE checkout_id = $1 ORDER BY id DESC LIMIT 1",
+        checkout).getString("to_status")).isEqualTo("duplicate_claimed");
+  }
+
+  @Test
+  void shouldRefuseAClaimOfAPaidCheckoutWithoutABoundPayer() {
+    UUID checkout = TestRows.checkout(env.pool(), merchant, CheckoutRow.open().status("paid"));
     String before = state(checkout);
 
     Throwable refused = awaitFailure(claims.submit(submission(checkout, newHash())));

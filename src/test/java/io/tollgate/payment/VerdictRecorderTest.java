@@ -61,16 +61,19 @@ class VerdictRecorderTest {
   }
 
   @Test
-  void shouldKeepMoneyForACheckoutAlreadyPaidAsCheckoutAlreadyPaid() {
+  void shouldKeepMoneyForACheckoutAlreadyPaidAsADuplicatePaymentCreditedAndRefundable() {
     UUID checkout = pendingCheckout();
     long paid = claim(checkout, newHash());
     long second = claim(checkout, newHash());
 
     await(recorder.record(paid, checkout, paying(true), ACTOR));
     await(recorder.record(second, checkout, paying(true), ACTOR));
+    await(recorder.record(second, checkout, paying(true), ACTOR)); // a replay changes nothing
 
-    assertThat(state(checkout)).isEqualTo("paid/null: confirmed/null, rejected/checkout_already_paid");
-    assertThat(events(checkout)).containsExactly("pending->paid/null", "null->payment_rejected/checkout_already_paid");
+    assertThat(state(checkout)).isEqualTo("paid/null: confirmed/null, confirmed/checkout_already_paid");
+    assertThat(env.one("SELECT duplicate, refunded_base FROM payments WHERE id = $1", second).getBoolean("duplicate")).isTrue();
+    assertThat(env.one("SELECT duplicate FROM payments WHERE id = $1", paid).getBoolean("duplicate")).isFalse();
+    assertThat(events(checkout)).containsExactly("pending->paid/null", "null->duplicate_payment/checkout_already_paid");
   }
 
   @Test
@@ -118,6 +121,31 @@ class VerdictRecorderTest {
     assertThat(state(checkout)).isEqualTo("expired/paid_late: confirmed/null");
     assertThat(env.one("SELECT late FROM payments WHERE id = $1", payment).getBoolean("late")).isTrue();
     assertThat(events(checkout)).containsExactly("expired->paid_late/null");
+  }
+
+  @Test
+  void shouldKeepAPaymentInAnotherOptionThanTheMoneyReceivedAsADuplicatePayment() {
+    // Two claims in flight in two options (submitted before the first was judged): the first makes
+    // the checkout underpaid in USDC; the second, in ETH, cannot top it up (amounts in two tokens
+    // are never added) and is kept, credited and refundable, never dropped.
+    UUID checkout = pendingCheckout();
+    env.sql("INSERT INTO payment_options (checkout_id, chain_id, token, token_address, decimals, amount_base, recipient)"
+        + " VALUES ($1, 31337, 'ETH', NULL, 18, 4000000000000000, $2)", checkout, TestRows.RECIPIENT);
+    long usdc = claim(checkout, newHash());
+    long eth = env.one("""
+            INSERT INTO payments (checkout_id, chain_id, token, tx_hash, status, submitted_at, updated_at)
+            VALUES ($1, 31337, 'ETH', $2, 'submitted', now(), now()) RETURNING id""", checkout, newHash()).getLong("id");
+
+    await(recorder.record(usdc, checkout, new Verdict.Paying(100, "0x" + "ab".repeat(32), Instant.now().minusSeconds(2),
+        PAYER, BigInteger.valueOf(6_000_000), 1, true), ACTOR));
+    await(recorder.record(eth, checkout, new Verdict.Paying(100, "0x" + "ab".repeat(32), Instant.now().minusSeconds(2),
+        PAYER, new BigInteger("4000000000000000"), 1, true), ACTOR));
+
+    assertThat(state(checkout)).isEqualTo("underpaid/underpaid: confirmed/null, confirmed/checkout_already_paid");
+    assertThat(env.one("SELECT duplicate, amount_base FROM payments WHERE id = $1", eth).getBoolean("duplicate")).isTrue();
+    assertThat(env.one("SELECT received_base, received_token FROM checkouts WHERE id = $1", checkout)
+        .getBigDecimal("received_base").longValue()).isEqualTo(6_000_000);
+    assertThat(events(checkout)).containsExactly("pending->underpaid/underpaid", "null->duplicate_payment/checkout_already_paid");
   }
 
   // ---- fixtures ----

@@ -169,7 +169,7 @@ class VerdictWriterTest {
   /**
    * A watcher round's two batches (round 1's verdicts and round 2's) may be written at once. They
    * decide different payments but can share a checkout: each such checkout is paid exactly once,
-   * by one of its payments, the other kept as {@code checkout_already_paid}, and the two batches'
+   * by one of its payments, the other kept as a duplicate payment, and the two batches'
    * chunks never deadlock (they lock payments, then checkouts, each in id order).
    */
   @Test
@@ -189,8 +189,8 @@ class VerdictWriterTest {
                 SELECT c.status,
                        (SELECT count(*) FROM payments x WHERE x.checkout_id = c.id AND x.status = 'confirmed'
                           AND x.id = c.paid_payment_id) AS paying,
-                       (SELECT count(*) FROM payments x WHERE x.checkout_id = c.id AND x.status = 'rejected'
-                          AND x.reason = 'checkout_already_paid') AS flagged,
+                       (SELECT count(*) FROM payments x WHERE x.checkout_id = c.id AND x.status = 'confirmed'
+                          AND x.duplicate AND x.reason = 'checkout_already_paid') AS flagged,
                        (SELECT count(*) FROM checkout_events e WHERE e.checkout_id = c.id AND e.to_status = 'paid') AS paid_rows,
                        (SELECT count(*) FROM webhook_events w WHERE w.checkout_id = c.id AND w.type = 'checkout.paid') AS paid_events
                 FROM checkouts c WHERE c.id = $1""")

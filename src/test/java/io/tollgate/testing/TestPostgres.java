@@ -23,11 +23,24 @@ public final class TestPostgres {
   private TestPostgres() {}
 
   public static synchronized TestDatabase newDatabase() {
+    return newDatabase(null);
+  }
+
+  /**
+   * A database of its own migrated up to schema {@code version} (an upgrade test migrates the rest
+   * with {@link Migrations#migrate}); null: the current schema.
+   */
+  public static synchronized TestDatabase newDatabase(String version) {
     DatabaseSettings admin = server();
     String name = "tollgate_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     execute(admin, "CREATE DATABASE " + name);
     DatabaseSettings db = new DatabaseSettings(admin.host(), admin.port(), name, admin.user(), admin.password());
-    Migrations.migrate(db);
+    if (version == null) {
+      Migrations.migrate(db);
+    } else {
+      org.flywaydb.core.Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password())
+          .locations("classpath:db/migration").target(version).load().migrate();
+    }
     return new TestDatabase(db, () -> execute(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
   }
 
