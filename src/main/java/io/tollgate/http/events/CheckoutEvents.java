@@ -112,11 +112,12 @@ public final class CheckoutEvents {
       meters.closed(); // the client left while it was authorised
       return;
     }
+    response.setWriteQueueMaxSize(settings.writeQueueBytes());
     response.setStatusCode(200).setChunked(true)
         .putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-store")
         .putHeader("X-Accel-Buffering", "no");
-    Stream stream = new Stream(response, seen);
+    Stream stream = new Stream(response, request.connection(), seen);
     open.add(stream);
     response.closeHandler(v -> stream.finish());
     response.exceptionHandler(e -> stream.finish());
@@ -163,12 +164,15 @@ public final class CheckoutEvents {
   /** One client's stream; touched only on this event loop. */
   private final class Stream implements StatusSubscriptions.Subscriber {
     final HttpServerResponse response;
+    /** One stream per connection (HTTP/1.1): closing it is how a slow reader is dropped. */
+    final io.vertx.core.http.HttpConnection connection;
     long lastSent;
     StatusSubscriptions.Subscription subscription;
     boolean finished;
 
-    Stream(HttpServerResponse response, long lastSeen) {
+    Stream(HttpServerResponse response, io.vertx.core.http.HttpConnection connection, long lastSeen) {
       this.response = response;
+      this.connection = connection;
       this.lastSent = lastSeen;
     }
 
@@ -194,7 +198,7 @@ public final class CheckoutEvents {
     void drop() {
       meters.droppedSlow.increment();
       finish();
-      response.reset();
+      connection.close();
     }
 
     void finish() {
