@@ -1,6 +1,9 @@
 // Compiles every .sol file under a source folder with solc-js (standard JSON, offline)
 // and writes one JSON artifact per contract: { contractName, abi, bytecode, deployedBytecode }.
 // Usage: node scripts/build/compile-contracts.mjs <sourceDir> <outDir>
+// Imports of npm packages (`import "@account-abstraction/contracts/core/EntryPoint.sol"`) are read
+// from node_modules, so published sources (the ERC-4337 EntryPoint) compile like our own; every
+// contract with bytecode in them gets an artifact too.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -43,9 +46,21 @@ const input = {
   },
 };
 
-const output = JSON.parse(solc.compile(JSON.stringify(input)));
+function findImports(importPath) {
+  const inNodeModules = path.join('node_modules', importPath);
+  if (!importPath.startsWith('.') && fs.existsSync(inNodeModules)) {
+    return { contents: fs.readFileSync(inNodeModules, 'utf8') };
+  }
+  return { error: `import not found: ${importPath}` };
+}
+
+const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImports }));
 const errors = (output.errors || []).filter((e) => e.severity === 'error');
-for (const e of output.errors || []) console.error(e.formattedMessage);
+// Warnings in published packages' sources are theirs, not ours to fix: errors only from them.
+for (const e of output.errors || []) {
+  const file = e.sourceLocation ? e.sourceLocation.file : '';
+  if (e.severity === 'error' || !file.startsWith('@')) console.error(e.formattedMessage);
+}
 if (errors.length > 0) process.exit(1);
 
 fs.rmSync(outDir, { recursive: true, force: true });

@@ -49,7 +49,7 @@ final class CheckoutModule {
         new CheckoutPlanner(f.chains(), QuorumPriceOracle.fromSettings(f.vertx(), f.settings(), f.clock())
             .orElseGet(() -> FixedPriceOracle.fromSettings(f.settings(), f.clock())), f.clock(),
             CheckoutSettings.fromSettings(f.settings())),
-        secrets, f.transitions());
+        secrets, f.transitions(), f.settings().string("http.public-url", ""));
     return new CheckoutModule(f, new StatusCache(f.pool()), secrets, checkouts);
   }
 

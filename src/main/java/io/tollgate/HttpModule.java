@@ -20,7 +20,8 @@ final class HttpModule {
   private HttpModule() {}
 
   static Module module(Foundation f, HttpSettings http, CheckoutModule checkout, PaymentModule payment,
-      RateLimitModule rateLimit, WebhookModule webhooks, MerchantModule merchants, GaslessModule gasless, Map<String, Supplier<Future<?>>> readiness) {
+      RateLimitModule rateLimit, WebhookModule webhooks, MerchantModule merchants, GaslessModule gasless,
+      io.tollgate.relay.Relayer relayer, Map<String, Supplier<Future<?>>> readiness) {
     ClientAddressResolver addresses = new ClientAddressResolver(f.settings().list("http.trusted-proxies"),
         ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);
     EventStreamSettings streams = EventStreamSettings.fromSettings(f.settings());
@@ -34,7 +35,9 @@ final class HttpModule {
         new io.tollgate.shop.Refunds(f.pool(), f.transitions()), new io.tollgate.shop.ShopActions(f.pool(), f.transitions()),
         new io.tollgate.shop.CheckoutListing(f.pool()), new io.tollgate.shop.CheckoutModes(f.pool()), gasless.payments,
         new io.tollgate.http.ConnectionGuard.Counts(), addresses::isTrustedProxy, f.meters(),
-        checkout.subscriptions, streams, new EventStreamMeters(streams.maxStreams(), f.meters()));
+        checkout.subscriptions, streams, new EventStreamMeters(streams.maxStreams(), f.meters()),
+        io.tollgate.web.WebAssets.fromClasspath(),
+        io.tollgate.console.ConsoleViews.create(f.pool(), f.meters(), relayer, f.clock()));
     return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),
         new DeploymentOptions().setInstances(http.instances()))));
   }

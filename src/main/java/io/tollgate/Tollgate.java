@@ -90,7 +90,7 @@ public final class Tollgate {
     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
     readiness.put("database", () -> f.pool().query("SELECT 1").execute());
     modules.forEach(module -> readiness.putAll(module.readiness()));
-    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, merchants, gasless, readiness));
+    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, merchants, gasless, relay.relayer, readiness));
 
     Future<String> started = webhooks.checkVariants().map("");
     for (Module module : modules) {

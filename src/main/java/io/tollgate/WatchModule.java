@@ -12,6 +12,7 @@ import io.tollgate.db.LeaderOnlyVerticle;
 import io.tollgate.db.LeadershipChanged;
 import io.tollgate.eventbus.Addresses;
 import io.tollgate.payment.EventBusVerdictSink;
+import io.tollgate.payment.BalanceDiffSource;
 import io.tollgate.payment.PaymentVerifier;
 import io.tollgate.payment.PgActivePayments;
 import io.vertx.core.Future;
@@ -61,7 +62,7 @@ final class WatchModule {
       };
       ChainWatcher watcher = new ChainWatcher(clients.get(chain.chainId()),
           new PgActivePayments(f.pool(), id -> f.chains().chain(id).map(ChainConfig::confirmations).orElse(1)),
-          new EventBusVerdictSink(f.vertx().eventBus()), heads, new PaymentVerifier(),
+          new EventBusVerdictSink(f.vertx().eventBus()), heads, new PaymentVerifier(new BalanceDiffSource()),
           f.chains().finality(chain.chainId()));
       watcher.witnessBound(f.clock(), f.settings().millis("chain." + chain.chainId() + ".max-head-lag-ms", 120_000));
       watchers.add(watcher);

@@ -116,11 +116,31 @@ class PackageLayersTest {
           "io.tollgate.http.events..", "io.tollgate.http.hotpath..", "io.tollgate.checkout..", "io.tollgate.config..",
           "io.tollgate.api..")));
 
+  /** The browser apps are served, not reasoned about: web knows nothing of ours but the wire contract (api). */
+  @ArchTest
+  static final ArchRule webDependsOnlyOnTheWireContract = classes().that().resideInAPackage("io.tollgate.web..")
+      .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(
+          resideInAnyPackage("io.tollgate.web..", "io.tollgate.api..")));
+
   /** Development mode is started by the composition root, never used by a capability. */
   @ArchTest
   static final ArchRule onlyTheRootDependsOnDev = noClasses()
       .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.cli..", "io.tollgate.dev..")
       .should().dependOnClassesThat().resideInAPackage("io.tollgate.dev..");
+
+  /**
+   * The console's reads are scoped by a merchant and look at the relayer; they know nothing of HTTP
+   * (their adapter), the watcher, payments or webhooks, and nothing but the composition root and HTTP uses them.
+   */
+  @ArchTest
+  static final ArchRule consoleReadsOnlyMerchantsAndTheRelayer = classes().that().resideInAPackage("io.tollgate.console..")
+      .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(resideInAnyPackage(
+          "io.tollgate.console..", "io.tollgate.api..", "io.tollgate.merchant..", "io.tollgate.relay..")));
+
+  @ArchTest
+  static final ArchRule onlyTheRootAndHttpUseTheConsole = noClasses()
+      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.http..", "io.tollgate.console..")
+      .should().dependOnClassesThat().resideInAPackage("io.tollgate.console..");
 
   /** The shared contracts at the bottom depend on nothing of ours (api, config) or only on each other. */
   @ArchTest
@@ -130,5 +150,5 @@ class PackageLayersTest {
           "io.tollgate.payment..", "io.tollgate.checkout..", "io.tollgate.webhook..", "io.tollgate.inbound..",
           "io.tollgate.http..", "io.tollgate.payer..", "io.tollgate.signature..", "io.tollgate.merchant..",
           "io.tollgate.ratelimit..", "io.tollgate.pricing..", "io.tollgate.dev..", "io.tollgate.cli..",
-          "io.tollgate.relay..");
+          "io.tollgate.relay..", "io.tollgate.console..");
 }

@@ -13,6 +13,8 @@ public enum ErrorCode {
   INVALID_ADDRESS(400, "invalid_address", "An address is 0x followed by 40 hex digits."),
   INVALID_IDEMPOTENCY_KEY(400, "invalid_idempotency_key", "The Idempotency-Key header is required and must be 1 to 255 printable characters."),
   PAYLOAD_TOO_LARGE(413, "payload_too_large", "The request body is too large."),
+  INVALID_URL(400, "invalid_url", "A redirect URL is an absolute https URL (http only to localhost, and only for test-mode checkouts)."),
+  INVALID_ORIGIN(400, "invalid_origin", "An allowed origin is scheme://host[:port] with nothing after it: https, or http for localhost."),
   INVALID_WEBHOOK_SIGNATURE(400, "invalid_webhook_signature", "The webhook signature is missing, malformed, outside the time tolerance or does not match."),
   // 401/403: who is asking
   UNAUTHENTICATED(401, "unauthenticated", "A valid API key is required (Authorization: Bearer ...)."),

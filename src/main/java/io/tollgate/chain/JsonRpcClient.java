@@ -145,7 +145,8 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
         throw new MalformedResponseException("not the answer to call " + id);
       }
       return toResponse(response);
-    }, answer -> fault(answer) != null ? fault(answer) : headCall ? staleHead(answer) : null)
+    }, answer -> fault(method, answer) != null ? fault(method, answer) : headCall ? staleHead(answer) : null,
+        (endpoint, answer) -> observe(endpoint, method, params, answer))
         .compose(answer -> answer.isError() ? Future.failedFuture(answer.error()) : Future.succeededFuture(answer.result()));
   }
 
@@ -198,11 +199,13 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
       return inOrder;
     }, answers -> {
       // One throttled or unserved call makes the whole chunk worth asking elsewhere: the round needs all.
-      for (RpcResponse answer : answers) {
-        String fault = fault(answer);
+      for (int i = 0; i < answers.size(); i++) {
+        String fault = fault(chunk.get(i).method(), answers.get(i));
         if (fault != null) return fault;
       }
       return null;
+    }, (endpoint, answers) -> {
+      for (int i = 0; i < answers.size(); i++) observe(endpoint, chunk.get(i).method(), chunk.get(i).params(), answers.get(i));
     });
   }
 
@@ -235,14 +238,15 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
    * the per-method metrics).
    */
   private <T> Future<T> post(Buffer body, Map<String, Integer> methods, Function<T, Map<String, Integer>> answeredErrors,
-      Function<Object, T> decode, Function<T, String> faulty) {
+      Function<Object, T> decode, Function<T, String> faulty, java.util.function.BiConsumer<Endpoint, T> accepted) {
     int calls = methods.values().stream().mapToInt(Integer::intValue).sum();
-    return attempt(endpointOrder(), 0, new Sending<>(body, calls, methods, answeredErrors, decode, faulty), null, null);
+    return attempt(endpointOrder(), 0, new Sending<>(body, calls, methods, answeredErrors, decode, faulty, accepted), null, null);
   }
 
   /** What one {@link #post} sends and how it judges the answers, carried along the failover. */
   private record Sending<T>(Buffer body, int calls, Map<String, Integer> methods,
-      Function<T, Map<String, Integer>> answeredErrors, Function<Object, T> decode, Function<T, String> faulty) {}
+      Function<T, Map<String, Integer>> answeredErrors, Function<Object, T> decode, Function<T, String> faulty,
+      java.util.function.BiConsumer<Endpoint, T> accepted) {}
 
   private <T> Future<T> attempt(List<Endpoint> order, int index, Sending<T> sending, Throwable lastFailure, T faultyAnswer) {
     if (index == order.size()) {
@@ -262,6 +266,7 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
           endpoint.markHealthy();
           Map<String, Integer> errors = sending.answeredErrors().apply(outcome.result());
           if (!errors.isEmpty()) metrics.failed(chainId, endpoint.provider, errors, "rpc_error");
+          sending.accepted().accept(endpoint, outcome.result());
           return Future.succeededFuture(outcome.result());
         }
         (fault.startsWith(STALE) ? endpoint.staleAnswers : endpoint.providerErrors).increment();
@@ -282,9 +287,38 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   /** How far below the highest head seen a provider's head may be before it counts as stuck. */
   private static final long STALE_HEAD_TOLERANCE = 2;
 
-  /** Why an answer is the provider's fault (a throttle or an unserved state inside HTTP 200), or null. */
-  private static String fault(RpcResponse answer) {
-    return answer.isError() && ProviderFaults.isProviderFault(answer.error())
+  /**
+   * Remembers which endpoint served a receipt's block hash; when a header asked by that hash is
+   * answered "no such block" (by any endpoint), the endpoint that served the receipt served one from
+   * an orphaned fork, or made it up: it is marked failed (tried last, with backoff), so the next
+   * round asks the receipt elsewhere. The answers themselves stand: the round retries the payment.
+   */
+  private void observe(Endpoint endpoint, String method, JsonArray params, RpcResponse answer) {
+    if (answer.isError()) return;
+    if ("eth_getTransactionReceipt".equals(method) && answer.result() instanceof JsonObject receipt
+        && receipt.getValue("blockHash") instanceof String hash) {
+      receiptBlocks.put(hash.toLowerCase(java.util.Locale.ROOT), endpoint);
+    } else if ("eth_getBlockByHash".equals(method) && answer.result() == null && params != null && !params.isEmpty()
+        && params.getValue(0) instanceof String hash) {
+      Endpoint served = receiptBlocks.remove(hash.toLowerCase(java.util.Locale.ROOT));
+      if (served != null) {
+        served.providerErrors.increment();
+        served.markFailed(new MalformedResponseException("served a receipt in block " + hash + ", which no provider shows"));
+      }
+    }
+  }
+
+  /** Block hash → the endpoint that last served a receipt naming it (bounded; a cache of suspicion only). */
+  private final Map<String, Endpoint> receiptBlocks = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Endpoint> eldest) {
+      return size() > 4096;
+    }
+  });
+
+  /** Why an answer to {@code method} is the provider's fault (a throttle, an unserved state or debug method inside HTTP 200), or null. */
+  private static String fault(String method, RpcResponse answer) {
+    return answer.isError() && ProviderFaults.isProviderFault(method, answer.error())
         ? "JSON-RPC error " + answer.error().code() + ": " + truncate(String.valueOf(answer.error().getMessage())) : null;
   }
 

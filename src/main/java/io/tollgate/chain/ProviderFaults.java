@@ -18,6 +18,19 @@ final class ProviderFaults {
 
   private ProviderFaults() {}
 
+  /**
+   * As {@link #isProviderFault(RpcException)}, and a debug method the provider does not serve
+   * ("method not found" for {@code debug_traceTransaction}): many providers switch the debug API
+   * off, and another one of the chain may serve it.
+   */
+  static boolean isProviderFault(String method, RpcException error) {
+    if (isProviderFault(error)) return true;
+    if (method == null || !method.startsWith("debug_")) return false;
+    String message = error.getMessage() == null ? "" : error.getMessage().toLowerCase(Locale.ROOT);
+    return error.code() == -32601 || message.contains("method not found") || message.contains("does not exist")
+        || message.contains("not available") || message.contains("not supported");
+  }
+
   /** Whether another provider may answer where this one failed with {@code error}. */
   static boolean isProviderFault(RpcException error) {
     if (CODES.contains(error.code())) return true;

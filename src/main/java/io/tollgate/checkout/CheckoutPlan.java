@@ -20,7 +20,9 @@ record CheckoutPlan(
     Instant createdAt,
     Instant expiresAt,
     List<Option> options,
-    KeyMode mode) {
+    KeyMode mode,
+    String successUrl,
+    String cancelUrl) {
 
   /**
    * One way to pay: exactly {@code amount} base units of {@code token} on {@code chainId} to

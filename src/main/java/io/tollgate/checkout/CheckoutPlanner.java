@@ -57,6 +57,8 @@ public final class CheckoutPlanner {
       String payer = request.getString("payer");
       if (payer != null && !payer.matches("0x[0-9a-fA-F]{40}")) throw new ApiException(ErrorCode.INVALID_ADDRESS,
           "payer must be an address: 0x followed by 40 hex digits", "payer");
+      String successUrl = RedirectUrls.check(request.getString("successUrl"), "successUrl", merchant.mode());
+      String cancelUrl = RedirectUrls.check(request.getString("cancelUrl"), "cancelUrl", merchant.mode());
       List<PaymentMethod> methods = chosenMethods(merchant, request.getJsonArray("paymentOptions"));
       // Block timestamps have whole seconds: the window starts at the second the checkout was made.
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -74,7 +76,7 @@ public final class CheckoutPlanner {
         return Future.succeededFuture(new CheckoutPlan(UUID.randomUUID(), request.getString("orderReference"), amount,
             currency, request.getJsonObject("metadata", new JsonObject()),
             payer == null ? null : payer.toLowerCase(Locale.ROOT), now, now.plus(Duration.ofSeconds(expiresIn)),
-            List.copyOf(options), merchant.mode()));
+            List.copyOf(options), merchant.mode(), successUrl, cancelUrl));
       });
     } catch (ApiException e) {
       return Future.failedFuture(e);

@@ -36,12 +36,31 @@ public final class CheckoutService {
   private final ClientSecrets clientSecrets;
   private final TransitionLog transitions;
   private final IdempotencyStore idempotency = new IdempotencyStore();
+  private final String pageBase;
 
   public CheckoutService(Pool pool, CheckoutPlanner planner, ClientSecrets clientSecrets, TransitionLog transitions) {
+    this(pool, planner, clientSecrets, transitions, "");
+  }
+
+  /**
+   * @param pageBase the service's public URL ({@code http.public-url}, e.g. {@code https://pay.example}),
+   *     which makes {@code paymentUrl} absolute; empty for a path
+   */
+  public CheckoutService(Pool pool, CheckoutPlanner planner, ClientSecrets clientSecrets, TransitionLog transitions,
+      String pageBase) {
     this.pool = pool;
     this.planner = planner;
     this.clientSecrets = clientSecrets;
     this.transitions = transitions;
+    this.pageBase = pageBase.endsWith("/") ? pageBase.substring(0, pageBase.length() - 1) : pageBase;
+  }
+
+  /**
+   * The hosted payment page of a checkout. The client secret rides in the fragment, which browsers
+   * never send to a server, so it stays out of access logs and Referer headers.
+   */
+  public String paymentUrl(UUID checkoutId) {
+    return pageBase + "/pay/" + checkoutId + "#" + clientSecrets.secretFor(checkoutId);
   }
 
   public Future<StoredResponse> create(Merchant merchant, String idempotencyKey, JsonObject request) {
@@ -89,7 +108,38 @@ public final class CheckoutService {
                           .execute(Tuple.of(checkoutId)))
                   .map(all -> representation(checkout, all.resultAt(0), all.resultAt(1)));
             }))
-        .map(json -> json.put("clientSecret", clientSecrets.secretFor(checkoutId)));
+        .map(json -> json.put("clientSecret", clientSecrets.secretFor(checkoutId)).put("paymentUrl", paymentUrl(checkoutId)));
+  }
+
+  /**
+   * What the hosted payment page shows besides the options (for the buyer, authorised by the client
+   * secret): the price, where to send the buyer afterwards, the shop's name and the bound payer.
+   */
+  public Future<JsonObject> buyerView(UUID checkoutId) {
+    return pool.preparedQuery("""
+            SELECT c.amount, c.currency, c.payer, c.expires_at, c.success_url, c.cancel_url, c.mode, m.name
+            FROM checkouts c JOIN merchants m ON m.id = c.merchant_id WHERE c.id = $1""")
+        .execute(Tuple.of(checkoutId))
+        .map(rows -> {
+          if (rows.size() == 0) throw new ApiException(ErrorCode.CHECKOUT_NOT_FOUND);
+          Row c = rows.iterator().next();
+          return new JsonObject().put("id", checkoutId.toString()).put("amount", usd(c.getBigDecimal("amount")))
+              .put("currency", c.getString("currency")).put("payer", c.getString("payer"))
+              .put("expiresAt", instant(c.getOffsetDateTime("expires_at"))).put("mode", c.getString("mode"))
+              .put("merchantName", c.getString("name"))
+              .put("successUrl", c.getString("success_url")).put("cancelUrl", c.getString("cancel_url"));
+        });
+  }
+
+  /**
+   * The origins that may frame the checkout's payment page (its merchant's allowed origins), or
+   * null when there is no such checkout. Not secret: the page is served without the client secret.
+   */
+  public Future<List<String>> framingOrigins(UUID checkoutId) {
+    return pool.preparedQuery("""
+            SELECT m.allowed_origins FROM checkouts c JOIN merchants m ON m.id = c.merchant_id WHERE c.id = $1""")
+        .execute(Tuple.of(checkoutId))
+        .map(rows -> rows.size() == 0 ? null : List.of(rows.iterator().next().getArrayOfStrings("allowed_origins")));
   }
 
   /** The payment options a buyer may use (for the browser, authorised by the client secret). */
@@ -109,14 +159,15 @@ public final class CheckoutService {
     return conn.preparedQuery("""
             INSERT INTO checkouts (id, merchant_id, order_reference, amount, currency, status, payer, metadata,
                                    expires_at, created_at, updated_at, mode,
-                                   tolerance_bps_stable, tolerance_bps_native, overpayments)
+                                   tolerance_bps_stable, tolerance_bps_native, overpayments, success_url, cancel_url)
             -- the merchant's amount rules as they are now, read from the table (not a cache): frozen
             -- for this checkout, so a change applies to new checkouts on every instance at once
             SELECT $1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $9, $10,
-                   m.underpayment_tolerance_bps_stable, m.underpayment_tolerance_bps_native, m.overpayments
+                   m.underpayment_tolerance_bps_stable, m.underpayment_tolerance_bps_native, m.overpayments, $11, $12
             FROM merchants m WHERE m.id = $2""")
         .execute(Tuple.of(plan.id(), merchant.id(), plan.orderReference(), plan.amount(), plan.currency(),
-            plan.payer(), plan.metadata(), utc(plan.expiresAt()), created, plan.mode().code()))
+            plan.payer(), plan.metadata(), utc(plan.expiresAt()), created, plan.mode().code(), plan.successUrl(),
+            plan.cancelUrl()))
         .compose(ignored -> conn.preparedQuery("""
                 INSERT INTO payment_options (checkout_id, chain_id, token, token_address, decimals, amount_base, recipient,
                                              rate_pair, rate, rate_sources, rated_at)
@@ -137,7 +188,8 @@ public final class CheckoutService {
   private StoredResponse withClientSecret(StoredResponse response) {
     if (response.status() != 201) return response;
     JsonObject body = response.body().copy();
-    body.put("clientSecret", clientSecrets.secretFor(UUID.fromString(body.getString("id"))));
+    UUID id = UUID.fromString(body.getString("id"));
+    body.put("clientSecret", clientSecrets.secretFor(id)).put("paymentUrl", paymentUrl(id));
     return new StoredResponse(response.status(), body);
   }
 
@@ -153,6 +205,7 @@ public final class CheckoutService {
         .put("status", "open").putNull("statusReason")
         .put("orderReference", plan.orderReference()).put("amount", usd(plan.amount())).put("currency", plan.currency())
         .put("metadata", plan.metadata()).put("payer", plan.payer())
+        .put("successUrl", plan.successUrl()).put("cancelUrl", plan.cancelUrl())
         .put("createdAt", Rfc3339.format(plan.createdAt())).put("expiresAt", Rfc3339.format(plan.expiresAt()))
         .put("paymentOptions", options).put("payments", new JsonArray());
   }
@@ -177,6 +230,7 @@ public final class CheckoutService {
         .put("statusReason", c.getString("status_reason"))
         .put("orderReference", c.getString("order_reference")).put("amount", usd(c.getBigDecimal("amount")))
         .put("currency", c.getString("currency")).put("metadata", c.getValue("metadata")).put("payer", c.getString("payer"))
+        .put("successUrl", c.getString("success_url")).put("cancelUrl", c.getString("cancel_url"))
         .put("createdAt", instant(c.getOffsetDateTime("created_at")))
         .put("expiresAt", instant(c.getOffsetDateTime("expires_at")))
         .put("paymentOptions", optionJson).put("payments", paymentJson);

@@ -63,11 +63,13 @@ final class Help {
   static final String MERCHANT = """
       usage: tollgate merchant create --name NAME --method CHAIN_ID:TOKEN:0xRECIPIENT [--method ...]
                                       [--payer-binding required|optional] [--mode test|live]
+                                      [--allowed-origins https://shop.example,...]
              tollgate merchant list
              tollgate merchant show --merchant ID
              tollgate merchant update --merchant ID [--name NAME] [--payer-binding required|optional]
                                       [--add-method CHAIN_ID:TOKEN:0xRECIPIENT ...] [--remove-method CHAIN_ID:TOKEN ...]
                                       [--tolerance-stablecoin-bps N] [--tolerance-native-bps N] [--overpayments accept|refuse]
+                                      [--allowed-origins https://shop.example,...]
 
       Operator commands against database.url (TOLLGATE_DATABASE_URL); running instances pick up
       changes at once. Payment methods must name a chain in `chains` and a token configured on it;
@@ -76,7 +78,8 @@ final class Help {
       --tolerance-stablecoin-bps (default 0) or --tolerance-native-bps (default 50 = 0.5 %) basis
       points of the quote pays; --overpayments refuse fails an over-paid checkout instead of paying
       it with the excess refundable (accept, the default). They apply to checkouts created after
-      the change. See tollgate merchant create --help.
+      the change. --allowed-origins lists the shop pages that may show the hosted payment page in
+      an iframe (replacing the list; "" clears it). See tollgate merchant create --help.
       """;
 
   static final String MERCHANT_CREATE = """

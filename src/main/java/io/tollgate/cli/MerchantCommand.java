@@ -46,7 +46,7 @@ final class MerchantCommand {
   private static AdminSession.Work create(String command, List<String> args, PaymentMethodRules rules, PrintStream out,
       PrintStream err) throws AdminSession.Failure {
     Options o = Options.parse(command, args, Set.of("--name", "--method", "--payer-binding", "--mode", "--tolerance-stablecoin-bps",
-        "--tolerance-native-bps", "--overpayments"), Set.of("--method"));
+        "--tolerance-native-bps", "--overpayments", "--allowed-origins"), Set.of("--method"));
     AmountRules amounts = amounts(o);
     String name = o.required("--name");
     List<PaymentMethod> methods = methods(o.all("--method"), rules);
@@ -54,8 +54,9 @@ final class MerchantCommand {
     PayerBinding binding = o.get("--payer-binding") == null ? PayerBinding.REQUIRED
         : AdminSession.checked(PayerBinding::fromCode, o.get("--payer-binding"));
     KeyMode mode = o.get("--mode") != null ? AdminSession.checked(KeyMode::fromCode, o.get("--mode")) : modeOf(methods, rules);
+    List<String> origins = o.get("--allowed-origins") == null ? List.of() : origins(o.get("--allowed-origins"));
     return session -> {
-      JsonObject merchant = AdminSession.await(session.merchants.create(name, binding, methods, amounts));
+      JsonObject merchant = AdminSession.await(session.merchants.create(name, binding, methods, amounts, origins));
       UUID id = UUID.fromString(merchant.getString("id"));
       ApiKeyRegistry.CreatedKey key = AdminSession.await(session.keys.create(id, mode));
       out.println("merchant " + id);
@@ -84,17 +85,25 @@ final class MerchantCommand {
   private static AdminSession.Work update(String command, List<String> args, PaymentMethodRules rules, PrintStream out)
       throws AdminSession.Failure {
     Options o = Options.parse(command, args, Set.of("--merchant", "--name", "--payer-binding", "--add-method", "--remove-method",
-        "--tolerance-stablecoin-bps", "--tolerance-native-bps", "--overpayments"), Set.of("--add-method", "--remove-method"));
+        "--tolerance-stablecoin-bps", "--tolerance-native-bps", "--overpayments", "--allowed-origins"),
+        Set.of("--add-method", "--remove-method"));
     UUID id = CliIds.uuid("--merchant", o.required("--merchant"));
     List<PaymentMethod> add = methods(o.all("--add-method"), rules);
     PayerBinding binding = o.get("--payer-binding") == null ? null : AdminSession.checked(PayerBinding::fromCode, o.get("--payer-binding"));
+    List<String> origins = o.get("--allowed-origins") == null ? null : origins(o.get("--allowed-origins"));
     MerchantDirectory.Update update = new MerchantDirectory.Update(o.get("--name"), binding, null, add, o.all("--remove-method"),
-        amounts(o));
+        amounts(o), origins);
     if (update.isEmpty()) {
       throw new AdminSession.Failure(2, "nothing to change: give --name, --payer-binding, --add-method, --remove-method,"
-          + " --tolerance-stablecoin-bps, --tolerance-native-bps or --overpayments");
+          + " --tolerance-stablecoin-bps, --tolerance-native-bps, --overpayments or --allowed-origins");
     }
     return session -> print(AdminSession.await(session.merchants.update(id, update)), out);
+  }
+
+  /** {@code --allowed-origins https://a.example,https://b.example} (an empty value clears them), checked before any database work. */
+  private static List<String> origins(String csv) throws AdminSession.Failure {
+    List<String> given = csv.isBlank() ? List.of() : List.of(csv.split(",", -1));
+    return AdminSession.checked(v -> io.tollgate.merchant.AllowedOrigins.check(given.stream().map(String::strip).toList()), csv);
   }
 
   /** The amount rules given (each checked: 0 to 1000 basis points; accept or refuse); absent ones stay as they are. */
@@ -137,6 +146,11 @@ final class MerchantCommand {
         + "  created " + m.getString("createdAt"));
     out.println("  tolerance " + tolerance.getInteger("stablecoinBps") + " bps stablecoins, " + tolerance.getInteger("nativeBps")
         + " bps native  over-payments " + m.getString("overpayments"));
+    JsonArray origins = m.getJsonArray("allowedOrigins", new JsonArray());
+    if (!origins.isEmpty()) {
+      out.println("  may embed the payment page: " + origins.stream().map(String::valueOf)
+          .collect(java.util.stream.Collectors.joining(", ")));
+    }
     JsonArray methods = m.getJsonArray("paymentMethods");
     for (int i = 0; i < methods.size(); i++) {
       JsonObject pm = methods.getJsonObject(i);

@@ -27,6 +27,7 @@ final class ServeSettingsCheck {
     database(settings, problems);
     clientSecretKey(settings, problems);
     webhookKeys(settings, problems);
+    publicUrl(settings, problems);
     ChainSettingsCheck.problems(settings, problems);
     InboundSettingsCheck.problems(settings, problems);
     io.tollgate.relay.RelayerSettings.problems(settings, problems);
@@ -75,6 +76,21 @@ final class ServeSettingsCheck {
       }
     } catch (IllegalArgumentException e) {
       problems.add(key + " is not valid base64");
+    }
+  }
+
+  /** The payment links' base: a buyer's browser opens it, so an origin (and optional path) it can reach. */
+  private static void publicUrl(Settings settings, List<String> problems) {
+    String url = settings.optional("http.public-url");
+    if (url == null || url.isBlank()) return;
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      boolean web = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
+      if (!web || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+        problems.add("http.public-url '" + url + "' is not a base URL like https://pay.example.com");
+      }
+    } catch (java.net.URISyntaxException e) {
+      problems.add("http.public-url '" + url + "' is not a base URL like https://pay.example.com");
     }
   }
 

@@ -31,6 +31,8 @@ final class Walkthrough {
            -d '{"orderReference":"ORDER-1","amount":"12.50","paymentOptions":[{"chainId":31337,"token":"USDC"}]}')
          ID=$(echo "$RESP" | %6$s o.id')
          SECRET=$(echo "$RESP" | %6$s o.clientSecret')
+         # (or pay it in a browser with a wallet extension on anvil: the hosted payment page)
+         echo "payment page: $(echo "$RESP" | %6$s (o.paymentUrl.startsWith("/") ? "%1$s" : "") + o.paymentUrl')"
 
          # 2. The buyer's wallet proves it will pay this checkout: it signs a Sign-In with Ethereum
          #    challenge (anvil signs for its unlocked accounts; in a browser the wallet asks the buyer).

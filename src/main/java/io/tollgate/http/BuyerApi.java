@@ -67,10 +67,12 @@ final class BuyerApi {
 
   void paymentOptions(RoutingContext ctx) {
     authorize(ctx)
-        .compose(id -> checkouts.paymentOptions(id).compose(options -> gasless == null ? Future.succeededFuture(options)
-            : gasless.offer(id, options, ctx.request().getParam("payer"))))
-        .onSuccess(options -> ctx.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("paymentOptions", options).toBuffer()))
+        .compose(id -> Future.all(
+            checkouts.paymentOptions(id).compose(options -> gasless == null ? Future.succeededFuture(options)
+                : gasless.offer(id, options, ctx.request().getParam("payer"))),
+            checkouts.buyerView(id)))
+        .onSuccess(both -> ctx.response().putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("paymentOptions", both.resultAt(0)).put("checkout", both.resultAt(1)).toBuffer()))
         .onFailure(ctx::fail);
   }
 

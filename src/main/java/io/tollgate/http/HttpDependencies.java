@@ -38,6 +38,8 @@ import java.util.function.Supplier;
  * @param meters where the HTTP side's own counters go (rate-limit refusals)
  * @param subscriptions live status subscriptions (server-sent events), {@code eventStreams} their bounds,
  *     {@code eventStreamMeters} their instance-wide count and metrics
+ * @param web the built browser apps (pages and their hashed assets under {@code /web/})
+ * @param console the operator console's reads (audit trail, live figures, relayers, checkout owners)
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -67,4 +69,6 @@ public record HttpDependencies(
     MeterRegistry meters,
     io.tollgate.checkout.StatusSubscriptions subscriptions,
     io.tollgate.http.events.EventStreamSettings eventStreams,
-    io.tollgate.http.events.EventStreamMeters eventStreamMeters) {}
+    io.tollgate.http.events.EventStreamMeters eventStreamMeters,
+    io.tollgate.web.WebAssets web,
+    io.tollgate.console.ConsoleViews console) {}

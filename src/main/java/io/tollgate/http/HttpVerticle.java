@@ -134,14 +134,33 @@ public final class HttpVerticle extends VerticleBase {
           prevalidated(builder, contract, "recoverPayment", merchantFirst).addHandler(shop::recover);
           prevalidated(builder, contract, "adminRecoverPayment", adminFirst).addHandler(shop::adminRecover);
           builder.getRoute("getStats").addHandler(shop::stats);
+          // the operator console (issue 20): its reads beyond the shop's calls, and the page itself
+          ConsoleApi console = new ConsoleApi(deps.merchants(), deps.admin(), deps.console(), deps.checkouts(),
+              deps.checkoutListing(), deps.webhookEndpoints(), shop);
+          builder.getRoute("getSession").addHandler(console::session);
+          builder.getRoute("getCheckoutAudit").addHandler(console::audit);
+          builder.getRoute("getLiveStats").addHandler(console::live);
+          builder.getRoute("adminListCheckouts").addHandler(console::adminList);
+          builder.getRoute("adminGetCheckout").addHandler(console::adminGet);
+          builder.getRoute("adminGetCheckoutAudit").addHandler(console::adminAudit);
+          builder.getRoute("adminListCheckoutWebhookEvents").addHandler(console::adminWebhookEvents);
+          builder.getRoute("adminGetLiveStats").addHandler(console::adminLive);
+          builder.getRoute("adminListRelayers").addHandler(console::adminRelayers);
           Router router = builder.createRouter();
           router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
           router.get("/health/ready").handler(this::ready);
           router.get("/metrics").handler(PrometheusScrapingHandler.create());
           router.get("/openapi.yaml").handler(ctx -> ctx.response()
               .putHeader("Content-Type", "application/yaml").sendFile(OPENAPI_RESOURCE));
+          router.get("/pay/:checkoutId").handler(this::payPage);
+          // the browser apps' hashed, immutable assets (io.tollgate.web)
+          router.route(io.vertx.core.http.HttpMethod.GET, io.tollgate.web.WebAssets.PREFIX + "*")
+              .handler(ctx -> deps.web().serve(ctx.request()));
+          router.route(io.vertx.core.http.HttpMethod.HEAD, io.tollgate.web.WebAssets.PREFIX + "*")
+              .handler(ctx -> deps.web().serve(ctx.request()));
+          ConsolePage.mount(router, deps.web());
           router.route().last().handler(new MethodNotAllowed(contract, Map.of("/health/live", "GET", "/health/ready", "GET",
-              "/metrics", "GET", "/openapi.yaml", "GET"))::handle);
+              "/metrics", "GET", "/openapi.yaml", "GET", "/console", "GET"))::handle);
           router.route().failureHandler(ErrorResponses::handle);
           // The routed requests' log lines carry their id; the fast lane's polls only answer it (they log nothing).
           Handler<HttpServerRequest> routed = request -> {
@@ -252,6 +271,31 @@ public final class HttpVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /**
+   * The hosted checkout page. The checkout id decides only which origins may frame it (its
+   * merchant's); the page learns the rest with the client secret from its URL fragment. An unknown
+   * or malformed id gets the same 404 as any unknown path.
+   */
+  private void payPage(RoutingContext ctx) {
+    java.util.Optional<String> template = deps.web().page(io.tollgate.web.PayPage.APP);
+    java.util.UUID id = uuidOrNull(ctx.pathParam("checkoutId"));
+    if (template.isEmpty() || id == null) {
+      ctx.fail(new ApiException(ErrorCode.CHECKOUT_NOT_FOUND, template.isEmpty() ? "the payment page was not built" : null));
+      return;
+    }
+    deps.checkouts().framingOrigins(id)
+        .onSuccess(origins -> {
+          if (origins == null) ctx.fail(new ApiException(ErrorCode.CHECKOUT_NOT_FOUND));
+          else io.tollgate.web.PayPage.send(ctx.response(), template.get(), origins);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static java.util.UUID uuidOrNull(String value) {
+    if (value == null || !value.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) return null;
+    return java.util.UUID.fromString(value);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -39,7 +39,7 @@ final class OperatorApi {
     JsonReplies.respond(ctx, 201, authorized(ctx).compose(v -> {
       JsonObject body = ctx.body().asJsonObject();
       return merchants.create(body.getString("name"), binding(body.getString("payerBinding", "required")),
-          methods(body.getJsonArray("paymentMethods")), AmountRules.fromJson(body));
+          methods(body.getJsonArray("paymentMethods")), AmountRules.fromJson(body), origins(body.getJsonArray("allowedOrigins")));
     }));
   }
 
@@ -58,8 +58,14 @@ final class OperatorApi {
       JsonArray replace = body.getJsonArray("paymentMethods");
       return merchants.update(merchantId(ctx), new MerchantDirectory.Update(body.getString("name"),
           binding == null ? null : binding(binding), replace == null ? null : methods(replace), null, null,
-          AmountRules.fromJson(body)));
+          AmountRules.fromJson(body), body.containsKey("allowedOrigins") ? origins(body.getJsonArray("allowedOrigins")) : null));
     }));
+  }
+
+  private static List<String> origins(JsonArray origins) {
+    List<String> out = new ArrayList<>();
+    if (origins != null) origins.forEach(o -> out.add((String) o));
+    return out;
   }
 
   void createKey(RoutingContext ctx) {

@@ -81,8 +81,9 @@ final class WebhookApi {
 
   void listEvents(RoutingContext ctx) {
     String checkout = ctx.request().getParam("checkoutId");
+    String deliveryStatus = ctx.request().getParam("deliveryStatus");
     JsonReplies.respond(ctx, 200, merchant(ctx).compose(m -> endpoints.events(m.id(), mode(m), checkout == null ? null : UUID.fromString(checkout),
-        limit(ctx))).map(JsonReplies::list));
+        deliveryStatus, limit(ctx))).map(JsonReplies::list));
   }
 
   void getEvent(RoutingContext ctx) {

@@ -43,14 +43,20 @@ public final class MerchantDirectory {
    * (replacing a method of the same chain and token).
    */
   public record Update(String name, PayerBinding payerBinding, List<PaymentMethod> replaceMethods,
-      List<PaymentMethod> addMethods, List<String> removeMethods, AmountRules amounts) {
+      List<PaymentMethod> addMethods, List<String> removeMethods, AmountRules amounts, List<String> allowedOrigins) {
     public Update {
       if (amounts == null) amounts = AmountRules.UNCHANGED;
     }
 
+    /** Without a change of the allowed origins. */
+    public Update(String name, PayerBinding payerBinding, List<PaymentMethod> replaceMethods,
+        List<PaymentMethod> addMethods, List<String> removeMethods, AmountRules amounts) {
+      this(name, payerBinding, replaceMethods, addMethods, removeMethods, amounts, null);
+    }
+
     public boolean isEmpty() {
       return name == null && payerBinding == null && replaceMethods == null && (addMethods == null || addMethods.isEmpty())
-          && (removeMethods == null || removeMethods.isEmpty()) && amounts.isUnchanged();
+          && (removeMethods == null || removeMethods.isEmpty()) && amounts.isUnchanged() && allowedOrigins == null;
     }
   }
 
@@ -64,8 +70,16 @@ public final class MerchantDirectory {
 
   /** A new merchant; {@code amounts}' null fields take the defaults (stablecoins 0, native 50 bps, accept). */
   public Future<JsonObject> create(String name, PayerBinding binding, List<PaymentMethod> methods, AmountRules amounts) {
+    return create(name, binding, methods, amounts, List.of());
+  }
+
+  /** @param allowedOrigins the shop origins that may frame the hosted checkout page ({@link AllowedOrigins}) */
+  public Future<JsonObject> create(String name, PayerBinding binding, List<PaymentMethod> methods, AmountRules amounts,
+      List<String> allowedOrigins) {
+    List<String> origins;
     try {
       checkName(name);
+      origins = AllowedOrigins.check(allowedOrigins);
       if (methods.isEmpty()) throw new ApiException(ErrorCode.INVALID_PAYMENT_METHOD, "a merchant needs at least one payment method");
     } catch (ApiException e) {
       return Future.failedFuture(e);
@@ -75,10 +89,11 @@ public final class MerchantDirectory {
     return pool.withTransaction(conn -> conn.preparedQuery(
                 """
                 INSERT INTO merchants (id, name, payer_binding, created_at, updated_at, underpayment_tolerance_bps_stable,
-                                       underpayment_tolerance_bps_native, overpayments)
-                VALUES ($1, $2, $3, $4, $4, coalesce($5, 0), coalesce($6, 50), coalesce($7, 'accept'))""")
-            .execute(Tuple.of(id, name.strip(), binding.code(), now, amounts.toleranceBpsStablecoin(),
-                amounts.toleranceBpsNative(), amounts.overpayments()))
+                                       underpayment_tolerance_bps_native, overpayments, allowed_origins)
+                VALUES ($1, $2, $3, $4, $4, coalesce($5, 0), coalesce($6, 50), coalesce($7, 'accept'), $8)""")
+            .execute(Tuple.tuple().addValue(id).addValue(name.strip()).addValue(binding.code()).addValue(now)
+                .addValue(amounts.toleranceBpsStablecoin()).addValue(amounts.toleranceBpsNative()).addValue(amounts.overpayments())
+                .addValue(origins.toArray(String[]::new)))
             .compose(v -> upsert(conn, id, methods)))
         .compose(v -> get(id));
   }
@@ -100,7 +115,9 @@ public final class MerchantDirectory {
   }
 
   public Future<JsonObject> update(UUID id, Update update) {
+    List<String> origins;
     try {
+      origins = update.allowedOrigins() == null ? null : AllowedOrigins.check(update.allowedOrigins());
       if (update.name() != null) checkName(update.name());
       if (update.replaceMethods() != null && update.replaceMethods().isEmpty()) {
         throw new ApiException(ErrorCode.INVALID_PAYMENT_METHOD, "a merchant needs at least one payment method");
@@ -112,12 +129,14 @@ public final class MerchantDirectory {
                 UPDATE merchants SET name = coalesce($2, name), payer_binding = coalesce($3, payer_binding), updated_at = $4,
                   underpayment_tolerance_bps_stable = coalesce($5, underpayment_tolerance_bps_stable),
                   underpayment_tolerance_bps_native = coalesce($6, underpayment_tolerance_bps_native),
-                  overpayments = coalesce($7, overpayments)
+                  overpayments = coalesce($7, overpayments),
+                  allowed_origins = coalesce($8, allowed_origins)
                 WHERE id = $1 RETURNING id""")
             .execute(Tuple.tuple().addValue(id).addValue(update.name() == null ? null : update.name().strip())
                 .addValue(update.payerBinding() == null ? null : update.payerBinding().code()).addValue(now())
                 .addValue(update.amounts().toleranceBpsStablecoin()).addValue(update.amounts().toleranceBpsNative())
-                .addValue(update.amounts().overpayments()))
+                .addValue(update.amounts().overpayments())
+                .addValue(origins == null ? null : origins.toArray(String[]::new)))
             .compose(rows -> rows.size() == 0 ? Future.failedFuture(new ApiException(ErrorCode.MERCHANT_NOT_FOUND, id.toString()))
                 : changeMethods(conn, id, update))
             .compose(v -> conn.preparedQuery("SELECT count(*) FROM merchant_payment_methods WHERE merchant_id = $1")
@@ -193,6 +212,7 @@ public final class MerchantDirectory {
         .put("underpaymentTolerance", AmountRules.json(m.getInteger("underpayment_tolerance_bps_stable"),
             m.getInteger("underpayment_tolerance_bps_native")))
         .put("overpayments", m.getString("overpayments"))
+        .put("allowedOrigins", new JsonArray(List.of(m.getArrayOfStrings("allowed_origins"))))
         .put("createdAt", Rfc3339.format(m.getOffsetDateTime("created_at")))
         .put("updatedAt", Rfc3339.format(m.getOffsetDateTime("updated_at")));
   }

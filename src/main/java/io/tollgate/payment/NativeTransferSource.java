@@ -1,5 +1,6 @@
 package io.tollgate.payment;
 
+import io.tollgate.chain.RpcRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -33,6 +34,30 @@ public interface NativeTransferSource {
    *     transaction's (retryable)
    */
   NativeTransfer transferOf(PaymentExpectation expectation, JsonObject receipt, Object evidence);
+
+  /**
+   * A second call whose answer exists only once the transaction is mined (a balance-diff trace),
+   * asked in the batch that has the receipt or right after it; null when the source needs none.
+   * With one, {@link #transferOf} gets a {@link NativeEvidence}: the evidence call's answer (or
+   * what was kept of it) and this call's answer.
+   */
+  default RpcRequest minedEvidenceCall(String txHash) {
+    return null;
+  }
+
+  /** Whether {@link #minedEvidenceCall} asks anything. */
+  default boolean needsMinedEvidence() {
+    return false;
+  }
+
+  /**
+   * Whether this mined transaction needs the mined-evidence call, or its fields already prove it
+   * (a plain transfer that ran no code). {@code receipt} null: not known yet (the transaction's
+   * fields alone decide whether it looks plain; the receipt confirms it, or the call is asked next).
+   */
+  default boolean needsMinedEvidence(PaymentExpectation expectation, JsonObject receipt, Object evidence) {
+    return needsMinedEvidence();
+  }
 
   /**
    * Whether a transaction's evidence is fixed by its hash alone, so that it may be fetched while the

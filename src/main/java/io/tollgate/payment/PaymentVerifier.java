@@ -186,27 +186,30 @@ public final class PaymentVerifier {
     if (expectation.payer() != null && !transfer.from().equalsIgnoreCase(expectation.payer())) {
       return Movement.rejected(RejectionReason.WRONG_PAYER, "value sent by " + transfer.from());
     }
-    switch (expectation.amountRule()) {
-      case PARTIAL -> {
-        return transfer.value().signum() > 0 ? Movement.paid(transfer.from().toLowerCase(java.util.Locale.ROOT), transfer.value())
-            : Movement.rejected(RejectionReason.NO_TRANSFER, "no value sent");
-      }
-      case EXACT -> {
-        int c = transfer.value().compareTo(expectation.amount());
-        if (c != 0) {
-          return Movement.rejected(c < 0 ? RejectionReason.UNDERPAID : RejectionReason.OVERPAID,
-              "sent " + transfer.value() + " wei, exactly " + expectation.amount() + " required");
-        }
-        return Movement.paid(transfer.from().toLowerCase(java.util.Locale.ROOT), transfer.value());
-      }
-      default -> { }
+    BigInteger received = transfer.value();
+    String payer = transfer.from().toLowerCase(java.util.Locale.ROOT);
+    if (received.signum() <= 0) {
+      // A balance diff where the recipient ended with nothing more: value bounced, forwarded or never sent.
+      return Movement.rejected(RejectionReason.NO_TRANSFER, "the recipient's balance rose by " + received + " wei");
     }
-    BigInteger minimum = expectation.minimumNativeAmount();
-    if (transfer.value().compareTo(minimum) < 0) {
-      return Movement.rejected(RejectionReason.UNDERPAID,
-          "paid " + transfer.value() + " wei, at least " + minimum + " required");
+    BigInteger needed = switch (expectation.amountRule()) {
+      case PARTIAL -> received;
+      case EXACT -> expectation.amount();
+      case QUOTE -> expectation.minimumNativeAmount();
+    };
+    if (expectation.amountRule() == PaymentExpectation.AmountRule.EXACT && received.compareTo(needed) != 0) {
+      return Movement.rejected(received.compareTo(needed) < 0 ? RejectionReason.UNDERPAID : RejectionReason.OVERPAID,
+          "sent " + received + " wei, exactly " + needed + " required");
+    }
+    if (received.compareTo(needed) < 0) {
+      return Movement.rejected(RejectionReason.UNDERPAID, "paid " + received + " wei, at least " + needed + " required");
+    }
+    // The payer must have paid it: value the recipient got from someone else is not this payer's payment.
+    if (transfer.debit().compareTo(needed) < 0) {
+      return Movement.rejected(RejectionReason.WRONG_PAYER,
+          "the balance of " + payer + " fell by " + transfer.debit() + " wei, at least " + needed + " required");
     }
     // Overpaying ETH is accepted; the amount actually received is what gets recorded.
-    return Movement.paid(transfer.from().toLowerCase(java.util.Locale.ROOT), transfer.value());
+    return Movement.paid(payer, received);
   }
 }

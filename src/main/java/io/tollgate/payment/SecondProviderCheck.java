@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * (logged) and reported again on a later head; nothing is rejected for it, since the disagreement
  * may be the other provider's lag. Chains with fewer than two providers, or the setting off
  * ({@code chain.<id>.second-provider-check}), pass unchanged.
+ *
+ * <p>The finality re-check's verdicts are reviewed the same way, so one flaky provider can neither
+ * make a payment final nor reverse it: {@code final} and {@code remined} need their block canonical
+ * on two providers; {@code vanished} and {@code reversed} need two providers showing another block
+ * at the recorded height.
  */
 public final class SecondProviderCheck implements SettlementCheck {
   private static final Logger LOG = LoggerFactory.getLogger(SecondProviderCheck.class);
@@ -48,8 +53,9 @@ public final class SecondProviderCheck implements SettlementCheck {
     Map<Long, TreeSet<Long>> heights = new HashMap<>();
     for (VerdictMessage v : verdicts) {
       long chainId = v.payment().expectation().chainId();
-      if (SettlementCheck.needsReview(v) && providers.getOrDefault(chainId, List.of()).size() >= 2) {
-        heights.computeIfAbsent(chainId, id -> new TreeSet<>()).add(((Verdict.Paying) v.verdict()).blockNumber());
+      Long height = height(v);
+      if (height != null && providers.getOrDefault(chainId, List.of()).size() >= 2) {
+        heights.computeIfAbsent(chainId, id -> new TreeSet<>()).add(height);
       }
     }
     if (heights.isEmpty()) return Future.succeededFuture(verdicts);
@@ -66,25 +72,54 @@ public final class SecondProviderCheck implements SettlementCheck {
       List<VerdictMessage> out = new ArrayList<>(verdicts.size());
       for (VerdictMessage v : verdicts) {
         List<Future<Map<Long, String>>> answers = asked.get(v.payment().expectation().chainId());
-        if (answers == null || !SettlementCheck.needsReview(v)) {
+        Long height = height(v);
+        if (answers == null || height == null) {
           out.add(v);
           continue;
         }
-        Verdict.Paying paying = (Verdict.Paying) v.verdict();
+        String block = blockHash(v);
+        boolean leaving = leavesBlock(v.verdict());
         int agreeing = 0;
         for (Future<Map<Long, String>> answer : answers) {
-          if (answer.succeeded() && paying.blockHash().equalsIgnoreCase(answer.result().get(paying.blockNumber()))) agreeing++;
+          if (!answer.succeeded()) continue;
+          String canonical = answer.result().get(height);
+          // Leaving the recorded block: a provider agrees when it shows another block at that height.
+          if (leaving ? canonical != null && !canonical.equalsIgnoreCase(block) : block.equalsIgnoreCase(canonical)) agreeing++;
         }
         if (agreeing >= 2) {
           out.add(v);
         } else {
-          LOG.warn("chain {}: block {} {} of payment {} is canonical on {} of {} providers; not paid yet, checked again next head",
-              v.payment().expectation().chainId(), paying.blockNumber(), paying.blockHash(), v.payment().paymentId(),
-              agreeing, answers.size());
+          LOG.warn("chain {}: {} of payment {} (block {} {}) is confirmed by {} of {} providers; not recorded, checked again next head",
+              v.payment().expectation().chainId(), v.verdict().getClass().getSimpleName(), v.payment().paymentId(), height,
+              block, agreeing, answers.size());
         }
       }
       return Future.succeededFuture(out);
     });
+  }
+
+  /** The height whose canonical block decides {@code v}, or null when it is not reviewed here. */
+  private static Long height(VerdictMessage v) {
+    if (SettlementCheck.needsReview(v)) return ((Verdict.Paying) v.verdict()).blockNumber();
+    if (v.verdict() instanceof Verdict.Remined r) return r.paying().blockNumber();
+    if (v.verdict() instanceof Verdict.Final || v.verdict() instanceof Verdict.Vanished
+        || v.verdict() instanceof Verdict.Reversed) {
+      return v.payment().isMined() ? v.payment().minedBlockNumber() : null;
+    }
+    return null;
+  }
+
+  /** The block {@code v} says is (or is no longer) canonical at {@link #height}. */
+  private static String blockHash(VerdictMessage v) {
+    if (v.verdict() instanceof Verdict.Paying p) return p.blockHash();
+    if (v.verdict() instanceof Verdict.Remined r) return r.paying().blockHash();
+    if (v.verdict() instanceof Verdict.Final f) return f.blockHash();
+    return v.payment().minedBlockHash();
+  }
+
+  /** Whether {@code verdict} says the recorded block left the chain (rather than that a block is on it). */
+  private static boolean leavesBlock(Verdict verdict) {
+    return verdict instanceof Verdict.Vanished || verdict instanceof Verdict.Reversed;
   }
 
   private static Future<Map<Long, String>> hashesAt(EthRpc rpc, List<Long> numbers) {

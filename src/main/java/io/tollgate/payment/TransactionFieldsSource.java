@@ -56,11 +56,15 @@ public final class TransactionFieldsSource implements NativeTransferSource {
     Object to = tx.getValue("to");
     String value = Hex.member(tx, "value");
     Hex.quantity(value);
+    Object input = tx.getValue("input");
     JsonObject kept = new JsonObject()
         .put("hash", hash)
         .put("from", Hex.address(Hex.member(tx, "from")))
         .put("to", to == null ? null : Hex.address(Hex.member(tx, "to")))
-        .put("value", value);
+        .put("value", value)
+        // For a balance-diff trace: whether it is a plain transfer (no call data), and its sender's nonce.
+        .put("hasData", !(input instanceof String data) || !(data.equals("0x") || data.isEmpty()));
+    if (tx.getValue("nonce") instanceof String nonce) kept.put("nonce", Hex.longQuantity(nonce));
     // A pending transaction has null block fields.
     if (tx.getValue("blockHash") == null) return FixedEvidence.pending(kept);
     return new FixedEvidence(kept, Hex.longQuantity(Hex.member(tx, "blockNumber")), Hex.hash(Hex.member(tx, "blockHash")));

@@ -33,6 +33,16 @@ public sealed interface Verdict {
   /** Mined, but it does not pay the expectation; final for this transaction. */
   record Rejected(RejectionReason reason, String detail, Long blockNumber) implements Verdict {}
 
+  /**
+   * Mined, but what it paid cannot be proven now: no provider serves the balance-diff trace a
+   * contract-originated native payment needs. Not a rejection: the checkout stays pending with this
+   * reason ({@link #TRACE_UNAVAILABLE}) and the payment is judged again on later heads.
+   */
+  record Unverifiable(String reason, String detail) implements Verdict {}
+
+  /** The wire reason of an {@link Unverifiable} payment whose trace no provider serves. */
+  String TRACE_UNAVAILABLE = "trace_unavailable";
+
   // The finality re-check of a confirmed payment (its block a chain's finality depth deep).
 
   /** The receipt is still in the recorded block, deep enough: the payment is final. */

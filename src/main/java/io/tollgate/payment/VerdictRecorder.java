@@ -56,6 +56,8 @@ final class VerdictRecorder {
       Future<Boolean> changed;
       if (FinalityRecorder.handles(verdict)) {
         changed = finality.record(conn, paymentId, checkoutId, verdict, actor);
+      } else if (verdict instanceof Verdict.Unverifiable u) {
+        changed = unverifiable(conn, paymentId, checkoutId, u, actor);
       } else if (verdict instanceof Verdict.NotMined) {
         changed = reorged(conn, paymentId, checkoutId, actor);
       } else if (verdict instanceof Verdict.PaidLate late) {
@@ -88,6 +90,22 @@ final class VerdictRecorder {
                 .compose(ignored -> transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, "pending", "pending",
                     "reorged", actor, null)))
                 .map(true));
+  }
+
+  /**
+   * A payment that cannot be judged now (no provider serves its trace): its pending checkout shows
+   * why, once (compare-and-set on the reason), and the audit says so. The payment stays as it is.
+   */
+  private Future<Boolean> unverifiable(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Unverifiable u,
+      String actor) {
+    return conn.preparedQuery("""
+            UPDATE checkouts c SET status_reason = $2, version = c.version + 1, updated_at = now()
+            WHERE c.id = $1 AND c.status = 'pending' AND c.status_reason IS DISTINCT FROM $2
+              AND EXISTS (SELECT 1 FROM payments p WHERE p.id = $3 AND p.status IN ('submitted', 'mined'))""")
+        .execute(Tuple.of(checkoutId, u.reason(), paymentId))
+        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
+            : transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, "pending", "pending", u.reason(),
+                actor, new JsonObject().put("detail", u.detail()))).map(true));
   }
 
   private Future<Boolean> mined(SqlConnection conn, long paymentId, UUID checkoutId, Verdict.Paying p, String actor) {

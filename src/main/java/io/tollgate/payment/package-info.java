@@ -11,10 +11,15 @@
  * watched in the same round and recorded by {@code RefundTransferRecorder}. A confirmed payment's finality re-check
  * ({@link io.tollgate.payment.Verdict.Final}, {@code Vanished}, {@code Remined}, {@code Reversed}) is
  * written by {@code FinalityRecorder}; {@link io.tollgate.payment.SecondProviderCheck} holds a
- * confirmed verdict back until a second provider confirms its block.
+ * confirmed verdict back until a second provider confirms its block, and the finality verdicts
+ * until two providers agree with them. Native payments are judged by their balance-diff trace
+ * ({@link io.tollgate.payment.BalanceDiffSource}, rules in {@code BalanceDiff}); one no provider can
+ * trace is {@link io.tollgate.payment.Verdict.Unverifiable} ({@code trace_unavailable}), never guessed.
  *
- * <p>Public face (21 of 22 types, each used from another package): {@link
+ * <p>Public face (each used from another package): {@link
  * io.tollgate.payment.ActivePayment}, {@link io.tollgate.payment.ActivePayments}, {@link
+ * io.tollgate.payment.BalanceDiffSource}, {@link io.tollgate.payment.NativeEvidence}, {@link
+ * io.tollgate.payment.TraceUnavailableException}, {@link
  * io.tollgate.payment.EventBusVerdictSink}, {@link io.tollgate.payment.FixedEvidence}, {@link
  * io.tollgate.payment.NativeTransfer}, {@link io.tollgate.payment.NativeTransferSource}, {@link
  * io.tollgate.payment.PaymentExpectation}, {@link io.tollgate.payment.PaymentLedger}, {@link

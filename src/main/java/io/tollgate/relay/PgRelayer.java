@@ -135,6 +135,11 @@ public final class PgRelayer implements Relayer {
   }
 
   @Override
+  public Future<java.util.List<OpenRelay>> openRelays(long chainId, int limit) {
+    return store.openOldest(chainId, limit);
+  }
+
+  @Override
   public Set<Long> chains() {
     return settings.chains().keySet();
   }

@@ -111,6 +111,26 @@ final class RelayStore {
         });
   }
 
+  /** The oldest relays of a chain not yet settled (the operator's view), at most {@code limit}. */
+  Future<List<OpenRelay>> openOldest(long chainId, int limit) {
+    return pool.preparedQuery("""
+            SELECT relay_id, chain_id, relayer, state, purpose, from_address, tx_nonce, current_hash, bumps, cancelling,
+                   broadcast_at, created_at, valid_before
+            FROM relays WHERE chain_id = $1 AND (state IN ('QUEUED', 'SENT') OR (tx_nonce IS NOT NULL AND NOT nonce_settled))
+            ORDER BY created_at LIMIT $2""")
+        .execute(Tuple.of(chainId, limit))
+        .map(rows -> {
+          List<OpenRelay> list = new ArrayList<>();
+          rows.forEach(r -> list.add(new OpenRelay(r.getUUID("relay_id"), r.getLong("chain_id"), r.getString("relayer"),
+              RelayState.valueOf(r.getString("state")), r.getString("purpose"), r.getString("from_address"),
+              Optional.ofNullable(r.getLong("tx_nonce")), Optional.ofNullable(r.getString("current_hash")),
+              r.getInteger("bumps"), r.getBoolean("cancelling"),
+              Optional.ofNullable(r.getOffsetDateTime("broadcast_at")).map(t -> t.toInstant()),
+              r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("valid_before").toInstant())));
+          return list;
+        });
+  }
+
   /**
    * Write-ahead for new relays: in one transaction, takes the key's next nonces (never below
    * {@code chainNonce}, the node's pending count), signs each queued relay with one and stores the

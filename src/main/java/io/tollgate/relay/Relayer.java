@@ -47,6 +47,12 @@ public interface Relayer {
    */
   Future<RelayCapacity> capacity(long chainId);
 
+  /**
+   * The chain's oldest relays not yet settled (queued, sent and not mined, or given up with their
+   * nonce still to free), at most {@code limit}: what an operator looks at when relays are stuck.
+   */
+  Future<java.util.List<OpenRelay>> openRelays(long chainId, int limit);
+
   /** The chains with a relayer key configured. */
   Set<Long> chains();
 }

@@ -12,7 +12,7 @@
  * <p>Public face: {@link io.tollgate.relay.Relayer} with its values {@link
  * io.tollgate.relay.AuthorizationKey}, {@link io.tollgate.relay.RelayOrder}, {@link
  * io.tollgate.relay.RelayTicket}, {@link io.tollgate.relay.RelayState}, {@link
- * io.tollgate.relay.RelayCapacity}, {@link io.tollgate.relay.RelayRefusedException}; the event
+ * io.tollgate.relay.RelayCapacity}, {@link io.tollgate.relay.OpenRelay}, {@link io.tollgate.relay.RelayRefusedException}; the event
  * {@link io.tollgate.relay.RelayChanged} on {@link io.tollgate.eventbus.Addresses#RELAY_CHANGED}. For
  * the composition root: {@link io.tollgate.relay.RelayerSettings}, {@link io.tollgate.relay.PgRelayer}
  * (the implementation, and the engine factory), {@link io.tollgate.relay.RelayEngine} and {@link

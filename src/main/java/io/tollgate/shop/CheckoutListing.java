@@ -32,11 +32,58 @@ public final class CheckoutListing {
     this.pool = pool;
   }
 
+  /** The listing's query; the operator's variant drops the merchant and mode conditions unless asked for. */
+  private static final String LIST_SQL = """
+      SELECT c.id, c.merchant_id, c.order_reference, c.amount, c.currency, c.status, c.status_reason, c.payer, c.metadata,
+             c.created_at, c.expires_at, c.received_base, c.refunded_base, c.excess_base, c.received_chain_id,
+             c.received_token, c.mode
+      FROM checkouts c
+      WHERE %s
+        AND ($2::text IS NULL OR c.status = $2)
+        AND ($3::timestamptz IS NULL OR c.created_at >= $3)
+        AND ($4::timestamptz IS NULL OR c.created_at < $4)
+        AND ($5::text IS NULL OR c.order_reference = $5)
+        AND ($6::text IS NULL OR c.payer = $6
+             OR EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = c.id AND p.kind = 'payment' AND p.payer = $6))
+        AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = c.id AND p.tx_hash = $7))
+        AND ($8::timestamptz IS NULL OR (c.created_at, c.id) < ($8, $9::uuid))
+        AND %s
+      ORDER BY c.created_at DESC, c.id DESC
+      LIMIT $10""";
+  // Two statements, not one with "$1 IS NULL OR": the merchant's keeps a plan that starts at its index.
+  private static final String MERCHANT_LIST = LIST_SQL.formatted("c.merchant_id = $1", "c.mode = $11");
+  private static final String OPERATOR_LIST = LIST_SQL.formatted("($1::uuid IS NULL OR c.merchant_id = $1)",
+      "($11::text IS NULL OR c.mode = $11)");
+
   /**
    * Query parameters: limit (1-100, default 20), cursor, status, createdFrom, createdTo, orderReference, payer, txHash.
    * Only checkouts of {@code mode} (the key's: {@code test} or {@code live}); the other mode's are never seen.
    */
   public Future<JsonObject> list(UUID merchantId, String mode, MultiMap q) {
+    return list(MERCHANT_LIST, merchantId, mode, q);
+  }
+
+  /**
+   * The operator's search over every merchant: the same parameters, plus {@code merchantId} and
+   * {@code mode} (both optional: every merchant, both modes).
+   */
+  public Future<JsonObject> listAll(MultiMap q) {
+    UUID merchant;
+    String mode = q.get("mode");
+    try {
+      merchant = q.get("merchantId") == null ? null : UUID.fromString(q.get("merchantId"));
+      if (mode != null && !mode.equals("test") && !mode.equals("live")) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "mode is test or live");
+      }
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new ApiException(ErrorCode.INVALID_REQUEST, "merchantId must be a UUID"));
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+    return list(OPERATOR_LIST, merchant, mode, q);
+  }
+
+  private Future<JsonObject> list(String sql, UUID merchantId, String mode, MultiMap q) {
     int limit;
     OffsetDateTime from;
     OffsetDateTime to;
@@ -54,23 +101,7 @@ public final class CheckoutListing {
     }
     String payer = lower(q.get("payer"));
     String txHash = lower(q.get("txHash"));
-    return pool.preparedQuery("""
-            SELECT c.id, c.order_reference, c.amount, c.currency, c.status, c.status_reason, c.payer, c.metadata,
-                   c.created_at, c.expires_at, c.received_base, c.refunded_base, c.excess_base, c.received_chain_id,
-                   c.received_token, c.mode
-            FROM checkouts c
-            WHERE c.merchant_id = $1
-              AND ($2::text IS NULL OR c.status = $2)
-              AND ($3::timestamptz IS NULL OR c.created_at >= $3)
-              AND ($4::timestamptz IS NULL OR c.created_at < $4)
-              AND ($5::text IS NULL OR c.order_reference = $5)
-              AND ($6::text IS NULL OR c.payer = $6
-                   OR EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = c.id AND p.kind = 'payment' AND p.payer = $6))
-              AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = c.id AND p.tx_hash = $7))
-              AND ($8::timestamptz IS NULL OR (c.created_at, c.id) < ($8, $9::uuid))
-              AND c.mode = $11
-            ORDER BY c.created_at DESC, c.id DESC
-            LIMIT $10""")
+    return pool.preparedQuery(sql)
         .execute(Tuple.tuple().addValue(merchantId).addValue(q.get("status")).addValue(from).addValue(to)
             .addValue(q.get("orderReference")).addValue(payer).addValue(txHash)
             .addValue(after == null ? null : after.createdAt()).addValue(after == null ? null : after.id())
@@ -92,6 +123,7 @@ public final class CheckoutListing {
 
   private static JsonObject summary(Row c) {
     return new JsonObject().put("id", c.getUUID("id").toString()).put("object", "checkout")
+        .put("merchantId", c.getUUID("merchant_id").toString())
         .put("status", c.getString("status")).put("statusReason", c.getString("status_reason"))
         .put("orderReference", c.getString("order_reference")).put("amount", usd(c.getBigDecimal("amount")))
         .put("currency", c.getString("currency")).put("payer", c.getString("payer")).put("metadata", c.getValue("metadata"))

@@ -49,6 +49,24 @@ final class KeptEvidence {
     return payment.expectation().kind() == AssetKind.NATIVE ? byTxHash.get(payment.txHash()) : null;
   }
 
+  /** Whether a mined native payment also needs the source's mined-evidence call (its balance-diff trace). */
+  boolean traced(ActivePayment payment) {
+    return payment.expectation().kind() == AssetKind.NATIVE && source.needsMinedEvidence();
+  }
+
+  /**
+   * Whether a mined payment's trace must be asked: {@link #traced}, and its fields do not already
+   * prove it (a plain transfer). {@code receipt} null while the receipt is still to come.
+   */
+  boolean needsTrace(ActivePayment payment, io.vertx.core.json.JsonObject receipt, Object fields) {
+    return traced(payment) && source.needsMinedEvidence(payment.expectation(), receipt, fields);
+  }
+
+  /** The call that reads a mined payment's trace ({@link #traced}). */
+  RpcRequest traceCall(ActivePayment payment) {
+    return source.minedEvidenceCall(payment.txHash());
+  }
+
   /** The call that reads a payment's evidence. */
   RpcRequest call(ActivePayment payment) {
     return new RpcRequest(source.evidenceMethod(), source.evidenceParams(payment.txHash()));

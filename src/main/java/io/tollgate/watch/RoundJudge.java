@@ -6,6 +6,8 @@ import io.tollgate.chain.RpcResponse;
 import io.tollgate.watch.RoundPlan.Answers;
 import io.tollgate.payment.ActivePayment;
 import io.tollgate.payment.FixedEvidence;
+import io.tollgate.payment.NativeEvidence;
+import io.tollgate.payment.TraceUnavailableException;
 import io.tollgate.payment.NativeTransferSource;
 import io.tollgate.payment.PaymentVerifier;
 import io.tollgate.payment.RejectionReason;
@@ -90,7 +92,8 @@ final class RoundJudge {
     List<Mined> waiting = new ArrayList<>();
     for (Mined receipt : mined) {
       JsonObject header = memory.header(receipt.block());
-      if (header == null || receipt.needsEvidence()) {
+      if (header == null || receipt.needsEvidence()
+          || memory.evidence().needsTrace(receipt.payment(), receipt.receipt(), receipt.evidence())) {
         waiting.add(receipt);
       } else {
         Decision decision = judge(receipt, header, receipt.evidence(), head);
@@ -231,7 +234,8 @@ final class RoundJudge {
     });
     List<Decision> decided = new ArrayList<>();
     for (SecondRoundPlan.Pending pending : plan.pending) {
-      add(decided, judgeLate(pending.mined(), pending.evidence() == null ? null : answers.of(pending.evidence()), first.head()));
+      add(decided, judgeLate(pending.mined(), pending.evidence() == null ? null : answers.of(pending.evidence()),
+          pending.trace() == null ? null : answers.of(pending.trace()), first.head()));
     }
     for (SecondRoundPlan.Receipt asked : plan.receipts) {
       Sighted sighted = asked.sighted();
@@ -244,7 +248,8 @@ final class RoundJudge {
         continue;
       }
       try {
-        add(decided, judgeLate(Mined.of(sighted.payment(), answer.result(), sighted.evidence()), null, first.head()));
+        add(decided, judgeLate(Mined.of(sighted.payment(), answer.result(), sighted.evidence()), null,
+            asked.trace() == null ? null : answers.of(asked.trace()), first.head()));
       } catch (ChainDataException e) {
         LOG.warn("chain {}: malformed receipt for payment {}, retrying next head: {}",
             chainId, sighted.payment().paymentId(), e.toString());
@@ -253,8 +258,12 @@ final class RoundJudge {
     return decided;
   }
 
-  /** @param evidenceAnswer the answer to round 2's evidence call for it, or null when none was asked */
-  private Decision judgeLate(Mined mined, RpcResponse evidenceAnswer, long head) {
+  /**
+   * @param evidenceAnswer the answer to round 2's evidence call for it, or null when none was asked
+   * @param traceAnswer the answer to its trace call, or null when none was asked; an error answer
+   *     goes to the source too (a provider without the debug API still proves a plain transfer)
+   */
+  private Decision judgeLate(Mined mined, RpcResponse evidenceAnswer, RpcResponse traceAnswer, long head) {
     JsonObject header = memory.header(mined.block());
     if (header == null || (evidenceAnswer != null && evidenceAnswer.isError())) {
       LOG.debug("chain {}: data for payment {} not served, retrying next head", chainId, mined.payment().paymentId());
@@ -273,6 +282,7 @@ final class RoundJudge {
         return null;
       }
     }
+    if (traceAnswer != null) nativeEvidence = new NativeEvidence(nativeEvidence, traceAnswer);
     return judge(mined, header, nativeEvidence, head);
   }
 
@@ -281,6 +291,11 @@ final class RoundJudge {
     try {
       return new Decision(mined.payment(),
           verifier.verify(mined.payment().expectation(), mined.receipt(), nativeEvidence, header, head));
+    } catch (TraceUnavailableException e) {
+      // Never guessed: the checkout shows why it waits, and a later head asks again (maybe another provider).
+      LOG.info("chain {}: payment {} waits for a provider that serves its trace: {}", chainId, mined.payment().paymentId(),
+          e.getMessage());
+      return new Decision(mined.payment(), new Verdict.Unverifiable(Verdict.TRACE_UNAVAILABLE, e.getMessage()));
     } catch (ChainDataException e) {
       LOG.warn("chain {}: malformed chain data for payment {}, retrying next head: {}",
           chainId, mined.payment().paymentId(), e.getMessage());

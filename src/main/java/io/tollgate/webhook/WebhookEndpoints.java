@@ -97,13 +97,17 @@ public final class WebhookEndpoints {
     });
   }
 
+  /** The merchant's endpoints, each with how many of its deliveries gave up ({@code failedDeliveries}). */
   public Future<JsonArray> list(UUID merchantId, String mode) {
     return pool.preparedQuery("""
-            SELECT * FROM webhook_endpoints WHERE merchant_id = $1 AND mode = $2 AND deleted_at IS NULL ORDER BY created_at, id""")
+            SELECT e.*, (SELECT count(*) FROM webhook_deliveries d WHERE d.endpoint_id = e.id AND d.status = 'failed')
+                          AS failed_deliveries
+            FROM webhook_endpoints e WHERE e.merchant_id = $1 AND e.mode = $2 AND e.deleted_at IS NULL
+            ORDER BY e.created_at, e.id""")
         .execute(Tuple.of(merchantId, mode))
         .map(rows -> {
           JsonArray all = new JsonArray();
-          rows.forEach(row -> all.add(json(row)));
+          rows.forEach(row -> all.add(json(row).put("failedDeliveries", row.getLong("failed_deliveries"))));
           return all;
         });
   }
@@ -186,21 +190,39 @@ public final class WebhookEndpoints {
 
   // ---- delivery log and operations ----
 
-  /** The merchant's latest events, optionally of one checkout. */
-  public Future<JsonArray> events(UUID merchantId, String mode, UUID checkoutId, int limit) {
-    return pool.preparedQuery("""
-            SELECT id, type, checkout_id, created_at, mode FROM webhook_events
-            WHERE merchant_id = $1 AND mode = $4 AND ($2::uuid IS NULL OR checkout_id = $2)
-            ORDER BY created_at DESC, id DESC LIMIT $3""")
-        .execute(Tuple.of(merchantId, checkoutId, limit, mode))
-        .map(rows -> {
-          JsonArray all = new JsonArray();
-          rows.forEach(row -> all.add(new JsonObject().put("id", row.getString("id")).put("type", row.getString("type"))
-              .put("mode", row.getString("mode"))
-              .put("checkoutId", row.getUUID("checkout_id") == null ? null : row.getUUID("checkout_id").toString())
-              .put("createdAt", instant(row.getOffsetDateTime("created_at")))));
-          return all;
-        });
+  /**
+   * The merchant's latest events, optionally of one checkout, or only those with a delivery in
+   * {@code deliveryStatus} ({@code pending}, {@code succeeded}, {@code failed}); each with its
+   * deliveries' state (not their attempt logs: {@link #event} has those).
+   */
+  public Future<JsonArray> events(UUID merchantId, String mode, UUID checkoutId, String deliveryStatus, int limit) {
+    return pool.withConnection(conn -> conn.preparedQuery("""
+            SELECT ev.id, ev.type, ev.checkout_id, ev.created_at, ev.mode FROM webhook_events ev
+            WHERE ev.merchant_id = $1 AND ev.mode = $4 AND ($2::uuid IS NULL OR ev.checkout_id = $2)
+              AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id AND d.status = $5))
+            ORDER BY ev.created_at DESC, ev.id DESC LIMIT $3""")
+        .execute(Tuple.of(merchantId, checkoutId, limit, mode, deliveryStatus))
+        .compose(rows -> {
+          List<String> ids = new ArrayList<>();
+          rows.forEach(row -> ids.add(row.getString("id")));
+          return conn.preparedQuery("SELECT * FROM webhook_deliveries WHERE event_id = ANY ($1) ORDER BY id")
+              .execute(Tuple.of(ids.toArray(String[]::new)))
+              .map(deliveries -> {
+                JsonArray all = new JsonArray();
+                rows.forEach(row -> {
+                  JsonArray mine = new JsonArray();
+                  deliveries.forEach(d -> {
+                    if (d.getString("event_id").equals(row.getString("id"))) mine.add(deliveryJson(d));
+                  });
+                  all.add(new JsonObject().put("id", row.getString("id")).put("type", row.getString("type"))
+                      .put("mode", row.getString("mode"))
+                      .put("checkoutId", row.getUUID("checkout_id") == null ? null : row.getUUID("checkout_id").toString())
+                      .put("createdAt", instant(row.getOffsetDateTime("created_at")))
+                      .put("deliveries", mine));
+                });
+                return all;
+              });
+        }));
   }
 
   /** One event: its body, and per endpoint the delivery state and every attempt. */

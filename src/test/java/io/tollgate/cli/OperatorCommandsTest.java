@@ -149,6 +149,20 @@ class OperatorCommandsTest {
   }
 
   @Test
+  void allowedOriginsAreSetShownAndClearedAndBadOnesRefused() {
+    String id = createMerchant("31337:USDC:" + CHECKSUMMED);
+    assertThat(run("merchant", "update", "--merchant", id, "--allowed-origins", "https://Shop.example/, http://localhost:3000"))
+        .as(err()).isZero();
+    assertThat(out()).contains("may embed the payment page: https://shop.example, http://localhost:3000");
+    assertRefused("https, or http for localhost only", "merchant", "update", "--merchant", id,
+        "--allowed-origins", "http://shop.example");
+    assertRefused("scheme://host[:port], nothing after it", "merchant", "create", "--name", "x",
+        "--method", "31337:USDC:" + CHECKSUMMED, "--allowed-origins", "https://shop.example/checkout");
+    assertThat(run("merchant", "update", "--merchant", id, "--allowed-origins", "")).as(err()).isZero();
+    assertThat(out()).doesNotContain("may embed");
+  }
+
+  @Test
   void amountRulesAreSetOnCreateAndUpdateAndShown() {
     assertThat(run("merchant", "create", "--name", "Rules", "--method", "31337:USDC:" + CHECKSUMMED,
         "--tolerance-native-bps", "30")).as(err()).isZero();

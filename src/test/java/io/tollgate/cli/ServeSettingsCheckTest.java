@@ -62,6 +62,15 @@ class ServeSettingsCheckTest {
   }
 
   @Test
+  void thePublicUrlOfPaymentLinksMustBeABaseUrl() {
+    assertThat(problemsWith(v -> v.put("http.public-url", "https://pay.example.com"))).isEmpty();
+    assertThat(problemsWith(v -> v.put("http.public-url", ""))).isEmpty();
+    assertThat(problemsWith(v -> v.put("http.public-url", "pay.example.com"))).singleElement().asString()
+        .contains("http.public-url 'pay.example.com' is not a base URL like https://pay.example.com");
+    assertThat(problemsWith(v -> v.put("http.public-url", "https://pay.example.com/#x"))).hasSize(1);
+  }
+
+  @Test
   void theDatabaseUrlMustBeAPostgresqlUrlAndIsNeverEchoed() {
     assertThat(problemsWith(v -> v.remove("database.url"))).singleElement().asString().startsWith("database.url is not set");
     assertThat(problemsWith(v -> v.put("database.url", "mysql://u:hunter2@h/d"))).singleElement().asString()

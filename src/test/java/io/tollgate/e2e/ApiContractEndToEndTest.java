@@ -47,8 +47,8 @@ class ApiContractEndToEndTest {
   @Test
   void anUnacceptedCurrencyIsNamed() {
     TollgateFixture.Response r = create(app.apiKey, new JsonObject().put("orderReference", "o-1").put("amount", "12.50")
-        .put("currency", "EUR"));
-    assertError(r, 400, "invalid_request", "currency", "currency EUR is not accepted by this merchant");
+        .put("currency", "GBP"));
+    assertError(r, 422, "unsupported_currency", "currency", "currency GBP is not accepted here (accepted: USD, EUR)");
   }
 
   @Test

@@ -43,7 +43,7 @@ class TransactionFieldsSourceTest {
     FixedEvidence read = source.fixedEvidence(TX_HASH, fullTransaction());
 
     assertThat(read.mined()).isFalse();
-    assertThat(((JsonObject) read.evidence()).fieldNames()).containsExactlyInAnyOrder("hash", "from", "to", "value");
+    assertThat(((JsonObject) read.evidence()).fieldNames()).containsExactlyInAnyOrder("hash", "from", "to", "value", "nonce", "hasData");
     PaymentExpectation expectation = nativeEth(WEI, PAYER, 1);
     JsonObject receipt = receipt("0x1", 100);
     assertThat(source.transferOf(expectation, receipt, read.evidence()))

@@ -20,10 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A JSON-RPC proxy on loopback in front of a real node (anvil) that misbehaves as providers do, as
  * the test sets it: rate-limit or internal errors inside HTTP 200, "header not found", answers too
  * slow for the client's timeout, a head stuck in the past, receipts from an orphaned fork (another
- * block hash), headers of another fork. {@link Mode#PASS} forwards untouched. Counts the HTTP requests it received.
+ * block hash), headers of another fork, no debug API ("method not found" for {@code debug_*}),
+ * balance-diff traces doctored to create value or cut short. {@link Mode#PASS} forwards untouched. Counts the HTTP requests it received.
  */
 public final class ChaosRpcProxy implements AutoCloseable {
-  public enum Mode { PASS, LIMIT_EXCEEDED, INTERNAL_ERROR, HEADER_NOT_FOUND, SLOW, STUCK_HEAD, ORPHANED_RECEIPTS, FORKED_HEADERS }
+  public enum Mode { PASS, LIMIT_EXCEEDED, INTERNAL_ERROR, HEADER_NOT_FOUND, SLOW, STUCK_HEAD, ORPHANED_RECEIPTS, FORKED_HEADERS,
+    NO_DEBUG_API, DOCTORED_TRACES, PARTIAL_TRACES }
 
   private final HttpServer server;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -31,6 +33,9 @@ public final class ChaosRpcProxy implements AutoCloseable {
   private volatile Mode mode = Mode.PASS;
   private volatile long stuckHead = 1;
   public final AtomicInteger requests = new AtomicInteger();
+  /** JSON-RPC calls received, each call of a batch counted, by method. */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> calls =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public ChaosRpcProxy(String nodeUrl) throws IOException {
     this.node = URI.create(nodeUrl);
@@ -60,6 +65,17 @@ public final class ChaosRpcProxy implements AutoCloseable {
     server.start();
   }
 
+  private void count(String method) {
+    calls.computeIfAbsent(String.valueOf(method), m -> new java.util.concurrent.atomic.LongAdder()).increment();
+  }
+
+  /** JSON-RPC calls received so far, by method (each call of a batch counted). */
+  public java.util.Map<String, Long> callsByMethod() {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    calls.forEach((method, count) -> out.put(method, count.sum()));
+    return out;
+  }
+
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
@@ -74,6 +90,11 @@ public final class ChaosRpcProxy implements AutoCloseable {
 
   private byte[] answer(byte[] body) throws IOException, InterruptedException {
     Object request = Json.decodeValue(new String(body, StandardCharsets.UTF_8));
+    if (request instanceof JsonArray batch) {
+      for (Object call : batch) count(((JsonObject) call).getString("method"));
+    } else {
+      count(((JsonObject) request).getString("method"));
+    }
     Mode now = mode;
     switch (now) {
       case LIMIT_EXCEEDED: return errors(request, -32005, "limit exceeded");
@@ -84,7 +105,7 @@ public final class ChaosRpcProxy implements AutoCloseable {
     }
     String forwarded = client.send(HttpRequest.newBuilder(node).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    if (now != Mode.STUCK_HEAD && now != Mode.ORPHANED_RECEIPTS && now != Mode.FORKED_HEADERS) return forwarded.getBytes(StandardCharsets.UTF_8);
+    if (now == Mode.PASS || now == Mode.SLOW) return forwarded.getBytes(StandardCharsets.UTF_8);
     Object answer = Json.decodeValue(forwarded);
     if (request instanceof JsonObject single) {
       doctor(single, (JsonObject) answer, now);
@@ -111,6 +132,22 @@ public final class ChaosRpcProxy implements AutoCloseable {
     } else if (now == Mode.FORKED_HEADERS && "eth_getBlockByNumber".equals(method)
         && answer.getValue("result") instanceof JsonObject header) {
       header.put("hash", "0x" + "f0".repeat(32)); // this provider follows another fork
+    } else if (now == Mode.NO_DEBUG_API && method.startsWith("debug_")) {
+      answer.remove("result");
+      answer.put("error", new JsonObject().put("code", -32601).put("message", "Method not found"));
+    } else if (now == Mode.DOCTORED_TRACES && "debug_traceTransaction".equals(method)
+        && answer.getValue("result") instanceof JsonObject trace && trace.getValue("post") instanceof JsonObject post) {
+      // Every changed balance a whole ether higher: the recipient looks paid, and the trace creates value.
+      for (String account : post.fieldNames()) {
+        JsonObject fields = post.getJsonObject(account);
+        if (fields.getValue("balance") instanceof String balance) {
+          fields.put("balance", "0x" + new java.math.BigInteger(balance.substring(2), 16)
+              .add(java.math.BigInteger.TEN.pow(18)).toString(16));
+        }
+      }
+    } else if (now == Mode.PARTIAL_TRACES && "debug_traceTransaction".equals(method)
+        && answer.getValue("result") instanceof JsonObject trace) {
+      trace.remove("pre"); // cut short: the balances before are missing
     }
   }
 

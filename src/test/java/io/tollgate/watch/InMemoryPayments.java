@@ -48,6 +48,8 @@ final class InMemoryPayments implements ActivePayments, VerdictSink {
     recorded.add(new Recorded(payment.paymentId(), verdict, head));
     if (verdict instanceof Verdict.Paying paying && !paying.confirmed()) {
       active.put(payment.paymentId(), payment.withMined(paying));
+    } else if (verdict instanceof Verdict.Unverifiable) {
+      // not judged: stays active, as the ledger keeps it
     } else if (verdict instanceof Verdict.NotMined) {
       active.put(payment.paymentId(), ActivePayment.unmined(payment.paymentId(), payment.checkoutId(),
           payment.txHash(), payment.expectation()));
