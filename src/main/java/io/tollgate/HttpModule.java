@@ -21,7 +21,7 @@ final class HttpModule {
 
   static Module module(Foundation f, HttpSettings http, CheckoutModule checkout, PaymentModule payment,
       RateLimitModule rateLimit, WebhookModule webhooks, MerchantModule merchants, GaslessModule gasless,
-      io.tollgate.relay.Relayer relayer, Map<String, Supplier<Future<?>>> readiness) {
+      io.tollgate.relay.Relayer relayer, io.tollgate.x402.X402Facilitator x402, Map<String, Supplier<Future<?>>> readiness) {
     ClientAddressResolver addresses = new ClientAddressResolver(f.settings().list("http.trusted-proxies"),
         ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);
     EventStreamSettings streams = EventStreamSettings.fromSettings(f.settings());
@@ -37,7 +37,7 @@ final class HttpModule {
         new io.tollgate.http.ConnectionGuard.Counts(), addresses::isTrustedProxy, f.meters(),
         checkout.subscriptions, streams, new EventStreamMeters(streams.maxStreams(), f.meters()),
         io.tollgate.web.WebAssets.fromClasspath(),
-        io.tollgate.console.ConsoleViews.create(f.pool(), f.meters(), relayer, f.clock()));
+        io.tollgate.console.ConsoleViews.create(f.pool(), f.meters(), relayer, f.clock()), x402);
     return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),
         new DeploymentOptions().setInstances(http.instances()))));
   }

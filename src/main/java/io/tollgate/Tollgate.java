@@ -72,6 +72,7 @@ public final class Tollgate {
     Codecs.register(vertx, List.of(PaymentSubmission.class, CheckoutStatus.class, VerdictBatch.class,
         PaymentSubmitted.class, LeadershipChanged.class, io.tollgate.relay.RelayChanged.class,
         RateLimitRequest.class, RateLimitDecision.class, RateLimitBatch.class, RateLimitBatchReply.class));
+    Codecs.register(vertx, io.tollgate.x402.KeySignatureWorker.messageTypes());
     Foundation f = Foundation.create(vertx, settings, db);
 
     ChainModule chain = ChainModule.create(f);
@@ -90,7 +91,10 @@ public final class Tollgate {
     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
     readiness.put("database", () -> f.pool().query("SELECT 1").execute());
     modules.forEach(module -> readiness.putAll(module.readiness()));
-    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, merchants, gasless, relay.relayer, readiness));
+    X402Module x402 = X402Module.create(f, chain.rpc(), relay.relayer);
+    modules.add(x402.module());
+    modules.add(HttpModule.module(f, http, checkout, payment, rateLimit, webhooks, merchants, gasless, relay.relayer,
+        x402.facilitator, readiness));
 
     Future<String> started = webhooks.checkVariants().map("");
     for (Module module : modules) {

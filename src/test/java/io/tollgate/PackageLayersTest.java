@@ -100,8 +100,24 @@ class PackageLayersTest {
   /** Gasless intake is an edge like payer binding: wired by the root, reached over HTTP, never used by the ledger or the watcher. */
   @ArchTest
   static final ArchRule onlyTheRootAndHttpUseGasless = noClasses()
-      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.http..", "io.tollgate.gasless..")
+      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.http..", "io.tollgate.gasless..", "io.tollgate.x402..")
       .should().dependOnClassesThat().resideInAPackage("io.tollgate.gasless..");
+
+  /**
+   * The x402 facilitator is an edge over the relayer and the signature verifier: it reuses the
+   * gasless EIP-3009 pieces and knows merchants (its callers), never checkouts, the ledger, the
+   * watcher or webhooks; only the root and HTTP use it.
+   */
+  @ArchTest
+  static final ArchRule x402DependsOnItsFoundationsOnly = classes().that().resideInAPackage("io.tollgate.x402..")
+      .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(resideInAnyPackage("io.tollgate.x402..",
+          "io.tollgate.gasless..", "io.tollgate.relay..", "io.tollgate.signature..", "io.tollgate.merchant..",
+          "io.tollgate.chain..", "io.tollgate.config..", "io.tollgate.api..")));
+
+  @ArchTest
+  static final ArchRule onlyTheRootAndHttpUseX402 = noClasses()
+      .that().resideOutsideOfPackages("io.tollgate", "io.tollgate.cli..", "io.tollgate.http..", "io.tollgate.x402..")
+      .should().dependOnClassesThat().resideInAPackage("io.tollgate.x402..");
 
   /** Gasless payments reach the ledger only through its submission message, never the watcher, webhooks or HTTP. */
   @ArchTest
@@ -150,5 +166,5 @@ class PackageLayersTest {
           "io.tollgate.payment..", "io.tollgate.checkout..", "io.tollgate.webhook..", "io.tollgate.inbound..",
           "io.tollgate.http..", "io.tollgate.payer..", "io.tollgate.signature..", "io.tollgate.merchant..",
           "io.tollgate.ratelimit..", "io.tollgate.pricing..", "io.tollgate.dev..", "io.tollgate.cli..",
-          "io.tollgate.relay..", "io.tollgate.console..");
+          "io.tollgate.relay..", "io.tollgate.console..", "io.tollgate.x402..");
 }

@@ -95,6 +95,13 @@ public enum ErrorCode {
   RELAY_IN_PROGRESS(409, "relay_in_progress", "Another authorization for this checkout is being relayed; wait for its outcome."),
   RELAYER_UNAVAILABLE(503, "relayer_unavailable", "Gasless payments are unavailable right now; retry after the time in Retry-After, or pay with a transaction."),
   TOO_MANY_STREAMS(503, "too_many_streams", "This server holds as many live status streams as it allows; retry after the time in Retry-After, or poll GET /v1/checkouts/{id}/status meanwhile."),
+  // x402 facilitator: requests it cannot judge (a payment it can judge but refuses is a 200 with the reference's reason)
+  X402_UNSUPPORTED_VERSION(400, "x402_unsupported_version", "Only x402 protocol version 2 is supported (x402Version and paymentPayload.x402Version must be 2)."),
+  X402_UNSUPPORTED_SCHEME(400, "x402_unsupported_scheme", "Only the scheme 'exact' is supported (paymentRequirements.scheme)."),
+  X402_UNSUPPORTED_NETWORK(400, "x402_unsupported_network", "paymentRequirements.network must be eip155:<chain id> of a chain this facilitator settles on (see GET /x402/supported)."),
+  X402_UNSUPPORTED_ASSET(400, "x402_unsupported_asset", "paymentRequirements.asset must be an EIP-3009 token this facilitator is configured for on that network; permit2 transfers are not supported."),
+  FACILITATOR_KEY_SCOPE(403, "facilitator_key_scope", "This API key has the facilitator scope: it may call /x402/... only."),
+  SETTLEMENT_NOT_FOUND(404, "settlement_not_found", "No such x402 settlement for this merchant."),
   // 5xx: our own faults
   INTERNAL(500, "internal_error", "Something went wrong on our side."),
   UNAVAILABLE(503, "service_unavailable", "A dependency is unavailable; retry shortly.");

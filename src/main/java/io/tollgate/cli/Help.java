@@ -99,7 +99,7 @@ final class Help {
       """;
 
   static final String KEY = """
-      usage: tollgate key create --merchant ID --mode test|live
+      usage: tollgate key create --merchant ID --mode test|live [--scope all|facilitator]
              tollgate key list   --merchant ID
              tollgate key rotate --merchant ID --key KEY_ID [--overlap 24h]
              tollgate key revoke --merchant ID --key KEY_ID
@@ -109,5 +109,7 @@ final class Help {
       use. rotate prints a new key and keeps the old one working for the overlap (90s, 15m, 24h,
       7d; at most 30d; 0 stops it at once). revoke stops a key at once on every running instance.
       Test keys (tg_test_) work only on test networks, live keys (tg_live_) only on the others.
+      A key of scope facilitator may call the x402 facilitator (/x402/...) only: give it to a
+      resource server.
       """;
 }

@@ -3,6 +3,7 @@ package io.tollgate.cli;
 import io.tollgate.config.Settings;
 import io.tollgate.merchant.ApiKeyRegistry;
 import io.tollgate.merchant.KeyMode;
+import io.tollgate.merchant.KeyScope;
 import io.tollgate.merchant.PaymentMethodRules;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,10 +41,11 @@ final class KeyCommand {
   }
 
   private static AdminSession.Work create(String command, List<String> args, PrintStream out) throws AdminSession.Failure {
-    Options o = Options.parse(command, args, Set.of("--merchant", "--mode"), Set.of());
+    Options o = Options.parse(command, args, Set.of("--merchant", "--mode", "--scope"), Set.of());
     UUID merchant = CliIds.uuid("--merchant", o.required("--merchant"));
     KeyMode mode = AdminSession.checked(KeyMode::fromCode, o.required("--mode"));
-    return session -> printNew(AdminSession.await(session.keys.create(merchant, mode)), out);
+    KeyScope scope = AdminSession.checked(KeyScope::fromCode, o.get("--scope"));
+    return session -> printNew(AdminSession.await(session.keys.create(merchant, mode, scope)), out);
   }
 
   private static AdminSession.Work list(String command, List<String> args, PrintStream out) throws AdminSession.Failure {
@@ -52,7 +54,8 @@ final class KeyCommand {
       JsonArray keys = AdminSession.await(session.keys.list(merchant));
       for (int i = 0; i < keys.size(); i++) {
         JsonObject k = keys.getJsonObject(i);
-        out.println(k.getString("id") + "  " + k.getString("prefix") + "...  " + k.getString("mode") + "  " + k.getString("status")
+        out.println(k.getString("id") + "  " + k.getString("prefix") + "...  " + k.getString("mode")
+            + ("facilitator".equals(k.getString("scope")) ? " facilitator" : "") + "  " + k.getString("status")
             + "  created " + k.getString("createdAt") + "  last used " + or(k.getString("lastUsedAt"), "never")
             + (k.getString("expiresAt") != null ? "  expires " + k.getString("expiresAt") : ""));
       }

@@ -31,7 +31,20 @@ final class ServeSettingsCheck {
     ChainSettingsCheck.problems(settings, problems);
     InboundSettingsCheck.problems(settings, problems);
     io.tollgate.relay.RelayerSettings.problems(settings, problems);
+    x402(settings, problems);
     return problems;
+  }
+
+  /** The facilitator's authentication mode (its chains' problems are reported above, so a broken chain list is skipped here). */
+  private static void x402(Settings settings, List<String> problems) {
+    io.tollgate.chain.ChainRegistry chains;
+    try {
+      chains = io.tollgate.chain.ChainRegistry.fromSettings(settings);
+    } catch (RuntimeException e) {
+      return;
+    }
+    io.tollgate.x402.X402Settings.problems(settings, chains::isTestnet,
+        chains.all().stream().map(io.tollgate.chain.ChainConfig::chainId).toList(), problems);
   }
 
   /** The environment variable that sets {@code key} (how secrets and URLs reach a deployment). */

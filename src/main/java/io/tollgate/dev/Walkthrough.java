@@ -10,7 +10,8 @@ import org.web3j.abi.datatypes.generated.Uint256;
 /**
  * The curl walkthrough development mode prints: create a checkout, bind the paying wallet, pay it
  * on anvil, watch it turn paid; then a second checkout paid gaslessly (EIP-3009: the wallet signs
- * the offered typed data, the shop's relayer sends it).
+ * the offered typed data, the shop's relayer sends it); then one x402 payment verified and settled
+ * through the facilitator, as an x402 SDK resource server would ask.
  */
 final class Walkthrough {
   private Walkthrough() {}
@@ -76,7 +77,36 @@ final class Walkthrough {
            -d "$(node -e 'const t=JSON.parse(process.argv[1]);console.log(JSON.stringify({chainId:31337,token:"USDC",
            authorization:t.message,signature:process.argv[2]}))' "$TYPED" "$SIG")"; echo
          sleep 3; curl -s %1$s/v1/checkouts/$ID/status -H "X-Client-Secret: $SECRET"; echo
+
+         # x402: Tollgate is the facilitator of any paid HTTP API. A resource server built with the x402
+         # SDK names %1$s/x402 as its facilitator URL and sends this key (or a facilitator-scope key).
+         # 9. What it settles: scheme exact on eip155:31337, the relayer as signer
+         curl -s %1$s/x402/supported; echo
+
+         # 10. The API asks 0.01 USDC; the client's wallet signs an EIP-3009 authorization for exactly that
+         REQ='{"scheme":"exact","network":"eip155:31337","asset":"%4$s","amount":"10000","payTo":"%8$s",
+           "maxTimeoutSeconds":60,"extra":{"name":"USD Coin","version":"2"}}'
+         AUTH=$(node -e 'const n=Math.floor(Date.now()/1000);console.log(JSON.stringify({from:"%5$s",to:"%8$s",
+           value:"10000",validAfter:String(n-600),validBefore:String(n+60),
+           nonce:"0x"+require("crypto").randomBytes(32).toString("hex")}))')
+         SIG=$(curl -s %3$s -H 'Content-Type: application/json' -d "$(node -e 'const a=JSON.parse(process.argv[1]);
+           const f=(n,t)=>({name:n,type:t});console.log(JSON.stringify({jsonrpc:"2.0",id:1,method:"eth_signTypedData_v4",
+           params:["%5$s",JSON.stringify({primaryType:"TransferWithAuthorization",message:a,
+           domain:{name:"USD Coin",version:"2",chainId:31337,verifyingContract:"%4$s"},
+           types:{EIP712Domain:[f("name","string"),f("version","string"),f("chainId","uint256"),f("verifyingContract","address")],
+           TransferWithAuthorization:[f("from","address"),f("to","address"),f("value","uint256"),f("validAfter","uint256"),
+           f("validBefore","uint256"),f("nonce","bytes32")]}})]}))' "$AUTH")" | %6$s o.result')
+         BODY=$(node -e 'const r=JSON.parse(process.argv[1]);console.log(JSON.stringify({x402Version:2,paymentRequirements:r,
+           paymentPayload:{x402Version:2,accepted:r,payload:{authorization:JSON.parse(process.argv[2]),signature:process.argv[3]}}}))' \
+           "$REQ" "$AUTH" "$SIG")
+
+         # 11. The API asks Tollgate to verify (no gas, nothing stored), serves, then settles: the relayer
+         #     sends transferWithAuthorization; the answer carries the transaction hash
+         curl -s %1$s/x402/verify -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d "$BODY"; echo
+         curl -s %1$s/x402/settle -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d "$BODY"; echo
+         # the same payment again is refused: its authorization is used (settle again returns the same answer)
+         curl -s %1$s/x402/verify -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d "$BODY"; echo
         ==================================================================================
-        """.formatted(base, apiKey, rpcUrl, token, buyer, json, transfer);
+        """.formatted(base, apiKey, rpcUrl, token, buyer, json, transfer, DevEnvironment.MERCHANT_RECIPIENT);
   }
 }

@@ -32,24 +32,28 @@ final class ChainFacts {
   record TokenState(boolean nonceUsed, BigInteger balance) {}
 
   static Future<TokenState> read(EthRpc chain, String token, TransferAuthorization a) {
-    String data = HelperCode.CREATION_CODE + FunctionEncoder.encodeConstructor(
-        List.of(new Address(token), new Address(a.from()), new Bytes32(Hex.decode(a.nonce()))));
-    return chain.call("eth_call", new JsonArray().add(new JsonObject().put("data", data)).add("latest"))
-        .recover(e -> Future.failedFuture(unavailable(e.getMessage())))
-        .map(ChainFacts::decode);
+    return readRaw(chain, token, a.from(), a.nonce()).map(ChainFacts::decode);
   }
 
-  /** abi.encode(stateOk, authorizationState, balanceOk, balance, codeSize): five words. */
+  /** The helper's six words, undecoded; fails {@code service_unavailable} when the chain cannot be asked. */
+  static Future<Object> readRaw(EthRpc chain, String token, String from, String nonce) {
+    String data = HelperCode.CREATION_CODE + FunctionEncoder.encodeConstructor(
+        List.of(new Address(token), new Address(from), new Bytes32(Hex.decode(nonce))));
+    return chain.call("eth_call", new JsonArray().add(new JsonObject().put("data", data)).add("latest"))
+        .recover(e -> Future.failedFuture(unavailable(e.getMessage())));
+  }
+
+  /** abi.encode(stateOk, authorizationState, balanceOk, balance, codeSize, tokenCodeSize): six words. */
   static TokenState decode(Object answer) {
     byte[] bytes = answer instanceof String hex ? Hex.decodeOrNull(hex) : null;
-    if (bytes == null || bytes.length != 5 * 32) throw unavailable("the token's views answered " + answer);
+    if (bytes == null || bytes.length != 6 * 32) throw unavailable("the token's views answered " + answer);
     // A token without the EIP-3009 view (or a node failing) says nothing about this authorization.
     if (word(bytes, 0).signum() == 0) throw unavailable("authorizationState failed");
     if (word(bytes, 2).signum() == 0) throw unavailable("balanceOf failed");
     return new TokenState(word(bytes, 1).signum() != 0, word(bytes, 3));
   }
 
-  private static BigInteger word(byte[] bytes, int index) {
+  static BigInteger word(byte[] bytes, int index) {
     return new BigInteger(1, java.util.Arrays.copyOfRange(bytes, index * 32, index * 32 + 32));
   }
 

@@ -40,6 +40,7 @@ import java.util.function.Supplier;
  *     {@code eventStreamMeters} their instance-wide count and metrics
  * @param web the built browser apps (pages and their hashed assets under {@code /web/})
  * @param console the operator console's reads (audit trail, live figures, relayers, checkout owners)
+ * @param x402 the x402 facilitator ({@code /x402/...})
  */
 public record HttpDependencies(
     HttpSettings settings,
@@ -71,4 +72,5 @@ public record HttpDependencies(
     io.tollgate.http.events.EventStreamSettings eventStreams,
     io.tollgate.http.events.EventStreamMeters eventStreamMeters,
     io.tollgate.web.WebAssets web,
-    io.tollgate.console.ConsoleViews console) {}
+    io.tollgate.console.ConsoleViews console,
+    io.tollgate.x402.X402Facilitator x402) {}

@@ -146,6 +146,12 @@ public final class HttpVerticle extends VerticleBase {
           builder.getRoute("adminListCheckoutWebhookEvents").addHandler(console::adminWebhookEvents);
           builder.getRoute("adminGetLiveStats").addHandler(console::adminLive);
           builder.getRoute("adminListRelayers").addHandler(console::adminRelayers);
+          // x402 facilitator (issue 17): the facilitator checks its bodies itself (reference reasons vs. 400 codes)
+          X402Api x402 = new X402Api(deps.merchants(), deps.x402());
+          builder.getRoute("x402Supported").addHandler(x402::supported);
+          builder.getRoute("x402Verify").setDoValidation(false).addHandler(x402::verify);
+          builder.getRoute("x402Settle").setDoValidation(false).addHandler(x402::settle);
+          builder.getRoute("x402GetSettlement").addHandler(x402::settlement);
           Router router = builder.createRouter();
           router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
           router.get("/health/ready").handler(this::ready);

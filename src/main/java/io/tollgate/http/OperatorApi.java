@@ -69,7 +69,9 @@ final class OperatorApi {
   }
 
   void createKey(RoutingContext ctx) {
-    JsonReplies.respond(ctx, 201, authorized(ctx).compose(v -> keys.create(merchantId(ctx), KeyMode.fromCode(JsonReplies.optionalBody(ctx).getString("mode"))))
+    JsonReplies.respond(ctx, 201, authorized(ctx).compose(v -> keys.create(merchantId(ctx),
+            KeyMode.fromCode(JsonReplies.optionalBody(ctx).getString("mode")),
+            io.tollgate.merchant.KeyScope.fromCode(JsonReplies.optionalBody(ctx).getString("scope"))))
         .map(ApiKeyRegistry.CreatedKey::toJson));
   }
 

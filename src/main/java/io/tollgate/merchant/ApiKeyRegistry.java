@@ -49,7 +49,12 @@ public final class ApiKeyRegistry {
   }
 
   public Future<CreatedKey> create(UUID merchantId, KeyMode mode) {
-    return pool.withTransaction(conn -> merchantExists(conn, merchantId).compose(v -> insert(conn, merchantId, mode)));
+    return create(merchantId, mode, KeyScope.ALL);
+  }
+
+  /** A key of {@code scope}: {@link KeyScope#FACILITATOR} for a resource server that only calls {@code /x402/...}. */
+  public Future<CreatedKey> create(UUID merchantId, KeyMode mode, KeyScope scope) {
+    return pool.withTransaction(conn -> merchantExists(conn, merchantId).compose(v -> insert(conn, merchantId, mode, scope)));
   }
 
   public Future<JsonArray> list(UUID merchantId) {
@@ -80,7 +85,7 @@ public final class ApiKeyRegistry {
                 : " is revoked or expired; create a new key instead")));
       }
       KeyMode mode = KeyMode.fromCode(old.getString("mode"));
-      return insert(conn, merchantId, mode).compose(created -> conn.preparedQuery(
+      return insert(conn, merchantId, mode, KeyScope.fromCode(old.getString("scope"))).compose(created -> conn.preparedQuery(
                   "UPDATE api_keys SET expires_at = $2, rotated_to = $3 WHERE id = $1")
               .execute(Tuple.of(keyId, now().plus(overlap), UUID.fromString(created.metadata().getString("id"))))
               .compose(v -> MerchantChanges.announce(conn, merchantId))
@@ -97,13 +102,13 @@ public final class ApiKeyRegistry {
         .compose(rows -> MerchantChanges.announce(conn, merchantId).map(json(rows.iterator().next()))));
   }
 
-  private Future<CreatedKey> insert(SqlConnection conn, UUID merchantId, KeyMode mode) {
+  private Future<CreatedKey> insert(SqlConnection conn, UUID merchantId, KeyMode mode, KeyScope scope) {
     String key = ApiKeys.generate(mode);
     return conn.preparedQuery("""
-            INSERT INTO api_keys (id, merchant_id, key_hash, key_prefix, mode, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6) RETURNING *""")
+            INSERT INTO api_keys (id, merchant_id, key_hash, key_prefix, mode, scope, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *""")
         .execute(Tuple.of(UUID.randomUUID(), merchantId, Buffer.buffer(ApiKeys.hash(key)), ApiKeys.displayPrefix(key),
-            mode.code(), now()))
+            mode.code(), scope.code(), now()))
         .map(rows -> new CreatedKey(json(rows.iterator().next()), key));
   }
 
@@ -132,7 +137,7 @@ public final class ApiKeyRegistry {
         : r.getValue("expires_at") != null ? "expiring" : "active";
     return new JsonObject().put("id", r.getUUID("id").toString()).put("object", "api_key")
         .put("merchantId", r.getUUID("merchant_id").toString()).put("prefix", r.getString("key_prefix"))
-        .put("mode", r.getString("mode")).put("status", status)
+        .put("mode", r.getString("mode")).put("scope", r.getString("scope")).put("status", status)
         .put("createdAt", Rfc3339.format(r.getOffsetDateTime("created_at")))
         .put("lastUsedAt", Rfc3339.format(r.getOffsetDateTime("last_used_at")))
         .put("expiresAt", Rfc3339.format(r.getOffsetDateTime("expires_at")))

@@ -52,7 +52,14 @@ public final class MerchantAuthenticator {
     this.cacheTtl = cacheTtl;
   }
 
+  /** The merchant of a key of scope {@link KeyScope#ALL}: a facilitator key is refused ({@code facilitator_key_scope}). */
   public Future<Merchant> authenticate(String authorizationHeader) {
+    return authenticateAnyScope(authorizationHeader).compose(m -> m.scope() == KeyScope.ALL ? Future.succeededFuture(m)
+        : Future.failedFuture(new ApiException(ErrorCode.FACILITATOR_KEY_SCOPE)));
+  }
+
+  /** The merchant of a key of any scope (the x402 facilitator's routes take both). */
+  public Future<Merchant> authenticateAnyScope(String authorizationHeader) {
     String key = bearer(authorizationHeader);
     if (!ApiKeys.looksLikeKey(key)) return Future.failedFuture(new ApiException(ErrorCode.UNAUTHENTICATED));
     byte[] hash = ApiKeys.hash(key);
@@ -62,7 +69,7 @@ public final class MerchantAuthenticator {
     if (cached != null && cached.until().isAfter(now)) return Future.succeededFuture(cached.merchant());
     long seenGeneration = generation.get();
     return pool.preparedQuery("""
-            SELECT k.id AS key_id, k.mode, k.expires_at, k.last_used_at, m.id, m.name, pm.chain_id, pm.token, pm.recipient
+            SELECT k.id AS key_id, k.mode, k.scope, k.expires_at, k.last_used_at, m.id, m.name, pm.chain_id, pm.token, pm.recipient
             FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
             LEFT JOIN merchant_payment_methods pm ON pm.merchant_id = m.id
             WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)""")
@@ -78,7 +85,7 @@ public final class MerchantAuthenticator {
             }
           }
           Merchant merchant = new Merchant(first.getUUID("id"), first.getString("name"), Map.copyOf(methods),
-              KeyMode.fromCode(first.getString("mode")));
+              KeyMode.fromCode(first.getString("mode")), KeyScope.fromCode(first.getString("scope")));
           Instant until = now.plus(cacheTtl);
           OffsetDateTime expires = first.getOffsetDateTime("expires_at");
           if (expires != null && expires.toInstant().isBefore(until)) until = expires.toInstant();

@@ -65,16 +65,30 @@ final class ChainSignatureVerifier implements SignatureVerifier {
         .compose(result -> {
           byte[] code = result instanceof String hex ? Hex.decodeOrNull(hex) : null;
           if (code == null) return Future.failedFuture(new NodeTrouble("eth_getCode answered " + result));
-          WalletCode walletCode = WalletCode.of(code);
-          ResultCache.Key key = new ResultCache.Key(input.signer(), input.digest().hex(),
-              Hex.encode(input.signature()), chain.chainId(), walletCode.codeHash());
-          SignatureCheck cached = cache == null ? null : cache.get(key);
-          if (cached != null) return Future.succeededFuture(cached);
-          return byWalletKind(input, chain, walletCode).onSuccess(check -> {
-            if (cache != null) cache.put(key, check);
-          });
+          return withCode(input, chain, code);
         })
         .recover(ChainSignatureVerifier::unavailableIfChainFailed);
+  }
+
+  @Override
+  public Future<SignatureCheck> verify(SignatureRequest request, EthRpc chain, byte[] signerCode) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(chain, "chain");
+    Objects.requireNonNull(signerCode, "signerCode");
+    Object precheck = precheck(request);
+    if (precheck instanceof SignatureCheck.Invalid invalid) return Future.succeededFuture(invalid);
+    return withCode((Checked) precheck, chain, signerCode).recover(ChainSignatureVerifier::unavailableIfChainFailed);
+  }
+
+  private Future<SignatureCheck> withCode(Checked input, EthRpc chain, byte[] code) {
+    WalletCode walletCode = WalletCode.of(code);
+    ResultCache.Key key = new ResultCache.Key(input.signer(), input.digest().hex(),
+        Hex.encode(input.signature()), chain.chainId(), walletCode.codeHash());
+    SignatureCheck cached = cache == null ? null : cache.get(key);
+    if (cached != null) return Future.succeededFuture(cached);
+    return byWalletKind(input, chain, walletCode).onSuccess(check -> {
+      if (cache != null) cache.put(key, check);
+    });
   }
 
   @Override

@@ -33,6 +33,13 @@ public interface SignatureVerifier {
   Future<SignatureCheck> verify(SignatureRequest request, EthRpc chain);
 
   /**
+   * As {@link #verify(SignatureRequest, EthRpc)}, with the signer's code already known (read at
+   * the latest block in the same call as other facts the caller needs), so no {@code eth_getCode}
+   * is made: an account without code and a 65-byte signature is checked with no chain call at all.
+   */
+  Future<SignatureCheck> verify(SignatureRequest request, EthRpc chain, byte[] signerCode);
+
+  /**
    * Tries {@code chains} in order (duplicates by chain id skipped) and answers with the first
    * {@link SignatureCheck.Valid}, whose {@code chainId} says which chain validated. If none does:
    * {@link SignatureCheck.Unavailable} when any chain could not be asked (a retry might

@@ -218,6 +218,10 @@ class OperatorCommandsTest {
     assertThat(run("key", "list", "--merchant", merchant)).isZero();
     assertThat(out()).contains("expiring");
 
+    assertThat(run("key", "create", "--merchant", merchant, "--mode", "test", "--scope", "facilitator")).as(err()).isZero();
+    assertThat(run("key", "list", "--merchant", merchant)).isZero();
+    assertThat(out()).contains(" test facilitator ");
+
     assertThat(run("key", "revoke", "--merchant", merchant, "--key", keyId.group(1))).isZero();
     assertThat(out()).startsWith("revoked " + keyId.group(1));
     assertThat(run("key", "list", "--merchant", merchant)).isZero();
@@ -230,6 +234,8 @@ class OperatorCommandsTest {
     String unknown = UUID.randomUUID().toString();
     assertRefused("mode must be 'test' or 'live'", "key", "create", "--merchant", merchant, "--mode", "prod");
     assertRefused("--mode is required", "key", "create", "--merchant", merchant);
+    assertRefused("scope must be 'all' or 'facilitator'", "key", "create", "--merchant", merchant, "--mode", "test",
+        "--scope", "shop");
     assertRefused(unknown, "key", "create", "--merchant", unknown, "--mode", "live");
     assertRefused("no key " + unknown, "key", "revoke", "--merchant", merchant, "--key", unknown);
     assertRefused("no key " + unknown, "key", "rotate", "--merchant", merchant, "--key", unknown);

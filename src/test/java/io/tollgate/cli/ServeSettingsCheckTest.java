@@ -36,6 +36,13 @@ class ServeSettingsCheckTest {
   }
 
   @Test
+  void theX402OpenModeIsRefusedWithALiveChainAndAnUnknownModeIsNamed() {
+    assertThat(problemsWith(v -> v.put("x402.auth", "open"))).singleElement().asString().contains("x402.auth=open");
+    assertThat(problemsWith(v -> v.put("x402.auth", "none"))).singleElement().asString().contains("x402.auth must be");
+    assertThat(problemsWith(v -> v.put("x402.auth", "api-key"))).isEmpty();
+  }
+
+  @Test
   void aCompleteDeploymentHasNoProblems() {
     assertThat(ServeSettingsCheck.problems(Settings.of(complete()))).isEmpty();
   }
