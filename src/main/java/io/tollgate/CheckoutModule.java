@@ -7,6 +7,7 @@ import io.tollgate.checkout.CheckoutStatus;
 import io.tollgate.checkout.ClientSecrets;
 import io.tollgate.checkout.StatusCache;
 import io.tollgate.checkout.StatusFeedVerticle;
+import io.tollgate.checkout.StatusSubscriptions;
 import io.tollgate.eventbus.Addresses;
 import io.tollgate.payment.PaymentSubmitted;
 import io.tollgate.pricing.FixedPriceOracle;
@@ -28,6 +29,8 @@ final class CheckoutModule {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   final StatusCache statusCache;
+  /** Live subscribers of checkouts' statuses (the server-sent events), fed by the status feed. */
+  final StatusSubscriptions subscriptions;
   final ClientSecrets secrets;
   final CheckoutService checkouts;
   private final Foundation f;
@@ -35,6 +38,7 @@ final class CheckoutModule {
   private CheckoutModule(Foundation f, StatusCache statusCache, ClientSecrets secrets, CheckoutService checkouts) {
     this.f = f;
     this.statusCache = statusCache;
+    this.subscriptions = new StatusSubscriptions(f.vertx(), statusCache, f.heads(), f.clock());
     this.secrets = secrets;
     this.checkouts = checkouts;
   }
@@ -69,7 +73,10 @@ final class CheckoutModule {
   /** The status feed first, so that no notification is missed. */
   Module module() {
     return Module.of(List.of(() -> f.vertx().deployVerticle(new StatusFeedVerticle(f.db(), statusCache, f.heads(),
-        this::announceSubmitted))));
+        status -> {
+          announceSubmitted(status);
+          subscriptions.changed(status);
+        }, subscriptions::resync))));
   }
 
   private void announceSubmitted(CheckoutStatus status) {

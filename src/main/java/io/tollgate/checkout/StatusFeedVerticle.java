@@ -23,6 +23,7 @@ public final class StatusFeedVerticle extends VerticleBase {
   private final StatusCache cache;
   private final ChainHeads heads;
   private final java.util.function.Consumer<CheckoutStatus> onChange;
+  private final Runnable onResubscribed;
   private PgSubscriber subscriber;
   /** Set by {@link #stop()}: the subscriber's close is then ours, not a lost feed. */
   private volatile boolean stopping;
@@ -33,10 +34,20 @@ public final class StatusFeedVerticle extends VerticleBase {
    */
   public StatusFeedVerticle(DatabaseSettings db, StatusCache cache, ChainHeads heads,
       java.util.function.Consumer<CheckoutStatus> onChange) {
+    this(db, cache, heads, onChange, () -> { });
+  }
+
+  /**
+   * @param onResubscribed told after each (re)subscription, once the cache was emptied: changes
+   *     may have been missed while the connection was down (the live status streams catch up)
+   */
+  public StatusFeedVerticle(DatabaseSettings db, StatusCache cache, ChainHeads heads,
+      java.util.function.Consumer<CheckoutStatus> onChange, Runnable onResubscribed) {
     this.db = db;
     this.cache = cache;
     this.heads = heads;
     this.onChange = onChange;
+    this.onResubscribed = onResubscribed;
   }
 
   @Override
@@ -47,6 +58,7 @@ public final class StatusFeedVerticle extends VerticleBase {
         .subscribeHandler(v -> {
           quiet();
           cache.invalidateAll();
+          onResubscribed.run();
         })
         .handler(this::onStatus);
     subscriber.channel(HEAD_CHANNEL).handler(this::onHead);
