@@ -3,8 +3,9 @@ pragma solidity ^0.8.20;
 
 /// Run without deploying it (an eth_call with no `to`, data = creation code ‖ abi.encode(token,
 /// from, nonce)): the constructor reads what a gasless intake needs of the token in one call and
-/// returns abi.encode(stateOk, authorizationState, balanceOk, balance, codeSize, tokenCodeSize),
-/// codeSize being the payer's. A token without one of the views answers "not ok" for it; the caller
+/// returns abi.encode(stateOk, authorizationState, balanceOk, balance, codeSize, tokenCodeSize, code),
+/// codeSize and code being the payer's (the code, so the intake's signature check needs no
+/// eth_getCode of its own). A token without one of the views answers "not ok" for it; the caller
 /// decides what that means.
 contract GaslessFacts {
     constructor(address token, address from, bytes32 nonce) {
@@ -16,7 +17,7 @@ contract GaslessFacts {
         bytes memory out = abi.encode(
             stateOk, stateOk ? abi.decode(state, (uint256)) : 0,
             balanceOk, balanceOk ? abi.decode(balance, (uint256)) : 0,
-            from.code.length, token.code.length);
+            from.code.length, token.code.length, from.code);
         assembly {
             return(add(out, 32), mload(out))
         }

@@ -7,6 +7,7 @@ import io.tollgate.checkout.CheckoutStatus;
 import io.tollgate.checkout.ClientSecrets;
 import io.tollgate.checkout.StatusCache;
 import io.tollgate.checkout.StatusFeedVerticle;
+import io.tollgate.checkout.StatusSubscriptions;
 import io.tollgate.eventbus.Addresses;
 import io.tollgate.payment.PaymentSubmitted;
 import io.tollgate.pricing.FixedPriceOracle;
@@ -28,6 +29,8 @@ final class CheckoutModule {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   final StatusCache statusCache;
+  /** Live subscribers of checkouts' statuses (the server-sent events), fed by the status feed. */
+  final StatusSubscriptions subscriptions;
   final ClientSecrets secrets;
   final CheckoutService checkouts;
   private final Foundation f;
@@ -35,6 +38,7 @@ final class CheckoutModule {
   private CheckoutModule(Foundation f, StatusCache statusCache, ClientSecrets secrets, CheckoutService checkouts) {
     this.f = f;
     this.statusCache = statusCache;
+    this.subscriptions = new StatusSubscriptions(f.vertx(), statusCache, f.heads(), f.clock());
     this.secrets = secrets;
     this.checkouts = checkouts;
   }
@@ -46,13 +50,33 @@ final class CheckoutModule {
             .orElseGet(() -> FixedPriceOracle.fromSettings(f.settings(), f.clock())), f.clock(),
             CheckoutSettings.fromSettings(f.settings())),
         secrets, f.transitions(), f.settings().string("http.public-url", ""));
-    return new CheckoutModule(f, new StatusCache(f.pool()), secrets, checkouts);
+    return new CheckoutModule(f, new StatusCache(f.pool(), sharedStatus(f)), secrets, checkouts);
+  }
+
+  /**
+   * With Redis, every snapshot is copied there for the polls of a PostgreSQL outage (issue 22): any
+   * instance then answers any checkout, not only those its own cache holds. Its own small client:
+   * a slow copy must not queue behind rate-limit decisions, nor they behind it.
+   */
+  private static io.tollgate.checkout.SharedStatus sharedStatus(Foundation f) {
+    String url = f.settings().optional("redis.url");
+    if (url == null) return io.tollgate.checkout.SharedStatus.NONE;
+    io.vertx.redis.client.RedisOptions options = new io.vertx.redis.client.RedisOptions().setConnectionString(url)
+        .setMaxPoolSize(4).setMaxPoolWaiting(1_000);
+    options.getNetClientOptions().setReadIdleTimeout(f.settings().integer("redis.read-idle-timeout-seconds", 10))
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+    return new io.tollgate.checkout.RedisSharedStatus(f.vertx(), io.vertx.redis.client.Redis.createClient(f.vertx(), options),
+        f.settings().string("redis.key-prefix", "tollgate:rl:"), f.clock(),
+        Duration.ofMillis(f.settings().longValue("redis.status-timeout-ms", 500)));
   }
 
   /** The status feed first, so that no notification is missed. */
   Module module() {
     return Module.of(List.of(() -> f.vertx().deployVerticle(new StatusFeedVerticle(f.db(), statusCache, f.heads(),
-        this::announceSubmitted))));
+        status -> {
+          announceSubmitted(status);
+          subscriptions.changed(status);
+        }, subscriptions::resync))));
   }
 
   private void announceSubmitted(CheckoutStatus status) {

@@ -6,6 +6,8 @@ import io.tollgate.http.hotpath.BuyerLimits;
 import io.tollgate.http.HttpDependencies;
 import io.tollgate.http.HttpSettings;
 import io.tollgate.http.HttpVerticle;
+import io.tollgate.http.events.EventStreamMeters;
+import io.tollgate.http.events.EventStreamSettings;
 import io.tollgate.ratelimit.ClientAddressResolver;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -22,6 +24,7 @@ final class HttpModule {
       io.tollgate.relay.Relayer relayer, io.tollgate.x402.X402Facilitator x402, Map<String, Supplier<Future<?>>> readiness) {
     ClientAddressResolver addresses = new ClientAddressResolver(f.settings().list("http.trusted-proxies"),
         ClientAddressResolver.ProxyHeader.X_FORWARDED_FOR);
+    EventStreamSettings streams = EventStreamSettings.fromSettings(f.settings());
     HttpDependencies deps = new HttpDependencies(http,
         merchants.authenticator,
         checkout.checkouts, checkout.secrets, checkout.statusCache, new StatusView(f.chains(), f.heads()),
@@ -32,6 +35,7 @@ final class HttpModule {
         new io.tollgate.shop.Refunds(f.pool(), f.transitions()), new io.tollgate.shop.ShopActions(f.pool(), f.transitions()),
         new io.tollgate.shop.CheckoutListing(f.pool()), new io.tollgate.shop.CheckoutModes(f.pool()), gasless.payments,
         new io.tollgate.http.ConnectionGuard.Counts(), addresses::isTrustedProxy, f.meters(),
+        checkout.subscriptions, streams, new EventStreamMeters(streams.maxStreams(), f.meters()),
         io.tollgate.web.WebAssets.fromClasspath(),
         io.tollgate.console.ConsoleViews.create(f.pool(), f.meters(), relayer, f.clock()), x402);
     return Module.of(List.of(() -> f.vertx().deployVerticle(() -> new HttpVerticle(deps),

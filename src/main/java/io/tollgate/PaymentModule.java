@@ -54,7 +54,14 @@ final class PaymentModule {
     PayerBindingService payers = new PayerBindingService(f.pool(), payerVerifier, rpc, f.transitions(),
         PayerSettings.fromSettings(f.settings()), f.clock());
     return new PaymentModule(f, new PaymentLedger(f.pool(), f.transitions(), verdictWrites), payers,
-        SecondProviderCheck.both(new BindingSettlementCheck(f.pool(), payerVerifier, rpc), new SecondProviderCheck(providers)));
+        SecondProviderCheck.both(new BindingSettlementCheck(f.pool(), payerVerifier, rpc), secondProvider(f, providers)));
+  }
+
+  /** The second-provider check, with each chain's bound on a witnessing head's lag (as the watcher's). */
+  private static SecondProviderCheck secondProvider(Foundation f, Map<Long, List<EthRpc>> providers) {
+    Map<Long, Duration> lag = new java.util.HashMap<>();
+    providers.keySet().forEach(id -> lag.put(id, f.settings().millis("chain." + id + ".max-head-lag-ms", 120_000)));
+    return new SecondProviderCheck(providers, f.clock(), lag, Duration.ofSeconds(120));
   }
 
   Module module() {

@@ -62,7 +62,8 @@ final class WatchModule {
       };
       ChainWatcher watcher = new ChainWatcher(clients.get(chain.chainId()),
           new PgActivePayments(f.pool(), id -> f.chains().chain(id).map(ChainConfig::confirmations).orElse(1)),
-          new EventBusVerdictSink(f.vertx().eventBus()), heads, new PaymentVerifier(new BalanceDiffSource()),
+          new EventBusVerdictSink(f.vertx().eventBus()), heads, new PaymentVerifier(new BalanceDiffSource(),
+              f.settings().millis("chain." + chain.chainId() + ".window-lead-ms", 2_000)),
           f.chains().finality(chain.chainId()));
       watcher.witnessBound(f.clock(), f.settings().millis("chain." + chain.chainId() + ".max-head-lag-ms", 120_000));
       watchers.add(watcher);

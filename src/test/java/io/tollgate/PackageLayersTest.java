@@ -127,6 +127,13 @@ class PackageLayersTest {
       .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.watch..", "io.tollgate.webhook..",
           "io.tollgate.inbound..", "io.tollgate.payer..", "io.tollgate.http..");
 
+  /** Live status streams are an HTTP adapter over the status cache: they know checkouts and the poll's access rules, nothing of payments. */
+  @ArchTest
+  static final ArchRule eventStreamsDependOnlyOnTheStatusPath = classes().that().resideInAPackage("io.tollgate.http.events..")
+      .should().onlyDependOnClassesThat(not(resideInAPackage("io.tollgate..")).or(resideInAnyPackage(
+          "io.tollgate.http.events..", "io.tollgate.http.hotpath..", "io.tollgate.checkout..", "io.tollgate.config..",
+          "io.tollgate.api..")));
+
   /** The browser apps are served, not reasoned about: web knows nothing of ours but the wire contract (api). */
   @ArchTest
   static final ArchRule webDependsOnlyOnTheWireContract = classes().that().resideInAPackage("io.tollgate.web..")

@@ -94,6 +94,7 @@ public enum ErrorCode {
   SIMULATION_REVERTED(422, "simulation_reverted", "The token would refuse this authorization (the relayed transaction reverts in simulation); nothing was sent and nothing was charged."),
   RELAY_IN_PROGRESS(409, "relay_in_progress", "Another authorization for this checkout is being relayed; wait for its outcome."),
   RELAYER_UNAVAILABLE(503, "relayer_unavailable", "Gasless payments are unavailable right now; retry after the time in Retry-After, or pay with a transaction."),
+  TOO_MANY_STREAMS(503, "too_many_streams", "This server holds as many live status streams as it allows; retry after the time in Retry-After, or poll GET /v1/checkouts/{id}/status meanwhile."),
   // x402 facilitator: requests it cannot judge (a payment it can judge but refuses is a 200 with the reference's reason)
   X402_UNSUPPORTED_VERSION(400, "x402_unsupported_version", "Only x402 protocol version 2 is supported (x402Version and paymentPayload.x402Version must be 2)."),
   X402_UNSUPPORTED_SCHEME(400, "x402_unsupported_scheme", "Only the scheme 'exact' is supported (paymentRequirements.scheme)."),

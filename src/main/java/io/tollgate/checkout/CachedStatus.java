@@ -24,6 +24,10 @@ public final class CachedStatus {
     return snapshot;
   }
 
+  public java.util.UUID checkoutId() {
+    return snapshot.id();
+  }
+
   /** Constant-time check that {@code candidate} is this checkout's client secret; the secret is derived once. */
   public boolean matchesClientSecret(String candidate, ClientSecrets secrets) {
     byte[] expected = clientSecret;

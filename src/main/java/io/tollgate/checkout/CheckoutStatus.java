@@ -43,6 +43,19 @@ public record CheckoutStatus(
         doc.getString("received"), doc.getString("amountDue"));
   }
 
+  /** The snapshot as {@link #fromJson} reads it (the view's document, for the shared copy). */
+  public JsonObject toJson() {
+    JsonObject doc = new JsonObject().put("id", id.toString()).put("version", version).put("status", status)
+        .put("reason", reason).put("expiresAt", expiresAtMillis).put("payer", payer)
+        .put("received", received).put("amountDue", amountDue);
+    if (payment != null) {
+      doc.put("payment", new JsonObject().put("id", payment.id()).put("chainId", payment.chainId())
+          .put("token", payment.token()).put("txHash", payment.txHash()).put("status", payment.status())
+          .put("reason", payment.reason()).put("blockNumber", payment.blockNumber()).put("final", payment.finalized()));
+    }
+    return doc;
+  }
+
   /**
    * The checkout's current snapshot, read with {@code db} (a pool, or the connection of the
    * transaction that just changed it); fails {@code checkout_not_found} when there is none.

@@ -12,14 +12,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * view; concurrent misses for one checkout share that read. Thread-safe: all HTTP event loops share
  * one cache. Entries are kept only as long as they are useful ({@link #evictFinished}). Each entry
  * also carries what polls derive from its snapshot ({@link CachedStatus}).
+ *
+ * <p>When PostgreSQL cannot be read, a miss is answered from the {@link SharedStatus} copy, so
+ * during an outage every instance answers every checkout any instance has seen; a checkout loaded
+ * from PostgreSQL is copied there too (the copy keeps only newer versions).
  */
 public final class StatusCache {
   private final Pool pool;
+  private final SharedStatus shared;
   private final ConcurrentHashMap<UUID, CachedStatus> entries = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<UUID, Future<CachedStatus>> loading = new ConcurrentHashMap<>();
 
   public StatusCache(Pool pool) {
+    this(pool, SharedStatus.NONE);
+  }
+
+  public StatusCache(Pool pool, SharedStatus shared) {
     this.pool = pool;
+    this.shared = shared;
+  }
+
+  /** Where every snapshot this instance learns of is copied for the other instances. */
+  SharedStatus shared() {
+    return shared;
   }
 
   /** The checkout's entry, read from PostgreSQL on a miss (failing with {@code checkout_not_found}). */
@@ -71,9 +86,16 @@ public final class StatusCache {
   }
 
   private Future<CachedStatus> load(UUID checkoutId) {
-    return CheckoutStatus.read(pool, checkoutId).map(status -> {
-      apply(status);
-      return entries.get(checkoutId);
-    });
+    return CheckoutStatus.read(pool, checkoutId)
+        .onSuccess(status -> shared.publish(status, status.toJson().encode()))
+        .recover(unreadable -> unreadable instanceof io.tollgate.api.ApiException
+            ? Future.failedFuture(unreadable) // checkout_not_found: PostgreSQL answered
+            : shared.read(checkoutId).transform(copy -> copy.succeeded() && copy.result() != null
+                ? Future.succeededFuture(copy.result())
+                : Future.failedFuture(unreadable)))
+        .map(status -> {
+          apply(status);
+          return entries.get(checkoutId);
+        });
   }
 }

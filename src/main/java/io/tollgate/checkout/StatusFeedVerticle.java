@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * Keeps this instance's {@link StatusCache} and {@link ChainHeads} current from PostgreSQL
  * notifications, which every instance receives for every committed change. When the listening
  * connection drops, notifications may have been missed: on every (re)subscription the cache is
- * emptied and refills from the database on demand.
+ * emptied and refills from the database on demand. Each snapshot is also copied to the
+ * {@link SharedStatus}, for the polls of a PostgreSQL outage on any instance.
  */
 public final class StatusFeedVerticle extends VerticleBase {
   static final String HEAD_CHANNEL = "chain_head";
@@ -22,6 +23,7 @@ public final class StatusFeedVerticle extends VerticleBase {
   private final StatusCache cache;
   private final ChainHeads heads;
   private final java.util.function.Consumer<CheckoutStatus> onChange;
+  private final Runnable onResubscribed;
   private PgSubscriber subscriber;
   /** Set by {@link #stop()}: the subscriber's close is then ours, not a lost feed. */
   private volatile boolean stopping;
@@ -32,10 +34,20 @@ public final class StatusFeedVerticle extends VerticleBase {
    */
   public StatusFeedVerticle(DatabaseSettings db, StatusCache cache, ChainHeads heads,
       java.util.function.Consumer<CheckoutStatus> onChange) {
+    this(db, cache, heads, onChange, () -> { });
+  }
+
+  /**
+   * @param onResubscribed told after each (re)subscription, once the cache was emptied: changes
+   *     may have been missed while the connection was down (the live status streams catch up)
+   */
+  public StatusFeedVerticle(DatabaseSettings db, StatusCache cache, ChainHeads heads,
+      java.util.function.Consumer<CheckoutStatus> onChange, Runnable onResubscribed) {
     this.db = db;
     this.cache = cache;
     this.heads = heads;
     this.onChange = onChange;
+    this.onResubscribed = onResubscribed;
   }
 
   @Override
@@ -46,6 +58,7 @@ public final class StatusFeedVerticle extends VerticleBase {
         .subscribeHandler(v -> {
           quiet();
           cache.invalidateAll();
+          onResubscribed.run();
         })
         .handler(this::onStatus);
     subscriber.channel(HEAD_CHANNEL).handler(this::onHead);
@@ -66,6 +79,7 @@ public final class StatusFeedVerticle extends VerticleBase {
     try {
       CheckoutStatus status = CheckoutStatus.fromJson(new JsonObject(payload));
       cache.apply(status);
+      cache.shared().publish(status, payload);
       onChange.accept(status);
     } catch (RuntimeException e) {
       LOG.warn("ignored a malformed status notification: {}", e.toString());

@@ -26,8 +26,14 @@ public final class StatusView {
     this.heads = heads;
   }
 
-  /** One answer. The body buffer is written as it is by any number of responses and must not be changed. */
-  public record Rendered(String etag, Buffer body) {}
+  /**
+   * One answer. The body buffer is written as it is by any number of responses and must not be
+   * changed. {@code sequence} orders a checkout's answers the way {@code etag} tells them apart: it
+   * grows whenever the body changes ({@link #sequence}), on every instance alike, so a live stream
+   * can number its events with it and a reconnecting client can say which one it saw last.
+   * {@code status} is the status shown.
+   */
+  public record Rendered(String etag, Buffer body, long sequence, String status) {}
 
   /** A memoised answer and the time-dependent state it was rendered for. */
   record Rendering(int confirmations, String shownStatus, Rendered rendered) {}
@@ -39,6 +45,18 @@ public final class StatusView {
 
   private static String etag(CheckoutStatus s, int confirmations, String shown) {
     return "\"" + s.version() + "-" + confirmations + "-" + shown + "\"";
+  }
+
+  /**
+   * The body's place in its checkout's history, from what the body depends on: the snapshot
+   * version (bumped by every write to the checkout or its payments), then the confirmations shown
+   * (only rise while the version stands: heads only advance), then whether the expiry has been
+   * shown before the sweep wrote it (once). Every instance computes the same number for the same
+   * state, so it survives a reconnect to another instance. The first is 1000, never 0.
+   */
+  static long sequence(CheckoutStatus s, int confirmations, String shown) {
+    long shownExpiry = shown.equals(s.status()) ? 0 : 1;
+    return (s.version() + 1L) * 1_000L + Math.min(confirmations, 499) * 2L + shownExpiry;
   }
 
   public Rendered render(CheckoutStatus s, long nowMillis) {
@@ -77,7 +95,7 @@ public final class StatusView {
               // whether the finality re-check found the payment's block still canonical and deep
               .put("final", p.finalized()));
     }
-    return new Rendered(etag(s, confirmations, shown), json.toBuffer());
+    return new Rendered(etag(s, confirmations, shown), json.toBuffer(), sequence(s, confirmations, shown), shown);
   }
 
   /** An open or failed checkout past its expiry is expired, even before the sweeper has written it. */

@@ -29,7 +29,8 @@ final class ChainFacts {
 
   private ChainFacts() {}
 
-  record TokenState(boolean nonceUsed, BigInteger balance) {}
+  /** @param payerCode the payer's code at the block read (empty for an account without code) */
+  record TokenState(boolean nonceUsed, BigInteger balance, byte[] payerCode) {}
 
   static Future<TokenState> read(EthRpc chain, String token, TransferAuthorization a) {
     return readRaw(chain, token, a.from(), a.nonce()).map(ChainFacts::decode);
@@ -43,14 +44,26 @@ final class ChainFacts {
         .recover(e -> Future.failedFuture(unavailable(e.getMessage())));
   }
 
-  /** abi.encode(stateOk, authorizationState, balanceOk, balance, codeSize, tokenCodeSize): six words. */
+  /**
+   * abi.encode(stateOk, authorizationState, balanceOk, balance, codeSize, tokenCodeSize, code): six
+   * words, the offset of the payer's code (seven words), its length, and the code padded to whole words.
+   */
   static TokenState decode(Object answer) {
     byte[] bytes = answer instanceof String hex ? Hex.decodeOrNull(hex) : null;
-    if (bytes == null || bytes.length != 6 * 32) throw unavailable("the token's views answered " + answer);
+    if (bytes == null || bytes.length < 8 * 32 || !word(bytes, 6).equals(BigInteger.valueOf(7 * 32))
+        || word(bytes, 7).compareTo(BigInteger.valueOf(bytes.length - 8 * 32)) > 0) {
+      throw unavailable("the token's views answered " + abbreviated(answer));
+    }
     // A token without the EIP-3009 view (or a node failing) says nothing about this authorization.
     if (word(bytes, 0).signum() == 0) throw unavailable("authorizationState failed");
     if (word(bytes, 2).signum() == 0) throw unavailable("balanceOf failed");
-    return new TokenState(word(bytes, 1).signum() != 0, word(bytes, 3));
+    byte[] code = java.util.Arrays.copyOfRange(bytes, 8 * 32, 8 * 32 + word(bytes, 7).intValueExact());
+    return new TokenState(word(bytes, 1).signum() != 0, word(bytes, 3), code);
+  }
+
+  private static String abbreviated(Object answer) {
+    String text = String.valueOf(answer);
+    return text.length() <= 80 ? text : text.substring(0, 80) + "...";
   }
 
   static BigInteger word(byte[] bytes, int index) {

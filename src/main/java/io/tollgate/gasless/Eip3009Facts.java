@@ -28,7 +28,7 @@ public record Eip3009Facts(boolean stateReadable, boolean nonceUsed, boolean bal
 
   static Eip3009Facts decode(Object answer) {
     byte[] bytes = answer instanceof String hex ? Hex.decodeOrNull(hex) : null;
-    if (bytes == null || bytes.length != 6 * 32) {
+    if (bytes == null || bytes.length < 8 * 32) { // six words, then the payer's code (its offset, length, bytes)
       throw new io.tollgate.api.ApiException(io.tollgate.api.ErrorCode.UNAVAILABLE,
           "the token's state could not be read: the helper answered " + answer);
     }

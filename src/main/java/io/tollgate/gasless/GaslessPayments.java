@@ -129,15 +129,20 @@ public final class GaslessPayments {
   }
 
   /**
-   * The signature (through the shared verifier) and the token's state, asked side by side; refused
-   * in that order: a signature that proves nothing comes before what the chain says of the wallet.
+   * The chain's state (one call: the nonce's state, the balance and the payer's code), then the
+   * signature through the shared verifier with that code, so it asks no {@code eth_getCode} of its
+   * own (issue 16's budget of calls per gasless checkout); without the state, the verifier reads the
+   * code itself. Refused in this order: a signature that proves nothing comes before what the chain
+   * says of the wallet.
    */
   private Future<VerificationMethod> onChainChecks(EthRpc chain, TokenDomain domain, TransferAuthorization a,
       String signature) {
-    Future<SignatureCheck> check = verifier.verify(
-        SignatureRequest.forEip712(a.from(), domain.separator(), a.structHash(), signature), chain);
+    SignatureRequest request = SignatureRequest.forEip712(a.from(), domain.separator(), a.structHash(), signature);
     Future<ChainFacts.TokenState> state = ChainFacts.read(chain, domain.verifyingContract(), a);
-    return Future.join(check, state).transform(done -> {
+    Future<SignatureCheck> check = state.transform(read -> read.succeeded()
+        ? verifier.verify(request, chain, read.result().payerCode())
+        : verifier.verify(request, chain));
+    return check.transform(done -> {
       if (check.failed()) return Future.failedFuture(check.cause());
       if (check.result() instanceof SignatureCheck.Invalid invalid) {
         return Future.failedFuture(invalid.reason().refusal(invalid.detail()));

@@ -36,6 +36,8 @@ import java.util.function.Supplier;
  * @param connectionCounts open connections per client address, shared by every HTTP verticle
  * @param trustedProxy whether a socket peer is a trusted proxy (exempt from the per-address connection limit)
  * @param meters where the HTTP side's own counters go (rate-limit refusals)
+ * @param subscriptions live status subscriptions (server-sent events), {@code eventStreams} their bounds,
+ *     {@code eventStreamMeters} their instance-wide count and metrics
  * @param web the built browser apps (pages and their hashed assets under {@code /web/})
  * @param console the operator console's reads (audit trail, live figures, relayers, checkout owners)
  * @param x402 the x402 facilitator ({@code /x402/...})
@@ -66,6 +68,9 @@ public record HttpDependencies(
     ConnectionGuard.Counts connectionCounts,
     java.util.function.Predicate<String> trustedProxy,
     MeterRegistry meters,
+    io.tollgate.checkout.StatusSubscriptions subscriptions,
+    io.tollgate.http.events.EventStreamSettings eventStreams,
+    io.tollgate.http.events.EventStreamMeters eventStreamMeters,
     io.tollgate.web.WebAssets web,
     io.tollgate.console.ConsoleViews console,
     io.tollgate.x402.X402Facilitator x402) {}

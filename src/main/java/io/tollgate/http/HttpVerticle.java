@@ -1,6 +1,7 @@
 package io.tollgate.http;
 
 import io.micrometer.core.instrument.Counter;
+import io.tollgate.http.events.CheckoutEvents;
 import io.tollgate.http.hotpath.BuyerAccess;
 import io.tollgate.http.hotpath.CorsRules;
 import io.tollgate.http.hotpath.ErrorResponses;
@@ -46,6 +47,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private final HttpDependencies deps;
   private ConnectionGuard guard;
+  private CheckoutEvents events;
 
   public HttpVerticle(HttpDependencies deps) {
     this.deps = deps;
@@ -66,8 +68,11 @@ public final class HttpVerticle extends VerticleBase {
     BuyerApi buyer = new BuyerApi(access, poll, deps.clientAddress(), deps.statusCache(), deps.statusView(), deps.checkouts(),
         vertx.eventBus(), deps.clock(), deps.payers(), deps.gasless());
     CorsRules cors = new CorsRules(deps.settings().corsOrigins());
+    events = new CheckoutEvents(vertx, context, access, deps.statusCache(), deps.statusView(), deps.subscriptions(),
+        deps.eventStreams(), deps.eventStreamMeters(), deps.clock());
+    events.start();
     Handler<RoutingContext> buyerFirst = RequestAuth.buyerFirst(access);
-    return OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
+    return ApiContract.load(vertx)
         .<Handler<HttpServerRequest>>map(contract -> {
           RouterBuilder builder = routerBuilder(vertx, contract)
               .rootHandler(cors.handler())
@@ -87,6 +92,8 @@ public final class HttpVerticle extends VerticleBase {
           HotPathValidation statusParameters = HotPathValidation.forOperation(contract, "getCheckoutStatus");
           builder.getRoute("getCheckoutStatus").setDoValidation(false)
               .addHandler(statusParameters::handle).addHandler(buyer::status);
+          // live status (server-sent events): authorised like the poll inside its handler, as the poll is
+          prevalidated(builder, contract, "getCheckoutEvents").addHandler(events::handle);
           prevalidated(builder, contract, "submitPayment", buyerFirst).addHandler(buyer::submitPayment);
           prevalidated(builder, contract, "submitAuthorization", buyerFirst).addHandler(buyer::submitAuthorization);
           prevalidated(builder, contract, "createPayerChallenge", buyerFirst).addHandler(buyer::payerChallenge);
@@ -200,6 +207,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (guard != null) guard.stop();
+    if (events != null) events.stop();
     return Future.succeededFuture();
   }
 

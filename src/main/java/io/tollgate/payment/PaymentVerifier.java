@@ -6,6 +6,7 @@ import io.tollgate.chain.Hex;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ public final class PaymentVerifier {
   public static final String TRANSFER_TOPIC = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
 
   private final NativeTransferSource nativeSource;
+  private final Duration windowLead;
 
   /** Native payments judged by the transaction's own fields (ordinary accounts only). */
   public PaymentVerifier() {
@@ -35,7 +37,20 @@ public final class PaymentVerifier {
   }
 
   public PaymentVerifier(NativeTransferSource nativeSource) {
+    this(nativeSource, Duration.ZERO);
+  }
+
+  /**
+   * @param windowLead how far before the checkout's creation second a block may be stamped and
+   *     still count: a block's timestamp is when its building began (an L2 sequencer's 2 s slot, a
+   *     node stamping late under load), so a transaction sent after the checkout was made can land in
+   *     a block stamped before it. At most one block interval; what else a payment must prove (bound
+   *     payer, exact amount, single use) is unchanged.
+   */
+  public PaymentVerifier(NativeTransferSource nativeSource, Duration windowLead) {
     this.nativeSource = Objects.requireNonNull(nativeSource);
+    if (windowLead.isNegative()) throw new IllegalArgumentException("window lead must not be negative");
+    this.windowLead = windowLead;
   }
 
   public NativeTransferSource nativeSource() { return nativeSource; }
@@ -83,8 +98,9 @@ public final class PaymentVerifier {
       return new Verdict.PaidLate(new Verdict.Paying(blockNumber, blockHash, blockTime, movement.payer(),
           movement.amount(), confirmations, confirmations >= expectation.requiredConfirmations()));
     }
-    // Block timestamps are whole seconds: a block in the checkout's creation second counts as inside.
-    if (blockTime.isBefore(expectation.validFrom().truncatedTo(ChronoUnit.SECONDS))) {
+    // Block timestamps are whole seconds: a block in the checkout's creation second counts as inside,
+    // and so does one stamped up to the chain's window lead before it (see the constructor).
+    if (blockTime.isBefore(expectation.validFrom().truncatedTo(ChronoUnit.SECONDS).minus(windowLead))) {
       return new Verdict.Rejected(RejectionReason.OUTSIDE_VALIDITY_WINDOW,
           "mined at " + blockTime + ", window [" + expectation.validFrom() + ", " + expectation.validUntil() + "]",
           blockNumber);

@@ -28,15 +28,32 @@ import org.slf4j.LoggerFactory;
  * make a payment final nor reverse it: {@code final} and {@code remined} need their block canonical
  * on two providers; {@code vanished} and {@code reversed} need two providers showing another block
  * at the recorded height.
+ *
+ * <p>And the other way round ({@link ExpiryWitnesses}): a claim is rejected
+ * {@code not_mined_before_expiry}, expiring its checkout, only when two providers witness its
+ * transaction missing at a credible head past the expiry and none has its receipt.
  */
 public final class SecondProviderCheck implements SettlementCheck {
   private static final Logger LOG = LoggerFactory.getLogger(SecondProviderCheck.class);
 
   /** Per chain: one client per provider, each pinned to that provider alone. */
   private final Map<Long, List<EthRpc>> providers;
+  private final ExpiryWitnesses expiries;
 
+  /** With the wall clock and a 120 s bound on how far a witnessing head may lag it. */
   public SecondProviderCheck(Map<Long, List<EthRpc>> providers) {
+    this(providers, java.time.Clock.systemUTC(), Map.of(), java.time.Duration.ofSeconds(120));
+  }
+
+  /**
+   * @param maxHeadLag per chain, how far behind {@code clock} a provider's head may be and still
+   *     witness that a transaction is missing ({@code chain.<id>.max-head-lag-ms})
+   * @param defaultLag for chains not in {@code maxHeadLag}
+   */
+  public SecondProviderCheck(Map<Long, List<EthRpc>> providers, java.time.Clock clock,
+      Map<Long, java.time.Duration> maxHeadLag, java.time.Duration defaultLag) {
     this.providers = Map.copyOf(providers);
+    this.expiries = new ExpiryWitnesses(this.providers, clock, maxHeadLag, defaultLag);
   }
 
   @Override
@@ -50,6 +67,10 @@ public final class SecondProviderCheck implements SettlementCheck {
 
   @Override
   public Future<List<VerdictMessage>> reviewAll(List<VerdictMessage> verdicts) {
+    return canonicalOnTwo(verdicts).compose(expiries::review);
+  }
+
+  private Future<List<VerdictMessage>> canonicalOnTwo(List<VerdictMessage> verdicts) {
     Map<Long, TreeSet<Long>> heights = new HashMap<>();
     for (VerdictMessage v : verdicts) {
       long chainId = v.payment().expectation().chainId();

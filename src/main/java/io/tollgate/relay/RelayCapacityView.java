@@ -34,6 +34,13 @@ final class RelayCapacityView {
     last.set(new Reading(balance, quote, clock.instant()));
   }
 
+  /** The balance and fee quote if read within the cache's time (as a reading without block or nonces), else null. */
+  ChainReading fresh() {
+    Reading reading = last.get();
+    return reading != null && reading.at.plus(ttl).isAfter(clock.instant())
+        ? new ChainReading(-1, null, -1, -1, reading.quote, reading.balance, false) : null;
+  }
+
   /** The capacity with {@code inFlight} relays already spoken for. */
   Future<RelayCapacity> capacity(long inFlight) {
     Reading reading = last.get();

@@ -21,6 +21,13 @@ public final class RelayEngine {
   private static final Logger LOG = LoggerFactory.getLogger(RelayEngine.class);
   /** Most new relays signed per round, so one round's signing never holds the event loop long. */
   private static final int MAX_NEW_PER_ROUND = 256;
+  /**
+   * With nothing queued, how often the chain is read for the sent relays: only a new block can
+   * settle one, and a tick's reading between blocks is calls spent for nothing (issue 16 counts
+   * every call of a gasless checkout). A mined relay's checkout does not wait for it: the watcher
+   * verifies the transaction on its own.
+   */
+  static final java.time.Duration SENT_ONLY_READ_INTERVAL = java.time.Duration.ofSeconds(1);
 
   private final RelayerSettings.Chain chain;
   private final EthRpc rpc;
@@ -30,6 +37,8 @@ public final class RelayEngine {
   private final OperatorAlerts alerts;
   private final Settlement settlement;
   private final Broadcaster broadcaster;
+  /** When the chain was last read for a round (the engine's context only). */
+  private Instant lastRead = Instant.MIN;
 
   RelayEngine(RelayerSettings.Chain chain, EthRpc rpc, RelayStore store, Clock clock, RelayCapacityView capacity,
       OperatorAlerts alerts, Consumer<RelayChanged> publisher) {
@@ -49,15 +58,28 @@ public final class RelayEngine {
 
   /** One round; fails only when the chain or the database could not be read (the next round retries). */
   public Future<Void> round() {
-    return store.open(chain.chainId(), chain.address()).compose(rows -> rows.isEmpty()
+    return store.open(chain.chainId(), chain.address()).compose(rows -> {
+      if (rows.isEmpty()) {
         // Nothing to do: only the funds, as often as the capacity cache allows (gauge and warnings).
-        ? capacity.capacity(0).onSuccess(alerts::check).<Void>mapEmpty()
-        : ChainReading.read(rpc, chain.address())
+        return capacity.capacity(0).onSuccess(alerts::check).<Void>mapEmpty();
+      }
+      Instant now = clock.instant();
+      boolean queued = rows.stream().anyMatch(r -> r.txNonce() == null);
+      if (!queued && now.isBefore(lastRead.plus(SENT_ONLY_READ_INTERVAL))) return Future.<Void>succeededFuture();
+      lastRead = now;
+      return readChain(rows);
+    });
+  }
+
+  private Future<Void> readChain(List<RelayRow> rows) {
+    // The fee quote and balance are reused while the capacity cache holds them (fees move per block
+    // at most, and signing adds 25 % headroom); the block and the nonces are read every time.
+    return ChainReading.read(rpc, chain.address(), capacity.fresh())
         .compose(reading -> {
-          capacity.observe(reading.balance(), reading.quote());
+          if (reading.fresh()) capacity.observe(reading.balance(), reading.quote());
           long inFlight = rows.stream().filter(r -> !r.state().terminal()).count();
           return capacity.capacity(inFlight).onSuccess(alerts::check).transform(ignored -> work(rows, reading));
-        }));
+        });
   }
 
   private Future<Void> work(List<RelayRow> rows, ChainReading reading) {
@@ -69,7 +91,7 @@ public final class RelayEngine {
       else if (row.txNonce() < reading.minedNonce()) used.add(row);
       else sent.add(row);
     }
-    return step("settle", settlement.settle(used))
+    return step("settle", settlement.settle(used, reading.blockNumber()))
         .compose(v -> step("look after sent", broadcaster.lookAfter(sent, reading)))
         .compose(v -> step("send queued", sendQueued(queued, reading)));
   }

@@ -22,7 +22,14 @@ import org.web3j.abi.datatypes.generated.Bytes32;
  * Relays whose nonce the chain has used: which transaction used it. One of ours that succeeded →
  * MINED; one of ours that reverted, or none of ours → FAILED, saying whether the authorization was
  * consumed by another transaction ({@code authorizationState}); the cancel of a given-up relay →
- * its nonce is free of worry. One batch of receipts for all of them.
+ * its nonce is free of worry.
+ *
+ * <p>First ONE {@code eth_getLogs} for the round: the tokens' {@code AuthorizationUsed(authorizer,
+ * nonce)} events in the blocks since the last settled reading. An event of one of our own hashes
+ * for the relay's authorization says it succeeded (a reverted transaction leaves no log), so a
+ * round's successful relays cost one call together instead of a receipt each (issue 16 counts the
+ * calls of every gasless checkout). Whatever the logs do not explain (a deploy, a revert, another
+ * sender, the first round after a start) is asked by receipts, in one batch.
  */
 final class Settlement {
   private static final Logger LOG = LoggerFactory.getLogger(Settlement.class);
@@ -30,6 +37,12 @@ final class Settlement {
   private final EthRpc rpc;
   private final RelayStore store;
   private final Consumer<RelayChanged> publisher;
+  /** keccak256("AuthorizationUsed(address,bytes32)"): EIP-3009's event for a used authorization. */
+  static final String AUTHORIZATION_USED = org.web3j.crypto.Hash.sha3String("AuthorizationUsed(address,bytes32)");
+  /** The widest span of blocks asked in one eth_getLogs; wider: receipts. */
+  static final long MAX_LOG_BLOCKS = 500;
+  /** The block through which every used nonce was settled, or -1 (not known since the start: receipts). */
+  private long settledThrough = -1;
 
   Settlement(EthRpc rpc, RelayStore store, Consumer<RelayChanged> publisher) {
     this.rpc = rpc;
@@ -37,7 +50,64 @@ final class Settlement {
     this.publisher = publisher;
   }
 
-  Future<Void> settle(List<RelayRow> used) {
+  /**
+   * @param readAt the block of the round's reading: every nonce used at it was used in a block up to
+   *     it (or a later one), so the next round's logs start after it
+   */
+  Future<Void> settle(List<RelayRow> used, long readAt) {
+    if (used.isEmpty()) {
+      settledThrough = Math.max(settledThrough, readAt);
+      return Future.succeededFuture();
+    }
+    long from = settledThrough + 1;
+    // Logs only over a short span (after a long quiet spell providers refuse wide ranges), and a
+    // failed or refused logs call falls back to receipts: settling never depends on eth_getLogs.
+    Future<List<RelayRow>> left = settledThrough < 0 || from > readAt || readAt - from > MAX_LOG_BLOCKS
+        ? Future.succeededFuture(used)
+        : byLogs(used, from).recover(e -> Future.succeededFuture(used));
+    return left.compose(this::byReceipts).onSuccess(v -> settledThrough = Math.max(settledThrough, readAt));
+  }
+
+  /** The relays the logs show succeeded are settled MINED; answers the others. */
+  private Future<List<RelayRow>> byLogs(List<RelayRow> used, long from) {
+    java.util.Set<String> tokens = new java.util.TreeSet<>();
+    for (RelayRow row : used) if (!row.deploy()) tokens.add(row.tokenContract().toLowerCase(java.util.Locale.ROOT));
+    if (tokens.isEmpty()) return Future.succeededFuture(used);
+    JsonObject filter = new JsonObject().put("fromBlock", Hex.quantity(from)).put("toBlock", "latest")
+        .put("address", new io.vertx.core.json.JsonArray(new ArrayList<>(tokens)))
+        .put("topics", new io.vertx.core.json.JsonArray().add(AUTHORIZATION_USED));
+    return rpc.call("eth_getLogs", new io.vertx.core.json.JsonArray().add(filter)).compose(result -> {
+      // (authorizer, nonce) -> the hash of the transaction that used it
+      java.util.Map<String, String> usedBy = new java.util.HashMap<>();
+      if (result instanceof io.vertx.core.json.JsonArray logs) {
+        for (Object entry : logs) {
+          if (!(entry instanceof JsonObject log) || log.getJsonArray("topics") == null || log.getJsonArray("topics").size() < 3
+              || Boolean.TRUE.equals(log.getBoolean("removed"))) continue;
+          String authorizer = "0x" + log.getJsonArray("topics").getString(1).substring(26);
+          usedBy.put(logKey(String.valueOf(log.getString("address")), authorizer, log.getJsonArray("topics").getString(2)),
+              String.valueOf(log.getString("transactionHash")).toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+      List<RelayRow> unexplained = new ArrayList<>();
+      List<Future<?>> writes = new ArrayList<>();
+      for (RelayRow row : used) {
+        String hash = row.deploy() ? null : usedBy.get(logKey(row.tokenContract(), row.key().from(), row.key().nonce()));
+        Optional<String> ours = hash == null ? Optional.empty() : row.txHashes().stream().filter(h -> h.equalsIgnoreCase(hash)).findFirst();
+        if (ours.isPresent()) {
+          writes.add(settleOne(new Found(row, ours.get(), new JsonObject().put("status", "0x1")), null));
+        } else {
+          unexplained.add(row);
+        }
+      }
+      return Future.join(writes).map(unexplained);
+    });
+  }
+
+  private static String logKey(String token, String authorizer, String nonce) {
+    return (token + "|" + authorizer + "|" + nonce).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private Future<Void> byReceipts(List<RelayRow> used) {
     if (used.isEmpty()) return Future.succeededFuture();
     List<RpcRequest> calls = new ArrayList<>();
     List<List<String>> hashesPerRow = new ArrayList<>();

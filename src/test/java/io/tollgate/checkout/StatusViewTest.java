@@ -41,6 +41,26 @@ class StatusViewTest {
   }
 
   @Test
+  void theSequenceGrowsWithEveryChangeOfTheBodyAndOnlyThen() {
+    CheckoutStatus open = status(0, "open", 10_000L, null);
+    long first = view.render(open, 0).sequence();
+    assertThat(first).isEqualTo(1_000); // never 0
+    assertThat(view.render(open, 0).sequence()).isEqualTo(first);
+    long expired = view.render(open, 10_001).sequence();
+    assertThat(expired).isGreaterThan(first);
+    CheckoutStatus.Payment minedAt100 = new CheckoutStatus.Payment(1, 8453, "USDC", "0xab", "mined", null, 100L);
+    CheckoutStatus mined = status(1, "pending", 10_000L, minedAt100);
+    heads.advance(8453, 100);
+    long one = view.render(mined, 0).sequence();
+    heads.advance(8453, 101);
+    long two = view.render(mined, 0).sequence();
+    CheckoutStatus paid = status(2, "paid", 10_000L, new CheckoutStatus.Payment(1, 8453, "USDC", "0xab", "confirmed", null, 100L));
+    long done = view.render(paid, 20_000).sequence();
+    assertThat(List.of(first, expired, one, two, done)).isSorted().doesNotHaveDuplicates();
+    assertThat(view.render(paid, 20_000).status()).isEqualTo("paid");
+  }
+
+  @Test
   void aPaidCheckoutNeverTurnsExpired() {
     CheckoutStatus paid = status(9, "paid", 1_000L, new CheckoutStatus.Payment(1, 8453, "USDC", "0xab", "confirmed", null, 100L));
     JsonObject body = view.render(paid, 5_000).body().toJsonObject();

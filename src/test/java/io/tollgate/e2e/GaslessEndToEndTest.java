@@ -333,6 +333,10 @@ class GaslessEndToEndTest {
   }
 
   JsonObject typedData(JsonObject checkout, String payer) {
+    return typedData(app, checkout, payer);
+  }
+
+  static JsonObject typedData(TollgateFixture app, JsonObject checkout, String payer) {
     String query = payer == null ? "" : "?payer=" + payer;
     TollgateFixture.Response options = app.get("/v1/checkouts/" + checkout.getString("id") + "/payment-options" + query,
         checkout.getString("clientSecret"), Map.of());
@@ -350,6 +354,10 @@ class GaslessEndToEndTest {
   }
 
   TollgateFixture.Response authorize(JsonObject checkout, JsonObject typed, Object signature) {
+    return authorize(app, checkout, typed, signature);
+  }
+
+  static TollgateFixture.Response authorize(TollgateFixture app, JsonObject checkout, JsonObject typed, Object signature) {
     return app.post("/v1/checkouts/" + checkout.getString("id") + "/authorizations", checkout.getString("clientSecret"),
         new JsonObject().put("chainId", TollgateFixture.CHAIN_ID).put("token", "USDC")
             .put("authorization", typed.getJsonObject("message")).put("signature", signature).encode());

@@ -256,9 +256,10 @@ class PaymentVerificationEndToEndTest {
     JsonObject receipt = app.chain.awaitReceipt(tx);
     JsonObject block = (JsonObject) app.chain.rpc("eth_getBlockByNumber", receipt.getString("blockNumber"), false);
     // Block timestamps can run ahead of the wall clock: wait until the checkout's window (which
-    // starts at its creation second) certainly begins after the transaction's block.
+    // starts at its creation second, less the chain's 2 s window lead) certainly begins after the
+    // transaction's block.
     TollgateFixture.awaitWallClockPast(java.time.Instant.ofEpochSecond(
-        org.web3j.utils.Numeric.decodeQuantity(block.getString("timestamp")).longValueExact() + 1));
+        org.web3j.utils.Numeric.decodeQuantity(block.getString("timestamp")).longValueExact() + 3));
     JsonObject checkout = app.newCheckout("12.50", "USDC", buyer);
     app.submit(checkout, "USDC", tx);
     assertFailed(checkout, "outside_validity_window");

@@ -17,10 +17,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.web3j.crypto.Credentials;
 
 /**
- * PostgreSQL unreachable (issue 22): status polls keep answering 200 from the status cache, writes
- * answer 503 {@code service_unavailable} with {@code Retry-After}, and nothing is lost: the payment
- * whose submission was refused during the outage is accepted when retried and pays the checkout.
- * The only instance reaches PostgreSQL through a proxy that drops and refuses its connections.
+ * PostgreSQL unreachable (issue 22): status polls keep answering 200, writes answer 503
+ * {@code service_unavailable} with {@code Retry-After}, and nothing is lost: the payment whose
+ * submission was refused during the outage is accepted when retried and pays the checkout. Two
+ * instances behind one load balancer reach PostgreSQL through a proxy that drops and refuses their
+ * connections; the second started after the checkout was created and never polled it before the
+ * outage, so it answers from the shared copy (Redis), not from its own cache.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresOutageEndToEndTest {
@@ -29,6 +31,7 @@ class PostgresOutageEndToEndTest {
   private TollgateFixture app;
   private TcpFaultProxy database;
   private TollgateFixture.Instance instance;
+  private String url;
 
   @BeforeAll
   void start() {
@@ -36,8 +39,8 @@ class PostgresOutageEndToEndTest {
     app = TollgateFixture.start(Map.of(), "--block-time", "1");
     DatabaseSettings db = app.database.settings();
     database = new TcpFaultProxy(db.host(), db.port());
-    instance = app.startAnother(Map.of("chain.leader-retry-ms", "300",
-        "database.url", "postgresql://" + db.user() + "@127.0.0.1:" + database.port() + "/" + db.database()));
+    url = "postgresql://" + db.user() + "@127.0.0.1:" + database.port() + "/" + db.database();
+    instance = app.startAnother(Map.of("chain.leader-retry-ms", "300", "database.url", url));
     app.stopFirst();
     app.target(instance);
   }
@@ -56,17 +59,24 @@ class PostgresOutageEndToEndTest {
     assertThat(app.status(checkout).status()).isEqualTo(200);
     String tx = app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, ONE_USDC);
     app.chain.awaitReceipt(tx);
+    // Another instance, started after the checkout was created: nothing of it in its memory.
+    TollgateFixture.Instance second = app.startAnother(Map.of("chain.leader-retry-ms", "300", "database.url", url));
+    assertThat(second.tollgate().statusCache().peek(UUID.fromString(checkout.getString("id")))).isNull();
 
     database.mode(TcpFaultProxy.Mode.REFUSE);
     long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
     int polls = 0;
     while (System.nanoTime() < until) {
+      // the load balancer sends every other poll to the second instance
+      app.target(polls % 2 == 0 ? instance : second);
       TollgateFixture.Response poll = app.status(checkout);
-      assertThat(poll.status()).as("poll %d during the outage: %s", polls, poll.body()).isEqualTo(200);
+      assertThat(poll.status()).as("poll %d during the outage (instance %d): %s", polls, polls % 2 + 1, poll.body())
+          .isEqualTo(200);
       assertThat(poll.json().getString("status")).isEqualTo("open");
       polls++;
       TollgateFixture.sleep(100);
     }
+    app.target(instance);
     TollgateFixture.Response submitted = app.submit(checkout, "USDC", tx);
     assertUnavailable(submitted);
     String key = "outage-" + UUID.randomUUID();

@@ -25,12 +25,15 @@ final class Deployment implements AutoCloseable {
   final int pgPort = freePort();
   final int redisPort = freePort();
   final int httpPort = freePort();
+  /** A second Tollgate instance on the same PostgreSQL, Redis and chain, for the scenarios behind a load balancer. */
+  final int secondHttpPort = freePort();
   final Path tollgateLog;
   private final Path pgDir;
   private final Path pgData;
   private final Path pgBin;
   private Process redis;
   private Process tollgate;
+  private Process second;
   private Map<String, String> tollgateEnv = Map.of();
 
   Deployment(Path workDir) throws IOException {
@@ -112,6 +115,23 @@ final class Deployment implements AutoCloseable {
     tollgate = pb.start();
   }
 
+  /** Starts the second instance: the same settings but its port, its output in {@code tollgate-2.log}. */
+  void startSecondTollgate() throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-jar", "target/tollgate.jar", "serve")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("tollgate-2.log").toFile()));
+    pb.environment().putAll(tollgateEnv);
+    pb.environment().put("TOLLGATE_HTTP_PORT", Integer.toString(secondHttpPort));
+    second = pb.start();
+  }
+
+  void stopSecondTollgate() throws InterruptedException {
+    if (second == null) return;
+    second.destroy();
+    if (!second.waitFor(20, TimeUnit.SECONDS)) second.destroyForcibly();
+    second = null;
+  }
+
   /** kill -9: no shutdown hook, no orderly stop, whatever was in flight is cut. */
   void killTollgate() throws InterruptedException {
     tollgate.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
@@ -136,6 +156,7 @@ final class Deployment implements AutoCloseable {
   public synchronized void close() {
     if (closed) return;
     closed = true;
+    if (second != null) second.destroyForcibly();
     if (tollgate != null) tollgate.destroy();
     try {
       if (tollgate != null && !tollgate.waitFor(20, TimeUnit.SECONDS)) tollgate.destroyForcibly();

@@ -192,6 +192,24 @@ public final class FaultSuite {
     shop.tally = t;
     long logBefore = d.tollgateLogLines();
     long duplicatesBefore = sink.duplicates(0);
+    boolean twoInstances = s.name().equals("pg-outage");
+    List<JsonObject> waiting = new ArrayList<>();
+    if (twoInstances) {
+      // Browsers of checkouts created before the second instance started, not paying yet: their
+      // polls during the outage reach an instance that never held them (the Redis copy answers).
+      for (int i = 0; i < 6; i++) {
+        ShopClient.Answer created = shop.send("POST", "/v1/checkouts", shopA, null, "waiting-" + System.nanoTime(),
+            new JsonObject().put("orderReference", "WAITING-" + i).put("amount", "1.00").put("paymentOptions",
+                new io.vertx.core.json.JsonArray().add(new JsonObject().put("chainId", Buyers.CHAIN_ID).put("token", "USDC"))).encode());
+        if (created.status() == 201) waiting.add(created.json());
+      }
+      // Two instances behind the load balancer, the buyers' requests taking turns between them. The
+      // second hears the status notifications of every checkout created after it started; the
+      // waiting browsers' checkouts are older.
+      d.startSecondTollgate();
+      awaitReady("http://127.0.0.1:" + d.secondHttpPort, Duration.ofSeconds(90));
+      shop.balanceOver(List.of("http://127.0.0.1:" + d.httpPort, "http://127.0.0.1:" + d.secondHttpPort));
+    }
     long startedAt = System.currentTimeMillis();
     Duration patience = Duration.ofSeconds(s.expirySeconds() < 60 ? 180 : 120);
     // buyers start one after another until the fault has ended: payments are at every step while it lasts
@@ -205,16 +223,37 @@ public final class FaultSuite {
     shop.faultActive = () -> true;
     s.begin().run();
     if (s.greedyPoller()) greedyPoller(t);
-    Deployment.sleep(s.faultForMillis());
+    if (waiting.isEmpty()) {
+      Deployment.sleep(s.faultForMillis());
+    } else {
+      long until = System.nanoTime() + s.faultForMillis() * 1_000_000L;
+      while (System.nanoTime() < until) {
+        for (JsonObject c : waiting) { // each twice: the load balancer takes turns, so both instances get it
+          for (int twice = 0; twice < 2; twice++) {
+            shop.send("GET", "/v1/checkouts/" + c.getString("id") + "/status", null, c.getString("clientSecret"), null, null);
+          }
+        }
+        Deployment.sleep(1000);
+      }
+    }
     s.end().run();
     shop.faultActive = () -> false;
     List<Buyers.Outcome> outcomes = new ArrayList<>();
     for (Future<Buyers.Outcome> f : a) outcomes.add(f.get());
     for (Future<Buyers.Outcome> f : b) outcomes.add(f.get());
+    if (twoInstances) {
+      shop.balanceOver(List.of("http://127.0.0.1:" + d.httpPort));
+      d.stopSecondTollgate();
+    }
     Deployment.sleep(5000); // webhooks of the last settlements
     volatileStop = true;
     if (prober != null) prober.join();
     count(t, outcomes, startedAt, duplicatesBefore);
+    if (s.name().equals("pg-outage")) {
+      t.pollsMustAnswer = true;
+      t.note += String.format("second instance: %d/%d polls 200 during the outage; ",
+          t.polls200SecondDuringFault.get(), t.pollsSecondDuringFault.get());
+    }
     t.logLines = d.tollgateLogLines() - logBefore;
     return t;
   }
@@ -339,6 +378,17 @@ public final class FaultSuite {
     ShopClient.Answer r = shop.send("POST", "/v1/webhook-endpoints", apiKey, null, null,
         new JsonObject().put("url", url).encode());
     if (r.status() != 201) throw new IllegalStateException("endpoint " + url + " refused: " + r);
+  }
+
+  /** Waits for an instance other than the first. */
+  private void awaitReady(String base, Duration timeout) {
+    ShopClient probe = new ShopClient(base);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (probe.ready()) return;
+      Deployment.sleep(250);
+    }
+    throw new IllegalStateException(base + " not ready after " + timeout);
   }
 
   private void awaitReady(Duration timeout) {

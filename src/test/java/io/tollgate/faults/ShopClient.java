@@ -23,17 +23,26 @@ final class ShopClient {
   }
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-  private final String base;
+  /** The instances behind the load balancer: requests take turns (round robin). */
+  private volatile java.util.List<String> bases;
+  private final java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
   volatile Tally tally;
   /** Whether a fault is applied right now: polls and writes are then counted separately. */
   volatile BooleanSupplier faultActive = () -> false;
 
   ShopClient(String base) {
-    this.base = base;
+    this.bases = java.util.List.of(base);
+  }
+
+  /** Spreads the following requests over {@code instances} (the first stays the readiness probe's). */
+  void balanceOver(java.util.List<String> instances) {
+    bases = java.util.List.copyOf(instances);
   }
 
   Answer send(String method, String path, String apiKey, String clientSecret, String idempotencyKey, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+    java.util.List<String> now = bases;
+    int instance = Math.floorMod(turn.getAndIncrement(), now.size());
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(now.get(instance) + path)).timeout(Duration.ofSeconds(20))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) b.header("Content-Type", "application/json");
     if (apiKey != null) b.header("Authorization", "Bearer " + apiKey);
@@ -69,6 +78,10 @@ final class ShopClient {
     if (duringFault && poll) {
       t.pollsDuringFault.incrementAndGet();
       if (answer.status() == 200) t.polls200DuringFault.incrementAndGet();
+      if (instance == 1) {
+        t.pollsSecondDuringFault.incrementAndGet();
+        if (answer.status() == 200) t.polls200SecondDuringFault.incrementAndGet();
+      }
     }
     if (duringFault && write) {
       t.writesDuringFault.incrementAndGet();
@@ -98,7 +111,7 @@ final class ShopClient {
 
   boolean ready() {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready"))
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(bases.get(0) + "/health/ready"))
           .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200;
     } catch (IOException e) {

@@ -17,6 +17,9 @@ final class Tally {
   final AtomicLong noAnswer = new AtomicLong();
   final AtomicLong pollsDuringFault = new AtomicLong();
   final AtomicLong polls200DuringFault = new AtomicLong();
+  /** Polls during the fault that the second instance answered (scenarios with two instances). */
+  final AtomicLong pollsSecondDuringFault = new AtomicLong();
+  final AtomicLong polls200SecondDuringFault = new AtomicLong();
   final AtomicLong writesDuringFault = new AtomicLong();
   final AtomicLong writes503DuringFault = new AtomicLong();
   final AtomicLong readinessProbes = new AtomicLong();
@@ -33,6 +36,8 @@ final class Tally {
   /** Tarpit scenario: another merchant's webhook waited more than a second longer than in the baseline. */
   boolean webhooksDelayed;
   String note = "";
+  /** Whether every poll during the fault must be answered 200 (a PostgreSQL outage). */
+  boolean pollsMustAnswer;
   /** The first few answers >= 500 other than 503, to say which requests earned them. */
   final java.util.List<String> samples5xx = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -56,9 +61,13 @@ final class Tally {
         + String.format(" %8d %s", logLines, note) + (samples5xx.isEmpty() ? "" : " 5xx: " + samples5xx);
   }
 
-  /** Done means: nothing lost, doubled, repeated, wrongly expired; no 5xx but 503s with Retry-After; ready throughout. */
+  /**
+   * Done means: nothing lost, doubled, repeated, wrongly expired; no 5xx but 503s with Retry-After;
+   * ready throughout; and where the polls during the fault are said to be answered (a PostgreSQL
+   * outage), every one of them 200.
+   */
   boolean held() {
-    return lost == 0 && doubleCredits == 0 && duplicateWebhooks == 0 && paidWebhooksMissing == 0 && validExpired == 0
+    return (!pollsMustAnswer || polls200DuringFault.get() == pollsDuringFault.get()) && lost == 0 && doubleCredits == 0 && duplicateWebhooks == 0 && paidWebhooksMissing == 0 && validExpired == 0
         && status5xx.get() == 0 && status503WithoutRetryAfter.get() == 0 && readinessNotReady.get() == 0 && !webhooksDelayed;
   }
 }

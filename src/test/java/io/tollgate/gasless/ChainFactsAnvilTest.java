@@ -56,7 +56,7 @@ class ChainFactsAnvilTest {
   }
 
   @Test
-  void theNoncesStateAndTheBalanceAreOneCall() {
+  void theNoncesStateTheBalanceAndThePayersCodeAreOneCall() {
     Credentials payer = chain.newAccount(BigInteger.ZERO);
     chain.mintToken(token, payer.getAddress(), BigInteger.valueOf(42_000_000));
     TransferAuthorization a = authorization(payer, "one");
@@ -66,6 +66,7 @@ class ChainFactsAnvilTest {
     assertThat(rpc.calls.subList(before, rpc.calls.size())).containsExactly("eth_call");
     assertThat(state.nonceUsed()).isFalse();
     assertThat(state.balance()).isEqualTo(BigInteger.valueOf(42_000_000));
+    assertThat(state.payerCode()).as("an account without code").isEmpty();
 
     // the authorization used on-chain: its state word says so, the balance is lower
     TokenDomain domain = new TokenDomain("USD Coin", "2", 31337, token.toLowerCase());
@@ -76,6 +77,11 @@ class ChainFactsAnvilTest {
     ChainFacts.TokenState used = await(ChainFacts.read(rpc, token, a));
     assertThat(used.nonceUsed()).isTrue();
     assertThat(used.balance()).isEqualTo(BigInteger.valueOf(42_000_000 - 1_000_000));
+
+    // a contract's code comes back whole (the signature check takes it instead of an eth_getCode)
+    TransferAuthorization byToken = new TransferAuthorization(token, a.to(), a.value(), a.validAfter(), a.validBefore(), a.nonce());
+    String code = (String) chain.rpc("eth_getCode", token, "latest");
+    assertThat(Hex.encode(await(ChainFacts.read(rpc, token, byToken)).payerCode())).isEqualTo(code.toLowerCase());
   }
 
   @Test

@@ -49,7 +49,7 @@ class RequestValidationParityTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    OpenAPIContract contract = OpenAPIContract.from(vertx, HttpVerticle.OPENAPI_RESOURCE).toCompletionStage().toCompletableFuture().get();
+    OpenAPIContract contract = io.tollgate.http.ApiContract.load(vertx).toCompletionStage().toCompletableFuture().get();
     generic = serve(contract, false);
     ours = serve(contract, true);
   }

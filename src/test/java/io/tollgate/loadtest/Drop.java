@@ -81,6 +81,8 @@ public final class Drop {
   /** Share of buyers who hold no ETH and pay USDC by EIP-3009 signature through the relayer (issue 16). */
   final double gaslessShare = Double.parseDouble(System.getProperty("gaslessShare", "0"));
   final double retryShare = Double.parseDouble(System.getProperty("retryShare", "0.05"));
+  /** Share of buyers whose browser follows the checkout by server-sent events instead of polling (issue 20). */
+  final double sseShare = Double.parseDouble(System.getProperty("sseShare", "0"));
   final int createConcurrency = Integer.getInteger("createConcurrency", 32);
   final int headPollMs = Integer.getInteger("headPollMs", 100);
   final boolean wsHeads = Boolean.parseBoolean(System.getProperty("wsHeads", "true"));
@@ -108,6 +110,11 @@ public final class Drop {
   final java.util.concurrent.atomic.AtomicLongArray pollsPerSecond = new java.util.concurrent.atomic.AtomicLongArray(4000);
   final AtomicInteger retryMismatch = new AtomicInteger();
   final AtomicInteger sendFailures = new AtomicInteger();
+  /** Live status streams: opened (200), refused or failed to open, reopened after an end without paid. */
+  final AtomicInteger streamsOpened = new AtomicInteger();
+  final AtomicInteger streamsRefused = new AtomicInteger();
+  final AtomicInteger streamReconnects = new AtomicInteger();
+  final AtomicLong streamEvents = new AtomicLong();
   final Map<Long, Long> blockSeenNanos = new ConcurrentHashMap<>();
   final Map<String, Long> paidNotifiedNanos = new ConcurrentHashMap<>();
   final Map<Long, Long> blockSeenWallMillis = new ConcurrentHashMap<>();
@@ -124,6 +131,8 @@ public final class Drop {
   long checkpointsInDrop;
   /** When the pay window opened (nanoTime). */
   long payStart;
+  /** The wall clock when the pay window opened (for the database's times). */
+  long payStartMillis;
 
   Drop(int n, int payWindow, String orderPrefix, int firstBuyer) {
     this.n = n;
@@ -137,6 +146,9 @@ public final class Drop {
       boolean gasless = gaslessShare > 0 && random.nextDouble() < gaslessShare;
       buyers[i] = new Buyer(firstBuyer + i, i, !gasless && random.nextDouble() < ethShare, gasless);
     }
+    // drawn from a generator of its own, so that runs without streams keep earlier runs' mix of buyers
+    Random sseDraw = new Random(7);
+    for (Buyer b : buyers) b.sse = sseShare > 0 && sseDraw.nextDouble() < sseShare;
   }
 
   static final class Buyer {
@@ -160,6 +172,9 @@ public final class Drop {
     volatile boolean paidSeen;
     volatile long paidSeenNanos;
     volatile String terminal;
+    /** Follows its checkout by server-sent events instead of polling. */
+    volatile boolean sse;
+    volatile String lastEventId;
 
     Buyer(int index, int position, boolean eth, boolean gasless) {
       this.index = index;
@@ -214,7 +229,8 @@ public final class Drop {
       // The generator: genLoops single-event-loop Vert.x instances, buyer i on instance i % genLoops,
       // each with its own pool of genConnections connections to Tollgate.
       Generator[] gens = new Generator[genLoops];
-      for (int g = 0; g < genLoops; g++) gens[g] = Generator.start(port, genConnections, genNice);
+      int streamsPerLoop = sseShare > 0 ? (int) Math.ceil(n * sseShare / genLoops) + 100 : 1;
+      for (int g = 0; g < genLoops; g++) gens[g] = Generator.start(port, genConnections, genNice, streamsPerLoop);
       java.net.URI anvilUri = java.net.URI.create(anvil.rpcUrl());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(hardLimit);
 
@@ -266,6 +282,7 @@ public final class Drop {
       Map<Long, Long> nodeByBlock = nodeTimes(proxy.nodeTimes());
       String report = report(runName, everyonePaid, creationSeconds, seconds,
           new RpcCount(rpcCalls, rpcByMethod, rpcHttp, rpcWebSocket, webSockets), v, loadBefore, loadAfter)
+          + (gaslessShare > 0 ? GaslessBuyers.relaySummary(db, rig.outDir.resolve("tollgate.log"), payStartMillis, payWindow, v) : "")
           + bigBatches(proxy.bigBatchTimes()) + nodeShare(v, nodeByBlock) + confirmationSplit(v, proxy.exchanges());
       Files.writeString(rig.outDir.resolve("report.md"), report);
       Files.writeString(rig.outDir.resolve("timeline.csv"), timeline(seconds));
@@ -289,7 +306,11 @@ public final class Drop {
       createCheckout(gen.vertx(), gen.api(), apiKey, b).onComplete(ar -> {
         inFlight.release();
         created.countDown();
-        if (ar.succeeded()) startPolling(gen.vertx(), gen.api(), b);
+        if (ar.succeeded() && b.sse) {
+          startStream(gen.vertx(), gen.events(), b);
+        } else if (ar.succeeded()) {
+          startPolling(gen.vertx(), gen.api(), b);
+        }
       });
     }
     created.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -300,6 +321,7 @@ public final class Drop {
     // exists: all N browsers are polling then (the peak, N / interval polls per second), and the
     // polling drains as buyers pay
     payStart = System.nanoTime();
+    payStartMillis = System.currentTimeMillis();
     for (Buyer b : buyers) {
       long at = payStart + (long) (TimeUnit.SECONDS.toNanos(payWindow) * (b.position + random.nextDouble()) / n);
       Generator gen = gens[b.position % genLoops];
@@ -555,6 +577,53 @@ public final class Drop {
     });
   }
 
+  /**
+   * A browser's EventSource: one connection held per buyer, the status pushed. An end without paid
+   * (a dropped stream, a refusal) is followed by a reconnect after the stream's retry delay with
+   * Last-Event-ID, as EventSource does.
+   */
+  void startStream(Vertx vertx, HttpClient events, Buyer b) {
+    if (stopping.get() || b.paidSeen || b.terminal != null) return;
+    RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setURI("/v1/checkouts/" + b.checkoutId + "/events")
+        .putHeader("X-Client-Secret", b.secret).putHeader("X-Forwarded-For", b.clientIp);
+    if (b.lastEventId != null) ro.putHeader("Last-Event-ID", b.lastEventId);
+    events.request(ro).compose(req -> req.send()).onComplete(ar -> {
+      if (ar.failed() || ar.result().statusCode() != 200) {
+        streamsRefused.incrementAndGet();
+        if (ar.succeeded()) ar.result().body();
+        reopen(vertx, events, b);
+        return;
+      }
+      streamsOpened.incrementAndGet();
+      StringBuilder pending = new StringBuilder();
+      ar.result().handler(chunk -> {
+        pending.append(chunk.toString());
+        for (int end = pending.indexOf("\n\n"); end >= 0; end = pending.indexOf("\n\n")) {
+          String block = pending.substring(0, end);
+          pending.delete(0, end + 2);
+          int data = block.indexOf("data: ");
+          if (data < 0) continue;
+          streamEvents.incrementAndGet();
+          int id = block.indexOf("id: ");
+          if (id >= 0) b.lastEventId = block.substring(id + 4, block.indexOf('\n', id));
+          if (block.contains("\"status\":\"paid\"") && !b.paidSeen) {
+            b.paidSeen = true;
+            b.paidSeenNanos = System.nanoTime();
+            allPaid.countDown();
+          }
+        }
+      });
+      ar.result().endHandler(v -> reopen(vertx, events, b));
+      ar.result().exceptionHandler(e -> { });
+    });
+  }
+
+  private void reopen(Vertx vertx, HttpClient events, Buyer b) {
+    if (stopping.get() || b.paidSeen) return;
+    streamReconnects.incrementAndGet();
+    vertx.setTimer(2_000, t -> startStream(vertx, events, b));
+  }
+
   void pay(Vertx vertx, HttpClient api, HttpClient chain, java.net.URI anvil, String token, Buyer b) {
     if (stopping.get() || b.checkoutId == null) return;
     if (b.gasless) {
@@ -683,8 +752,8 @@ public final class Drop {
    * @param webSockets WebSocket connections since the proxy started (1 + reconnects)
    */
   /** One of the generator's event loops, with its clients to Tollgate and to anvil. */
-  record Generator(Vertx vertx, HttpClient api, HttpClient chain) {
-    static Generator start(int port, int connections, int niceness) {
+  record Generator(Vertx vertx, HttpClient api, HttpClient chain, HttpClient events) {
+    static Generator start(int port, int connections, int niceness, int streams) {
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
       if (niceness > 0) {
         // The buyers stand for browsers and wallets on other machines: on this one they take the
@@ -702,7 +771,11 @@ public final class Drop {
           new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
       HttpClient chain = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setIdleTimeout(30),
           new PoolOptions().setHttp1MaxSize(16).setMaxWaitQueueSize(-1));
-      return new Generator(vertx, api, chain);
+      // one connection per live status stream, as browsers hold them
+      HttpClient events = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setDefaultHost("127.0.0.1")
+              .setDefaultPort(port).setConnectTimeout(5_000),
+          new PoolOptions().setHttp1MaxSize(streams).setMaxWaitQueueSize(-1));
+      return new Generator(vertx, api, chain, events);
     }
   }
 
@@ -828,6 +901,22 @@ public final class Drop {
     r.append(String.format("*   and the verdict's transaction began -> paid published: %s%n", summary(transactionToNotify)));
     r.append(String.format("* confirming block first seen -> a polling browser saw paid (includes up to one poll interval): %s%n",
         summary(seenDelay)));
+    if (sseShare > 0) {
+      // paid published (NOTIFY) -> the buyer's browser has it: pushed on a stream, or found by the next poll
+      List<Long> bySse = new ArrayList<>();
+      List<Long> byPoll = new ArrayList<>();
+      for (Buyer b : buyers) {
+        Long published = b.checkoutId == null ? null : paidNotifiedNanos.get(b.checkoutId);
+        if (published == null || !b.paidSeen) continue;
+        (b.sse ? bySse : byPoll).add((b.paidSeenNanos - published) / 1_000);
+      }
+      long sseBuyers = Arrays.stream(buyers).filter(b -> b.sse).count();
+      r.append(String.format("* live status streams (sseShare %.2f, %,d buyers): opened %,d, refused or failed to open %,d, "
+          + "reopened after an end without paid %,d, events received %,d%n",
+          sseShare, sseBuyers, streamsOpened.get(), streamsRefused.get(), streamReconnects.get(), streamEvents.get()));
+      r.append(String.format("* paid published (NOTIFY) -> the buyer's browser has it: by server-sent event %s; by polling every %d ms %s%n",
+          summary(bySse), pollMs, summary(byPoll)));
+    }
     // A block confirms ~N/(payWindow/blockTime) payments at once, so the p99 over payments is its
     // slowest block or two; and the first blocks of the pay window run code the JIT has not compiled yet.
     Map<Long, Long> slowestOfBlock = new java.util.TreeMap<>();

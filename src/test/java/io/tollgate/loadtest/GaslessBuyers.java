@@ -92,6 +92,61 @@ final class GaslessBuyers {
   }
 
   /**
+   * The relayer's lines of a drop with gasless buyers, from PostgreSQL and Tollgate's log: relays by
+   * state, relays mined per second (from the first relay queued to the last mined, and in the
+   * busiest block), the time from the pay window's opening to the last checkout paid, and the node's
+   * refusals of the relayer's nonces in the log ("nonce too low", "nonce too high", "replacement
+   * transaction underpriced"): the target is 0.
+   */
+  static String relaySummary(String databaseUrl, java.nio.file.Path tollgateLog, long payStartMillis, int payWindow,
+      Drop.Verification v) {
+    StringBuilder r = new StringBuilder();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+            "jdbc:" + databaseUrl.replace("postgresql://postgres@", "postgresql://") + "?user=postgres");
+        java.sql.Statement st = c.createStatement()) {
+      Map<String, Long> byState = new java.util.TreeMap<>();
+      try (java.sql.ResultSet rs = st.executeQuery(
+          "SELECT state || coalesce(':' || failure_detail, ''), count(*) FROM relays GROUP BY 1")) {
+        while (rs.next()) byState.put(rs.getString(1), rs.getLong(2));
+      }
+      double span = Double.NaN;
+      long mined = 0;
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT count(*), extract(epoch FROM max(updated_at) - "
+          + "(SELECT min(created_at) FROM relays)) FROM relays WHERE state = 'MINED'")) {
+        if (rs.next()) {
+          mined = rs.getLong(1);
+          span = rs.getDouble(2);
+        }
+      }
+      long busiest = 0;
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT coalesce(max(n), 0) FROM (SELECT count(*) n FROM payments p "
+          + "JOIN gasless_authorizations g ON g.checkout_id = p.checkout_id WHERE p.status = 'confirmed' GROUP BY p.block_number) b")) {
+        if (rs.next()) busiest = rs.getLong(1);
+      }
+      long lastPaid = v.paidAuditMillis().values().stream().mapToLong(Long::longValue).max().orElse(0);
+      long errors = nonceErrors(tollgateLog);
+      r.append(String.format("* relayer: relays by state %s; %,d mined in %.1f s from the first queued to the last mined = "
+              + "%.1f relays/s (buyers arrived over a %d s pay window, so this is at most their arrival rate); busiest block "
+              + "%,d gasless payments%n", byState, mined, span, mined / span, payWindow, busiest));
+      r.append(String.format("* pay window opened -> last checkout paid: %.1f s; the node's nonce refusals in tollgate.log "
+          + "(nonce too low / too high / replacement underpriced): %,d%n", lastPaid == 0 ? Double.NaN : (lastPaid - payStartMillis) / 1000.0,
+          errors));
+    } catch (java.sql.SQLException | java.io.IOException e) {
+      r.append("* relayer: not read: ").append(e).append('\n');
+    }
+    return r.toString();
+  }
+
+  static long nonceErrors(java.nio.file.Path log) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(log)) return -1;
+    java.util.regex.Pattern refusal = java.util.regex.Pattern.compile(
+        "(?i)nonce too low|nonce too high|replacement transaction underpriced|replacement fee too low");
+    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(log)) {
+      return lines.filter(line -> refusal.matcher(line).find()).count();
+    }
+  }
+
+  /**
    * The report's gasless lines: JSON-RPC calls per gasless paid checkout = the gasless-only methods
    * over the gasless checkouts paid, plus the watcher's shared calls per paid checkout.
    */

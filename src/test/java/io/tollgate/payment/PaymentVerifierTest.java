@@ -172,6 +172,15 @@ class PaymentVerifierTest {
     }
 
     @Test
+    void shouldAcceptABlockStampedWithinTheChainsWindowLeadBeforeCreationButNotEarlier() {
+      PaymentVerifier leading = new PaymentVerifier(new TransactionFieldsSource(), java.time.Duration.ofSeconds(2));
+      java.util.function.Function<Instant, Verdict> at = time -> leading.verify(erc20(PRICE, PAYER, 1),
+          receipt("0x1", BLOCK, transferLog(TOKEN, PAYER, RECIPIENT, PRICE)), null, header(BLOCK, time), BLOCK);
+      assertThat(at.apply(CREATED.minusSeconds(2))).isInstanceOf(Verdict.Paying.class);
+      assertThat(((Verdict.Rejected) at.apply(CREATED.minusSeconds(3))).reason()).isEqualTo(RejectionReason.OUTSIDE_VALIDITY_WINDOW);
+    }
+
+    @Test
     void shouldAcceptABlockAtExactlyTheExpiry() {
       assertThat(minedAt(EXPIRES)).isInstanceOf(Verdict.Paying.class);
     }

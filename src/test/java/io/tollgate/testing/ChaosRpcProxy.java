@@ -21,11 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the test sets it: rate-limit or internal errors inside HTTP 200, "header not found", answers too
  * slow for the client's timeout, a head stuck in the past, receipts from an orphaned fork (another
  * block hash), headers of another fork, no debug API ("method not found" for {@code debug_*}),
- * balance-diff traces doctored to create value or cut short. {@link Mode#PASS} forwards untouched. Counts the HTTP requests it received.
+ * balance-diff traces doctored to create value or cut short, or (while {@link Mode#DENY_TRANSACTIONS})
+ * transactions that do not exist ({@code null} receipts and transactions, empty logs). {@link Mode#PASS} forwards untouched. Counts the HTTP requests it received.
  */
 public final class ChaosRpcProxy implements AutoCloseable {
   public enum Mode { PASS, LIMIT_EXCEEDED, INTERNAL_ERROR, HEADER_NOT_FOUND, SLOW, STUCK_HEAD, ORPHANED_RECEIPTS, FORKED_HEADERS,
-    NO_DEBUG_API, DOCTORED_TRACES, PARTIAL_TRACES }
+    NO_DEBUG_API, DOCTORED_TRACES, PARTIAL_TRACES, DENY_TRANSACTIONS }
 
   private final HttpServer server;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -33,6 +34,8 @@ public final class ChaosRpcProxy implements AutoCloseable {
   private volatile Mode mode = Mode.PASS;
   private volatile long stuckHead = 1;
   public final AtomicInteger requests = new AtomicInteger();
+  /** Answers this proxy changed to deny a transaction ({@link Mode#DENY_TRANSACTIONS}). */
+  public final AtomicInteger denied = new AtomicInteger();
   /** JSON-RPC calls received, each call of a batch counted, by method. */
   private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> calls =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -74,6 +77,11 @@ public final class ChaosRpcProxy implements AutoCloseable {
     java.util.Map<String, Long> out = new java.util.TreeMap<>();
     calls.forEach((method, count) -> out.put(method, count.sum()));
     return out;
+  }
+
+  /** Forgets the calls counted so far. */
+  public void resetCounts() {
+    calls.clear();
   }
 
   public String url() {
@@ -124,6 +132,15 @@ public final class ChaosRpcProxy implements AutoCloseable {
 
   private void doctor(JsonObject request, JsonObject answer, Mode now) {
     String method = request.getString("method");
+    if (now == Mode.DENY_TRANSACTIONS) { // a node stuck behind, or lying: the transaction does not exist
+      if ("eth_getTransactionReceipt".equals(method) || "eth_getTransactionByHash".equals(method)) {
+        if (answer.getValue("result") != null) denied.incrementAndGet();
+        answer.putNull("result");
+      } else if ("eth_getLogs".equals(method) && answer.containsKey("result")) {
+        answer.put("result", new JsonArray());
+      }
+      return;
+    }
     if (now == Mode.STUCK_HEAD && "eth_blockNumber".equals(method)) {
       answer.put("result", "0x" + Long.toHexString(stuckHead));
     } else if (now == Mode.ORPHANED_RECEIPTS && "eth_getTransactionReceipt".equals(method)

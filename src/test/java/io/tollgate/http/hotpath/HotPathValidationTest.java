@@ -28,7 +28,7 @@ class HotPathValidationTest {
   @BeforeAll
   static void load() throws Exception {
     vertx = Vertx.vertx();
-    contract = OpenAPIContract.from(vertx, HttpVerticle.OPENAPI_RESOURCE).toCompletionStage().toCompletableFuture().get();
+    contract = io.tollgate.http.ApiContract.load(vertx).toCompletionStage().toCompletableFuture().get();
   }
 
   @AfterAll

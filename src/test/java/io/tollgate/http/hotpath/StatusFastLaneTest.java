@@ -51,7 +51,7 @@ class StatusFastLaneTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    contract = OpenAPIContract.from(vertx, HttpVerticle.OPENAPI_RESOURCE).toCompletionStage().toCompletableFuture().get();
+    contract = io.tollgate.http.ApiContract.load(vertx).toCompletionStage().toCompletableFuture().get();
     StatusCache cache = new StatusCache(null); // every poll here hits the cache: no database
     cache.apply(new CheckoutStatus(ID, 3, "open", null, Instant.parse("2030-01-01T00:00:00Z").toEpochMilli(), null, null));
     anyOrigin = serve(cache, List.of());
