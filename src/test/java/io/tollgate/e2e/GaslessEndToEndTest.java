@@ -315,6 +315,31 @@ class GaslessEndToEndTest {
    * The status once it leaves open/pending: a relay is a transaction queued behind others of the
    * relayer key and then a block, so this waits longer than the fixture's 20 s on a busy machine.
    */
+  @Test
+  void aGaslessPaymentIsRefundedLikeAnyOtherAndTheRefundVerifiedOnChain() {
+    Credentials buyer = buyerWithoutEth(100);
+    JsonObject checkout = app.newCheckout("12.50", "USDC");
+    JsonObject typed = typedData(checkout, buyer.getAddress());
+    byte[] signature = TestSigner.sign(digest(typed), buyer.getEcKeyPair());
+    assertThat(authorize(checkout, typed, Numeric.toHexString(signature)).status()).isEqualTo(202);
+    assertThat(settled(checkout).getString("status")).isEqualTo("paid");
+
+    TollgateFixture.Response created = MoneyFixture.refund(app, checkout, new JsonObject().put("reason", "event canceled"));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    JsonObject refund = created.json();
+    assertThat(refund.getString("amountBase")).isEqualTo("12500000");
+    assertThat(refund.getJsonObject("send").getString("to")).isEqualToIgnoringCase(buyer.getAddress());
+    // The relayed payment's money sits at the recipient like a direct one's: the shop sends it back.
+    String back = MoneyFixture.shopSendsUsdc(app, buyer.getAddress(), 12_500_000);
+    TollgateFixture.Response posted = MoneyFixture.postRefundTx(app, refund, back);
+    assertThat(posted.status()).as(posted.body()).isEqualTo(202);
+    JsonObject done = MoneyFixture.awaitRefund(app, refund, r -> !"verifying".equals(r.getString("status")));
+    assertThat(done.getString("status")).as(done.encode()).isEqualTo("succeeded");
+    assertThat(balance(buyer.getAddress())).isEqualTo(BigInteger.valueOf(100_000_000));
+    JsonObject money = app.merchantGet("/v1/checkouts/" + checkout.getString("id")).json().getJsonObject("money");
+    assertThat(money.getString("refundableBase")).isEqualTo("0");
+  }
+
   private JsonObject settled(JsonObject checkout) {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
     JsonObject last = null;
