@@ -122,6 +122,33 @@ class ApiContractEndToEndTest {
     assertThat(app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/nothing-here")).GET()).status()).isEqualTo(404);
   }
 
+  /** The routes added after the contract was made one (x402, the hosted page, the console, live status, web assets). */
+  @Test
+  void theNewerRoutesAnswerAWrongMethodWith405AndAllowToo() {
+    JsonObject checkout = app.newCheckout("3.00", "USDC");
+    String id = checkout.getString("id");
+    assertMethodNotAllowed("POST", "/pay/" + id, "GET");
+    assertMethodNotAllowed("DELETE", "/console", "GET");
+    assertMethodNotAllowed("GET", "/x402/verify", "POST");
+    assertMethodNotAllowed("PUT", "/x402/settle", "POST");
+    assertMethodNotAllowed("DELETE", "/x402/settlements/" + UUID.randomUUID(), "GET");
+    assertMethodNotAllowed("POST", "/x402/supported", "GET");
+    assertMethodNotAllowed("POST", "/v1/checkouts/" + id + "/events", "GET");
+    assertMethodNotAllowed("PUT", "/v1/admin/merchants", "GET, POST");
+    assertMethodNotAllowed("DELETE", "/v1/admin/relayers", "GET");
+    assertMethodNotAllowed("POST", "/v1/session", "GET");
+    assertMethodNotAllowed("POST", "/web/pay/app.js", "GET, HEAD");
+    assertThat(app.send(HttpRequest.newBuilder(URI.create(app.base() + "/pay/")).GET()).status()).isEqualTo(404);
+  }
+
+  private void assertMethodNotAllowed(String method, String path, String allow) {
+    TollgateFixture.Response r = app.send(HttpRequest.newBuilder(URI.create(app.base() + path))
+        .method(method, HttpRequest.BodyPublishers.noBody()));
+    assertThat(r.status()).as(method + " " + path + ": " + r.body()).isEqualTo(405);
+    assertThat(r.errorCode()).isEqualTo("method_not_allowed");
+    assertThat(r.header("Allow")).as(method + " " + path).isEqualTo(allow);
+  }
+
   @Test
   void checkoutsAndPollsAgreeOnNamesAndTimestampsHaveMilliseconds() {
     JsonObject checkout = app.newCheckout("3.00", "USDC");
