@@ -34,10 +34,11 @@ class MetricsEndToEndTest {
   private static final BigInteger USDC_12_50 = BigInteger.valueOf(12_500_000);
   /**
    * Series registered on first use (labels known only then; GC pauses at the first collection);
-   * tollgate_relay_* only where a relayer key is set.
+   * tollgate_relay_* only where a relayer key is set (GaslessAndX402OperationsEndToEndTest scrapes those).
    */
   private static final Set<String> REGISTERED_LATER = Set.of("tollgate_inbound_webhooks_total", "jvm_gc_pause_seconds_sum",
-      "tollgate_payments_rejected_total", "tollgate_rpc_errors_total", "tollgate_webhook_endpoints_disabled_total");
+      "tollgate_payments_rejected_total", "tollgate_rpc_errors_total", "tollgate_webhook_endpoints_disabled_total",
+      "tollgate_relays_total", "tollgate_x402_settlements_total");
 
   @Test
   void aPaidCheckoutAndAFailedWebhookShowInTheScrape() throws Exception {
