@@ -31,9 +31,10 @@ import java.util.UUID;
  * {@link #verify}, {@link #settle} answering as the reference does, and {@link #settlement} to
  * follow one. Safe on any event loop of any instance.
  *
- * <p>Verify costs at most one JSON-RPC call ({@link Eip3009Facts}: the nonce's state, the payer's
- * balance and code size, the token's code size, read together; none when this instance's
- * {@code VerifyFacts} cache holds them, kept fresh from the tokens' logs) and one indexed query (is this
+ * <p>Verify costs one JSON-RPC call ({@link Eip3009Facts}: the nonce's state, the payer's balance
+ * and code size, the token's code size, read together; none when this instance's {@code
+ * VerifyFacts} keeps them, fresh from the tokens' logs; a second before refusing for a short
+ * balance) and one indexed query (is this
  * authorization being settled or settled here?), side by side; the token's EIP-712 domain is
  * configured, never asked; a payer without code with a 65-byte signature is checked by ECDSA
  * recovery off the event loop, with no further call. Nothing is stored by verify.

@@ -26,7 +26,10 @@
  *       applies the tokens' {@code Transfer}, {@code AuthorizationUsed} and {@code
  *       AuthorizationCanceled} logs of every block after F; so a balance or nonce change made
  *       anywhere is seen by the next round after its block, and a fact first read is at most one
- *       round behind the head. A reorg of F, a gap, an odd log, a balance the logs would take
+ *       round behind the head. Only facts that let a payment through (and a spent nonce, which
+ *       stays spent) are answered from memory or from F: a balance short of the payment is read
+ *       again at the latest block before verify refuses for it, so a payer funded a moment ago is
+ *       not refused for the feed's lag. A reorg of F, a gap, an odd log, a balance the logs would take
  *       below zero or a failed call clears the chain's facts (never a guess). What no log shows (a
  *       payer's code changed by an EIP-7702 delegation or a wallet deployment, a token whose
  *       balances move without Transfer logs) is trusted for at most {@code x402.facts-max-age-ms}
