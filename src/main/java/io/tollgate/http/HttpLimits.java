@@ -7,10 +7,10 @@ import java.time.Duration;
  * The limits every HTTP connection lives under, chosen rather than inherited (conf/tollgate.properties
  * explains each). None of them is reached by a shop or a browser behaving normally.
  *
- * @param headerReadTimeout how long a connection may take to send a complete request head: from
- *     the connection's opening, and again from the end of each answer (a slow header trickler is cut
- *     off, an idle keep-alive connection is closed); the same bound applies to a request's body
- * @param idleTimeout a connection on which nothing at all moves for this long is closed
+ * @param headerReadTimeout how long a connection may take to send its first complete request head,
+ *     from its opening (a slow header trickler is cut off); the same bound applies to a request's body
+ * @param idleTimeout a connection on which nothing at all moves for this long is closed; also how
+ *     long a keep-alive connection may take, after an answer, to complete its next request head
  * @param maxHeaderSize the request head's headers, in bytes (more: 431)
  * @param maxInitialLineLength the request line, in bytes (more: 414)
  * @param maxBodySize a request body, in bytes (more: 413)
