@@ -15,13 +15,18 @@ import java.time.Duration;
  * @param maxInitialLineLength the request line, in bytes (more: 414)
  * @param maxBodySize a request body, in bytes (more: 413)
  * @param maxConnectionsPerAddress open connections from one socket address; trusted proxies are exempt
+ * @param sendBufferBytes each connection's kernel send buffer (SO_SNDBUF), 0 for the operating
+ *     system's own, which it grows per connection (on loopback to megabytes): a bound on what a
+ *     client that stops reading (a live status stream) holds in the kernel before the stream's own
+ *     bounds see it
  */
 public record HttpLimits(Duration headerReadTimeout, Duration idleTimeout, int maxHeaderSize, int maxInitialLineLength,
-    int maxBodySize, int maxConnectionsPerAddress) {
+    int maxBodySize, int maxConnectionsPerAddress, int sendBufferBytes) {
 
   public static HttpLimits fromSettings(Settings s) {
     return new HttpLimits(s.millis("http.header-read-timeout-ms", 10_000), s.millis("http.idle-timeout-ms", 60_000),
         s.integer("http.max-header-size", 8 * 1024), s.integer("http.max-initial-line-length", 4 * 1024),
-        s.integer("http.max-body-size", 64 * 1024), s.integer("http.max-connections-per-address", 64));
+        s.integer("http.max-body-size", 64 * 1024), s.integer("http.max-connections-per-address", 64),
+        s.integer("http.send-buffer-bytes", 0));
   }
 }
