@@ -86,8 +86,7 @@ class X402VerifyFactsEndToEndTest {
     Credentials payer = payer(1_500_000);
     app.chain.rpc("anvil_setBalance", payer.getAddress(), "0xde0b6b3a7640000");
     JsonObject body = X402Payloads.paying(payer, usdc("1000000"), app.usdc);
-    assertThat(verify(body).getBoolean("isValid")).isTrue();
-    TollgateFixture.sleep(300);
+    kept(body);
     proxy.resetCounts();
     assertThat(verify(body).getBoolean("isValid")).isTrue();
     assertThat(proxy.callsByMethod().getOrDefault("eth_call", 0L)).as("kept").isZero();
@@ -108,8 +107,7 @@ class X402VerifyFactsEndToEndTest {
   void anAuthorizationUsedOnTheChainBySomebodyElseIsSeenFromTheLogsWithinTheBound() {
     Credentials payer = payer(5_000_000);
     JsonObject body = X402Payloads.paying(payer, usdc("1000000"), app.usdc);
-    assertThat(verify(body).getBoolean("isValid")).isTrue();
-    TollgateFixture.sleep(300);
+    kept(body);
     proxy.resetCounts();
     assertThat(verify(body).getBoolean("isValid")).isTrue();
 
@@ -123,6 +121,17 @@ class X402VerifyFactsEndToEndTest {
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
+
+  /**
+   * Verifies until this payment's facts are kept: a first read races the feed's round that applies
+   * the payer's funding block (a read made at a base the feed has just left is not kept), so once
+   * the feed has caught up, once more.
+   */
+  private void kept(JsonObject body) {
+    assertThat(verify(body).getBoolean("isValid")).isTrue();
+    TollgateFixture.sleep(300);
+    assertThat(verify(body).getBoolean("isValid")).isTrue();
+  }
 
   private JsonObject awaitReason(JsonObject body, String reason) {
     JsonObject verdict = verify(body);
