@@ -185,7 +185,9 @@ public final class HttpVerticle extends VerticleBase {
           HttpLimits limits = deps.settings().limits();
           guard = new ConnectionGuard(vertx, limits, deps.connectionCounts(), deps.trustedProxy());
           guard.start();
-          return vertx.createHttpServer(new HttpServerOptions()
+          HttpServerOptions options = new HttpServerOptions();
+          if (limits.sendBufferBytes() > 0) options.setSendBufferSize(limits.sendBufferBytes());
+          return vertx.createHttpServer(options
                   .setHost(deps.settings().host()).setPort(deps.settings().port())
                   .setCompressionSupported(false).setTcpNoDelay(true)
                   // HTTP/1.1 only: the connection guard's deadlines are per request; a load balancer
