@@ -66,7 +66,7 @@ final class X402Module {
     SignatureVerifier verifier = SignatureVerifier.create(f.vertx(), VerifierSettings.defaults().withCacheSize(0));
     X402Facilitator facilitator = new X402Facilitator(f.vertx(), f.pool(), chains, verifier, relayer,
         GaslessSettings.fromSettings(f.settings()).erc6492Factories(), settings, f.clock(),
-        new X402SettlementEvents(f.clock()));
+        new X402Telemetry(new X402SettlementEvents(f.clock()), f.meters()));
     facilitator.registerMetrics(f.meters());
     return new X402Module(f, facilitator);
   }

@@ -166,7 +166,8 @@ public final class HttpVerticle extends VerticleBase {
               .handler(ctx -> deps.web().serve(ctx.request()));
           ConsolePage.mount(router, deps.web());
           router.route().last().handler(new MethodNotAllowed(contract, Map.of("/health/live", "GET", "/health/ready", "GET",
-              "/metrics", "GET", "/openapi.yaml", "GET", "/console", "GET"))::handle);
+              "/metrics", "GET", "/openapi.yaml", "GET", "/console", "GET", "/console/", "GET", "/pay/*", "GET",
+              io.tollgate.web.WebAssets.PREFIX + "*", "GET, HEAD"))::handle);
           router.route().failureHandler(ErrorResponses::handle);
           // The routed requests' log lines carry their id; the fast lane's polls only answer it (they log nothing).
           Handler<HttpServerRequest> routed = request -> {

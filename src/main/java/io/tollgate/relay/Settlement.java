@@ -155,7 +155,7 @@ final class Settlement {
     RelayRow row = found.row();
     if (found.succeeded()) {
       return store.mined(row, found.hash()).onSuccess(r -> r.ifPresent(mined -> {
-        LOG.info("relay {} mined: chain {}, nonce {}, tx {}", row.relayId(), row.chainId(), row.txNonce(), found.hash());
+        LOG.debug("relay {} mined: chain {}, nonce {}, tx {}", row.relayId(), row.chainId(), row.txNonce(), found.hash());
         publisher.accept(RelayChanged.of(mined.ticket()));
       }));
     }
@@ -167,7 +167,7 @@ final class Settlement {
         : found.receipt() != null && row.txHashes().contains(found.hash()) ? RelayTicket.REVERTED : RelayTicket.DROPPED;
     boolean wasOpen = row.state() == RelayState.SENT;
     return store.settledFailed(row, detail).onSuccess(r -> r.filter(x -> wasOpen).ifPresent(failed -> {
-      LOG.info("relay {} failed: chain {}, nonce {}, {}", row.relayId(), row.chainId(), row.txNonce(), detail);
+      LOG.debug("relay {} failed: chain {}, nonce {}, {}", row.relayId(), row.chainId(), row.txNonce(), detail);
       publisher.accept(RelayChanged.of(failed.ticket()));
     }));
   }

@@ -53,7 +53,7 @@
  * {@link io.tollgate.x402.X402Settings}, {@link io.tollgate.x402.KeySignatureWorker}, {@link
  * io.tollgate.x402.SettlementFollower} (records outcomes nobody asked for), {@link
  * io.tollgate.x402.SettlementListener} and {@link io.tollgate.x402.SettlementFinished} (each outcome,
- * once, in its transaction: the webhook outbox listens). Depends on {@code api}, {@code chain}, {@code config},
+ * once, in its transaction: the webhook outbox listens; and once committed: the root's log and metrics). Depends on {@code api}, {@code chain}, {@code config},
  * {@code eventbus}, {@code gasless} (EIP-3009 facts, typed data, the transfer call), {@code merchant} (the caller),
  * {@code relay}, {@code signature}.
  */
