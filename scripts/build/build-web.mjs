@@ -7,6 +7,8 @@
 // code the apps import). For app A the output is <outDir>/A/index.html (the page template, with the
 // markers <!-- tollgate:styles --> and <!-- tollgate:scripts --> replaced by the hashed assets) and
 // <outDir>/A/assets/<name>-<hash>.{js,css} plus a .gz of each; <outDir>/manifest.json lists them.
+// Text in the template is {{text:KEY}}, filled from the app's English file (A/text/en.json): the
+// page's words live there only, and a key it lacks fails the build.
 // Budgets: <webSourceDir>/budgets.json maps an app to its JavaScript budget in KB gzipped (150 when
 // not listed); the build fails when an app's JavaScript is over its budget.
 import fs from 'node:fs';
@@ -46,6 +48,20 @@ const apps = fs.existsSync(sourceDir)
       .map((e) => e.name).sort()
   : [];
 
+const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function fillText(app, template) {
+  const file = path.join(sourceDir, app, 'text', 'en.json');
+  const english = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  return template.replace(/\{\{text:([\w.]+)\}\}/g, (marker, key) => {
+    if (typeof english[key] !== 'string') {
+      console.error(`web: ${app}/index.html uses text key ${key}, which ${file} lacks`);
+      process.exit(1);
+    }
+    return escapeHtml(english[key]);
+  });
+}
+
 fs.rmSync(outDir, { recursive: true, force: true });
 const manifest = { base, apps: {} };
 const overBudget = [];
@@ -78,7 +94,7 @@ for (const app of apps) {
   const url = (asset) => `${base}/${app}/${asset}`;
   const styles = assets.filter((a) => a.endsWith('.css')).map((a) => `<link rel="stylesheet" href="${url(a)}">`).join('\n');
   const scripts = assets.filter((a) => a.endsWith('.js')).map((a) => `<script src="${url(a)}" defer></script>`).join('\n');
-  const html = fs.readFileSync(path.join(sourceDir, app, 'index.html'), 'utf8')
+  const html = fillText(app, fs.readFileSync(path.join(sourceDir, app, 'index.html'), 'utf8'))
     .replace('<!-- tollgate:styles -->', styles)
     .replace('<!-- tollgate:scripts -->', scripts);
   fs.writeFileSync(path.join(appOut, 'index.html'), html);

@@ -9,14 +9,17 @@ import dictionaries from './text/index.js';
 import { translator } from '../shared/i18n.js';
 import { h, replace } from '../shared/dom.js';
 import { buyerApi, ApiError } from '../shared/api.js';
-import { watchStatus } from '../shared/status-stream.js';
+import { FINAL, watchStatus } from '../shared/status-stream.js';
 import { discoverWallets, isUserRejection } from '../shared/wallets.js';
 import {
-  chainName, eip681, erc20BalanceOf, erc20Transfer, formatUnits, sameAddress, shortAddress, toHex, utf8ToHex,
+  knownChainName, eip681, erc20BalanceOf, erc20Transfer, formatUnits, sameAddress, shortAddress, toHex, utf8ToHex,
 } from '../shared/eth.js';
 import { embedding } from './embed.js';
+import { statusSentence } from './outcome.js';
 
 const t = translator(dictionaries);
+document.title = t('page.htmlTitle');
+document.documentElement.lang = t.language;
 const app = document.getElementById('app');
 const checkoutId = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() || '');
 const embed = embedding(checkoutId);
@@ -53,6 +56,9 @@ let expiryTimer = null;
 const keyOf = (o) => `${o.chainId}:${o.token}`;
 const selectedOption = () => state.options.find((o) => keyOf(o) === state.selected) || null;
 const tokenAmount = (o) => formatUnits(o.amount, o.decimals);
+const LOCAL_CHAINS = new Set([31337, 1337]);
+const chainName = (id) => knownChainName(id) || t(LOCAL_CHAINS.has(id) ? 'chain.local' : 'chain.other', { id });
+const isFinal = (status) => !!status && FINAL.has(status.status);
 
 function money(amount, currency) {
   try {
@@ -78,20 +84,6 @@ function explain(error, option, fallbackKey = 'reason.wallet_error') {
   return t(fallbackKey, { ...vars, detail: (error && error.message) || String(error) });
 }
 
-function statusSentence(status) {
-  const reason = status.statusReason;
-  switch (status.status) {
-    case 'paid': return null;
-    case 'expired': return t(reason && t.has(`reason.${reason}`) ? `reason.${reason}` : 'reason.expired');
-    case 'canceled': return t('reason.canceled');
-    case 'underpaid': return t('reason.underpaid');
-    case 'failed':
-    case 'reversed':
-      return t.has(`reason.${reason}`) ? t(`reason.${reason}`) : t('reason.failed', { code: reason || status.status });
-    default: return null;
-  }
-}
-
 // ---- rendering ------------------------------------------------------------------------------------
 
 function render() {
@@ -105,7 +97,8 @@ function render() {
     return;
   }
   const c = state.checkout;
-  const finished = state.status && ['paid', 'failed', 'expired', 'canceled', 'reversed'].includes(state.status.status);
+  // failed is not final: the buyer may pay again, so the options stay (as the server keeps the stream open)
+  const finished = isFinal(state.status);
   replace(app,
     h('header', {},
       h('h1', { text: t('page.title', { merchant: c.merchantName }) }),
@@ -129,8 +122,8 @@ function render() {
 
 function expiryText() {
   const left = Math.max(0, Math.floor((Date.parse(state.checkout.expiresAt) - Date.now()) / 1000));
-  const time = left >= 3600 ? `${Math.floor(left / 3600)} h ${Math.floor((left % 3600) / 60)} min`
-    : `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+  const time = left >= 3600 ? t('time.hoursMinutes', { hours: Math.floor(left / 3600), minutes: Math.floor((left % 3600) / 60) })
+    : t('time.minutesSeconds', { minutes: Math.floor(left / 60), seconds: String(left % 60).padStart(2, '0') });
   return t('page.expiresIn', { time });
 }
 
@@ -140,7 +133,7 @@ function renderStatus() {
   if (state.busy) items.push(h('p', { class: 'busy', text: state.busy }));
   if (state.problem) items.push(h('p', { class: 'problem', role: 'alert', id: 'problem', text: state.problem }));
   if (s) {
-    const sentence = statusSentence(s);
+    const sentence = statusSentence(t, s);
     if (s.status === 'paid') {
       items.push(h('p', { class: 'paid', id: 'outcome', text: t('outcome.paid') }));
       if (state.checkout.successUrl) {
@@ -149,12 +142,14 @@ function renderStatus() {
       }
     } else if (sentence) {
       items.push(h('p', { class: 'problem', role: 'alert', id: 'outcome', text: sentence }));
+      if (s.status === 'failed') items.push(h('p', { id: 'pay-again', text: t('outcome.payAgain') }));
       if (s.status === 'underpaid' && s.received && s.amountDue && s.payment) {
         const o = state.options.find((x) => x.chainId === s.payment.chainId && x.token === s.payment.token);
         if (o) items.push(h('p', { text: t('outcome.underpaidLeft', { received: `${formatUnits(s.received, o.decimals)} ${o.token}`, due: `${formatUnits(s.amountDue, o.decimals)} ${o.token}` }) }));
       }
     }
-    const progress = renderProgress(s);
+    // a refused payment makes no more progress; the next one shows its own
+    const progress = s.status === 'failed' ? null : renderProgress(s);
     if (progress) items.push(progress);
   }
   return h('section', { class: 'status', 'aria-live': 'polite', 'aria-label': t('progress.heading') }, items);
@@ -171,6 +166,7 @@ function renderProgress(s) {
   const step = (done, text, id) => h('li', { class: done ? 'done' : 'todo', id }, h('span', { class: 'mark', 'aria-hidden': 'true', text: done ? '✓' : '…' }), ' ', text);
   return h('div', { class: 'progress' },
     s.statusReason === 'relaying' ? h('p', { text: t('progress.relaying') }) : null,
+    s.statusReason === 'trace_unavailable' ? h('p', { text: t('progress.traceUnavailable') }) : null,
     h('ol', {},
       step(!!hash, t('progress.sent'), 'progress-sent'),
       step(inBlock, t('progress.block'), 'progress-block'),
@@ -218,7 +214,8 @@ function renderWallet() {
   } else {
     body = h('ul', { class: 'wallets' }, state.wallets.map((w) => h('li', {},
       h('button', { type: 'button', class: 'wallet-button', 'data-focus': `wallet-${w.id}`, disabled: !!state.busy, onclick: () => connect(w) },
-        w.icon ? h('img', { src: w.icon, alt: '', width: 20, height: 20 }) : null, t('wallet.connect', { wallet: w.name })))));
+        w.icon ? h('img', { src: w.icon, alt: '', width: 20, height: 20 }) : null,
+        t('wallet.connect', { wallet: w.name || t('wallet.unnamed') })))));
   }
   return h('section', { 'aria-labelledby': 'wallet-heading' }, h('h2', { id: 'wallet-heading', text: t('wallet.heading') }), body);
 }
@@ -407,7 +404,7 @@ function onStatus(status) {
   } else if (status.status === 'expired' || status.status === 'canceled') {
     embed.post('tollgate:checkout-expired', detail);
   }
-  if (['paid', 'failed', 'expired', 'canceled', 'reversed'].includes(status.status) && expiryTimer) clearInterval(expiryTimer);
+  if (isFinal(status) && expiryTimer) clearInterval(expiryTimer);
 }
 
 // ---- start ----------------------------------------------------------------------------------------

@@ -39,10 +39,12 @@ export const sameAddress = (a, b) => !!a && !!b && a.toLowerCase() === b.toLower
 
 export const shortAddress = (a) => (a && a.length > 12 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a || '');
 
+// Networks' own names (the same in every language); any other chain is named by the page's text file.
 const CHAINS = {
   1: 'Ethereum', 10: 'OP Mainnet', 56: 'BNB Chain', 137: 'Polygon', 8453: 'Base', 42161: 'Arbitrum One',
   11155111: 'Sepolia', 17000: 'Holesky', 560048: 'Hoodi', 84532: 'Base Sepolia', 11155420: 'OP Sepolia',
-  421614: 'Arbitrum Sepolia', 80002: 'Polygon Amoy', 31337: 'Local test chain', 1337: 'Local test chain',
+  421614: 'Arbitrum Sepolia', 80002: 'Polygon Amoy',
 };
 
-export const chainName = (chainId) => CHAINS[chainId] || `Chain ${chainId}`;
+/** The network's name, or null when it has none here (a local or unknown chain). */
+export const knownChainName = (chainId) => CHAINS[chainId] || null;

@@ -1,17 +1,24 @@
 // Live status of one checkout: server-sent events from GET /v1/checkouts/{id}/events (read with
-// fetch so the client secret travels in a header, not the URL), resumed with Last-Event-ID, and
-// polling of /status every two seconds whenever the stream is absent or fails. `onStatus` gets the
-// poll's JSON each time it changes; the watch stops by itself after a terminal status.
-export const TERMINAL = new Set(['paid', 'failed', 'expired', 'canceled', 'reversed', 'underpaid']);
-// underpaid can still change (the rest may arrive), so it is not final for the watch:
-const FINAL = new Set(['paid', 'failed', 'expired', 'canceled', 'reversed']);
+// fetch so the client secret travels in a header, not the URL), resumed with Last-Event-ID after
+// the delay its retry: line asks for, and polling of /status every two seconds (If-None-Match: a 304
+// is no change) whenever the stream is absent or fails. `onStatus` gets the poll's JSON each time it
+// changes; the watch stops by itself after a final status, or when the stream answers 204.
+
+/**
+ * The statuses after which nothing more happens for the buyer: the server's terminal statuses, after
+ * which it ends the stream (CheckoutEvents). failed is not one (the buyer may pay again, a claim
+ * still in flight may confirm, the expiry sweep moves it on), nor is underpaid (the rest may arrive).
+ */
+export const FINAL = new Set(['paid', 'expired', 'canceled', 'reversed']);
 
 export function watchStatus(api, onStatus, { pollMillis = 2000, streamRetries = 3 } = {}) {
   let stopped = false;
   let lastEventId = null;
   let lastBody = null;
+  let lastStatus = null;
   let etag = null;
   let failures = 0;
+  let reconnectMillis = 500; // until the stream's retry: line says otherwise, as it asks EventSource
   let pollTimer = null;
   let controller = null;
 
@@ -19,6 +26,7 @@ export function watchStatus(api, onStatus, { pollMillis = 2000, streamRetries = 
     const body = JSON.stringify(status);
     if (body === lastBody) return;
     lastBody = body;
+    lastStatus = status;
     onStatus(status);
     if (FINAL.has(status.status)) stop();
   }
@@ -28,6 +36,13 @@ export function watchStatus(api, onStatus, { pollMillis = 2000, streamRetries = 
     const headers = { 'X-Client-Secret': api.secret, Accept: 'text/event-stream' };
     if (lastEventId !== null) headers['Last-Event-ID'] = lastEventId;
     const response = await fetch(`${api.base}/events`, { headers, signal: controller.signal, cache: 'no-store' });
+    if (response.status === 204) {
+      // The server's word that this client has the checkout's terminal status: nothing more will come,
+      // so neither reconnect nor poll. One poll only if the page does not hold a final status itself.
+      if (!lastStatus || !FINAL.has(lastStatus.status)) await fetchStatus();
+      stop();
+      return;
+    }
     const type = response.headers.get('Content-Type') || '';
     if (!response.ok || !type.startsWith('text/event-stream') || !response.body) throw new Error(`no stream (${response.status})`);
     failures = 0;
@@ -48,6 +63,7 @@ export function watchStatus(api, onStatus, { pollMillis = 2000, streamRetries = 
           const field = colon < 0 ? line : line.slice(0, colon);
           const val = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
           if (field === 'id') lastEventId = val;
+          else if (field === 'retry' && /^\d+$/.test(val)) reconnectMillis = Number(val);
           else if (field === 'event') event.event = val;
           else if (field === 'data') event.data.push(val);
         }
@@ -57,8 +73,8 @@ export function watchStatus(api, onStatus, { pollMillis = 2000, streamRetries = 
     }
   }
 
-  async function poll() {
-    if (stopped) return;
+  /** One poll; 304 (If-None-Match) means no change since the last one. */
+  async function fetchStatus() {
     try {
       const response = await fetch(`${api.base}/status`, {
         headers: { 'X-Client-Secret': api.secret, ...(etag ? { 'If-None-Match': etag } : {}) },
@@ -71,6 +87,11 @@ export function watchStatus(api, onStatus, { pollMillis = 2000, streamRetries = 
     } catch (e) {
       // offline for a moment: the next poll tries again
     }
+  }
+
+  async function poll() {
+    if (stopped) return;
+    await fetchStatus();
     if (!stopped) pollTimer = setTimeout(poll, pollMillis);
   }
 
@@ -84,7 +105,7 @@ export function watchStatus(api, onStatus, { pollMillis = 2000, streamRetries = 
         failures++;
         if (/no stream \(4\d\d\)/.test(String(e.message))) break; // no such endpoint here: poll at once
       }
-      if (!stopped) await new Promise((r) => setTimeout(r, 500));
+      if (!stopped) await new Promise((r) => setTimeout(r, reconnectMillis));
     }
     if (!stopped) poll();
   }

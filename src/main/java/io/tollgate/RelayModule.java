@@ -30,11 +30,13 @@ final class RelayModule {
   final PgRelayer relayer;
   private final Foundation f;
   private final RelayerSettings settings;
+  private final RelayTelemetry telemetry;
 
   private RelayModule(Foundation f, RelayerSettings settings, PgRelayer relayer) {
     this.f = f;
     this.settings = settings;
     this.relayer = relayer;
+    this.telemetry = new RelayTelemetry(f.meters());
   }
 
   static RelayModule create(Foundation f, Map<Long, EthRpc> rpc) {
@@ -49,7 +51,7 @@ final class RelayModule {
     for (long chainId : relayer.chains()) {
       deployments.add(() -> f.vertx().deployVerticle(new LeaderOnlyVerticle(f.db(), (int) (LOCK_OFFSET + chainId),
           "chain " + chainId + " relayer",
-          () -> new RelayEngineVerticle(relayer.engine(chainId, f.vertx()), settings.tick()), retry)));
+          () -> new RelayEngineVerticle(relayer.engine(chainId, f.vertx(), telemetry), settings.tick()), retry)));
       readiness.put("relayer-" + chainId, () -> relayer.capacity(chainId).compose(c -> c.canPayNext()
           ? Future.succeededFuture(c)
           : Future.failedFuture("relayer " + c.relayer().orElse("-") + " cannot pay the next relay (balance "

@@ -58,12 +58,16 @@ final class X402Module {
           .ifPresent(domain -> tokens.put(domain.verifyingContract().toLowerCase(java.util.Locale.ROOT), domain)));
       if (tokens.isEmpty()) continue;
       chains.put(chain.chainId(), new FacilitatorChain(chain.chainId(), rpc.get(chain.chainId()), tokens,
-          relayers.chain(chain.chainId()).orElseThrow().address(), f.chains().isTestnet(chain.chainId())));
+          relayers.chain(chain.chainId()).orElseThrow().address(), f.chains().isTestnet(chain.chainId()),
+          // verify's facts feed: the chain's poll, at most a second (how late a log-visible change may be seen)
+          chain.pollInterval().compareTo(java.time.Duration.ofSeconds(1)) < 0 ? chain.pollInterval() : java.time.Duration.ofSeconds(1)));
     }
     // No result cache: each authorization's digest is new (a fresh nonce), so nothing would be reused.
     SignatureVerifier verifier = SignatureVerifier.create(f.vertx(), VerifierSettings.defaults().withCacheSize(0));
-    return new X402Module(f, new X402Facilitator(f.vertx(), f.pool(), chains, verifier, relayer,
+    X402Facilitator facilitator = new X402Facilitator(f.vertx(), f.pool(), chains, verifier, relayer,
         GaslessSettings.fromSettings(f.settings()).erc6492Factories(), settings, f.clock(),
-        new X402SettlementEvents(f.clock())));
+        new X402Telemetry(new X402SettlementEvents(f.clock()), f.meters()));
+    facilitator.registerMetrics(f.meters());
+    return new X402Module(f, facilitator);
   }
 }

@@ -35,13 +35,30 @@ public final class AnvilProcess implements AutoCloseable {
    * @param extraArgs further anvil flags, e.g. {@code --block-time 1} or {@code --no-mining}
    */
   public static AnvilProcess start(Path projectDir, long chainId, String... extraArgs) {
+    return start(projectDir, chainId, false, extraArgs);
+  }
+
+  /**
+   * As {@link #start(Path, long, String...)}, in a session of its own where {@code setsid} exists:
+   * a terminal's Ctrl-C then reaches only the JVM, whose shutdown stops the service before it stops
+   * anvil, instead of anvil closing its connections under a running service (development mode).
+   */
+  public static AnvilProcess startDetached(Path projectDir, long chainId, String... extraArgs) {
+    return start(projectDir, chainId, Files.isExecutable(SETSID), extraArgs);
+  }
+
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+  private static AnvilProcess start(Path projectDir, long chainId, boolean ownSession, String... extraArgs) {
     Path binary = projectDir.resolve(BINARY);
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(
           "anvil not found at " + binary + ": run `npm install` in " + projectDir + " (mvn does it)");
     }
     int port = freePort();
-    List<String> command = new ArrayList<>(List.of(
+    List<String> command = new ArrayList<>();
+    if (ownSession) command.add(SETSID.toString()); // execs anvil in the same process: destroy() still reaches it
+    command.addAll(List.of(
         binary.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port),
         "--hardfork", "prague", "--chain-id", Long.toString(chainId), "--silent"));
     command.addAll(List.of(extraArgs));
@@ -69,6 +86,8 @@ public final class AnvilProcess implements AutoCloseable {
   public String wsUrl() { return "ws://127.0.0.1:" + port; }
 
   public int port() { return port; }
+
+  long pid() { return process.pid(); }
 
   public long chainId() { return chainId; }
 

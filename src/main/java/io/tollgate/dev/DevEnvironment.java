@@ -85,7 +85,7 @@ public final class DevEnvironment implements AutoCloseable {
       }
     }
     if (configured.list("chains").isEmpty()) {
-      AnvilProcess anvil = AnvilProcess.start(projectDir, DEV_CHAIN_ID, "--block-time", "1");
+      AnvilProcess anvil = AnvilProcess.startDetached(projectDir, DEV_CHAIN_ID, "--block-time", "1");
       resources.add(anvil);
       String token = deployDemoStablecoin(anvil.rpcUrl());
       overrides.put("chains", Long.toString(DEV_CHAIN_ID));

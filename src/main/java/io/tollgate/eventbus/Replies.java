@@ -3,7 +3,9 @@ package io.tollgate.eventbus;
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
 import io.tollgate.api.Unavailability;
+import io.tollgate.telemetry.RequestIds;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Request/reply over the event bus without losing typed failures: a consumer's
  * {@link ApiException} travels as a failure code (its HTTP status) and message (its error code name
  * and detail) and is rebuilt on the sender's side; an unreachable database becomes a 503
- * ({@link Unavailability}), anything else a 500.
+ * ({@link Unavailability}), anything else a 500. The id of the HTTP request a request is sent for
+ * travels with it ({@link RequestIds#HEADER}), so the consumer's log lines carry it too.
  */
 public final class Replies {
   private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
@@ -42,7 +45,21 @@ public final class Replies {
     });
   }
 
+  /**
+   * A consumer's handler that replies with the outcome of {@code work}, run with the sender's
+   * request id bound ({@link RequestIds#bind}): what it logs names the HTTP request it serves.
+   */
+  public static <M> Handler<Message<M>> responding(java.util.function.Function<Message<M>, Future<?>> work) {
+    return message -> {
+      String requestId = message.headers().get(RequestIds.HEADER);
+      if (requestId != null) RequestIds.bind(requestId);
+      respond(message, work.apply(message));
+    };
+  }
+
   public static <T> Future<T> request(EventBus bus, String address, Object body, DeliveryOptions options) {
+    String requestId = RequestIds.current();
+    if (requestId != null) options = new DeliveryOptions(options).addHeader(RequestIds.HEADER, requestId);
     return bus.<T>request(address, body, options)
         .map(Message::body)
         .recover(e -> Future.failedFuture(toApiException(e)));

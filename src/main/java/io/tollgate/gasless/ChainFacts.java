@@ -33,14 +33,17 @@ final class ChainFacts {
   record TokenState(boolean nonceUsed, BigInteger balance, byte[] payerCode) {}
 
   static Future<TokenState> read(EthRpc chain, String token, TransferAuthorization a) {
-    return readRaw(chain, token, a.from(), a.nonce()).map(ChainFacts::decode);
+    return readRaw(chain, token, a.from(), a.nonce(), "latest").map(ChainFacts::decode);
   }
 
-  /** The helper's six words, undecoded; fails {@code service_unavailable} when the chain cannot be asked. */
-  static Future<Object> readRaw(EthRpc chain, String token, String from, String nonce) {
+  /**
+   * The helper's six words, undecoded, at {@code block} ("latest" or a block number as a hex
+   * quantity); fails {@code service_unavailable} when the chain cannot be asked.
+   */
+  static Future<Object> readRaw(EthRpc chain, String token, String from, String nonce, String block) {
     String data = HelperCode.CREATION_CODE + FunctionEncoder.encodeConstructor(
         List.of(new Address(token), new Address(from), new Bytes32(Hex.decode(nonce))));
-    return chain.call("eth_call", new JsonArray().add(new JsonObject().put("data", data)).add("latest"))
+    return chain.call("eth_call", new JsonArray().add(new JsonObject().put("data", data)).add(block))
         .recover(e -> Future.failedFuture(unavailable(e.getMessage())));
   }
 

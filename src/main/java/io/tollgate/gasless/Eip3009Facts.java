@@ -23,7 +23,16 @@ public record Eip3009Facts(boolean stateReadable, boolean nonceUsed, boolean bal
 
   /** Reads the facts at the latest block; fails {@code service_unavailable} when the chain cannot be asked or answers nonsense. */
   public static Future<Eip3009Facts> read(EthRpc chain, String token, String from, String nonce) {
-    return ChainFacts.readRaw(chain, token, from, nonce).map(Eip3009Facts::decode);
+    return read(chain, token, from, nonce, "latest");
+  }
+
+  /**
+   * The same facts at one block: {@code block} is "latest" or a block number as a hex quantity
+   * ({@code 0x1b4}), so a caller that follows the chain's logs from that block on knows exactly
+   * which changes the answer already holds.
+   */
+  public static Future<Eip3009Facts> read(EthRpc chain, String token, String from, String nonce, String block) {
+    return ChainFacts.readRaw(chain, token, from, nonce, block).map(Eip3009Facts::decode);
   }
 
   static Eip3009Facts decode(Object answer) {

@@ -17,6 +17,10 @@ import java.util.HexFormat;
 public final class AdminAuth {
   private final byte[] expected;
 
+  /** What an operator route's 401 says: a merchant's API key is not what it wants. */
+  static final String OPERATOR_TOKEN =
+      "this operator route needs the operator token (Authorization: Bearer <token>, the token whose SHA-256 is admin.token-sha256), not a merchant's API key";
+
   /** @param tokenSha256Hex hex SHA-256 of the operator token, or null to refuse every admin call */
   public AdminAuth(String tokenSha256Hex) {
     this.expected = tokenSha256Hex == null ? null : HexFormat.of().parseHex(tokenSha256Hex.trim().toLowerCase());
@@ -34,10 +38,10 @@ public final class AdminAuth {
   Future<Void> authorize(String authorizationHeader) {
     if (expected == null) return Future.failedFuture(new ApiException(ErrorCode.FORBIDDEN, "admin API is not configured"));
     if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Future.failedFuture(new ApiException(ErrorCode.UNAUTHENTICATED));
+      return Future.failedFuture(new ApiException(ErrorCode.UNAUTHENTICATED, OPERATOR_TOKEN));
     }
     byte[] given = sha256(authorizationHeader.substring(7).trim());
     return MessageDigest.isEqual(expected, given) ? Future.succeededFuture()
-        : Future.failedFuture(new ApiException(ErrorCode.UNAUTHENTICATED));
+        : Future.failedFuture(new ApiException(ErrorCode.UNAUTHENTICATED, OPERATOR_TOKEN));
   }
 }

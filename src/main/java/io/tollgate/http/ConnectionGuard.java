@@ -113,9 +113,12 @@ public final class ConnectionGuard {
       State state = entry.getValue();
       HttpServerRequest current = state.current;
       if (current != null && current.isEnded() && current.response().ended()) {
-        // Answered: the next request head must arrive within the timeout from about now.
+        // Answered: the connection may now sit idle as keep-alive connections do (a load balancer's
+        // pool, a shop's HTTP client between calls). Its next head must be complete within the idle
+        // timeout; cutting it at the header timeout made clients that reuse it a few seconds later
+        // race the close and lose a POST they could not safely retry.
         state.current = null;
-        state.deadline = now + limits.headerReadTimeout().toMillis();
+        state.deadline = now + limits.idleTimeout().toMillis();
       } else if (now > state.deadline && (current == null || !current.isEnded())) {
         // No complete head (or body) in time. A request being answered is never cut here.
         entry.getKey().close();

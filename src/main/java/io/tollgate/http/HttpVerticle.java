@@ -166,7 +166,8 @@ public final class HttpVerticle extends VerticleBase {
               .handler(ctx -> deps.web().serve(ctx.request()));
           ConsolePage.mount(router, deps.web());
           router.route().last().handler(new MethodNotAllowed(contract, Map.of("/health/live", "GET", "/health/ready", "GET",
-              "/metrics", "GET", "/openapi.yaml", "GET", "/console", "GET"))::handle);
+              "/metrics", "GET", "/openapi.yaml", "GET", "/console", "GET", "/console/", "GET", "/pay/*", "GET",
+              io.tollgate.web.WebAssets.PREFIX + "*", "GET, HEAD"))::handle);
           router.route().failureHandler(ErrorResponses::handle);
           // The routed requests' log lines carry their id; the fast lane's polls only answer it (they log nothing).
           Handler<HttpServerRequest> routed = request -> {
@@ -184,7 +185,9 @@ public final class HttpVerticle extends VerticleBase {
           HttpLimits limits = deps.settings().limits();
           guard = new ConnectionGuard(vertx, limits, deps.connectionCounts(), deps.trustedProxy());
           guard.start();
-          return vertx.createHttpServer(new HttpServerOptions()
+          HttpServerOptions options = new HttpServerOptions();
+          if (limits.sendBufferBytes() > 0) options.setSendBufferSize(limits.sendBufferBytes());
+          return vertx.createHttpServer(options
                   .setHost(deps.settings().host()).setPort(deps.settings().port())
                   .setCompressionSupported(false).setTcpNoDelay(true)
                   // HTTP/1.1 only: the connection guard's deadlines are per request; a load balancer

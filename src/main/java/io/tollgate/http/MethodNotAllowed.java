@@ -17,7 +17,10 @@ final class MethodNotAllowed {
   private final OpenAPIContract contract;
   private final Map<String, String> fixed;
 
-  /** @param fixed the routes outside the contract (health, metrics, the document itself) and their methods */
+  /**
+   * @param fixed the routes outside the contract (health, metrics, the document itself, the pages)
+   *     and their methods; a path ending in {@code /*} stands for every path under it
+   */
   MethodNotAllowed(OpenAPIContract contract, Map<String, String> fixed) {
     this.contract = contract;
     this.fixed = Map.copyOf(fixed);
@@ -37,6 +40,12 @@ final class MethodNotAllowed {
   String allowed(String path) {
     String known = fixed.get(path);
     if (known != null) return known;
+    for (Map.Entry<String, String> route : fixed.entrySet()) {
+      String key = route.getKey();
+      if (key.endsWith("/*") && path.length() > key.length() - 1 && path.startsWith(key.substring(0, key.length() - 1))) {
+        return route.getValue();
+      }
+    }
     Path template;
     try {
       template = contract.findPath(path);

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Listens to {@link MerchantChanges} and evicts the changed merchant from the {@link
@@ -13,6 +15,7 @@ import java.util.UUID;
  * subscription turns it on again, emptied, since notifications sent meanwhile were lost.
  */
 public final class MerchantChangeListener extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MerchantChangeListener.class);
   private static final long CHECK_MS = 500;
   private final DatabaseSettings db;
   private final MerchantAuthenticator authenticator;
@@ -29,7 +32,10 @@ public final class MerchantChangeListener extends VerticleBase {
     subscriber = PgSubscriber.subscriber(vertx, db.connectOptions())
         .reconnectPolicy(retries -> Math.min(5_000L, 100L * (retries + 1)));
     subscriber.channel(MerchantChanges.CHANNEL)
-        .subscribeHandler(v -> authenticator.listening(true))
+        .subscribeHandler(v -> {
+          quiet();
+          authenticator.listening(true);
+        })
         .handler(payload -> {
           try {
             authenticator.evict(UUID.fromString(payload));
@@ -41,6 +47,16 @@ public final class MerchantChangeListener extends VerticleBase {
       if (subscriber.actualConnection() == null) authenticator.listening(false);
     });
     return subscriber.connect();
+  }
+
+  /**
+   * The connection drops and reconnects by itself (the timer notices); unhandled, the SQL client
+   * prints each failure to standard error, outside the log.
+   */
+  private void quiet() {
+    if (subscriber.actualConnection() != null) {
+      subscriber.actualConnection().exceptionHandler(e -> LOG.debug("merchant change notifications: connection failed: {}", e.toString()));
+    }
   }
 
   @Override

@@ -20,7 +20,8 @@ import java.util.UUID;
  * <p>A reversal moves the payment to {@code reversed} (which frees its transaction hash) and, when
  * it is what paid its checkout, the checkout from {@code paid} to {@code reversed} with the same
  * reason; a late payment's checkout stays as it is and the transition is {@code payment_reversed}.
- * Either way the shop is told ({@code checkout.payment_reversed}) and the audit row says why.
+ * Either way the shop is told ({@code checkout.payment_reversed}) and the audit row says why, and
+ * the money that never arrived stops being refundable ({@link ReversedMoney}).
  */
 final class FinalityRecorder {
   /** Consecutive checks without a receipt that reverse a payment: one flaky provider cannot. */
@@ -109,7 +110,7 @@ final class FinalityRecorder {
           var row = reversed.iterator().next();
           JsonObject details = new JsonObject().put("detail", detail).put("blockNumber", row.getLong("block_number"))
               .put("blockHash", row.getString("block_hash"));
-          return conn.preparedQuery("""
+          return ReversedMoney.withdraw(conn, transitions, paymentId, checkoutId, actor).compose(withdrawn -> conn.preparedQuery("""
                   UPDATE checkouts c SET status = 'reversed', status_reason = $3, version = c.version + 1, updated_at = now()
                   FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
                   WHERE c.id = old.id AND c.status = 'paid' AND c.paid_payment_id = $2
@@ -122,7 +123,7 @@ final class FinalityRecorder {
                   : conn.preparedQuery("UPDATE checkouts SET version = version + 1, updated_at = now() WHERE id = $1")
                       .execute(Tuple.of(checkoutId))
                       .compose(ignored -> transitions.record(conn, new CheckoutTransition(checkoutId, paymentId, null,
-                          "payment_reversed", reason, actor, details))))
+                          "payment_reversed", reason, actor, details)))))
               .map(true);
         });
   }

@@ -40,7 +40,7 @@ public final class PaymentStateVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     MessageConsumer<PaymentSubmission> submissions = vertx.eventBus().consumer(Addresses.PAYMENT_SUBMIT,
-        message -> Replies.respond(message, ledger.claims().submit(message.body())));
+        Replies.responding(message -> ledger.claims().submit(message.body())));
     MessageConsumer<VerdictBatch> verdicts = vertx.eventBus().consumer(Addresses.PAYMENT_VERDICTS,
         message -> {
           List<VerdictMessage> round = message.body().verdicts();

@@ -55,6 +55,7 @@ final class VerdictWriter {
   Future<Void> recordAll(List<VerdictMessage> verdicts) {
     List<VerdictMessage> confirming = new ArrayList<>();
     List<VerdictMessage> mining = new ArrayList<>();
+    List<VerdictMessage> finals = new ArrayList<>();
     List<VerdictMessage> others = new ArrayList<>();
     List<Future<Void>> writes = new ArrayList<>();
     Set<UUID> batched = new HashSet<>();
@@ -63,6 +64,8 @@ final class VerdictWriter {
         writes.add(refunds.record(v)); // a shop's refund transfer: a few, never part of a drop
       } else if (v.verdict() instanceof Verdict.Paying p && batched.add(v.payment().checkoutId())) {
         (p.confirmed() ? confirming : mining).add(v);
+      } else if (v.verdict() instanceof Verdict.Final) {
+        finals.add(v);
       } else {
         others.add(v);
       }
@@ -75,9 +78,36 @@ final class VerdictWriter {
       chunks.addAll(chunks(confirming, true));
       chunks.addAll(chunks(mining, false));
     }
-    writes.add(writeChunks(chunks));
+    Future<Void> paying = writeChunks(chunks);
+    writes.add(paying);
+    // Finality marks wait for the round's paying chunks: they are not urgent, those are.
+    if (finals.size() == 1) others.addAll(finals);
+    else if (!finals.isEmpty()) writes.add(paying.transform(ignored -> writeFinals(finals)));
     others.forEach(v -> writes.add(recorder.record(v)));
     return Future.join(writes).mapEmpty();
+  }
+
+  /**
+   * The round's {@link Verdict.Final} verdicts, set-based ({@link FinalChunkWriter}) in chunks of at
+   * most the chunk size, one after another on one pooled connection at a time; a failed chunk is
+   * recorded one by one.
+   */
+  private Future<Void> writeFinals(List<VerdictMessage> finals) {
+    List<Throwable> failures = new ArrayList<>(); // appended to by one callback at a time, in order
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < finals.size(); from += verdictWrites.chunkSize()) {
+      List<VerdictMessage> chunk = List.copyOf(finals.subList(from, Math.min(finals.size(), from + verdictWrites.chunkSize())));
+      chain = chain.compose(ignored -> Transactions.pipelined(pool, conn -> FinalChunkWriter.finalAll(conn, chunk))
+          .recover(e -> {
+            LOG.warn("set-based recording of {} finality marks failed, recording them one by one: {}", chunk.size(), e.toString());
+            return oneByOne(chunk);
+          })
+          .recover(e -> {
+            failures.add(e);
+            return Future.succeededFuture();
+          }));
+    }
+    return chain.compose(ignored -> failures.isEmpty() ? Future.<Void>succeededFuture() : Future.failedFuture(failures.get(0)));
   }
 
   /** Paying verdicts of distinct checkouts written in one transaction, all confirmations or all first receipts. */

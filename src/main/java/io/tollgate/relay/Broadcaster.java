@@ -112,7 +112,7 @@ final class Broadcaster {
   Future<Void> giveUp(RelayRow row, String detail) {
     return store.failed(row, detail).compose(failed -> {
       failed.ifPresent(r -> {
-        LOG.info("relay {} failed: chain {}, {}, {} hash(es) sent", row.relayId(), row.chainId(), detail, row.txHashes().size());
+        LOG.debug("relay {} failed: chain {}, {}, {} hash(es) sent", row.relayId(), row.chainId(), detail, row.txHashes().size());
         publisher.accept(RelayChanged.of(r.ticket()));
       });
       return Future.succeededFuture();
@@ -155,7 +155,7 @@ final class Broadcaster {
   private void announce(RelayRow row, Kind kind) {
     switch (kind) {
       case FIRST, BUMP -> {
-        LOG.info("relay {} {}: chain {}, nonce {}, tx {}, max fee {} wei, tip {} wei", row.relayId(),
+        LOG.debug("relay {} {}: chain {}, nonce {}, tx {}, max fee {} wei, tip {} wei", row.relayId(),
             kind == Kind.FIRST ? "sent" : "bumped (" + row.bumps() + ")", row.chainId(), row.txNonce(), row.currentHash(),
             row.fees().maxFee(), row.fees().priorityFee());
         publisher.accept(RelayChanged.of(row.ticket()));

@@ -150,12 +150,21 @@ public final class PgRelayer implements Relayer {
    * operator endpoint, if configured.
    */
   public RelayEngine engine(long chainId, Vertx vertx) {
+    return engine(chainId, vertx, changed -> { });
+  }
+
+  /**
+   * As {@link #engine(long, Vertx)}, telling {@code observer} of each change first (the composition
+   * root's business-event log and relay metrics: one line and one count per change, on the leader).
+   */
+  public RelayEngine engine(long chainId, Vertx vertx, java.util.function.Consumer<RelayChanged> observer) {
     RelayerSettings.Chain chain = settings.chain(chainId).orElseThrow();
     DeliveryOptions local = new DeliveryOptions().setLocalOnly(true);
     return new RelayEngine(chain, rpc.get(chainId), store, clock, views.get(chainId),
         new OperatorAlerts(clock, settings.operatorWebhookUrl().map(url -> OperatorEndpoint.of(vertx, url)).orElse(null),
             warnings.computeIfAbsent(chainId, id -> new java.util.concurrent.atomic.AtomicLong())),
         changed -> {
+          observer.accept(changed);
           try {
             vertx.eventBus().publish(Addresses.RELAY_CHANGED, changed, local);
           } catch (RuntimeException e) { // a hint only: the stored ticket is the truth, the relay goes on

@@ -184,7 +184,7 @@ final class Settlement {
       MinedLogs logs = row.deploy() ? null
           : MinedLogs.ofReceipt(found.receipt(), row.tokenContract(), row.key().from(), row.key().nonce());
       return store.mined(row, found.hash(), logs).onSuccess(r -> r.ifPresent(mined -> {
-        LOG.info("relay {} mined: chain {}, nonce {}, tx {}", row.relayId(), row.chainId(), row.txNonce(), found.hash());
+        LOG.debug("relay {} mined: chain {}, nonce {}, tx {}", row.relayId(), row.chainId(), row.txNonce(), found.hash());
         publisher.accept(RelayChanged.of(mined.ticket()));
       }));
     }
@@ -198,7 +198,7 @@ final class Settlement {
     boolean wasOpen = row.state() == RelayState.SENT;
     String revertedHash = oursReverted ? found.hash() : null;
     return store.settledFailed(row, detail, revertedHash).onSuccess(r -> r.filter(x -> wasOpen).ifPresent(failed -> {
-      LOG.info("relay {} failed: chain {}, nonce {}, {}", row.relayId(), row.chainId(), row.txNonce(), detail);
+      LOG.debug("relay {} failed: chain {}, nonce {}, {}", row.relayId(), row.chainId(), row.txNonce(), detail);
       publisher.accept(RelayChanged.of(failed.ticket()));
     }));
   }

@@ -17,7 +17,8 @@
  * io.tollgate.relay.RelayCapacity}, {@link io.tollgate.relay.OpenRelay}, {@link io.tollgate.relay.RelayRefusedException}; the event
  * {@link io.tollgate.relay.RelayChanged} on {@link io.tollgate.eventbus.Addresses#RELAY_CHANGED}. For
  * the composition root: {@link io.tollgate.relay.RelayerSettings}, {@link io.tollgate.relay.PgRelayer}
- * (the implementation, and the engine factory), {@link io.tollgate.relay.RelayEngine} and {@link
+ * (the implementation, and the engine factory, which tells an observer of each change: the root's
+ * business-event log and {@code tollgate_relays_total}), {@link io.tollgate.relay.RelayEngine} and {@link
  * io.tollgate.relay.RelayEngineVerticle}. Everything else is package-private: {@code RelayStore}
  * (SQL), {@code Broadcaster} (send, rebroadcast, bump, give up, cancel), {@code Settlement} (which
  * transaction used a nonce), {@code Fees}, {@code SignedTx}, {@code ChainReading}, {@code

@@ -138,6 +138,35 @@ public final class EventLog {
     }
   }
 
+  // --- gasless relays and x402 settlements ---
+
+  /**
+   * A relay's transaction broadcast for the first time ({@code bumps} 0: "relay sent") or replaced
+   * with higher fees ("relay bumped"). {@code purpose} names what it pays ({@code checkout:<id>},
+   * {@code x402:<settlement id>}), so the line leads to the checkout or settlement.
+   */
+  public void relaySent(UUID relayId, String purpose, long chainId, String txHash, int bumps) {
+    line(Level.INFO, bumps == 0 ? "relay sent" : "relay bumped", "relayId", relayId, "purpose", purpose,
+        "chainId", chainId, "txHash", txHash, "bumps", bumps == 0 ? null : bumps);
+  }
+
+  public void relayMined(UUID relayId, String purpose, long chainId, String txHash) {
+    line(Level.INFO, "relay mined", "relayId", relayId, "purpose", purpose, "chainId", chainId, "txHash", txHash);
+  }
+
+  /** Given up ({@code reason}: expired, reverted, dropped, authorization_used_elsewhere): WARN, a buyer or client is told. */
+  public void relayFailed(UUID relayId, String purpose, long chainId, String reason, int hashesSent) {
+    line(Level.WARN, "relay failed", "relayId", relayId, "purpose", purpose, "chainId", chainId, "reason", reason,
+        "hashesSent", hashesSent);
+  }
+
+  /** An x402 settlement's recorded outcome ({@code settled}, or {@code failed} with the reference's reason). */
+  public void x402Settlement(String state, UUID settlementId, UUID merchantId, String network, String txHash,
+      String reason) {
+    line("failed".equals(state) ? Level.WARN : Level.INFO, "x402 settlement " + state, "settlementId", settlementId,
+        "merchantId", merchantId, "network", network, "txHash", txHash, "reason", reason);
+  }
+
   // --- the process ---
 
   public void stopped(long millis) {

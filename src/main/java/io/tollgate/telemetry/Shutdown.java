@@ -23,6 +23,8 @@ public final class Shutdown {
       for (Logger logger : context.getLoggerList()) {
         if (logger.getLevel() != null || logger.getName().equals(Logger.ROOT_LOGGER_NAME)) logger.setLevel(Level.ERROR);
       }
+      // Netty's errors from here on are about the stop itself (a task handed to an event loop that closed)
+      context.getLogger("io.netty").setLevel(Level.OFF);
       context.getLogger(EventLog.LOGGER).setLevel(Level.INFO);
     }
     return System.nanoTime();

@@ -122,7 +122,9 @@ final class WatchSchedule {
     timerId = timers.every(interval, this::poll);
   }
 
+  /** A round that fails once the watcher stopped ran into the stop itself (its pool or node closing): no news. */
   private void roundFailed(Throwable e) {
-    LOG.error("chain {}: watcher round failed", rounds.chainId(), e);
+    if (stopped) LOG.debug("chain {}: a watcher round in flight at the stop failed: {}", rounds.chainId(), e.toString());
+    else LOG.error("chain {}: watcher round failed", rounds.chainId(), e);
   }
 }

@@ -6,7 +6,8 @@ import java.util.UUID;
  * A settlement that reached its outcome, told to the {@link SettlementListener} inside the
  * transaction that recorded it.
  *
- * @param merchantId the facilitator key's merchant (never null: open-mode settlements tell no one)
+ * @param merchantId the facilitator key's merchant (null only for an open-mode settlement, given to
+ *     {@link SettlementListener#onCommitted} alone)
  * @param mode {@code test} or {@code live}, as the chain (the key that settled it had that mode)
  * @param state {@code settled} or {@code failed}
  * @param errorReason the reference's reason when failed, else null

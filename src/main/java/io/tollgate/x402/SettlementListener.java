@@ -11,5 +11,12 @@ import io.vertx.sqlclient.SqlConnection;
 public interface SettlementListener {
   SettlementListener NONE = (conn, finished) -> Future.succeededFuture();
 
+  /** Not called for an open-mode settlement (no merchant: nobody to tell). */
   Future<Void> onFinished(SqlConnection conn, SettlementFinished finished);
+
+  /**
+   * After the outcome committed, once per settlement (open-mode ones too): for the log and the
+   * metrics, which must not count an outcome that rolled back.
+   */
+  default void onCommitted(SettlementFinished finished) {}
 }

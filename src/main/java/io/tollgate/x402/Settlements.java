@@ -70,12 +70,18 @@ final class Settlements {
    * only the transaction whose compare-and-set won tells the listener (in the same transaction).
    */
   Future<Void> finished(Settlement s, String mode, String state, String txHash, String errorReason) {
+    SettlementFinished finished = new SettlementFinished(s.id(), s.merchantId(), mode, state, s.network(),
+        s.key().token(), s.key().from(), s.payTo(), s.amount(), txHash, errorReason);
     return pool.withTransaction(conn -> conn.preparedQuery("UPDATE x402_settlements SET state = $2, tx_hash = $3,"
             + " error_reason = $4, updated_at = now() WHERE id = $1 AND state = 'settling'")
         .execute(Tuple.of(s.id(), state, txHash, errorReason))
-        .compose(rows -> rows.rowCount() == 0 || s.merchantId() == null ? Future.<Void>succeededFuture()
-            : listener.onFinished(conn, new SettlementFinished(s.id(), s.merchantId(), mode, state, s.network(),
-                s.key().token(), s.key().from(), s.payTo(), s.amount(), txHash, errorReason))));
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
+            : s.merchantId() == null ? Future.succeededFuture(true)
+            : listener.onFinished(conn, finished).map(true)))
+        .map(won -> {
+          if (won) listener.onCommitted(finished);
+          return null;
+        });
   }
 
   /** Settlements still settling, with a relay, untouched for {@code quietSeconds}: the follower's catch-up. */

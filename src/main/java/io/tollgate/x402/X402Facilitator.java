@@ -32,10 +32,12 @@ import java.util.UUID;
  * follow one. Safe on any event loop of any instance.
  *
  * <p>Verify costs one JSON-RPC call ({@link Eip3009Facts}: the nonce's state, the payer's balance
- * and code size, the token's code size, read together) and one indexed query (is this authorization
- * being settled or settled here?), side by side; the token's EIP-712 domain is configured, never
- * asked; a payer without code with a 65-byte signature is checked by ECDSA recovery off the event
- * loop, with no further call. Nothing is stored by verify.
+ * and code size, the token's code size, read together; none when this instance's {@code
+ * VerifyFacts} keeps them, fresh from the tokens' logs; a second before refusing for a short
+ * balance) and one indexed query (is this
+ * authorization being settled or settled here?), side by side; the token's EIP-712 domain is
+ * configured, never asked; a payer without code with a 65-byte signature is checked by ECDSA
+ * recovery off the event loop, with no further call. Nothing is stored by verify.
  *
  * <p>Settle verifies the same way, stores the settlement under the authorization's unique key (a
  * concurrent or repeated settle of the same payload finds it and follows the same relay), hands the
@@ -55,6 +57,7 @@ public final class X402Facilitator {
   private final X402Settings settings;
   private final Clock clock;
   private final KeySignatureBatcher keySignatures;
+  private final VerifyFacts facts;
 
   /** Needs {@link KeySignatureWorker} deployed on {@code vertx} (it checks key signatures off the event loops). */
   public X402Facilitator(Vertx vertx, Pool pool, Map<Long, FacilitatorChain> chains, SignatureVerifier verifier,
@@ -68,6 +71,12 @@ public final class X402Facilitator {
     this.settings = settings;
     this.clock = clock;
     this.keySignatures = new KeySignatureBatcher(vertx);
+    this.facts = new VerifyFacts(vertx, this.chains, settings.factsMaxAge(), clock);
+  }
+
+  /** Verify's facts cache: {@code tollgate.x402.verify.facts{chain, result=hit|miss}}, its clears and entries. */
+  public void registerMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    facts.registerMetrics(registry);
   }
 
   public X402Settings settings() {
@@ -190,7 +199,11 @@ public final class X402Facilitator {
     Optional<String> early = ExactRules.beforeSignature(p);
     if (early.isPresent()) return Future.succeededFuture(Verdict.invalid(early.get(), null, payer));
     FacilitatorChain chain = chains.get(p.chainId());
-    Future<Eip3009Facts> facts = Eip3009Facts.read(chain.rpc(), p.asset(), p.authorization().from(), p.authorization().nonce());
+    // Settle of an undeployed ERC-6492 wallet's transfer reads afresh: the relayer cannot simulate
+    // that transfer before sending it (PgRelayer.relayWithDeploy), so no kept fact may decide it.
+    boolean trustCache = reportSettlements || CounterfactualSignatures.unwrap(p.signatureBytes()).isEmpty();
+    Future<Eip3009Facts> facts = this.facts.read(p.chainId(), p.asset(), p.authorization().from(), p.authorization().nonce(),
+        p.amount(), trustCache);
     Future<Optional<Settlement>> known = reportSettlements ? settlements.find(key(p)) : Future.succeededFuture(Optional.empty());
     return Future.all(facts, known).compose(both -> signature(p, chain, facts.result()).map(signatureProblem -> {
       if (signatureProblem.isPresent()) return Verdict.invalid(signatureProblem.get()[0], signatureProblem.get()[1], payer);

@@ -122,6 +122,85 @@ class ApiContractEndToEndTest {
     assertThat(app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/nothing-here")).GET()).status()).isEqualTo(404);
   }
 
+  /** The routes added after the contract was made one (x402, the hosted page, the console, live status, web assets). */
+  @Test
+  void theNewerRoutesAnswerAWrongMethodWith405AndAllowToo() {
+    JsonObject checkout = app.newCheckout("3.00", "USDC");
+    String id = checkout.getString("id");
+    assertMethodNotAllowed("POST", "/pay/" + id, "GET");
+    assertMethodNotAllowed("DELETE", "/console", "GET");
+    assertMethodNotAllowed("GET", "/x402/verify", "POST");
+    assertMethodNotAllowed("PUT", "/x402/settle", "POST");
+    assertMethodNotAllowed("DELETE", "/x402/settlements/" + UUID.randomUUID(), "GET");
+    assertMethodNotAllowed("POST", "/x402/supported", "GET");
+    assertMethodNotAllowed("POST", "/v1/checkouts/" + id + "/events", "GET");
+    assertMethodNotAllowed("PUT", "/v1/admin/merchants", "GET, POST");
+    assertMethodNotAllowed("DELETE", "/v1/admin/relayers", "GET");
+    assertMethodNotAllowed("POST", "/v1/session", "GET");
+    assertMethodNotAllowed("POST", "/web/pay/app.js", "GET, HEAD");
+    assertThat(app.send(HttpRequest.newBuilder(URI.create(app.base() + "/pay/")).GET()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void theNewerRoutesAuthenticateBeforeTheyLookAtTheBody() {
+    String badKey = "Bearer tg_test_" + "x".repeat(43);
+    for (String path : List.of("/x402/verify", "/x402/settle")) {
+      TollgateFixture.Response r = app.send(HttpRequest.newBuilder(URI.create(app.base() + path))
+          .header("Authorization", badKey).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"x402Version\": \"two\"}")));
+      assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(401);
+      assertThat(r.errorCode()).isEqualTo("unauthenticated");
+    }
+    JsonObject checkout = app.newCheckout("3.00", "USDC");
+    for (String path : List.of("/challenge", "/payer")) {
+      TollgateFixture.Response r = app.post("/v1/checkouts/" + checkout.getString("id") + path, "cs_wrong",
+          "{\"address\": 7, \"signature\": 7}");
+      assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(401);
+      assertThat(r.errorCode()).isEqualTo("invalid_client_secret");
+    }
+    TollgateFixture.Response events = app.get("/v1/checkouts/" + checkout.getString("id") + "/events?clientSecret=cs_wrong",
+        null, java.util.Map.of());
+    assertThat(events.status()).as(events.body()).isEqualTo(401);
+    assertThat(events.errorCode()).isEqualTo("invalid_client_secret");
+    TollgateFixture.Response patch = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/webhook-endpoints/"
+            + UUID.randomUUID()))
+        .header("Authorization", badKey).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"url\": 5}")));
+    assertThat(patch.status()).as(patch.body()).isEqualTo(401);
+  }
+
+  @Test
+  void validationErrorsOnTheNewerRoutesNameTheFieldInWords() {
+    JsonObject checkout = app.newCheckout("3.00", "USDC");
+    String id = checkout.getString("id");
+    TollgateFixture.Response refund = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/checkouts/" + id + "/refunds"))
+        .header("Authorization", "Bearer " + app.apiKey).header("Idempotency-Key", "refund-" + UUID.randomUUID())
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"amount\": 5}")));
+    assertError(refund, 400, "invalid_request", "amount", "amount must be a decimal string like \"12.50\"");
+    TollgateFixture.Response x402 = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/x402/verify"))
+        .header("Authorization", "Bearer " + app.apiKey).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"x402Version\": 2, \"paymentPayload\": 5}")));
+    assertError(x402, 400, "invalid_request", "paymentPayload", "paymentPayload must be an object");
+    TollgateFixture.Response challenge = app.post("/v1/checkouts/" + id + "/challenge", checkout.getString("clientSecret"),
+        new JsonObject().put("address", "0x123").put("chainId", TollgateFixture.CHAIN_ID).encode());
+    assertError(challenge, 400, "invalid_request", "address", "address must be");
+    TollgateFixture.Response hook = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/webhook-endpoints"))
+        .header("Authorization", "Bearer " + app.apiKey).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"url\": 5}")));
+    assertError(hook, 400, "invalid_request", "url", "url must be");
+    TollgateFixture.Response stream = app.get("/v1/checkouts/not-a-checkout/events", checkout.getString("clientSecret"),
+        java.util.Map.of());
+    assertError(stream, 400, "invalid_request", "checkoutId", "checkoutId must be");
+  }
+
+  private void assertMethodNotAllowed(String method, String path, String allow) {
+    TollgateFixture.Response r = app.send(HttpRequest.newBuilder(URI.create(app.base() + path))
+        .method(method, HttpRequest.BodyPublishers.noBody()));
+    assertThat(r.status()).as(method + " " + path + ": " + r.body()).isEqualTo(405);
+    assertThat(r.errorCode()).isEqualTo("method_not_allowed");
+    assertThat(r.header("Allow")).as(method + " " + path).isEqualTo(allow);
+  }
+
   @Test
   void checkoutsAndPollsAgreeOnNamesAndTimestampsHaveMilliseconds() {
     JsonObject checkout = app.newCheckout("3.00", "USDC");

@@ -54,6 +54,8 @@ class BusinessLogEndToEndTest {
     String failed;
     String okEndpoint;
     String failingEndpoint;
+    String rejectedId;
+    String expiredId;
     try (TollgateFixture app = TollgateFixture.start();
         WebhookReceiver ok = new WebhookReceiver();
         WebhookReceiver failing = new WebhookReceiver()) {
@@ -100,6 +102,19 @@ class BusinessLogEndToEndTest {
       app.submit(underpaid, "USDC", app.chain.transferToken(buyer, app.usdc, TollgateFixture.RECIPIENT, BigInteger.ONE));
       assertThat(app.awaitSettled(underpaid).getString("status")).isEqualTo("underpaid");
 
+      // a transfer to another address fails its checkout; a checkout nobody pays expires
+      JsonObject misdirected = app.newCheckout("12.50", "USDC", buyer);
+      rejectedId = misdirected.getString("id");
+      secrets.add(misdirected.getString("clientSecret"));
+      app.submit(misdirected, "USDC", app.chain.transferToken(buyer, app.usdc, "0x000000000000000000000000000000000000dead",
+          USDC_12_50));
+      assertThat(app.awaitSettled(misdirected).getString("status")).isEqualTo("failed");
+      JsonObject lapsing = app.createCheckout(UUID.randomUUID().toString(), new JsonObject().put("orderReference", "LAPSE")
+          .put("amount", "2.00").put("expiresInSeconds", 1)).json();
+      expiredId = lapsing.getString("id");
+      secrets.add(lapsing.getString("clientSecret"));
+      assertThat(app.awaitSettled(lapsing).getString("status")).isEqualTo("expired");
+
       ok.await(r -> r.body().contains(paid) && r.body().contains("checkout.paid"), 1);
       failing.await(r -> r.body().contains(failed) && r.body().contains("checkout.underpaid"), 1);
 
@@ -127,10 +142,14 @@ class BusinessLogEndToEndTest {
         || l.startsWith("\t") || l.startsWith("Caused by") || l.startsWith("\tat") || l.isBlank(), "a line or a trace"));
     assertThat(line(textLog, "checkout created checkoutId=" + created)).contains("requestId=shop-req-0001");
     assertThat(line(textLog, "payer bound checkoutId=" + paid)).isNotNull();
-    assertThat(line(textLog, "payment claimed checkoutId=" + paid)).contains("paymentId=").contains("txHash=0x");
+    // the claim is recorded by the payment-state verticle behind the event bus: the request id travels with it
+    assertThat(line(textLog, "payment claimed checkoutId=" + paid)).contains("paymentId=").contains("txHash=0x")
+        .containsPattern("requestId=[0-9a-f]+-[0-9a-f]+");
     assertThat(line(textLog, "checkout paid checkoutId=" + paid)).contains("paymentId=").contains("blockNumber=")
         .contains("confirmationDelaySeconds=");
     assertThat(line(textLog, "checkout underpaid checkoutId=" + failed)).contains("paymentId=");
+    assertThat(line(textLog, "checkout failed checkoutId=" + rejectedId)).contains("paymentId=").contains("reason=wrong_recipient");
+    assertThat(line(textLog, "checkout expired checkoutId=" + expiredId)).contains("INFO"); // unpaid: no reason to give
     assertThat(line(textLog, "webhook delivered eventId=")).contains("endpointId=" + okEndpoint).contains("statusCode=2");
     assertThat(line(textLog, "endpointId=" + failingEndpoint + " attempt=1 statusCode=500"))
         .contains("webhook failed eventId=").contains("nextAttemptAt=");

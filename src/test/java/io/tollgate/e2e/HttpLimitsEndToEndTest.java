@@ -136,6 +136,38 @@ class HttpLimitsEndToEndTest {
     }
   }
 
+  /**
+   * A keep-alive connection idle between requests (a load balancer's pool, a shop's client between
+   * calls) is not a slow client: its next request, sent after more than the header timeout, is
+   * answered, not met by a close it would race.
+   */
+  @Test
+  void anIdleKeepAliveConnectionOutlivesTheHeaderTimeout() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      java.io.InputStream in = s.getInputStream();
+      out.write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
+      Thread.sleep(2_500); // the header timeout is 1 s here, checked every 250 ms
+      out.write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readAnswer(in)).as("the second request on the idle connection").startsWith("HTTP/1.1 200");
+    }
+  }
+
+  /** One answer with a Content-Length body, read off the socket; empty when the peer closed first. */
+  private static String readAnswer(java.io.InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int c;
+    while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0) head.append((char) c);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    for (int i = 0; i < length && in.read() >= 0; i++) { }
+    return head.toString();
+  }
+
   @Test
   void oneAddressHoldsAtMostItsConnections() throws Exception {
     List<Socket> held = new ArrayList<>();

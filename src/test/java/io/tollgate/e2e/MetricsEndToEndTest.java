@@ -34,10 +34,11 @@ class MetricsEndToEndTest {
   private static final BigInteger USDC_12_50 = BigInteger.valueOf(12_500_000);
   /**
    * Series registered on first use (labels known only then; GC pauses at the first collection);
-   * tollgate_relay_* only where a relayer key is set.
+   * tollgate_relay_* only where a relayer key is set (GaslessAndX402OperationsEndToEndTest scrapes those).
    */
   private static final Set<String> REGISTERED_LATER = Set.of("tollgate_inbound_webhooks_total", "jvm_gc_pause_seconds_sum",
-      "tollgate_payments_rejected_total", "tollgate_rpc_errors_total", "tollgate_webhook_endpoints_disabled_total");
+      "tollgate_payments_rejected_total", "tollgate_rpc_errors_total", "tollgate_webhook_endpoints_disabled_total",
+      "tollgate_relays_total", "tollgate_x402_settlements_total");
 
   @Test
   void aPaidCheckoutAndAFailedWebhookShowInTheScrape() throws Exception {
@@ -45,6 +46,10 @@ class MetricsEndToEndTest {
     ListAppender<ILoggingEvent> warnings = new ListAppender<>();
     warnings.start();
     root.addAppender(warnings);
+    // logback.xml keeps Micrometer's registry logger at ERROR; hear its warnings here, or the check below proves nothing
+    Logger meterLog = (Logger) LoggerFactory.getLogger("io.micrometer.core.instrument.MeterRegistry");
+    ch.qos.logback.classic.Level configured = meterLog.getLevel();
+    meterLog.setLevel(ch.qos.logback.classic.Level.WARN);
     try (TollgateFixture app = TollgateFixture.startWithMetrics(Map.of("webhooks.backlog-refresh-ms", "100"));
         WebhookReceiver refusing = new WebhookReceiver()) {
       refusing.answer(r -> Answer.of(503));
@@ -106,8 +111,12 @@ class MetricsEndToEndTest {
       assertThat(m.keySet()).anyMatch(k -> k.startsWith("vertx_net_client_active_connections"));
       assertThat(m.keySet()).noneMatch(k -> k.startsWith("vertx_http_server_") && k.contains("/status"));
 
-      // no meter registered twice (Micrometer warns "Gauge has been already registered" when one is)
-      assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(w -> w.contains("already registered"));
+      // None of our meters is registered twice (Micrometer warns "Gauge has been already registered" when one is).
+      // Vert.x registers its shared gauges once per consumer or client by design (vertx.eventbus.handlers: one
+      // value per id, right): those warnings are the only ones, and the shipped logback.xml keeps them out of the log.
+      assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage).filteredOn(w -> w.contains("already registered"))
+          .allMatch(w -> w.contains("MeterId{name='vertx."), "a Vert.x meter");
+      assertThat(configured).as("logback.xml's level for Micrometer's registry").isEqualTo(ch.qos.logback.classic.Level.ERROR);
 
       // the dashboard and the alert rules query only series that exist
       Set<String> queried = new TreeSet<>();
@@ -123,6 +132,66 @@ class MetricsEndToEndTest {
       }
     } finally {
       root.detachAppender(warnings);
+      meterLog.setLevel(configured);
+    }
+  }
+
+  /**
+   * The series that count trouble, each after the trouble happened: rate-limit refusals after polls
+   * past the checkout's limit, inbound events by variant and status after a processor's event, and
+   * JSON-RPC errors per provider and method from a provider that refuses every connection (listed
+   * first, so every round tries it and fails over to anvil).
+   */
+  @Test
+  void refusalsInboundEventsAndProviderErrorsAreCountedWithTheirLabels() throws Exception {
+    String dead;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      dead = "http://127.0.0.1:" + closed.getLocalPort();
+    }
+    String inboundSecret = "whsec_" + java.util.Base64.getEncoder().encodeToString(
+        "metrics-inbound-secret-32-bytes!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (TollgateFixture app = TollgateFixture.startWithMetrics(anvil -> Map.of(
+        "chain.31337.rpc-urls", dead + "," + anvil.rpcUrl(),
+        "ratelimit.buyer.per-checkout", "3", "ratelimit.buyer.per-checkout-period-seconds", "3600"))) {
+      JsonObject checkout = app.newCheckout("1.00", "USDC");
+      int refused = 0;
+      for (int i = 0; i < 6; i++) if (app.status(checkout).status() == 429) refused++;
+      assertThat(refused).isGreaterThan(0);
+      try (TollgateFixture.Instance intake = app.startAnother(Map.of("webhooks.dispatcher.enabled", "false",
+          "webhooks.inbound.variants", "std", "webhooks.inbound.std.provider", "standard_webhooks",
+          "webhooks.inbound.std.secrets", inboundSecret, "webhooks.inbound.std.merchant", app.merchantId.toString()))) {
+        String body = new JsonObject().put("type", "invoice.something_new").put("data", new JsonObject()).encode();
+        long t = java.time.Instant.now().getEpochSecond();
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(inboundSecret.substring(6)), "HmacSHA256"));
+        String signature = "v1," + java.util.Base64.getEncoder().encodeToString(
+            mac.doFinal(("msg_metrics_1." + t + "." + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        TollgateFixture.Response inbound = app.send(HttpRequest.newBuilder(URI.create(intake.base() + "/v1/webhooks/std"))
+            .header("Content-Type", "application/json").header("webhook-id", "msg_metrics_1")
+            .header("webhook-timestamp", Long.toString(t)).header("webhook-signature", signature)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(inbound.status()).as(inbound.body()).isEqualTo(200);
+      }
+
+      String provider = dead;
+      Map<String, Double> m = Map.of();
+      String scrape = "";
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        scrape = app.get("/metrics", null, Map.of()).body();
+        m = parse(scrape);
+        if (value(m, "tollgate_inbound_webhooks_total{status=\"ignored\",variant=\"std\"}") >= 1
+            && value(m, "tollgate_rpc_errors_total{chain=\"31337\",kind=\"unavailable\",method=\"eth_blockNumber\",provider=\""
+                + provider + "\"}") > 0) break;
+        TollgateFixture.sleep(100);
+      }
+      assertThat(value(m, "tollgate_ratelimit_refusals_total")).as(scrape).isGreaterThanOrEqualTo(refused);
+      assertThat(value(m, "tollgate_status_polls_total{code=\"429\"}")).isGreaterThanOrEqualTo(refused);
+      assertThat(value(m, "tollgate_inbound_webhooks_total{status=\"ignored\",variant=\"std\"}")).isGreaterThanOrEqualTo(1);
+      assertThat(value(m, "tollgate_rpc_errors_total{chain=\"31337\",kind=\"unavailable\",method=\"eth_blockNumber\",provider=\""
+          + provider + "\"}")).isGreaterThan(0);
+      assertThat(value(m, "tollgate_chain_provider_failures_total{chain=\"31337\",provider=\"" + provider + "\"}"))
+          .isGreaterThan(0);
     }
   }
 

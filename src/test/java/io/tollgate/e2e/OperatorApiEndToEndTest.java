@@ -96,6 +96,7 @@ class OperatorApiEndToEndTest {
     assertThat(wrong.status()).isEqualTo(401);
     TollgateFixture.Response merchantKey = send("GET", "/v1/admin/merchants", null, app.apiKey);
     assertThat(merchantKey.status()).isEqualTo(401);
+    assertThat(merchantKey.body()).as("says which credential the route wants").contains("operator token");
   }
 
   @Test

@@ -155,6 +155,34 @@ class PaymentPageBrowserTest {
   }
 
   @Test
+  void aFailedPaymentLeavesThePagePayableAndPayingAgainFromTheRightWalletIsPaid() {
+    String buyer = anvilAccount(5);
+    app.chain.mintToken(app.usdc, buyer, BigInteger.valueOf(20).multiply(USDC_UNIT));
+    Credentials stranger = app.buyer(10);
+    JsonObject checkout = create("5.00", "USDC", new JsonObject().put("payer", buyer));
+    open(checkout, wallet(buyer));
+    browser.find("button[data-option='31337:USDC']");
+    // a transfer from another wallet is claimed for the checkout: the service refuses it, the checkout fails
+    // mined a second past now: anvil's block time was seen lagging the wall clock (outside the window)
+    long latest = Long.decode(((JsonObject) app.chain.rpc("eth_getBlockByNumber", "latest", false)).getString("timestamp"));
+    app.chain.rpc("evm_setNextBlockTimestamp", Math.max(latest + 1, java.time.Instant.now().getEpochSecond() + 1));
+    String wrong = app.chain.transferToken(stranger, app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(5).multiply(USDC_UNIT));
+    assertThat(app.submit(checkout, "USDC", wrong).status()).isEqualTo(202);
+    String sentence = browser.awaitTextContaining("#outcome", "came from another wallet");
+    browser.screenshot("failed-1-wrong-payer");
+    assertThat(sentence).contains("contact the shop");
+    assertThat(app.status(checkout).json().getString("status")).isEqualTo("failed");
+    // failed is not the end (the server keeps the stream open): the options, the expiry and the way to pay stay
+    assertThat(browser.text("#pay-again")).contains("can still be paid");
+    assertThat(browser.text("#expiry")).contains("expires in");
+    browser.click(".wallet-button");
+    browser.click("#pay-transfer");
+    browser.awaitTextContaining("#outcome", "Payment received");
+    browser.screenshot("failed-2-paid-again");
+    assertThat(app.status(checkout).json().getString("status")).isEqualTo("paid");
+  }
+
+  @Test
   void inAShopsIframeThePageTellsItsParentThatTheCheckoutIsPaid() {
     Credentials buyer = app.buyer(10);
     JsonObject checkout = create("3.00", "USDC", new JsonObject().put("payer", buyer.getAddress()));

@@ -122,6 +122,11 @@ public final class TollgateFixture implements AutoCloseable {
     return new TollgateFixture(io.tollgate.VertxRuntime::create, anvil -> settings);
   }
 
+  /** As {@link #startWithMetrics(Map)}, with settings that need the fixture's anvil. */
+  public static TollgateFixture startWithMetrics(java.util.function.Function<AnvilProcess, Map<String, String>> settings) {
+    return new TollgateFixture(io.tollgate.VertxRuntime::create, settings);
+  }
+
   public static TollgateFixture start(Map<String, String> settings, String... anvilArgs) {
     return new TollgateFixture(anvil -> settings, anvilArgs);
   }

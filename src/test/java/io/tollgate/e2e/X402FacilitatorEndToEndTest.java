@@ -181,7 +181,13 @@ class X402FacilitatorEndToEndTest {
     JsonObject spent = auth(payer, req);
     String spentSig = sig(payer, spent);
     sendDirectly(spent, Numeric.hexStringToByteArray(spentSig));
-    assertReason(X402Payloads.body(req, req.copy(), spent, spentSig), "invalid_exact_evm_nonce_already_used");
+    // verify reads an unseen nonce at the facts feed's last block: the use shows within a feed round
+    JsonObject spentBody = X402Payloads.body(req, req.copy(), spent, spentSig);
+    for (long until = System.currentTimeMillis() + 5_000; System.currentTimeMillis() < until
+        && !"invalid_exact_evm_nonce_already_used".equals(post("/x402/verify", spentBody).json().getString("invalidReason")); ) {
+      TollgateFixture.sleep(20);
+    }
+    assertReason(spentBody, "invalid_exact_evm_nonce_already_used");
     assertThat(settlementRows(payer.getAddress())).isZero();
   }
 

@@ -143,7 +143,7 @@ public final class SseStreams {
           * heap after a full GC: %.1f MiB without streams, %.1f MiB with them: %.2f KiB per stream
           * resident set (VmRSS): %.1f MiB without, %.1f MiB with: %.2f KiB per stream
           * CPU while idle (%d s each, user + system): %.2f %% of one core without streams, %.2f %% with them \
-          (heartbeats the clients received during that minute and the GC after it: %,d)
+          (heartbeats the clients received during that interval and the GC after it: %,d)
           """,
           streams, Instant.now(), String.join(" ", Rig.jvmFlags()), checkouts, streams, clientLoops, openConcurrency, heartbeatMs,
           before.load(), after.load(), held, failed.get(), endedEarly, openGauge, openSeconds,

@@ -148,6 +148,63 @@ class VerdictRecorderTest {
     assertThat(events(checkout)).containsExactly("pending->underpaid/underpaid", "null->duplicate_payment/checkout_already_paid");
   }
 
+  /**
+   * Money that left the chain is not refundable: when a payment is reversed (its transaction
+   * orphaned by a reorg), refunds still waiting for their transfer that draw on it are canceled
+   * ({@code payment_reversed}) with their reservations released, the money leaves the checkout's
+   * received balance (or the duplicate's own), and a refund already verifying is left alone.
+   */
+  @Test
+  void shouldCancelOpenRefundsOfAReversedPaymentAndLeaveNothingRefundable() {
+    UUID checkout = pendingCheckout();
+    long paid = claim(checkout, newHash());
+    long duplicate = claim(checkout, newHash());
+    await(recorder.record(paid, checkout, paying(true), ACTOR));
+    await(recorder.record(duplicate, checkout, paying(true), ACTOR));
+    UUID ofDuplicate = refund(checkout, duplicate, "awaiting_transfer", 12_500_000);
+    UUID open = refund(checkout, null, "awaiting_transfer", 2_500_000);
+    UUID verifying = refund(checkout, null, "verifying", 1_000_000);
+    env.sql("UPDATE payments SET refunded_base = 12500000 WHERE id = $1", duplicate);
+    env.sql("UPDATE checkouts SET refunded_base = 3500000 WHERE id = $1", checkout);
+
+    Verdict.Reversed reverted = new Verdict.Reversed(RejectionReason.TX_REVERTED, "mined again, reverted");
+    await(recorder.record(duplicate, checkout, reverted, ACTOR));
+    for (int i = 0; i < FinalityRecorder.MISSES_TO_REVERSE; i++) {
+      await(recorder.record(paid, checkout, new Verdict.Vanished("no receipt"), ACTOR));
+    }
+
+    assertThat(refundState(ofDuplicate)).isEqualTo("canceled/payment_reversed");
+    assertThat(refundState(open)).isEqualTo("canceled/payment_reversed");
+    assertThat(refundState(verifying)).as("money already on its way back").isEqualTo("verifying/null");
+    assertThat(env.one("SELECT refunded_base FROM payments WHERE id = $1", duplicate).getBigDecimal("refunded_base").longValue())
+        .isZero();
+    var c = env.one("SELECT status, received_base, refunded_base FROM checkouts WHERE id = $1", checkout);
+    assertThat(c.getString("status")).isEqualTo("reversed");
+    assertThat(c.getBigDecimal("refunded_base").longValue()).as("only the verifying refund").isEqualTo(1_000_000);
+    assertThat(c.getBigDecimal("received_base").longValue()).as("nothing left to refund").isEqualTo(1_000_000);
+    assertThat(events(checkout)).contains("null->refund_canceled/payment_reversed", "paid->reversed/orphaned");
+    assertThat(events(checkout).stream().filter(e -> e.startsWith("null->refund_canceled"))).hasSize(2);
+
+    String settled = state(checkout) + events(checkout);
+    await(recorder.record(paid, checkout, new Verdict.Vanished("no receipt"), ACTOR));
+    await(recorder.record(duplicate, checkout, reverted, ACTOR));
+    assertThat(state(checkout) + events(checkout)).as("a replay changes nothing").isEqualTo(settled);
+  }
+
+  private static UUID refund(UUID checkout, Long paymentId, String status, long amountBase) {
+    return env.one("""
+            INSERT INTO refunds (id, checkout_id, merchant_id, method, status, amount, amount_base, chain_id, token,
+                                 token_address, source_address, destination, payment_id, actor)
+            VALUES (gen_random_uuid(), $1, $2, 'onchain', $3, $4, $5, 31337, 'USDC', $6, $7, $8, $9, 'merchant:test')
+            RETURNING id""", checkout, merchant, status, java.math.BigDecimal.valueOf(amountBase, 6),
+        java.math.BigDecimal.valueOf(amountBase), "0x" + "d".repeat(40), TestRows.RECIPIENT, PAYER, paymentId).getUUID("id");
+  }
+
+  private static String refundState(UUID refund) {
+    var r = env.one("SELECT status, failure_reason FROM refunds WHERE id = $1", refund);
+    return r.getString("status") + "/" + r.getString("failure_reason");
+  }
+
   // ---- fixtures ----
 
   private static UUID pendingCheckout() {

@@ -240,6 +240,54 @@ class VerdictWriterTest {
     assertOneTransactionPerPayment(fresh);
   }
 
+  /**
+   * A round of finality marks (every payment of a drop becomes final a few blocks after it paid) is
+   * written set-based, in one transaction per chunk, after the round's paying chunks: each confirmed
+   * payment still in its block becomes final and its checkout's version moves (polls show
+   * {@code final}); a mark for another block hash changes nothing; a replay changes nothing.
+   */
+  @Test
+  void shouldWriteARoundsFinalityMarksTogetherAndOnlyForPaymentsStillInTheirBlock() {
+    VerdictWriter writer = writer(new Poison(null), new VerdictWriteSettings(64, 4));
+    List<ActivePayment> payments = submittedPayments(5);
+    await(writer.recordAll(payments.stream().map(VerdictWriterTest::confirmed).toList()));
+    Map<UUID, Long> versionsBefore = versions(payments);
+    List<VerdictMessage> marks = new ArrayList<>();
+    for (int i = 0; i < 4; i++) marks.add(new VerdictMessage(payments.get(i), new Verdict.Final("0x" + "ab".repeat(32)), 112));
+    ActivePayment moved = payments.get(4); // its block is no longer the one confirmed: not final
+    marks.add(new VerdictMessage(moved, new Verdict.Final("0x" + "ef".repeat(32)), 112));
+
+    await(writer.recordAll(marks));
+
+    RowSet<Row> rows = await(pool.preparedQuery("""
+            SELECT id, final, xmin::text AS tx FROM payments WHERE id = ANY ($1) ORDER BY id""")
+        .execute(Tuple.of(payments.stream().map(ActivePayment::paymentId).toArray(Long[]::new))));
+    Set<String> transactions = new HashSet<>();
+    for (Row row : rows) {
+      boolean expectFinal = row.getLong("id") != moved.paymentId();
+      assertThat(row.getBoolean("final")).as("payment %s final", row.getLong("id")).isEqualTo(expectFinal);
+      if (expectFinal) transactions.add(row.getString("tx"));
+    }
+    assertThat(transactions).as("the four marks, in one transaction").hasSize(1);
+    Map<UUID, Long> versionsAfter = versions(payments);
+    for (ActivePayment p : payments) {
+      long step = p == moved ? 0 : 1;
+      assertThat(versionsAfter.get(p.checkoutId())).as("version of %s", p.checkoutId())
+          .isEqualTo(versionsBefore.get(p.checkoutId()) + step);
+    }
+
+    await(writer.recordAll(marks));
+    assertThat(versions(payments)).as("after a replay").isEqualTo(versionsAfter);
+  }
+
+  private static Map<UUID, Long> versions(List<ActivePayment> payments) {
+    RowSet<Row> rows = await(pool.preparedQuery("SELECT id, version FROM checkouts WHERE id = ANY ($1)")
+        .execute(Tuple.of(payments.stream().map(ActivePayment::checkoutId).toArray(UUID[]::new))));
+    Map<UUID, Long> versions = new java.util.HashMap<>();
+    for (Row row : rows) versions.put(row.getUUID("id"), row.getLong("version"));
+    return versions;
+  }
+
   // ---- the poisoned listener: a set-based write including the poisoned checkout is stuck until
   // the test fails it, and a single write of that checkout fails, until the poison is lifted ----
 

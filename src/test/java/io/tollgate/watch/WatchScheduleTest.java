@@ -60,6 +60,30 @@ class WatchScheduleTest {
   }
 
   @Test
+  void shouldLogARoundThatFailsWhileRunningButNotOneThatFailsAfterTheStop() {
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ChainWatcherVerticle.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    log.addAppender(lines);
+    try {
+      started();
+      rounds.next = Future.failedFuture(new IllegalStateException("node down"));
+      timers.advance(POLL);
+      assertThat(lines.list).extracting(e -> e.getLevel().toString()).containsExactly("ERROR");
+
+      io.vertx.core.Promise<Void> inFlight = io.vertx.core.Promise.promise();
+      rounds.next = inFlight.future();
+      timers.advance(POLL);
+      schedule.stop();
+      inFlight.fail("Pool closed");
+      assertThat(lines.list).as("only the first failure is an error").extracting(e -> e.getLevel().toString())
+          .containsExactly("ERROR");
+    } finally {
+      log.detachAppender(lines);
+    }
+  }
+
+  @Test
   void shouldPollAtTheNormalIntervalOnceTheFirstRoundRan() {
     assertThat(schedule.start().succeeded()).isTrue();
     assertThat(rounds.asked).containsExactly("poll");

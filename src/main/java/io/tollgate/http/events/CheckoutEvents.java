@@ -1,5 +1,6 @@
 package io.tollgate.http.events;
 
+import io.micrometer.core.instrument.Counter;
 import io.tollgate.api.ApiException;
 import io.tollgate.api.ErrorCode;
 import io.tollgate.checkout.CachedStatus;
@@ -27,13 +28,20 @@ import java.util.UUID;
  * resumes on any instance.
  *
  * <p>Fed by {@link StatusSubscriptions} (one subscription per checkout per instance, fanned out in
- * memory), never by a query per event. A stream whose client does not read (its write queue is
- * full) is closed rather than buffered: the browser reconnects with {@code Last-Event-ID} and gets
- * the current status, so nothing is lost but memory is bounded. After a terminal status is sent the
- * stream ends; a reconnect that already has it gets 204, which tells {@code EventSource} to stop.
+ * memory), never by a query per event. A stream whose client does not read is closed rather than
+ * buffered: when its backlog passes {@code http.events.write-queue-bytes} (slow), or when what was
+ * written to it has not moved to the socket for {@code http.events.stall-ms} (stalled: a client that
+ * stopped reading holds a place and a little memory even when too little is written to fill the
+ * queue). Writes never wait, so other streams on the event loop are not held up. The browser
+ * reconnects with {@code Last-Event-ID} and gets the current status, so nothing is lost but memory is
+ * bounded. After a terminal status is sent the stream ends; a reconnect that already has it gets
+ * 204, which tells {@code EventSource} (and the payment page) to stop.
  */
 public final class CheckoutEvents {
-  /** Statuses after which nothing is shown to the buyer any more (failed is not one: the buyer may pay again). */
+  /**
+   * Statuses after which nothing is shown to the buyer any more (failed is not one: the buyer may pay
+   * again). The payment page's FINAL (src/main/web/shared/status-stream.js) must stay the same set.
+   */
   private static final Set<String> TERMINAL = Set.of("paid", "expired", "canceled", "reversed");
   private static final Buffer HEARTBEAT = Buffer.buffer(": keep-alive\n\n");
   private static final String LAST_EVENT_ID_HEADER = "Last-Event-ID";
@@ -121,7 +129,7 @@ public final class CheckoutEvents {
     open.add(stream);
     response.closeHandler(v -> stream.finish());
     response.exceptionHandler(e -> stream.finish());
-    response.write(retry);
+    stream.send(retry);
     stream.subscription = subscriptions.subscribe(entry, context, stream);
     // the newest this instance knows (it may have moved on while the secret was checked)
     CachedStatus newest = cache.peek(entry.checkoutId());
@@ -152,11 +160,14 @@ public final class CheckoutEvents {
   }
 
   private void heartbeat() {
+    long now = clock.millis();
     for (Stream s : List.copyOf(open)) {
-      if (s.response.writeQueueFull()) {
-        s.drop();
+      if (s.stalled(now)) {
+        s.drop(meters.droppedStalled);
+      } else if (s.response.writeQueueFull()) {
+        s.drop(meters.droppedSlow);
       } else {
-        s.response.write(HEARTBEAT);
+        s.send(HEARTBEAT);
       }
     }
   }
@@ -169,6 +180,10 @@ public final class CheckoutEvents {
     long lastSent;
     StatusSubscriptions.Subscription subscription;
     boolean finished;
+    /** Writes not yet taken by the socket, their bytes, and when one last was (or the first of them was made). */
+    int unwritten;
+    long unwrittenBytes;
+    long movedAt;
 
     Stream(HttpServerResponse response, io.vertx.core.http.HttpConnection connection, long lastSeen) {
       this.response = response;
@@ -182,11 +197,11 @@ public final class CheckoutEvents {
       StatusView.Rendered rendered = view.render(entry, clock.millis());
       if (rendered.sequence() <= lastSent) return; // seen already (a resume, a repeated notice)
       if (response.writeQueueFull()) {
-        drop();
+        drop(meters.droppedSlow);
         return;
       }
       lastSent = rendered.sequence();
-      response.write(frameOf(rendered));
+      send(frameOf(rendered));
       meters.sent.increment();
       if (TERMINAL.contains(rendered.status())) {
         finish();
@@ -194,9 +209,29 @@ public final class CheckoutEvents {
       }
     }
 
+    /** Writes without waiting; what the socket has not taken yet is counted until it has (or the stream closed). */
+    void send(Buffer data) {
+      int bytes = data.length();
+      if (unwritten++ == 0) movedAt = clock.millis();
+      unwrittenBytes += bytes;
+      meters.queued(bytes);
+      response.write(data).onComplete(done -> {
+        unwritten--;
+        movedAt = clock.millis();
+        if (finished) return; // given back at the end: a closed connection's pending writes may never complete
+        unwrittenBytes -= bytes;
+        meters.queued(-bytes);
+      });
+    }
+
+    /** Something waits for the socket and nothing moved for the stall time: the client stopped reading. */
+    boolean stalled(long now) {
+      return unwritten > 0 && now - movedAt >= settings.stall().toMillis();
+    }
+
     /** The client does not read: close rather than buffer; it reconnects and resumes. */
-    void drop() {
-      meters.droppedSlow.increment();
+    void drop(Counter reason) {
+      reason.increment();
       finish();
       connection.close();
     }
@@ -206,6 +241,8 @@ public final class CheckoutEvents {
       finished = true;
       open.remove(this);
       if (subscription != null) subscription.cancel();
+      meters.queued(-unwrittenBytes);
+      unwrittenBytes = 0;
       meters.closed();
     }
   }
