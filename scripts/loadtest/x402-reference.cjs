@@ -1,7 +1,8 @@
 // The x402 reference side of scripts/loadtest/x402-verify.sh (npm @x402/core, @x402/evm, express, viem).
-//   node x402-reference.cjs prepare '{"n":64,"asset":"0x..","payTo":"0x..","amount":"10000","out":"path"}'
-//     makes n payers and one payload each with the SDK's own client (ExactEvmScheme + viem account):
-//     writes one facilitator request body per line to `out`; prints the payers' addresses (JSON array).
+//   node x402-reference.cjs prepare '{"n":64,"asset":"0x..","payTo":"0x..","amount":"10000","out":"path","perPayer":1}'
+//     makes n payers and perPayer payloads each (distinct random nonces) with the SDK's own client
+//     (ExactEvmScheme + viem account): writes one facilitator request body per line to `out`, payer by
+//     payer in turn (line i is payer i mod n's); prints the payers' addresses (JSON array).
 //   node x402-reference.cjs facilitator '{"port":18402,"rpcUrl":"http://..","privateKey":"0x.."}'
 //     the reference facilitator: x402Facilitator + registerExactEvmScheme behind express, a viem signer,
 //     POST /verify, POST /settle, GET /supported (as the SDK's own facilitator examples do).
@@ -16,13 +17,18 @@ async function prepare(o) {
     maxTimeoutSeconds: 3600, extra: { name: "USD Coin", version: "2" } };
   const lines = [];
   const payers = [];
+  const clients = [];
   for (let i = 0; i < o.n; i++) {
     const account = privateKeyToAccount(generatePrivateKey());
-    const client = new ExactEvmScheme(account);
-    const partial = await client.createPaymentPayload(2, requirements);
-    const paymentPayload = { ...partial, accepted: requirements, resource: { url: "http://127.0.0.1/bench", description: "bench" } };
-    lines.push(JSON.stringify({ x402Version: 2, paymentPayload, paymentRequirements: requirements }));
+    clients.push(new ExactEvmScheme(account));
     payers.push(account.address);
+  }
+  for (let round = 0; round < (o.perPayer || 1); round++) {
+    for (const client of clients) {
+      const partial = await client.createPaymentPayload(2, requirements);
+      const paymentPayload = { ...partial, accepted: requirements, resource: { url: "http://127.0.0.1/bench", description: "bench" } };
+      lines.push(JSON.stringify({ x402Version: 2, paymentPayload, paymentRequirements: requirements }));
+    }
   }
   fs.writeFileSync(o.out, lines.join("\n") + "\n");
   process.stdout.write(JSON.stringify(payers));

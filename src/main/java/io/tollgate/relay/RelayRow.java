@@ -13,12 +13,12 @@ import java.util.UUID;
 record RelayRow(UUID relayId, AuthorizationKey key, String tokenContract, byte[] calldata, Instant validBefore,
     String purpose, String relayer, long gasLimit, RelayState state, Long txNonce, byte[] rawTx, String currentHash,
     List<String> txHashes, Fees fees, int bumps, int cancelBumps, boolean cancelling, Instant broadcastAt,
-    boolean nonceSettled, String minedHash, String failureReason, String failureDetail, UUID precedes) {
+    boolean nonceSettled, String minedHash, String failureReason, String failureDetail, UUID precedes, MinedLogs minedLogs) {
 
   static final String COLUMNS = "relay_id, chain_id, token, from_address, auth_nonce, token_contract, calldata,"
       + " valid_before, purpose, relayer, gas_limit, state, tx_nonce, raw_tx, current_hash, tx_hashes, max_fee_wei,"
       + " priority_fee_wei, bumps, cancel_bumps, cancelling, broadcast_at, nonce_settled, mined_hash, failure_reason,"
-      + " failure_detail, precedes";
+      + " failure_detail, precedes, mined_logs";
 
   static RelayRow of(Row r) {
     String[] hashes = r.getArrayOfStrings("tx_hashes");
@@ -32,7 +32,8 @@ record RelayRow(UUID relayId, AuthorizationKey key, String tokenContract, byte[]
         r.getString("current_hash"), hashes == null ? List.of() : Arrays.asList(hashes),
         maxFee == null ? null : new Fees(maxFee, tip), r.getInteger("bumps"), r.getInteger("cancel_bumps"),
         r.getBoolean("cancelling"), instant(r, "broadcast_at"), r.getBoolean("nonce_settled"), r.getString("mined_hash"),
-        r.getString("failure_reason"), r.getString("failure_detail"), r.getUUID("precedes"));
+        r.getString("failure_reason"), r.getString("failure_detail"), r.getUUID("precedes"),
+        MinedLogs.fromJson(r.getJsonObject("mined_logs")));
   }
 
   private static Instant instant(Row r, String column) {
@@ -62,6 +63,6 @@ record RelayRow(UUID relayId, AuthorizationKey key, String tokenContract, byte[]
     Optional<String> current = minedHash != null ? Optional.of(minedHash)
         : txHashes.isEmpty() ? Optional.empty() : Optional.of(txHashes.get(txHashes.size() - 1));
     return new RelayTicket(relayId, key, purpose, state, current, txHashes, Optional.ofNullable(failureReason),
-        Optional.ofNullable(failureDetail));
+        Optional.ofNullable(failureDetail), Optional.ofNullable(minedLogs));
   }
 }

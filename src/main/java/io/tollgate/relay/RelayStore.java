@@ -192,17 +192,20 @@ final class RelayStore {
         .executeBatch(batch).mapEmpty();
   }
 
-  /** One of our transactions for this relay was mined and succeeded. */
-  Future<Optional<RelayRow>> mined(RelayRow row, String hash) {
-    return settle(row, "state = CASE WHEN state = 'SENT' THEN 'MINED' ELSE state END, mined_hash = $2",
-        Tuple.of(row.relayId(), hash));
+  /** One of our transactions for this relay was mined and succeeded; {@code logs} what the token logged in it (null: a deploy). */
+  Future<Optional<RelayRow>> mined(RelayRow row, String hash, MinedLogs logs) {
+    return settle(row, "state = CASE WHEN state = 'SENT' THEN 'MINED' ELSE state END, mined_hash = $2, mined_logs = $3",
+        Tuple.of(row.relayId(), hash, logs == null ? null : logs.toJson()));
   }
 
-  /** The relay's nonce is used on-chain, and the relay failed (or had failed already) with {@code detail}. */
-  Future<Optional<RelayRow>> settledFailed(RelayRow row, String detail) {
+  /**
+   * The relay's nonce is used on-chain, and the relay failed (or had failed already) with {@code detail};
+   * {@code revertedHash}: ours that was mined and reverted (the hash to show), else null.
+   */
+  Future<Optional<RelayRow>> settledFailed(RelayRow row, String detail, String revertedHash) {
     return settle(row, "failure_reason = COALESCE(failure_reason, $2), failure_detail = COALESCE(failure_detail, $3),"
-        + " state = CASE WHEN state = 'SENT' THEN 'FAILED' ELSE state END",
-        Tuple.of(row.relayId(), RelayTicket.RELAY_FAILED, detail));
+        + " mined_hash = COALESCE(mined_hash, $4), state = CASE WHEN state = 'SENT' THEN 'FAILED' ELSE state END",
+        Tuple.of(row.relayId(), RelayTicket.RELAY_FAILED, detail, revertedHash));
   }
 
   private Future<Optional<RelayRow>> settle(RelayRow row, String set, Tuple params) {

@@ -12,7 +12,7 @@ import java.util.UUID;
  * @param key the authorization relayed
  * @param purpose as in the order
  * @param state where it is
- * @param txHash the current (latest broadcast, or the mined) transaction hash; empty while QUEUED
+ * @param txHash the current (latest broadcast, or the mined: succeeded, or reverted) transaction hash; empty while QUEUED
  * @param txHashes every hash broadcast for this relay, oldest first (a bump adds one); watch them
  *     all until one is mined: any of them may be the one included
  * @param failureReason {@code relay_failed} when FAILED, else empty
@@ -21,9 +21,12 @@ import java.util.UUID;
  *     authorization's nonce was consumed by another transaction, not ours: the transfer may have
  *     happened through it), {@code reverted} (ours was mined and reverted: not charged),
  *     {@code dropped} (the key's nonce went to another transaction: not charged)
+ * @param minedLogs when MINED, what the token logged in the mined transaction (its {@code Transfer}s
+ *     from the authorizer, whether it logged {@code AuthorizationUsed}); empty for a relay mined
+ *     before the relayer kept them
  */
 public record RelayTicket(UUID relayId, AuthorizationKey key, String purpose, RelayState state, Optional<String> txHash,
-    List<String> txHashes, Optional<String> failureReason, Optional<String> failureDetail) {
+    List<String> txHashes, Optional<String> failureReason, Optional<String> failureDetail, Optional<MinedLogs> minedLogs) {
 
   /** {@link #failureReason()} of every FAILED relay. */
   public static final String RELAY_FAILED = "relay_failed";
@@ -47,5 +50,6 @@ public record RelayTicket(UUID relayId, AuthorizationKey key, String purpose, Re
     Objects.requireNonNull(txHash, "txHash");
     Objects.requireNonNull(failureReason, "failureReason");
     Objects.requireNonNull(failureDetail, "failureDetail");
+    Objects.requireNonNull(minedLogs, "minedLogs");
   }
 }

@@ -25,11 +25,15 @@ import org.web3j.abi.datatypes.generated.Bytes32;
  * its nonce is free of worry.
  *
  * <p>First ONE {@code eth_getLogs} for the round: the tokens' {@code AuthorizationUsed(authorizer,
- * nonce)} events in the blocks since the last settled reading. An event of one of our own hashes
- * for the relay's authorization says it succeeded (a reverted transaction leaves no log), so a
- * round's successful relays cost one call together instead of a receipt each (issue 16 counts the
- * calls of every gasless checkout). Whatever the logs do not explain (a deploy, a revert, another
- * sender, the first round after a start) is asked by receipts, in one batch.
+ * nonce)} and {@code Transfer(from, ...)} events of the round's authorizers in the blocks since the
+ * last settled reading. An {@code AuthorizationUsed} of one of our own hashes for the relay's
+ * authorization says it succeeded (a reverted transaction leaves no log), so a round's successful
+ * relays cost one call together instead of a receipt each (issue 16 counts the calls of every
+ * gasless checkout); the same answer's {@code Transfer}s of that transaction are kept with the relay
+ * ({@link MinedLogs}), so a caller can check what moved without a call of its own. Both events are
+ * asked in the one filter (topic 0 either event, topic 1 the authorizers), so the answer holds only
+ * the round's payers' logs. Whatever the logs do not explain (a deploy, a revert, another sender,
+ * the first round after a start) is asked by receipts, in one batch; a receipt's logs give the same facts.
  */
 final class Settlement {
   private static final Logger LOG = LoggerFactory.getLogger(Settlement.class);
@@ -41,6 +45,11 @@ final class Settlement {
   static final String AUTHORIZATION_USED = org.web3j.crypto.Hash.sha3String("AuthorizationUsed(address,bytes32)");
   /** The widest span of blocks asked in one eth_getLogs; wider: receipts. */
   static final long MAX_LOG_BLOCKS = 500;
+  /**
+   * The most authorizers named in the filter's topic 1 (providers cap the alternatives of a topic;
+   * geth at 1,000); with more the filter names none, and the answer holds every payer's logs.
+   */
+  static final int MAX_FILTER_AUTHORIZERS = 256;
   /** The block through which every used nonce was settled, or -1 (not known since the start: receipts). */
   private long settledThrough = -1;
 
@@ -71,21 +80,31 @@ final class Settlement {
   /** The relays the logs show succeeded are settled MINED; answers the others. */
   private Future<List<RelayRow>> byLogs(List<RelayRow> used, long from) {
     java.util.Set<String> tokens = new java.util.TreeSet<>();
-    for (RelayRow row : used) if (!row.deploy()) tokens.add(row.tokenContract().toLowerCase(java.util.Locale.ROOT));
+    java.util.Set<String> authorizers = new java.util.TreeSet<>();
+    for (RelayRow row : used) {
+      if (row.deploy()) continue;
+      tokens.add(row.tokenContract().toLowerCase(java.util.Locale.ROOT));
+      authorizers.add(topic(row.key().from()));
+    }
     if (tokens.isEmpty()) return Future.succeededFuture(used);
+    io.vertx.core.json.JsonArray topics = new io.vertx.core.json.JsonArray()
+        .add(new io.vertx.core.json.JsonArray().add(AUTHORIZATION_USED).add(MinedLogs.TRANSFER));
+    if (authorizers.size() <= MAX_FILTER_AUTHORIZERS) topics.add(new io.vertx.core.json.JsonArray(new ArrayList<>(authorizers)));
     JsonObject filter = new JsonObject().put("fromBlock", Hex.quantity(from)).put("toBlock", "latest")
-        .put("address", new io.vertx.core.json.JsonArray(new ArrayList<>(tokens)))
-        .put("topics", new io.vertx.core.json.JsonArray().add(AUTHORIZATION_USED));
+        .put("address", new io.vertx.core.json.JsonArray(new ArrayList<>(tokens))).put("topics", topics);
     return rpc.call("eth_getLogs", new io.vertx.core.json.JsonArray().add(filter)).compose(result -> {
-      // (authorizer, nonce) -> the hash of the transaction that used it
+      // (token, authorizer, nonce) -> the hash of the transaction that used it; tx hash -> its logs
       java.util.Map<String, String> usedBy = new java.util.HashMap<>();
+      java.util.Map<String, List<JsonObject>> byTx = new java.util.HashMap<>();
       if (result instanceof io.vertx.core.json.JsonArray logs) {
         for (Object entry : logs) {
           if (!(entry instanceof JsonObject log) || log.getJsonArray("topics") == null || log.getJsonArray("topics").size() < 3
               || Boolean.TRUE.equals(log.getBoolean("removed"))) continue;
+          String tx = String.valueOf(log.getString("transactionHash")).toLowerCase(java.util.Locale.ROOT);
+          byTx.computeIfAbsent(tx, k -> new ArrayList<>()).add(log);
+          if (!AUTHORIZATION_USED.equalsIgnoreCase(log.getJsonArray("topics").getString(0))) continue;
           String authorizer = "0x" + log.getJsonArray("topics").getString(1).substring(26);
-          usedBy.put(logKey(String.valueOf(log.getString("address")), authorizer, log.getJsonArray("topics").getString(2)),
-              String.valueOf(log.getString("transactionHash")).toLowerCase(java.util.Locale.ROOT));
+          usedBy.put(logKey(String.valueOf(log.getString("address")), authorizer, log.getJsonArray("topics").getString(2)), tx);
         }
       }
       List<RelayRow> unexplained = new ArrayList<>();
@@ -94,13 +113,21 @@ final class Settlement {
         String hash = row.deploy() ? null : usedBy.get(logKey(row.tokenContract(), row.key().from(), row.key().nonce()));
         Optional<String> ours = hash == null ? Optional.empty() : row.txHashes().stream().filter(h -> h.equalsIgnoreCase(hash)).findFirst();
         if (ours.isPresent()) {
-          writes.add(settleOne(new Found(row, ours.get(), new JsonObject().put("status", "0x1")), null));
+          // the same transaction's logs, as its receipt would list them (the ones the filter let through)
+          JsonObject asReceipt = new JsonObject().put("status", "0x1")
+              .put("logs", new io.vertx.core.json.JsonArray(new ArrayList<>(byTx.get(hash))));
+          writes.add(settleOne(new Found(row, ours.get(), asReceipt), null));
         } else {
           unexplained.add(row);
         }
       }
       return Future.join(writes).map(unexplained);
     });
+  }
+
+  /** An address as a 32-byte topic (lowercase). */
+  private static String topic(String address) {
+    return "0x000000000000000000000000" + address.substring(2).toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String logKey(String token, String authorizer, String nonce) {
@@ -154,7 +181,9 @@ final class Settlement {
   private Future<?> settleOne(Found found, RpcResponse authorizationState) {
     RelayRow row = found.row();
     if (found.succeeded()) {
-      return store.mined(row, found.hash()).onSuccess(r -> r.ifPresent(mined -> {
+      MinedLogs logs = row.deploy() ? null
+          : MinedLogs.ofReceipt(found.receipt(), row.tokenContract(), row.key().from(), row.key().nonce());
+      return store.mined(row, found.hash(), logs).onSuccess(r -> r.ifPresent(mined -> {
         LOG.debug("relay {} mined: chain {}, nonce {}, tx {}", row.relayId(), row.chainId(), row.txNonce(), found.hash());
         publisher.accept(RelayChanged.of(mined.ticket()));
       }));
@@ -163,10 +192,12 @@ final class Settlement {
       return Future.failedFuture(authorizationState.error()); // not knowing why, decide nothing yet
     }
     // A deploy has no authorization of its own (its factory answers no authorizationState).
+    boolean oursReverted = found.receipt() != null && row.txHashes().contains(found.hash());
     String detail = !row.deploy() && authorizationUsed(authorizationState.result()) ? RelayTicket.AUTHORIZATION_USED_ELSEWHERE
-        : found.receipt() != null && row.txHashes().contains(found.hash()) ? RelayTicket.REVERTED : RelayTicket.DROPPED;
+        : oursReverted ? RelayTicket.REVERTED : RelayTicket.DROPPED;
     boolean wasOpen = row.state() == RelayState.SENT;
-    return store.settledFailed(row, detail).onSuccess(r -> r.filter(x -> wasOpen).ifPresent(failed -> {
+    String revertedHash = oursReverted ? found.hash() : null;
+    return store.settledFailed(row, detail, revertedHash).onSuccess(r -> r.filter(x -> wasOpen).ifPresent(failed -> {
       LOG.debug("relay {} failed: chain {}, nonce {}, {}", row.relayId(), row.chainId(), row.txNonce(), detail);
       publisher.accept(RelayChanged.of(failed.ticket()));
     }));

@@ -11,7 +11,9 @@
  *
  * <p>Public face: {@link io.tollgate.relay.Relayer} with its values {@link
  * io.tollgate.relay.AuthorizationKey}, {@link io.tollgate.relay.RelayOrder}, {@link
- * io.tollgate.relay.RelayTicket}, {@link io.tollgate.relay.RelayState}, {@link
+ * io.tollgate.relay.RelayTicket} (with, once mined, {@link io.tollgate.relay.MinedLogs}: what the
+ * token logged in the mined transaction, read from the round's {@code eth_getLogs} or the receipt
+ * the relayer asked anyway), {@link io.tollgate.relay.RelayState}, {@link
  * io.tollgate.relay.RelayCapacity}, {@link io.tollgate.relay.OpenRelay}, {@link io.tollgate.relay.RelayRefusedException}; the event
  * {@link io.tollgate.relay.RelayChanged} on {@link io.tollgate.eventbus.Addresses#RELAY_CHANGED}. For
  * the composition root: {@link io.tollgate.relay.RelayerSettings}, {@link io.tollgate.relay.PgRelayer}

@@ -22,6 +22,8 @@ final class Reasons {
   static final String INSUFFICIENT_BALANCE = "invalid_exact_evm_insufficient_balance";
   static final String SIMULATION_FAILED = "invalid_exact_evm_transaction_simulation_failed";
   static final String TRANSACTION_FAILED = "invalid_exact_evm_transaction_failed";
+  /** Mined and succeeded, but the asset logged no {@code Transfer(from, to, value)} as authorized. */
+  static final String TRANSFER_EVENT_MISMATCH = "invalid_exact_evm_transfer_event_mismatch";
   static final String SETTLEMENT_PENDING = "settlement_pending";
 
   private Reasons() {}

@@ -130,7 +130,7 @@ public final class X402Facilitator {
       if (s.relayId() == null || !Settlement.SETTLING.equals(s.state())) return Future.succeededFuture(Answers.view(s, null));
       return relayer.find(s.relayId()).compose(ticket -> {
         if (ticket.isEmpty() || !ticket.get().state().terminal()) return Future.succeededFuture(Answers.view(s, ticket.orElse(null)));
-        SettleOutcome outcome = SettleOutcome.of(ticket.get());
+        SettleOutcome outcome = SettleOutcome.of(ticket.get(), s);
         return finished(s, outcome)
             .map(v -> Answers.view(s.finishedAs(outcome.state(), outcome.txHash(), outcome.reason()), ticket.get()));
       });
@@ -145,7 +145,7 @@ public final class X402Facilitator {
   Future<Void> catchUp(Settlement s) {
     if (s.relayId() == null || !Settlement.SETTLING.equals(s.state())) return Future.succeededFuture();
     return relayer.find(s.relayId()).compose(ticket -> ticket.isPresent() && ticket.get().state().terminal()
-        ? finished(s, SettleOutcome.of(ticket.get())) : settlements.touch(s.id()));
+        ? finished(s, SettleOutcome.of(ticket.get(), s)) : settlements.touch(s.id()));
   }
 
   /** {@link #catchUp} of the settlement a relay was for ({@code x402:<id>}). */
@@ -279,7 +279,7 @@ public final class X402Facilitator {
   private Future<JsonObject> awaitOutcome(Settlement s, UUID relayId, PaymentRequest p, long deadline) {
     return relayer.find(relayId).compose(found -> {
       if (found.isPresent() && found.get().state().terminal()) {
-        SettleOutcome outcome = SettleOutcome.of(found.get());
+        SettleOutcome outcome = SettleOutcome.of(found.get(), s);
         return finished(s, outcome)
             .map(v -> outcome.success() ? Answers.success(p, outcome.txHash(), s.id())
                 : Answers.failure(p, outcome.reason(), outcome.detail(), outcome.txHash() == null ? "" : outcome.txHash()));

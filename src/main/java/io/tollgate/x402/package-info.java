@@ -45,6 +45,12 @@
  * through the shared verifier (ERC-1271, EIP-7702, ERC-6492 through allowlisted factories only),
  * which asks the chain.
  *
+ * <p>How a sent settlement ends ({@code SettleOutcome}): settled only when the mined transaction
+ * logged the asset's {@code Transfer(from, payTo, amount)} and its {@code AuthorizationUsed}, read
+ * from the logs the relayer kept when it settled the relay (no call of ours); otherwise failed with
+ * the reference's {@code invalid_exact_evm_transfer_event_mismatch}; a relay mined and reverted is
+ * {@code invalid_exact_evm_transaction_failed}; each with its hash, recorded once with its webhook.
+ *
  * <p>Key signatures (a payer without code, 65 bytes) are recovered by {@link
  * io.tollgate.x402.KeySignatureWorker} worker verticles, asked once per event-loop turn with that
  * turn's batch over the event bus, so HTTP loops never run the curve arithmetic.

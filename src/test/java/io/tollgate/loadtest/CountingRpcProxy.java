@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class CountingRpcProxy {
   private final Map<String, LongAdder> byMethod = new ConcurrentHashMap<>();
+  /** The node's error answers to eth_sendRawTransaction, by message ("nonce too low", "replacement transaction underpriced"). */
+  private final Map<String, LongAdder> sendErrors = new ConcurrentHashMap<>();
   private final LongAdder calls = new LongAdder();
   private final LongAdder httpRequests = new LongAdder();
   private final LongAdder webSocketCalls = new LongAdder();
@@ -81,6 +83,7 @@ final class CountingRpcProxy {
           req.response().setStatusCode((Integer) ar.result()[0]).putHeader("Content-Type", "application/json")
               .end((Buffer) ar.result()[1]);
           proxy.atNode.add(exchange(counted[0], asked[0], atAnvil[0], atAnvil[1]));
+          proxy.countSendErrors(asked[0], (Buffer) ar.result()[1]);
           if (counted[0] >= BIG_BATCH) {
             proxy.bigBatchTimes.add(new long[] {counted[0], (atAnvil[1] - atAnvil[0]) / 1_000, (System.nanoTime() - arrived) / 1_000});
           }
@@ -196,6 +199,43 @@ final class CountingRpcProxy {
     } catch (io.vertx.core.json.DecodeException e) {
       // not ours to judge; forwarded as is
     }
+  }
+
+  /** Reads the answer only when the request sent a transaction: what the node said to each refused one. */
+  private void countSendErrors(Object asked, Buffer answer) {
+    java.util.Set<Object> sendIds = new java.util.HashSet<>();
+    List<Object> calls = asked instanceof JsonArray batch ? batch.getList() : List.of(asked);
+    for (Object o : calls) {
+      JsonObject call = o instanceof JsonObject j ? j : o instanceof Map<?, ?> m ? new JsonObject(castMap(m)) : null;
+      if (call != null && "eth_sendRawTransaction".equals(call.getString("method"))) sendIds.add(call.getValue("id"));
+    }
+    if (sendIds.isEmpty()) return;
+    try {
+      Object parsed = Json.decodeValue(answer);
+      List<Object> answers = parsed instanceof JsonArray batch ? batch.getList() : List.of(parsed);
+      for (Object o : answers) {
+        JsonObject a = o instanceof JsonObject j ? j : o instanceof Map<?, ?> m ? new JsonObject(castMap(m)) : null;
+        if (a == null || !sendIds.contains(a.getValue("id")) || a.getValue("error") == null) continue;
+        Object error = a.getValue("error");
+        String message = error instanceof JsonObject e ? e.getString("message", "?")
+            : error instanceof Map<?, ?> m ? String.valueOf(m.get("message")) : String.valueOf(error);
+        sendErrors.computeIfAbsent(message, k -> new LongAdder()).increment();
+      }
+    } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+      // an answer we cannot read is not counted
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castMap(Map<?, ?> m) {
+    return (Map<String, Object>) m;
+  }
+
+  /** The node's error answers to eth_sendRawTransaction so far, by message. */
+  Map<String, Long> sendErrors() {
+    Map<String, Long> out = new TreeMap<>();
+    sendErrors.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 
   /** Returns how many calls it counted. */

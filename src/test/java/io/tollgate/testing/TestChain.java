@@ -97,11 +97,16 @@ public final class TestChain {
 
   /** Signs and broadcasts an EIP-1559 transaction; returns its hash. {@code to} null deploys. */
   public String send(Credentials from, String to, BigInteger value, String data, BigInteger gasLimit) {
+    return send(from, to, value, data, gasLimit, GWEI);
+  }
+
+  /** As {@link #send}, tipping {@code tipWei} per gas (a block orders its transactions by tip). */
+  public String send(Credentials from, String to, BigInteger value, String data, BigInteger gasLimit, BigInteger tipWei) {
     BigInteger nonce = Numeric.decodeQuantity((String) rpc("eth_getTransactionCount", from.getAddress(), "pending"));
     BigInteger baseFee = Numeric.decodeQuantity((String) rpc("eth_gasPrice"));
     RawTransaction tx = RawTransaction.createTransaction(
         chainId, nonce, gasLimit, to == null ? "" : to, value, data == null ? "" : data,
-        GWEI, baseFee.multiply(BigInteger.TWO).add(GWEI));
+        tipWei, baseFee.multiply(BigInteger.TWO).add(tipWei));
     String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, from));
     return (String) rpc("eth_sendRawTransaction", raw);
   }
