@@ -4,5 +4,4 @@
 -- {"authorizationUsed": bool, "transfers": [{"from", "to", "value"}]}. The x402 facilitator checks
 -- the transfer the payer signed is among them (the reference's transfer event check) without a
 -- call of its own. NULL: not mined, a wallet deploy, or mined before this column.
--- (Numbered 22.1: version 22 was the one given to this change, and it needed two migrations.)
 ALTER TABLE relays ADD COLUMN mined_logs jsonb;
