@@ -47,6 +47,8 @@ const state = {
   busy: null,
   problem: null,
   txHash: null,
+  // what the buyer typed into the hash field: every render rebuilds the page, and must not lose it
+  txDraft: '',
   qr: {},
 };
 const api = secret ? buyerApi(checkoutId, secret) : null;
@@ -247,7 +249,8 @@ function renderMobile() {
     qrSvg(link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }).then((s) => { state.qr[link] = s; render(); }, () => {});
   }
   const vars = { amount: tokenAmount(o), token: o.token, chain: chainName(o.chainId) };
-  const input = h('input', { id: 'tx-hash', name: 'txHash', type: 'text', autocomplete: 'off', spellcheck: false, placeholder: '0x…', 'data-focus': 'tx-hash' });
+  const input = h('input', { id: 'tx-hash', name: 'txHash', type: 'text', autocomplete: 'off', spellcheck: false, placeholder: '0x…', 'data-focus': 'tx-hash',
+    value: state.txDraft, oninput: (e) => { state.txDraft = e.target.value; } });
   return h('section', { 'aria-labelledby': 'mobile-heading' },
     h('h2', { id: 'mobile-heading', text: t('mobile.heading') }),
     h('p', { text: t('mobile.hint') }),

@@ -146,7 +146,13 @@ class PaymentPageBrowserTest {
     browser.newTab();
     browser.open(app.base() + checkout.getString("paymentUrl"));
     String tx = app.chain.transferToken(phone, app.usdc, TollgateFixture.RECIPIENT, BigInteger.valueOf(2).multiply(USDC_UNIT));
-    browser.find("#tx-hash").sendKeys(tx);
+    browser.type("#tx-hash", tx);
+    // the page rebuilds itself on every change (a wallet announcing itself, here): what was typed stays
+    browser.js("window.dispatchEvent(new CustomEvent('eip6963:announceProvider', {detail: {info: {uuid: 'late-wallet',"
+        + " name: 'Late wallet', icon: 'data:,', rdns: 'test.late'}, provider: {request: async () => []}}}))");
+    browser.await("a second wallet button", d -> d.findElements(org.openqa.selenium.By.cssSelector(".wallet-button")).size() >= 1
+        ? true : null);
+    assertThat(browser.js("return document.getElementById('tx-hash').value")).as("the typed hash after a re-render").isEqualTo(tx);
     browser.click(".txform button[type=submit]");
     String sentence = browser.awaitTextContaining("#problem", "We cannot tell this payment came from you");
     browser.screenshot("payer-not-bound-refused");

@@ -161,6 +161,28 @@ public final class Browser implements AutoCloseable {
     });
   }
 
+  /**
+   * Types {@code text} into the visible field matching {@code css}, found again if the page
+   * re-rendered it meanwhile, until the field holds exactly that text.
+   */
+  public void type(String css, String text) {
+    await("type into " + css, d -> {
+      for (WebElement e : d.findElements(By.cssSelector(css))) {
+        try {
+          if (!e.isDisplayed()) continue;
+          if (!text.equals(e.getDomProperty("value"))) {
+            e.clear();
+            e.sendKeys(text);
+          }
+          return text.equals(e.getDomProperty("value")) ? true : null;
+        } catch (org.openqa.selenium.StaleElementReferenceException rerendered) {
+          return null;
+        }
+      }
+      return null;
+    });
+  }
+
   /** Clicks the visible element matching {@code css} once it is enabled (found again if the page re-rendered it). */
   public void click(String css) {
     await("click " + css, d -> {
