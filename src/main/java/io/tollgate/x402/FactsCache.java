@@ -71,6 +71,12 @@ final class FactsCache {
     return Optional.of(entry.facts());
   }
 
+  /** Whether the entry kept for {@code key} is past half its max age: worth reading again before it expires. */
+  boolean aging(Key key, long nowMillis) {
+    Entry entry = entries.get(key);
+    return entry != null && nowMillis - entry.readAtMillis() > maxAgeMillis / 2;
+  }
+
   /** The base a miss may read at and keep, when the feed confirmed it within the max age; else null. */
   State fresh(long nowMillis) {
     State s = state;

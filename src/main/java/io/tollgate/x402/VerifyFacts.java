@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -31,7 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  * reads at "latest" and keeps nothing. {@code maxAge} zero turns the cache off: every read at "latest".
  */
 final class VerifyFacts {
-  private record Chain(EthRpc rpc, FactsCache cache, FactsFeed feed, LongAdder hits, LongAdder misses) {}
+  private record Chain(EthRpc rpc, FactsCache cache, FactsFeed feed, LongAdder hits, LongAdder misses,
+      Set<FactsCache.Key> refreshing) {}
 
   private final Map<Long, Chain> chains = new HashMap<>();
   private final Map<Long, EthRpc> rpcs = new HashMap<>();
@@ -50,7 +53,7 @@ final class VerifyFacts {
       FactsCache cache = new FactsCache(maxAge.toMillis(), FactsCache.MAX_ENTRIES);
       FactsFeed feed = new FactsFeed(vertx, context, chain.rpc(), cache, chain.tokens().keySet(),
           chain.pollInterval().toMillis(), clock);
-      chains.put(id, new Chain(chain.rpc(), cache, feed, new LongAdder(), new LongAdder()));
+      chains.put(id, new Chain(chain.rpc(), cache, feed, new LongAdder(), new LongAdder(), ConcurrentHashMap.newKeySet()));
     });
   }
 
@@ -70,9 +73,11 @@ final class VerifyFacts {
       return Eip3009Facts.read(c.rpc(), token, from, nonce);
     }
     FactsCache.Key key = new FactsCache.Key(token, from, nonce);
-    Optional<Eip3009Facts> hit = c.cache().get(key, clock.millis());
+    long now = clock.millis();
+    Optional<Eip3009Facts> hit = c.cache().get(key, now);
     if (hit.isPresent() && !shortOf(hit.get(), amount)) {
       c.hits().increment();
+      if (c.cache().aging(key, now)) refresh(c, key);
       return Future.succeededFuture(hit.get());
     }
     c.misses().increment();
@@ -87,6 +92,25 @@ final class VerifyFacts {
                 // a provider that does not serve the base block yet (or any more): as without a cache
                 .recover(e -> Eip3009Facts.read(c.rpc(), token, from, nonce)))
         .andThen(done -> c.feed().doneReading());
+  }
+
+  /**
+   * Reads a kept entry past half its max age again, at the feed's base, in the background (one read
+   * per key at a time): a payload verified again and again is renewed before it expires, so no
+   * request waits for the read (all of a benchmark's payloads expiring together stalled every
+   * connection at once). The answer given meanwhile is the kept one, still within the bound.
+   */
+  private void refresh(Chain c, FactsCache.Key key) {
+    if (!c.refreshing().add(key)) return;
+    c.feed().reading();
+    c.feed().base()
+        .compose(base -> base.isEmpty() ? Future.<Void>succeededFuture()
+            : Eip3009Facts.read(c.rpc(), key.token(), key.from(), key.nonce(), base.get().base().tag())
+                .onSuccess(facts -> c.cache().put(key, facts, base.get())).<Void>mapEmpty())
+        .onComplete(done -> {
+          c.refreshing().remove(key);
+          c.feed().doneReading();
+        });
   }
 
   /** Facts that would refuse the payment for its balance alone (the nonce still unused). */

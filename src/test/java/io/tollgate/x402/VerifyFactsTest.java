@@ -185,6 +185,23 @@ class VerifyFactsTest {
   }
 
   @Test
+  void anEntryPastHalfItsAgeIsReadAgainInTheBackgroundSoNoRequestWaitsForIt() throws InterruptedException {
+    VerifyFacts facts = facts();
+    read(facts, NONCE);
+    clock.advance(Duration.ofMillis(6_000));
+    await(facts.feed(31337).roundNow()); // the feed confirms the head: its base is fresh
+    read(facts, NONCE); // served from the cache, and read again behind it
+    for (int i = 0; i < 100 && chain.count("eth_call") < 2; i++) Thread.sleep(20);
+    assertThat(chain.count("eth_call")).isEqualTo(2);
+    clock.advance(Duration.ofMillis(4_500)); // the first read would be 10.5 s old: past the bound
+    await(facts.feed(31337).roundNow());
+    read(facts, NONCE);
+    assertThat(chain.count("eth_call")).as("no read waited for, none more in the background").isEqualTo(2);
+    assertThat(facts.misses(31337)).isEqualTo(1);
+    assertThat(facts.hits(31337)).isEqualTo(2);
+  }
+
+  @Test
   void factsOlderThanTheMaxAgeAndAFeedThatStoppedConfirmingAreMisses() {
     VerifyFacts facts = facts();
     read(facts, NONCE);
