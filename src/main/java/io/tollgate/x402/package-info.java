@@ -34,7 +34,9 @@
  *       payer's code changed by an EIP-7702 delegation or a wallet deployment, a token whose
  *       balances move without Transfer logs) is trusted for at most {@code x402.facts-max-age-ms}
  *       (10 s): an entry read longer ago is read again, and every entry is read again while the
- *       feed has not confirmed the head for that long. {@code x402.facts-max-age-ms=0} reads per
+ *       feed has not confirmed the head for that long. An entry still asked for past half that age is
+ *       read again in the background (the answer meanwhile is the kept one), so a busy payload never
+ *       makes a request wait for its expiry. {@code x402.facts-max-age-ms=0} reads per
  *       request at the latest block, as the reference does.
  * </ul>
  * A verify answer is advice of a moment either way: settle judges with the same facts (kept ones
