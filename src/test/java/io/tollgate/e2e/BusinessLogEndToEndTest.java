@@ -3,12 +3,10 @@ package io.tollgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.tollgate.e2e.WebhookReceiver.Answer;
 import io.tollgate.signature.TestSigner;
-import io.tollgate.telemetry.LogEncoder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +45,7 @@ class BusinessLogEndToEndTest {
   void aFullFlowLogsEveryBusinessEventWithItsIdsAndNoSecretInEitherFormat() throws Exception {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     ByteArrayOutputStream json = new ByteArrayOutputStream();
-    List<OutputStreamAppender<ILoggingEvent>> appenders = List.of(capture("text", text), capture("json", json));
+    List<OutputStreamAppender<ILoggingEvent>> appenders = List.of(LogCapture.capture("text", text), LogCapture.capture("json", json));
     List<String> secrets = new ArrayList<>();
     String created;
     String paid;
@@ -176,21 +174,6 @@ class BusinessLogEndToEndTest {
   private static String line(String log, String fragment) {
     return log.lines().filter(l -> l.contains(fragment)).findFirst()
         .orElseThrow(() -> new AssertionError("no line with \"" + fragment + "\" in:\n" + log));
-  }
-
-  private static OutputStreamAppender<ILoggingEvent> capture(String format, ByteArrayOutputStream sink) {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    LogEncoder encoder = new LogEncoder();
-    encoder.setContext(context);
-    encoder.setFormat(format);
-    encoder.start();
-    OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
-    appender.setContext(context);
-    appender.setEncoder(encoder);
-    appender.setOutputStream(sink);
-    appender.start();
-    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
-    return appender;
   }
 
   private static JsonObject checkoutBody() {

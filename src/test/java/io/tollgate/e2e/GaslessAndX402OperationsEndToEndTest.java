@@ -3,10 +3,8 @@ package io.tollgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
-import io.tollgate.telemetry.LogEncoder;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
@@ -43,7 +41,7 @@ class GaslessAndX402OperationsEndToEndTest {
   void aRelayedX402SettlementIsLoggedAndCountedAndNoNewKindOfSecretIsLogged() throws Exception {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     ByteArrayOutputStream json = new ByteArrayOutputStream();
-    List<OutputStreamAppender<ILoggingEvent>> appenders = List.of(capture("text", text), capture("json", json));
+    List<OutputStreamAppender<ILoggingEvent>> appenders = List.of(LogCapture.capture("text", text), LogCapture.capture("json", json));
     List<String> secrets = new ArrayList<>(List.of(RELAYER_KEY, RELAYER_KEY.substring(2), ADMIN_TOKEN));
     String settlementId;
     String transaction;
@@ -196,20 +194,5 @@ class GaslessAndX402OperationsEndToEndTest {
 
   private static String sha256(String text) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static OutputStreamAppender<ILoggingEvent> capture(String format, ByteArrayOutputStream sink) {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    LogEncoder encoder = new LogEncoder();
-    encoder.setContext(context);
-    encoder.setFormat(format);
-    encoder.start();
-    OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
-    appender.setContext(context);
-    appender.setEncoder(encoder);
-    appender.setOutputStream(sink);
-    appender.start();
-    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
-    return appender;
   }
 }

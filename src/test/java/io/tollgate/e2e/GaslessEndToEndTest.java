@@ -418,17 +418,7 @@ class GaslessEndToEndTest {
 
   /** Uses the authorization on-chain without Tollgate (anyone may: it is a bearer instrument). */
   private void sendDirectly(JsonObject typed, byte[] signature) {
-    JsonObject m = typed.getJsonObject("message");
-    String call = TestChain.encode("transferWithAuthorization", new Address(m.getString("from")), new Address(m.getString("to")),
-        new org.web3j.abi.datatypes.generated.Uint256(new BigInteger(m.getString("value"))),
-        new org.web3j.abi.datatypes.generated.Uint256(new BigInteger(m.getString("validAfter"))),
-        new org.web3j.abi.datatypes.generated.Uint256(new BigInteger(m.getString("validBefore"))),
-        new Bytes32(Numeric.hexStringToByteArray(m.getString("nonce"))),
-        new org.web3j.abi.datatypes.generated.Uint8(signature[64] & 0xff),
-        new Bytes32(java.util.Arrays.copyOfRange(signature, 0, 32)), new Bytes32(java.util.Arrays.copyOfRange(signature, 32, 64)));
-    JsonObject receipt = app.chain.awaitReceipt(app.chain.send(TestChain.DEPLOYER, app.usdc, BigInteger.ZERO, call,
-        BigInteger.valueOf(300_000)));
-    assertThat(receipt.getString("status")).isEqualTo("0x1");
+    assertThat(app.chain.useAuthorization(app.usdc, typed.getJsonObject("message"), signature).getString("status")).isEqualTo("0x1");
   }
 
   private String createWallet(String factory, Credentials owner, String salt) {

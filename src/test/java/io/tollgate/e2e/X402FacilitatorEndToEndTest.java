@@ -612,16 +612,6 @@ class X402FacilitatorEndToEndTest {
 
   /** Uses the authorization on-chain without the facilitator (anyone may: it is a bearer instrument). */
   private void sendDirectly(JsonObject m, byte[] signature) {
-    String call = TestChain.encode("transferWithAuthorization", new Address(m.getString("from")), new Address(m.getString("to")),
-        new org.web3j.abi.datatypes.generated.Uint256(new BigInteger(m.getString("value"))),
-        new org.web3j.abi.datatypes.generated.Uint256(new BigInteger(m.getString("validAfter"))),
-        new org.web3j.abi.datatypes.generated.Uint256(new BigInteger(m.getString("validBefore"))),
-        new org.web3j.abi.datatypes.generated.Bytes32(Numeric.hexStringToByteArray(m.getString("nonce"))),
-        new org.web3j.abi.datatypes.generated.Uint8(signature[64] & 0xff),
-        new org.web3j.abi.datatypes.generated.Bytes32(java.util.Arrays.copyOfRange(signature, 0, 32)),
-        new org.web3j.abi.datatypes.generated.Bytes32(java.util.Arrays.copyOfRange(signature, 32, 64)));
-    JsonObject receipt = app.chain.awaitReceipt(app.chain.send(TestChain.DEPLOYER, app.usdc, BigInteger.ZERO, call,
-        BigInteger.valueOf(300_000)));
-    assertThat(receipt.getString("status")).isEqualTo("0x1");
+    assertThat(app.chain.useAuthorization(app.usdc, m, signature).getString("status")).isEqualTo("0x1");
   }
 }

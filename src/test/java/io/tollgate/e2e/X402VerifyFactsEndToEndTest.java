@@ -3,7 +3,6 @@ package io.tollgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.testing.ChaosRpcProxy;
-import io.tollgate.testing.TestChain;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.web3j.abi.datatypes.Address;
 import org.web3j.crypto.Credentials;
 import org.web3j.utils.Numeric;
 
@@ -163,16 +161,6 @@ class X402VerifyFactsEndToEndTest {
   }
 
   private void sendDirectly(JsonObject m, byte[] signature) {
-    String call = TestChain.encode("transferWithAuthorization", new Address(m.getString("from")), new Address(m.getString("to")),
-        new org.web3j.abi.datatypes.generated.Uint256(new BigInteger(m.getString("value"))),
-        new org.web3j.abi.datatypes.generated.Uint256(new BigInteger(m.getString("validAfter"))),
-        new org.web3j.abi.datatypes.generated.Uint256(new BigInteger(m.getString("validBefore"))),
-        new org.web3j.abi.datatypes.generated.Bytes32(Numeric.hexStringToByteArray(m.getString("nonce"))),
-        new org.web3j.abi.datatypes.generated.Uint8(signature[64] & 0xff),
-        new org.web3j.abi.datatypes.generated.Bytes32(java.util.Arrays.copyOfRange(signature, 0, 32)),
-        new org.web3j.abi.datatypes.generated.Bytes32(java.util.Arrays.copyOfRange(signature, 32, 64)));
-    JsonObject receipt = app.chain.awaitReceipt(app.chain.send(TestChain.DEPLOYER, app.usdc, BigInteger.ZERO, call,
-        BigInteger.valueOf(300_000)));
-    assertThat(receipt.getString("status")).isEqualTo("0x1");
+    assertThat(app.chain.useAuthorization(app.usdc, m, signature).getString("status")).isEqualTo("0x1");
   }
 }

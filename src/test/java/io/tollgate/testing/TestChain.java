@@ -153,4 +153,20 @@ public final class TestChain {
     }
     throw new IllegalStateException("no receipt for " + txHash);
   }
+
+  /**
+   * Uses an EIP-3009 authorization ({@code message}: from, to, value, validAfter, validBefore,
+   * nonce) on {@code token} directly, as anyone may (it is a bearer instrument): the deployer calls
+   * {@code transferWithAuthorization} with a 65-byte key signature. Returns the mined receipt.
+   */
+  public JsonObject useAuthorization(String token, JsonObject message, byte[] signature) {
+    String call = encode("transferWithAuthorization", new Address(message.getString("from")), new Address(message.getString("to")),
+        new Uint256(new BigInteger(message.getString("value"))), new Uint256(new BigInteger(message.getString("validAfter"))),
+        new Uint256(new BigInteger(message.getString("validBefore"))),
+        new org.web3j.abi.datatypes.generated.Bytes32(Numeric.hexStringToByteArray(message.getString("nonce"))),
+        new org.web3j.abi.datatypes.generated.Uint8(signature[64] & 0xff),
+        new org.web3j.abi.datatypes.generated.Bytes32(Arrays.copyOfRange(signature, 0, 32)),
+        new org.web3j.abi.datatypes.generated.Bytes32(Arrays.copyOfRange(signature, 32, 64)));
+    return awaitReceipt(send(DEPLOYER, token, BigInteger.ZERO, call, BigInteger.valueOf(300_000)));
+  }
 }
