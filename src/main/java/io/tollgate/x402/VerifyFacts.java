@@ -85,8 +85,7 @@ final class VerifyFacts {
     c.feed().reading();
     return c.feed().base()
         .compose(base -> base.isEmpty() ? Eip3009Facts.read(c.rpc(), token, from, nonce)
-            : Eip3009Facts.read(c.rpc(), token, from, nonce, base.get().base().tag())
-                .onSuccess(facts -> c.cache().put(key, facts, base.get()))
+            : readAndKeep(c, key, base.get())
                 .compose(facts -> shortOf(facts, amount) ? Eip3009Facts.read(c.rpc(), token, from, nonce)
                     : Future.succeededFuture(facts))
                 // a provider that does not serve the base block yet (or any more): as without a cache
@@ -105,12 +104,17 @@ final class VerifyFacts {
     c.feed().reading();
     c.feed().base()
         .compose(base -> base.isEmpty() ? Future.<Void>succeededFuture()
-            : Eip3009Facts.read(c.rpc(), key.token(), key.from(), key.nonce(), base.get().base().tag())
-                .onSuccess(facts -> c.cache().put(key, facts, base.get())).<Void>mapEmpty())
+            : readAndKeep(c, key, base.get()).<Void>mapEmpty())
         .onComplete(done -> {
           c.refreshing().remove(key);
           c.feed().doneReading();
         });
+  }
+
+  /** Reads the facts at the feed's base and keeps them (if that base still stands when they arrive). */
+  private static Future<Eip3009Facts> readAndKeep(Chain c, FactsCache.Key key, FactsCache.State base) {
+    return Eip3009Facts.read(c.rpc(), key.token(), key.from(), key.nonce(), base.base().tag())
+        .onSuccess(facts -> c.cache().put(key, facts, base));
   }
 
   /** Facts that would refuse the payment for its balance alone (the nonce still unused). */
