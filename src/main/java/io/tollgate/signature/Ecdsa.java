@@ -62,10 +62,17 @@ final class Ecdsa {
     return Shape.ok(new Parsed(r, s, recoveryId));
   }
 
-  /** The lowercase 0x address that signed {@code hash}, or null when no key recovers. CPU-bound. */
+  /**
+   * The lowercase 0x address that signed {@code hash}, or null when no key recovers (also when r is
+   * no curve point's x, which web3j reports by throwing: anyone can send such an r). CPU-bound.
+   */
   static String recover(byte[] hash, Parsed parsed) {
-    BigInteger publicKey = Sign.recoverFromSignature(
-        parsed.recoveryId(), new ECDSASignature(parsed.r(), parsed.s()), hash);
+    BigInteger publicKey;
+    try {
+      publicKey = Sign.recoverFromSignature(parsed.recoveryId(), new ECDSASignature(parsed.r(), parsed.s()), hash);
+    } catch (IllegalArgumentException noCurvePoint) {
+      return null;
+    }
     return publicKey == null ? null : "0x" + Keys.getAddress(publicKey);
   }
 }

@@ -145,6 +145,10 @@ class X402FacilitatorEndToEndTest {
 
     JsonObject byOther = auth(payer, req);
     assertReason(X402Payloads.body(req, req.copy(), byOther, sig(payer(0), byOther)), "invalid_exact_evm_signature");
+    // an r that is no curve point's x recovers nobody: the reference's reason, not a 5xx for the batch it rode in
+    JsonObject offCurve = auth(payer, req);
+    String offCurveSig = "0x" + "00".repeat(31) + "05" + sig(payer, offCurve).substring(66);
+    assertReason(X402Payloads.body(req, req.copy(), offCurve, offCurveSig), "invalid_exact_evm_signature");
 
     assertReason(signed(payer, req, X402Payloads.authorization(payer.getAddress(), TollgateFixture.RECIPIENT, "1000000",
         now - 600, now + 60)), "invalid_exact_evm_recipient_mismatch");

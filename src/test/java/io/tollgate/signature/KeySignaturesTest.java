@@ -40,6 +40,12 @@ class KeySignaturesTest {
     System.arraycopy(Numeric.hexStringToByteArray("0x" + "0".repeat(24) + KEY.getAddress().substring(2)), 0, safeStatic, 0, 32);
     safeStatic[64] = 1;
     assertThat(reason(check(KEY.getAddress(), safeStatic))).isEqualTo(InvalidReason.SAFE_STATIC_SIGNATURE);
+    // r = 5 is no curve point's x: nobody's key recovers, a wrong signer (not a thrown exception, which
+    // would fail a whole batch of other buyers' checks on the worker)
+    byte[] offCurve = signature.clone();
+    java.util.Arrays.fill(offCurve, 0, 32, (byte) 0);
+    offCurve[31] = 5;
+    assertThat(reason(check(KEY.getAddress(), offCurve))).isEqualTo(InvalidReason.WRONG_SIGNER);
   }
 
   private static InvalidReason reason(SignatureCheck check) {

@@ -151,7 +151,7 @@ public class SignatureVerifierBenchmark {
 
   public static void main(String[] args) throws Exception {
     new Runner(new OptionsBuilder()
-        .include(SignatureVerifierBenchmark.class.getSimpleName())
+        .include(SignatureVerifierBenchmark.class.getSimpleName() + "." + (args.length > 0 ? args[0] : ""))
         .jvmArgsAppend("-Dtollgate.project.dir=" + AnvilProcess.defaultProjectDir())
         .build()).run();
   }
