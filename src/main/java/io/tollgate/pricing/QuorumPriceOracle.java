@@ -84,12 +84,16 @@ public final class QuorumPriceOracle implements PriceOracle {
     sources.forEach((source, url) -> asked.put(source, ask(source, url, base, quote)));
     return Future.join(List.copyOf(asked.values())).transform(done -> {
       List<Quorum.Sample> samples = new ArrayList<>();
+      Map<String, String> failures = new LinkedHashMap<>();
       asked.forEach((source, f) -> {
-        if (f.succeeded()) samples.add(new Quorum.Sample(source.name().toLowerCase(java.util.Locale.ROOT), f.result()));
+        String name = source.name().toLowerCase(java.util.Locale.ROOT);
+        if (f.succeeded()) samples.add(new Quorum.Sample(name, f.result()));
+        else failures.put(name, f.cause().toString());
       });
       Optional<Quorum.Agreement> agreed = Quorum.agreeing(samples);
       if (agreed.isEmpty()) {
-        LOG.warn("no price quorum for {}: {} of {} exchanges answered {}", pair, samples.size(), sources.size(), samples);
+        LOG.warn("no price quorum for {}: {} of {} exchanges answered {}; failed: {}", pair, samples.size(), sources.size(), samples,
+            failures);
         return Future.failedFuture(new ApiException(ErrorCode.PRICE_UNAVAILABLE, "no price quorum for " + pair));
       }
       Price price = new Price(base, quote, agreed.get().price(), agreed.get().sources(), clock.instant());
