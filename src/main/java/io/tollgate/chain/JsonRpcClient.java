@@ -78,6 +78,8 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   }
 
   private final HttpClient http;
+  /** Where a call from a thread of no Vert.x context is moved to (see {@link #exchange}); null with a shared client. */
+  private final Vertx vertx;
   private final boolean ownsHttpClient;
   private final long chainId;
   private final List<Endpoint> endpoints;
@@ -97,7 +99,7 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
 
   /** As above, counting its calls and errors in {@code metrics}. */
   public JsonRpcClient(Vertx vertx, long chainId, List<String> urls, Options options, RpcMetrics metrics) {
-    this(vertx.httpClientBuilder()
+    this(vertx, vertx.httpClientBuilder()
             .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true))
             .with(new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerEndpoint()))
             .build(),
@@ -116,6 +118,12 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
 
   JsonRpcClient(HttpClient http, boolean ownsHttpClient, long chainId, List<String> urls, Options options,
       LongSupplier nanoClock, RpcMetrics metrics) {
+    this(null, http, ownsHttpClient, chainId, urls, options, nanoClock, metrics);
+  }
+
+  private JsonRpcClient(Vertx vertx, HttpClient http, boolean ownsHttpClient, long chainId, List<String> urls, Options options,
+      LongSupplier nanoClock, RpcMetrics metrics) {
+    this.vertx = vertx;
     this.metrics = metrics;
     if (urls.isEmpty()) throw new IllegalArgumentException("chain " + chainId + " has no RPC URL");
     this.http = http;
@@ -352,6 +360,14 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   }
 
   private Future<Object> exchange(Endpoint endpoint, Buffer body) {
+    if (vertx != null && Vertx.currentContext() == null) {
+      // Vert.x 5.0.10's HTTP client, asked from a thread of no Vert.x context (a main, a CLI, a
+      // test), now and then never answers: 24 of 6,000 requests in a loop here, none of 4,500
+      // asked from an event loop. Such a call is sent from one.
+      io.vertx.core.Promise<Object> answered = io.vertx.core.Promise.promise();
+      vertx.runOnContext(v -> exchange(endpoint, body).onComplete(answered));
+      return answered.future();
+    }
     long timeoutMs = options.requestTimeout().toMillis();
     RequestOptions request = new RequestOptions()
         .setMethod(HttpMethod.POST)

@@ -40,17 +40,19 @@ public final class QuorumPriceOracle implements PriceOracle {
   static final Duration CACHE_FOR = Duration.ofSeconds(30);
 
 
+  private final Vertx vertx;
   private final HttpClient http;
   private final Map<PriceSource, String> sources;
   private final Clock clock;
   private final Map<String, Price> cache = new ConcurrentHashMap<>();
   private final long timeoutMs;
 
-  QuorumPriceOracle(HttpClient http, Map<PriceSource, String> sources, Clock clock, long timeoutMs) {
+  QuorumPriceOracle(Vertx vertx, Map<PriceSource, String> sources, Clock clock, long timeoutMs) {
     if (sources.size() < 2) throw new IllegalArgumentException("pricing.sources needs at least two exchanges for a quorum");
     if (timeoutMs < 1) throw new IllegalArgumentException("pricing.timeout-ms must be positive");
     this.timeoutMs = timeoutMs;
-    this.http = http;
+    this.vertx = vertx;
+    this.http = vertx.createHttpClient();
     this.sources = Map.copyOf(sources);
     this.clock = clock;
   }
@@ -70,7 +72,7 @@ public final class QuorumPriceOracle implements PriceOracle {
       sources.put(source, settings.string("pricing.source." + source.name().toLowerCase(java.util.Locale.ROOT) + ".url",
           source.defaultUrl));
     }
-    return Optional.of(new QuorumPriceOracle(vertx.createHttpClient(), sources, clock,
+    return Optional.of(new QuorumPriceOracle(vertx, sources, clock,
         settings.longValue("pricing.timeout-ms", TIMEOUT_MS)));
   }
 
@@ -80,6 +82,13 @@ public final class QuorumPriceOracle implements PriceOracle {
     Price hit = cache.get(pair);
     Instant now = clock.instant();
     if (hit != null && hit.at().plus(CACHE_FOR).isAfter(now)) return Future.succeededFuture(hit);
+    if (Vertx.currentContext() == null) {
+      // Vert.x 5.0.10's HTTP client, asked from a thread of no Vert.x context, now and then never
+      // answers (see JsonRpcClient#exchange): such a caller's exchanges are asked from an event loop.
+      io.vertx.core.Promise<Price> priced = io.vertx.core.Promise.promise();
+      vertx.runOnContext(v -> price(base, quote).onComplete(priced));
+      return priced.future();
+    }
     Map<PriceSource, Future<BigDecimal>> asked = new LinkedHashMap<>();
     sources.forEach((source, url) -> asked.put(source, ask(source, url, base, quote)));
     return Future.join(List.copyOf(asked.values())).transform(done -> {

@@ -132,7 +132,7 @@ final class EventStreamClient implements AutoCloseable {
   }
 
   Future<Stream> open(RequestOptions options) {
-    return client.request(options).compose(req -> req.send()).compose(resp -> {
+    return io.tollgate.testing.Async.onLoop(vertx, () -> client.request(options).compose(req -> req.send())).compose(resp -> {
       Map<String, String> headers = new java.util.HashMap<>();
       resp.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
       if (resp.statusCode() != 200) {

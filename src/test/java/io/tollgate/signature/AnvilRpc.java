@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that a check made no call, or that a cache hit saved some.
  */
 final class AnvilRpc implements EthRpc {
+  private final Vertx vertx;
   private final WebClient client;
   private final String url;
   private final long chainId;
@@ -30,6 +31,7 @@ final class AnvilRpc implements EthRpc {
   private final List<String> methods = java.util.Collections.synchronizedList(new ArrayList<>());
 
   AnvilRpc(Vertx vertx, String url, long chainId) {
+    this.vertx = vertx;
     this.client = WebClient.create(vertx);
     this.url = url;
     this.chainId = chainId;
@@ -79,8 +81,8 @@ final class AnvilRpc implements EthRpc {
   }
 
   private Future<Object> post(Object body) {
-    return client.postAbs(url).putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode()))
+    return io.tollgate.testing.Async.onLoop(vertx, () -> client.postAbs(url).putHeader("Content-Type", "application/json")
+            .sendBuffer(Buffer.buffer(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode())))
         .recover(failure -> Future.failedFuture(new RpcUnavailableException("no answer from " + url, failure)))
         .map(AnvilRpc::json);
   }

@@ -109,7 +109,7 @@ class CorsRulesTest {
   private static Map<String, String> corsHeaders(int port, String origin) throws Exception {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI("/x");
     if (origin != null) options.putHeader("Origin", origin);
-    HttpClientResponse response = client.request(options).compose(req -> req.send())
+    HttpClientResponse response = io.tollgate.testing.Async.onLoop(vertx, () -> client.request(options).compose(req -> req.send()))
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertThat(response.statusCode()).isEqualTo(200);
     Map<String, String> cors = new TreeMap<>();

@@ -80,8 +80,8 @@ class StatusPollMetricsTest {
   }
 
   private void send(HttpMethod method, String uri) throws Exception {
-    client.request(new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri))
-        .compose(req -> req.send().compose(resp -> resp.body()))
+    io.tollgate.testing.Async.onLoop(vertx, () -> client.request(new RequestOptions().setMethod(method).setHost("127.0.0.1")
+            .setPort(port).setURI(uri)).compose(req -> req.send().compose(resp -> resp.body())))
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
