@@ -11,6 +11,8 @@ final class Ecdsa {
   static final int LENGTH = 65;
   static final BigInteger N = Sign.CURVE_PARAMS.getN();
   static final BigInteger HALF_N = N.shiftRight(1);
+  /** Slots of the memo of recent recoveries ({@code -Dtollgate.signature.recovered-signers}, 0: none; for benchmarks). */
+  private static final RecoveredSigners RECENT = new RecoveredSigners(Integer.getInteger("tollgate.signature.recovered-signers", 4096));
 
   private Ecdsa() {}
 
@@ -67,6 +69,24 @@ final class Ecdsa {
    * no curve point's x, which web3j reports by throwing: anyone can send such an r). CPU-bound.
    */
   static String recover(byte[] hash, Parsed parsed) {
+    byte[] input = RecoveredSigners.input(hash, parsed);
+    String known = RECENT.get(input);
+    if (known != null) return known.isEmpty() ? null : known;
+    String signer = recoverAfresh(hash, parsed);
+    RECENT.put(input, signer);
+    return signer;
+  }
+
+  /**
+   * What {@link #recover} answered lately for this very signature: the address, {@link
+   * RecoveredSigners#NOBODY} when no key recovered, or null when it was not recovered lately (then
+   * recover it, off the event loop). Cheap: safe on an event loop.
+   */
+  static String recoveredLately(byte[] hash, Parsed parsed) {
+    return RECENT.get(RecoveredSigners.input(hash, parsed));
+  }
+
+  private static String recoverAfresh(byte[] hash, Parsed parsed) {
     BigInteger publicKey;
     try {
       publicKey = Sign.recoverFromSignature(parsed.recoveryId(), new ECDSASignature(parsed.r(), parsed.s()), hash);

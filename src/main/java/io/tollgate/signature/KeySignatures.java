@@ -9,7 +9,8 @@ import org.web3j.crypto.Keys;
  * The key-only check of a signature, for callers that already know the signer has no code (read in
  * the same call as other facts): 65-byte ECDSA with the verifier's own rules (EIP-55 checksum, no
  * zero address, no Safe static shape, low s), no chain asked. Pure and CPU-bound (one public-key
- * recovery, ~0.1 ms): run it on a worker thread, never on an event loop.
+ * recovery, 0.15-0.3 ms): run it on a worker thread, never on an event loop ({@link
+ * #checkWithoutRecovery} may run there).
  */
 public final class KeySignatures {
   private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
@@ -19,6 +20,19 @@ public final class KeySignatures {
 
   /** Valid (method ECDSA, no code) when {@code request.signer()}'s key signed the digest; else why not. */
   public static SignatureCheck check(SignatureRequest request, long chainId) {
+    return check(request, chainId, true);
+  }
+
+  /**
+   * {@link #check}'s answer when it needs no public-key recovery (a shape refused, or this very
+   * signature recovered lately: see {@code RecoveredSigners}); null when it does. Cheap enough for
+   * an event loop, so a repeated check skips the trip to the worker.
+   */
+  public static SignatureCheck checkWithoutRecovery(SignatureRequest request, long chainId) {
+    return check(request, chainId, false);
+  }
+
+  private static SignatureCheck check(SignatureRequest request, long chainId, boolean mayRecover) {
     String signer = request.signer();
     if (!ADDRESS.matcher(signer).matches()) return invalid(InvalidReason.MALFORMED_ADDRESS, "not 0x followed by 40 hex digits");
     String lower = signer.toLowerCase(Locale.ROOT);
@@ -37,7 +51,14 @@ public final class KeySignatures {
     }
     Ecdsa.Shape shape = Ecdsa.parse(signature);
     if (shape.parsed() == null) return invalid(shape.problem(), shape.detail());
-    String recovered = Ecdsa.recover(request.digest().hashUnsafe(), shape.parsed());
+    String recovered;
+    if (mayRecover) {
+      recovered = Ecdsa.recover(request.digest().hashUnsafe(), shape.parsed());
+    } else {
+      String lately = Ecdsa.recoveredLately(request.digest().hashUnsafe(), shape.parsed());
+      if (lately == null) return null;
+      recovered = lately.isEmpty() ? null : lately;
+    }
     return lower.equals(recovered) ? new SignatureCheck.Valid(VerificationMethod.ECDSA, chainId, WalletCode.of(new byte[0]))
         : invalid(InvalidReason.WRONG_SIGNER, "recovered " + recovered);
   }

@@ -1,5 +1,6 @@
 package io.tollgate.x402;
 
+import io.tollgate.signature.KeySignatures;
 import io.tollgate.signature.SignatureCheck;
 import io.tollgate.signature.SignatureRequest;
 import io.vertx.core.Context;
@@ -30,6 +31,9 @@ final class KeySignatureBatcher {
   }
 
   Future<SignatureCheck> check(SignatureRequest request, long chainId) {
+    // a refused shape, or a signature recovered lately (verify, then settle; a client's retry): no trip
+    SignatureCheck known = KeySignatures.checkWithoutRecovery(request, chainId);
+    if (known != null) return Future.succeededFuture(known);
     Promise<SignatureCheck> promise = Promise.promise();
     Pending pending = new Pending(new KeySignatureWorker.Item(request, chainId), promise);
     Context context = Vertx.currentContext();

@@ -28,6 +28,21 @@ class KeySignaturesTest {
   }
 
   @Test
+  void aRepeatedCheckNeedsNoRecoveryAndAnswersTheSame() {
+    byte[] hash = Hash.sha3(java.util.UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] signature = TestSigner.sign(hash, KEY.getEcKeyPair());
+    SignatureRequest request = new SignatureRequest(KEY.getAddress(), Digest.raw(hash), Numeric.toHexString(signature));
+    SignatureRequest byOther = new SignatureRequest("0x" + "1".repeat(40), Digest.raw(hash), Numeric.toHexString(signature));
+    assertThat(KeySignatures.checkWithoutRecovery(request, 31337)).as("never recovered: the worker must").isNull();
+    assertThat(KeySignatures.check(request, 31337)).isInstanceOf(SignatureCheck.Valid.class);
+    assertThat(KeySignatures.checkWithoutRecovery(request, 31337)).isInstanceOf(SignatureCheck.Valid.class);
+    assertThat(reason(KeySignatures.checkWithoutRecovery(byOther, 31337))).isEqualTo(InvalidReason.WRONG_SIGNER);
+    // a refused shape needs no recovery either
+    assertThat(reason(KeySignatures.checkWithoutRecovery(new SignatureRequest(KEY.getAddress(), Digest.raw(hash),
+        Numeric.toHexString(TestSigner.highS(signature))), 31337))).isEqualTo(InvalidReason.MALLEABLE_SIGNATURE);
+  }
+
+  @Test
   void everythingElseIsRefusedWithTheVerifiersReason() {
     byte[] signature = TestSigner.sign(HASH, KEY.getEcKeyPair());
     assertThat(reason(check("0x" + "1".repeat(40), signature))).isEqualTo(InvalidReason.WRONG_SIGNER);
