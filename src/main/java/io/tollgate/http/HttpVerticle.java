@@ -83,10 +83,13 @@ public final class HttpVerticle extends VerticleBase {
           // validator keeps the GETs not on a hot path, the operations with integer parameters (limit,
           // inboundEventId), and receiveWebhook: other processors' traffic, low volume, whose handler
           // checks a signature over the raw bytes (which neither validator alters).
-          // Authentication comes first on every route with a body (RequestAuth): a bad key with a bad body is a 401.
+          // Authentication comes first on every route with a body (RequestAuth): a bad key with a bad body is a 401;
+          // so it does on the shop's and the operator's GETs and DELETEs (AuthenticatedValidation): a bad key
+          // with a bad query is a 401 too.
+          AuthenticatedValidation checked = new AuthenticatedValidation(vertx, contract);
           prevalidated(builder, contract, "createCheckout", merchantFirst).addHandler(merchant::create);
-          builder.getRoute("getCheckout").addHandler(merchant::get);
-          builder.getRoute("getMerchant").addHandler(merchant::self);
+          checked.route(builder, "getCheckout", merchantFirst).addHandler(merchant::get);
+          checked.route(builder, "getMerchant", merchantFirst).addHandler(merchant::self);
           prevalidated(builder, contract, "getPaymentOptions", buyerFirst).addHandler(buyer::paymentOptions);
           // the poll path: the fast lane shares this validation
           HotPathValidation statusParameters = HotPathValidation.forOperation(contract, "getCheckoutStatus");
@@ -100,40 +103,40 @@ public final class HttpVerticle extends VerticleBase {
           prevalidated(builder, contract, "bindPayer", buyerFirst).addHandler(buyer::bindPayer);
           WebhookApi webhooks = new WebhookApi(deps.merchants(), deps.webhookEndpoints(), deps.inboundWebhooks(), deps.admin());
           prevalidated(builder, contract, "createWebhookEndpoint", merchantFirst).addHandler(webhooks::createEndpoint);
-          builder.getRoute("listWebhookEndpoints").addHandler(webhooks::listEndpoints);
-          builder.getRoute("getWebhookEndpoint").addHandler(webhooks::getEndpoint);
+          checked.route(builder, "listWebhookEndpoints", merchantFirst).addHandler(webhooks::listEndpoints);
+          checked.route(builder, "getWebhookEndpoint", merchantFirst).addHandler(webhooks::getEndpoint);
           prevalidated(builder, contract, "updateWebhookEndpoint", merchantFirst).addHandler(webhooks::updateEndpoint);
-          builder.getRoute("deleteWebhookEndpoint").addHandler(webhooks::deleteEndpoint);
+          checked.route(builder, "deleteWebhookEndpoint", merchantFirst).addHandler(webhooks::deleteEndpoint);
           prevalidated(builder, contract, "rotateWebhookEndpointSecret", merchantFirst).addHandler(webhooks::rotateSecret);
-          builder.getRoute("listWebhookEndpointAttempts").addHandler(webhooks::endpointAttempts);
+          checked.route(builder, "listWebhookEndpointAttempts", merchantFirst).addHandler(webhooks::endpointAttempts);
           prevalidated(builder, contract, "recoverWebhookEndpoint", merchantFirst).addHandler(webhooks::recover);
-          builder.getRoute("listWebhookEvents").addHandler(webhooks::listEvents);
-          builder.getRoute("getWebhookEvent").addHandler(webhooks::getEvent);
+          checked.route(builder, "listWebhookEvents", merchantFirst).addHandler(webhooks::listEvents);
+          checked.route(builder, "getWebhookEvent", merchantFirst).addHandler(webhooks::getEvent);
           prevalidated(builder, contract, "resendWebhookEvent", merchantFirst).addHandler(webhooks::resendEvent);
           builder.getRoute("receiveWebhook").addHandler(webhooks::receive);
-          builder.getRoute("adminListInboundWebhooks").addHandler(webhooks::adminListInbound);
-          builder.getRoute("adminRetryInboundWebhook").addHandler(webhooks::adminRetryInbound);
+          checked.route(builder, "adminListInboundWebhooks", adminFirst).addHandler(webhooks::adminListInbound);
+          checked.route(builder, "adminRetryInboundWebhook", adminFirst).addHandler(webhooks::adminRetryInbound);
           OperatorApi operator = new OperatorApi(deps.admin(), deps.merchantDirectory(), deps.apiKeys());
           prevalidated(builder, contract, "adminCreateMerchant", adminFirst).addHandler(operator::createMerchant);
-          builder.getRoute("adminListMerchants").addHandler(operator::listMerchants);
-          builder.getRoute("adminGetMerchant").addHandler(operator::getMerchant);
+          checked.route(builder, "adminListMerchants", adminFirst).addHandler(operator::listMerchants);
+          checked.route(builder, "adminGetMerchant", adminFirst).addHandler(operator::getMerchant);
           prevalidated(builder, contract, "adminUpdateMerchant", adminFirst).addHandler(operator::updateMerchant);
           prevalidated(builder, contract, "adminCreateApiKey", adminFirst).addHandler(operator::createKey);
-          builder.getRoute("adminListApiKeys").addHandler(operator::listKeys);
+          checked.route(builder, "adminListApiKeys", adminFirst).addHandler(operator::listKeys);
           prevalidated(builder, contract, "adminRotateApiKey", adminFirst).addHandler(operator::rotateKey);
           prevalidated(builder, contract, "adminRevokeApiKey", adminFirst).addHandler(operator::revokeKey);
           // money off-script (issue 18): authentication before validation on every route with a body
-          builder.getRoute("listCheckouts").addHandler(shop::list);
+          checked.route(builder, "listCheckouts", merchantFirst).addHandler(shop::list);
           prevalidated(builder, contract, "createRefund", merchantFirst).addHandler(shop::createRefund);
-          builder.getRoute("listRefunds").addHandler(shop::listRefunds);
-          builder.getRoute("getRefund").addHandler(shop::getRefund);
+          checked.route(builder, "listRefunds", merchantFirst).addHandler(shop::listRefunds);
+          checked.route(builder, "getRefund", merchantFirst).addHandler(shop::getRefund);
           prevalidated(builder, contract, "postRefundTransaction", merchantFirst).addHandler(shop::postRefundTransaction);
           prevalidated(builder, contract, "cancelRefund", merchantFirst).addHandler(shop::cancelRefund);
           prevalidated(builder, contract, "acceptLatePayment", merchantFirst).addHandler(shop::acceptLate);
           prevalidated(builder, contract, "cancelCheckout", merchantFirst).addHandler(shop::cancelCheckout);
           prevalidated(builder, contract, "recoverPayment", merchantFirst).addHandler(shop::recover);
           prevalidated(builder, contract, "adminRecoverPayment", adminFirst).addHandler(shop::adminRecover);
-          builder.getRoute("getStats").addHandler(shop::stats);
+          checked.route(builder, "getStats", merchantFirst).addHandler(shop::stats);
           // the operator console (issue 20): its reads beyond the shop's calls, and the page itself
           ConsoleApi console = new ConsoleApi(deps.merchants(), deps.admin(), deps.console(), deps.checkouts(),
               deps.checkoutListing(), deps.webhookEndpoints(), shop);

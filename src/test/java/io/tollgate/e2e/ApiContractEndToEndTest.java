@@ -101,6 +101,29 @@ class ApiContractEndToEndTest {
   }
 
   @Test
+  void aBadKeyWithABadQueryIsUnauthenticatedNotInvalid() {
+    String badKey = "Bearer tg_test_" + "x".repeat(43);
+    String checkoutId = app.newCheckout("3.00", "USDC").getString("id");
+    for (String path : List.of("/v1/checkouts?limit=abc", "/v1/webhook-events?limit=0", "/v1/checkouts/not-a-uuid",
+        "/v1/checkouts/" + checkoutId + "/refunds/not-a-uuid")) {
+      TollgateFixture.Response r = app.send(HttpRequest.newBuilder(URI.create(app.base() + path)).header("Authorization", badKey).GET());
+      assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(401);
+    }
+    // the operator's routes: the operator credential first (this fixture has no operator token: 403, still not a 400)
+    TollgateFixture.Response admin = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/admin/merchants?limit=abc"))
+        .header("Authorization", badKey).GET());
+    assertThat(admin.status()).as(admin.body()).isIn(401, 403);
+    TollgateFixture.Response delete = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/webhook-endpoints/not-a-uuid"))
+        .header("Authorization", badKey).DELETE());
+    assertThat(delete.status()).as(delete.body()).isEqualTo(401);
+    // with a good key the same query is still refused, naming the parameter
+    TollgateFixture.Response invalid = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/checkouts?limit=abc"))
+        .header("Authorization", "Bearer " + app.apiKey).GET());
+    assertThat(invalid.status()).as(invalid.body()).isEqualTo(400);
+    assertThat(invalid.body()).contains("limit");
+  }
+
+  @Test
   void aWrongMethodIs405WithAllow() {
     JsonObject checkout = app.newCheckout("3.00", "USDC");
     TollgateFixture.Response r = app.send(HttpRequest.newBuilder(URI.create(app.base() + "/v1/checkouts/" + checkout.getString("id")))
