@@ -18,8 +18,8 @@ import java.util.UUID;
  * round that raced another, changes nothing twice.
  *
  * <p>A reversal moves the payment to {@code reversed} (which frees its transaction hash) and, when
- * it is what paid its checkout, the checkout from {@code paid} to {@code reversed} with the same
- * reason; a late payment's checkout stays as it is and the transition is {@code payment_reversed}.
+ * it is what paid its checkout or what is left no longer pays it (the first part of a top-up), the
+ * checkout from {@code paid} to {@code reversed} with the same reason; a late payment's checkout stays as it is and the transition is {@code payment_reversed}.
  * Either way the shop is told ({@code checkout.payment_reversed}) and the audit row says why, and
  * the money that never arrived stops being refundable ({@link ReversedMoney}).
  */
@@ -111,9 +111,22 @@ final class FinalityRecorder {
           JsonObject details = new JsonObject().put("detail", detail).put("blockNumber", row.getLong("block_number"))
               .put("blockHash", row.getString("block_hash"));
           return ReversedMoney.withdraw(conn, transitions, paymentId, checkoutId, actor).compose(withdrawn -> conn.preparedQuery("""
+                  WITH old AS MATERIALIZED (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE),
+                       rules AS (SELECT o.amount_base AS due,
+                                        CASE WHEN o.token_address IS NULL
+                                             THEN coalesce(c0.tolerance_bps_native, m.underpayment_tolerance_bps_native)
+                                             ELSE coalesce(c0.tolerance_bps_stable, m.underpayment_tolerance_bps_stable) END AS tolerance,
+                                        coalesce(c0.overpayments, m.overpayments) AS overpayments
+                                 FROM checkouts c0 JOIN merchants m ON m.id = c0.merchant_id
+                                 JOIN payment_options o ON o.checkout_id = c0.id AND o.chain_id = c0.received_chain_id
+                                                       AND o.token = c0.received_token
+                                 WHERE c0.id = $1)
                   UPDATE checkouts c SET status = 'reversed', status_reason = $3, version = c.version + 1, updated_at = now()
-                  FROM (SELECT id, status FROM checkouts WHERE id = $1 FOR UPDATE) old
-                  WHERE c.id = old.id AND c.status = 'paid' AND c.paid_payment_id = $2
+                  FROM old
+                  WHERE c.id = old.id AND c.status = 'paid'
+                    -- the payment that paid it, or one whose loss leaves too little (an earlier part of a top-up)
+                    AND (c.paid_payment_id = $2 OR NOT EXISTS (SELECT 1 FROM rules
+                         WHERE tollgate_settlement(c.received_base, rules.due, rules.tolerance, rules.overpayments) = 'paid'))
                   RETURNING old.status AS old_status""")
               .execute(Tuple.of(checkoutId, paymentId, reason))
               .compose(moved -> moved.rowCount() == 1

@@ -191,6 +191,29 @@ class VerdictRecorderTest {
     assertThat(state(checkout) + events(checkout)).as("a replay changes nothing").isEqualTo(settled);
   }
 
+  /**
+   * A checkout paid in two parts (an underpayment, then a top-up) is not paid any more when the
+   * first part leaves the chain, though the top-up is what paid it: it leaves {@code paid} too.
+   */
+  @Test
+  void shouldReverseACheckoutWhoseFirstPartOfATopUpLeftTheChain() {
+    UUID checkout = pendingCheckout();
+    long first = claim(checkout, newHash());
+    long topUp = claim(checkout, newHash());
+    await(recorder.record(first, checkout, paying(5_000_000), ACTOR));
+    assertThat(state(checkout)).startsWith("underpaid/");
+    await(recorder.record(topUp, checkout, paying(7_500_000), ACTOR));
+    assertThat(state(checkout)).startsWith("paid/null");
+
+    for (int i = 0; i < FinalityRecorder.MISSES_TO_REVERSE; i++) {
+      await(recorder.record(first, checkout, new Verdict.Vanished("no receipt"), ACTOR));
+    }
+    var c = env.one("SELECT status, status_reason, received_base FROM checkouts WHERE id = $1", checkout);
+    assertThat(c.getString("status") + "/" + c.getString("status_reason")).isEqualTo("reversed/orphaned");
+    assertThat(c.getBigDecimal("received_base").longValue()).isEqualTo(7_500_000);
+    assertThat(events(checkout)).contains("paid->reversed/orphaned");
+  }
+
   private static UUID refund(UUID checkout, Long paymentId, String status, long amountBase) {
     return env.one("""
             INSERT INTO refunds (id, checkout_id, merchant_id, method, status, amount, amount_base, chain_id, token,
@@ -220,6 +243,11 @@ class VerdictRecorderTest {
   private static Verdict.Paying paying(boolean confirmed) {
     return new Verdict.Paying(100, "0x" + "ab".repeat(32), Instant.now().minusSeconds(2), PAYER,
         BigInteger.valueOf(12_500_000), confirmed ? 1 : 0, confirmed);
+  }
+
+  private static Verdict.Paying paying(long amountBase) {
+    return new Verdict.Paying(100, "0x" + "ab".repeat(32), Instant.now().minusSeconds(2), PAYER,
+        BigInteger.valueOf(amountBase), 1, true);
   }
 
   private static String newHash() {
