@@ -141,20 +141,20 @@ public final class HttpVerticle extends VerticleBase {
           ConsoleApi console = new ConsoleApi(deps.merchants(), deps.admin(), deps.console(), deps.checkouts(),
               deps.checkoutListing(), deps.webhookEndpoints(), shop);
           builder.getRoute("getSession").addHandler(console::session);
-          builder.getRoute("getCheckoutAudit").addHandler(console::audit);
-          builder.getRoute("getLiveStats").addHandler(console::live);
-          builder.getRoute("adminListCheckouts").addHandler(console::adminList);
-          builder.getRoute("adminGetCheckout").addHandler(console::adminGet);
-          builder.getRoute("adminGetCheckoutAudit").addHandler(console::adminAudit);
-          builder.getRoute("adminListCheckoutWebhookEvents").addHandler(console::adminWebhookEvents);
-          builder.getRoute("adminGetLiveStats").addHandler(console::adminLive);
-          builder.getRoute("adminListRelayers").addHandler(console::adminRelayers);
+          checked.route(builder, "getCheckoutAudit", merchantFirst).addHandler(console::audit);
+          checked.route(builder, "getLiveStats", merchantFirst).addHandler(console::live);
+          checked.route(builder, "adminListCheckouts", adminFirst).addHandler(console::adminList);
+          checked.route(builder, "adminGetCheckout", adminFirst).addHandler(console::adminGet);
+          checked.route(builder, "adminGetCheckoutAudit", adminFirst).addHandler(console::adminAudit);
+          checked.route(builder, "adminListCheckoutWebhookEvents", adminFirst).addHandler(console::adminWebhookEvents);
+          checked.route(builder, "adminGetLiveStats", adminFirst).addHandler(console::adminLive);
+          checked.route(builder, "adminListRelayers", adminFirst).addHandler(console::adminRelayers);
           // x402 facilitator (issue 17): the facilitator checks its bodies itself (reference reasons vs. 400 codes)
           X402Api x402 = new X402Api(deps.merchants(), deps.x402());
           builder.getRoute("x402Supported").addHandler(x402::supported);
           builder.getRoute("x402Verify").setDoValidation(false).addHandler(x402::verify);
           builder.getRoute("x402Settle").setDoValidation(false).addHandler(x402::settle);
-          builder.getRoute("x402GetSettlement").addHandler(x402::settlement);
+          checked.route(builder, "x402GetSettlement", x402::authenticateFirst).addHandler(x402::settlement);
           Router router = builder.createRouter();
           router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
           router.get("/health/ready").handler(this::ready);

@@ -40,6 +40,11 @@ final class X402Api {
         UUID.fromString(ctx.pathParam("settlementId")))));
   }
 
+  /** A first handler: a bad key is a 401 before the route's parameters are validated (the handler authenticates again, from the cache). */
+  void authenticateFirst(RoutingContext ctx) {
+    caller(ctx).onSuccess(m -> ctx.next()).onFailure(ctx::fail);
+  }
+
   private Future<Merchant> caller(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null && facilitator.settings().open()) return Future.succeededFuture(null);

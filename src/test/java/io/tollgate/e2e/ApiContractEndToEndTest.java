@@ -105,7 +105,8 @@ class ApiContractEndToEndTest {
     String badKey = "Bearer tg_test_" + "x".repeat(43);
     String checkoutId = app.newCheckout("3.00", "USDC").getString("id");
     for (String path : List.of("/v1/checkouts?limit=abc", "/v1/webhook-events?limit=0", "/v1/checkouts/not-a-uuid",
-        "/v1/checkouts/" + checkoutId + "/refunds/not-a-uuid")) {
+        "/v1/checkouts/" + checkoutId + "/refunds/not-a-uuid", "/v1/checkouts/not-a-uuid/audit",
+        "/v1/stats/live?minutes=abc", "/x402/settlements/not-a-uuid")) {
       TollgateFixture.Response r = app.send(HttpRequest.newBuilder(URI.create(app.base() + path)).header("Authorization", badKey).GET());
       assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(401);
     }
