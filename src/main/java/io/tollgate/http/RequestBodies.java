@@ -24,7 +24,9 @@ final class RequestBodies {
 
   /** The body handler for the router, then the JSON checks. */
   static Handler<RoutingContext> handler(long bodyLimit) {
-    BodyHandler bodies = BodyHandler.create().setBodyLimit(bodyLimit);
+    // No operation takes a file: without this, Vert.x writes every multipart file part of any
+    // request to ./file-uploads and keeps it there (anyone could fill the disk).
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(bodyLimit);
     return ctx -> {
       HttpMethod method = ctx.request().method();
       if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {

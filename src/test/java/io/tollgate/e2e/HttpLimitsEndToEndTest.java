@@ -208,6 +208,32 @@ class HttpLimitsEndToEndTest {
     return req.toString();
   }
 
+  /**
+   * No route takes a file: a multipart upload is never written to disk (Vert.x's body handler, by
+   * default, writes every file part to ./file-uploads and keeps it, so anyone could fill the disk).
+   */
+  @Test
+  void aMultipartUploadWritesNothingToDisk() throws Exception {
+    java.nio.file.Path uploads = java.nio.file.Path.of(io.vertx.ext.web.handler.BodyHandler.DEFAULT_UPLOADS_DIRECTORY);
+    long before = files(uploads);
+    String boundary = "tollgate-test-boundary";
+    String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"big.bin\"\r\n"
+        + "Content-Type: application/octet-stream\r\n\r\n" + "x".repeat(4096) + "\r\n--" + boundary + "--\r\n";
+    for (String path : List.of("/v1/checkouts", "/v1/webhooks/x", "/x402/verify", "/v1/checkouts/" + ID + "/payments")) {
+      String answer = exchange("POST " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary="
+          + boundary + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+      assertThat(status(answer)).as(path + ": " + answer).isBetween(400, 499);
+    }
+    assertThat(files(uploads)).as("files in ./" + uploads).isEqualTo(before);
+  }
+
+  private static long files(java.nio.file.Path dir) throws IOException {
+    if (!java.nio.file.Files.isDirectory(dir)) return 0;
+    try (var listed = java.nio.file.Files.list(dir)) {
+      return listed.count();
+    }
+  }
+
   private String exchange(String raw) throws IOException {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(10_000);
