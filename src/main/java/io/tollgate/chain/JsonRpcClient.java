@@ -5,12 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -19,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -42,13 +36,13 @@ import org.slf4j.LoggerFactory;
  * because providers cap batch sizes (commonly 100 to 1,000 calls) and answer bigger ones with one
  * error for the whole batch.
  *
- * <p>Over 300 lines because batching, chunking and failover share one request path and its
- * endpoint state (cooldowns, which endpoint answers now); split, each part would need the other's
+ * <p>Each URL's HTTP exchange, counters and cooldown are an {@link RpcEndpoint}. Over 300 lines
+ * because batching, chunking, failover and the judging of answers (faults, stale heads, receipts
+ * from an orphaned fork) share one request path; split further, each part would need the others'
  * insides.
  */
 public final class JsonRpcClient implements EthRpc, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JsonRpcClient.class);
-  private static final int LOGGED_BODY_CHARS = 200;
 
   /**
    * @param requestTimeout bound on one HTTP attempt (connect + response); failover may take several
@@ -82,7 +76,7 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   private final Vertx vertx;
   private final boolean ownsHttpClient;
   private final long chainId;
-  private final List<Endpoint> endpoints;
+  private final List<RpcEndpoint> endpoints;
   private final Options options;
   private final LongSupplier nanoClock;
   private final AtomicLong ids = new AtomicLong();
@@ -131,7 +125,7 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
     this.chainId = chainId;
     this.options = options;
     this.nanoClock = nanoClock;
-    this.endpoints = urls.stream().map(Endpoint::new).toList();
+    this.endpoints = urls.stream().map(url -> new RpcEndpoint(url, chainId, options.endpointCooldown(), nanoClock)).toList();
   }
 
   @Override
@@ -246,7 +240,7 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
    * the per-method metrics).
    */
   private <T> Future<T> post(Buffer body, Map<String, Integer> methods, Function<T, Map<String, Integer>> answeredErrors,
-      Function<Object, T> decode, Function<T, String> faulty, java.util.function.BiConsumer<Endpoint, T> accepted) {
+      Function<Object, T> decode, Function<T, String> faulty, java.util.function.BiConsumer<RpcEndpoint, T> accepted) {
     int calls = methods.values().stream().mapToInt(Integer::intValue).sum();
     return attempt(endpointOrder(), 0, new Sending<>(body, calls, methods, answeredErrors, decode, faulty, accepted), null, null);
   }
@@ -254,15 +248,15 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   /** What one {@link #post} sends and how it judges the answers, carried along the failover. */
   private record Sending<T>(Buffer body, int calls, Map<String, Integer> methods,
       Function<T, Map<String, Integer>> answeredErrors, Function<Object, T> decode, Function<T, String> faulty,
-      java.util.function.BiConsumer<Endpoint, T> accepted) {}
+      java.util.function.BiConsumer<RpcEndpoint, T> accepted) {}
 
-  private <T> Future<T> attempt(List<Endpoint> order, int index, Sending<T> sending, Throwable lastFailure, T faultyAnswer) {
+  private <T> Future<T> attempt(List<RpcEndpoint> order, int index, Sending<T> sending, Throwable lastFailure, T faultyAnswer) {
     if (index == order.size()) {
       if (faultyAnswer != null) return Future.succeededFuture(faultyAnswer);
       return Future.failedFuture(new RpcUnavailableException(
           "no RPC endpoint of chain " + chainId + " answered (" + order.size() + " tried)", lastFailure));
     }
-    Endpoint endpoint = order.get(index);
+    RpcEndpoint endpoint = order.get(index);
     callsSent.add(sending.calls());
     httpRequests.increment();
     endpoint.requests.increment();
@@ -301,14 +295,14 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
    * an orphaned fork, or made it up: it is marked failed (tried last, with backoff), so the next
    * round asks the receipt elsewhere. The answers themselves stand: the round retries the payment.
    */
-  private void observe(Endpoint endpoint, String method, JsonArray params, RpcResponse answer) {
+  private void observe(RpcEndpoint endpoint, String method, JsonArray params, RpcResponse answer) {
     if (answer.isError()) return;
     if ("eth_getTransactionReceipt".equals(method) && answer.result() instanceof JsonObject receipt
         && receipt.getValue("blockHash") instanceof String hash) {
       receiptBlocks.put(hash.toLowerCase(java.util.Locale.ROOT), endpoint);
     } else if ("eth_getBlockByHash".equals(method) && answer.result() == null && params != null && !params.isEmpty()
         && params.getValue(0) instanceof String hash) {
-      Endpoint served = receiptBlocks.remove(hash.toLowerCase(java.util.Locale.ROOT));
+      RpcEndpoint served = receiptBlocks.remove(hash.toLowerCase(java.util.Locale.ROOT));
       if (served != null) {
         served.providerErrors.increment();
         served.markFailed(new MalformedResponseException("served a receipt in block " + hash + ", which no provider shows"));
@@ -317,9 +311,9 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   }
 
   /** Block hash → the endpoint that last served a receipt naming it (bounded; a cache of suspicion only). */
-  private final Map<String, Endpoint> receiptBlocks = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+  private final Map<String, RpcEndpoint> receiptBlocks = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Endpoint> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, RpcEndpoint> eldest) {
       return size() > 4096;
     }
   });
@@ -355,66 +349,23 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
 
   /** Per provider, in configured order: HTTP requests, transport/HTTP failures, JSON-RPC faults inside 200s, stale heads. */
   public List<ProviderStats> providerStats() {
-    return endpoints.stream().map(e -> new ProviderStats(redact(e.url), e.requests.sum(), e.failures.sum(),
+    return endpoints.stream().map(e -> new ProviderStats(e.provider, e.requests.sum(), e.failures.sum(),
         e.providerErrors.sum(), e.staleAnswers.sum())).toList();
   }
 
-  private Future<Object> exchange(Endpoint endpoint, Buffer body) {
-    if (vertx != null && Vertx.currentContext() == null) {
-      // Vert.x 5.0.10's HTTP client, asked from a thread of no Vert.x context (a main, a CLI, a
-      // test), now and then never answers: 24 of 6,000 requests in a loop here, none of 4,500
-      // asked from an event loop. Such a call is sent from one.
-      io.vertx.core.Promise<Object> answered = io.vertx.core.Promise.promise();
-      vertx.runOnContext(v -> exchange(endpoint, body).onComplete(answered));
-      return answered.future();
-    }
-    long timeoutMs = options.requestTimeout().toMillis();
-    RequestOptions request = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(endpoint.url)
-        .setConnectTimeout(timeoutMs)
-        .setIdleTimeout(timeoutMs)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Accept", "application/json");
-    Future<HttpClientRequest> opened;
-    try {
-      opened = http.request(request);
-    } catch (IllegalStateException closed) {
-      // A client closed while Vert.x shuts down (it may close before the watcher's verticle stops)
-      // throws instead of failing: as a failed future it skips the round like any unreachable node,
-      // where a throw would escape the caller's timer as an unhandled ERROR.
-      opened = Future.failedFuture(closed);
-    }
-    return opened
-        .compose(req -> req.send(body))
-        .compose(response -> {
-          int status = response.statusCode();
-          // Nodes put JSON-RPC errors in 200 answers; 429 and 5xx mean this endpoint cannot serve now.
-          if (status == 429 || status >= 500) {
-            return Future.failedFuture(new MalformedResponseException("HTTP " + status));
-          }
-          return response.body().map(bytes -> {
-            if (status != 200) throw new MalformedResponseException("HTTP " + status + ": " + truncate(bytes.toString()));
-            try {
-              return Json.decodeValue(bytes);
-            } catch (DecodeException e) {
-              throw new MalformedResponseException("body is not JSON: " + truncate(bytes.toString()));
-            }
-          });
-        })
-        // Idle and connect timeouts alone do not bound a trickling response; this does.
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  private Future<Object> exchange(RpcEndpoint endpoint, Buffer body) {
+    return endpoint.exchange(http, vertx, body, options.requestTimeout().toMillis());
   }
 
   /** Healthy endpoints in configured order, then cooling-down ones, least recently failed first. */
-  private List<Endpoint> endpointOrder() {
+  private List<RpcEndpoint> endpointOrder() {
     long now = nanoClock.getAsLong();
-    List<Endpoint> healthy = new ArrayList<>(endpoints.size());
-    List<Endpoint> cooling = new ArrayList<>();
-    for (Endpoint endpoint : endpoints) {
+    List<RpcEndpoint> healthy = new ArrayList<>(endpoints.size());
+    List<RpcEndpoint> cooling = new ArrayList<>();
+    for (RpcEndpoint endpoint : endpoints) {
       (endpoint.isCooling(now) ? cooling : healthy).add(endpoint);
     }
-    cooling.sort((a, b) -> Long.compare(a.failedAt, b.failedAt));
+    cooling.sort((a, b) -> Long.compare(a.failedAt(), b.failedAt()));
     healthy.addAll(cooling);
     return healthy;
   }
@@ -424,7 +375,7 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
   }
 
   private static String truncate(String text) {
-    return text.length() <= LOGGED_BODY_CHARS ? text : text.substring(0, LOGGED_BODY_CHARS) + "…";
+    return RpcEndpoint.truncate(text);
   }
 
   @Override
@@ -434,60 +385,9 @@ public final class JsonRpcClient implements EthRpc, AutoCloseable {
     }
   }
 
-  /** One URL and its health; touched from any thread, hence volatile fields and benign races. */
-  private final class Endpoint {
-    private final String url;
-    private final String provider;
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder failures = new LongAdder();
-    private final LongAdder providerErrors = new LongAdder();
-    private final LongAdder staleAnswers = new LongAdder();
-    private volatile long failedAt;
-    private volatile boolean failing;
-
-    Endpoint(String url) {
-      this.url = url;
-      this.provider = redact(url);
-    }
-
-    /** Failures in a row: each doubles how long the endpoint is tried last (backoff), up to 8 times the cooldown. */
-    private volatile int consecutiveFailures;
-
-    boolean isCooling(long now) {
-      int doublings = Math.min(3, Math.max(0, consecutiveFailures - 1));
-      return failing && now - failedAt < options.endpointCooldown().toNanos() << doublings;
-    }
-
-    void markFailed(Throwable cause) {
-      boolean wasFailing = failing;
-      failedAt = nanoClock.getAsLong();
-      failing = true;
-      consecutiveFailures++;
-      if (!wasFailing) {
-        LOG.warn("RPC endpoint {} of chain {} failed, preferring others for {}: {}",
-            redact(url), chainId, options.endpointCooldown(), cause.toString());
-      } else {
-        LOG.debug("RPC endpoint {} of chain {} failed again: {}", redact(url), chainId, cause.toString());
-      }
-    }
-
-    void markHealthy() {
-      consecutiveFailures = 0;
-      if (failing) {
-        failing = false;
-        LOG.info("RPC endpoint {} of chain {} answers again", redact(url), chainId);
-      }
-    }
-  }
-
   /** Provider URLs often carry an API key in the path or query; logs get scheme, host and port only. */
   static String redact(String url) {
-    try {
-      java.net.URI uri = java.net.URI.create(url);
-      return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-    } catch (IllegalArgumentException e) {
-      return "<unparseable url>";
-    }
+    return RpcEndpoint.redact(url);
   }
 
   /** The endpoint answered something that is not a usable JSON-RPC answer; fail over. */
