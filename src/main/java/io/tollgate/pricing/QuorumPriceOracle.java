@@ -84,7 +84,7 @@ public final class QuorumPriceOracle implements PriceOracle {
     if (hit != null && hit.at().plus(CACHE_FOR).isAfter(now)) return Future.succeededFuture(hit);
     if (Vertx.currentContext() == null) {
       // Vert.x 5.0.10's HTTP client, asked from a thread of no Vert.x context, now and then never
-      // answers (see JsonRpcClient#exchange): such a caller's exchanges are asked from an event loop.
+      // answers (see chain.RpcEndpoint#exchange): such a caller's exchanges are asked from an event loop.
       io.vertx.core.Promise<Price> priced = io.vertx.core.Promise.promise();
       vertx.runOnContext(v -> price(base, quote).onComplete(priced));
       return priced.future();

@@ -71,7 +71,7 @@ final class DeliveryClient {
   Future<DeliveryResult> deliver(DeliveryRequest request) {
     if (Vertx.currentContext() == null) {
       // Vert.x 5.0.10's HTTP client, asked from a thread of no Vert.x context, now and then never
-      // answers (see JsonRpcClient#exchange): such a caller's delivery is made from an event loop.
+      // answers (see chain.RpcEndpoint#exchange): such a caller's delivery is made from an event loop.
       io.vertx.core.Promise<DeliveryResult> delivered = io.vertx.core.Promise.promise();
       vertx.runOnContext(v -> deliver(request).onComplete(delivered));
       return delivered.future();
