@@ -178,9 +178,9 @@ final class ChainSignatureVerifier implements SignatureVerifier {
     Ecdsa.Shape shape = Ecdsa.parse(input.signature());
     if (shape.parsed() == null) return Future.succeededFuture(invalid(shape.problem(), shape.detail()));
     byte[] hash = input.digest().hashUnsafe();
-    String lately = Ecdsa.recoveredLately(hash, shape.parsed());
-    Future<String> signer = lately != null ? Future.succeededFuture(lately.isEmpty() ? null : lately)
-        : offLoop(() -> Ecdsa.recover(hash, shape.parsed()));
+    Future<String> signer = Ecdsa.recoveredLately(hash, shape.parsed())
+        .map(lately -> Future.succeededFuture(lately.signer()))
+        .orElseGet(() -> offLoop(() -> Ecdsa.recover(hash, shape.parsed())));
     return signer.map(recovered -> input.signer().equals(recovered)
         ? new SignatureCheck.Valid(VerificationMethod.ECDSA, chainId, code)
         : invalid(InvalidReason.WRONG_SIGNER, "recovered " + recovered));

@@ -2,6 +2,7 @@ package io.tollgate.signature;
 
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.Optional;
 import org.web3j.crypto.ECDSASignature;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.Sign;
@@ -77,13 +78,16 @@ final class Ecdsa {
     return signer;
   }
 
+  /** What {@link #recover} answered: the signer's address, or null when no key recovered. */
+  record Recovered(String signer) {}
+
   /**
-   * What {@link #recover} answered lately for this very signature: the address, {@link
-   * RecoveredSigners#NOBODY} when no key recovered, or null when it was not recovered lately (then
-   * recover it, off the event loop). Cheap: safe on an event loop.
+   * What {@link #recover} answered lately for this very signature; empty when it was not recovered
+   * lately (then recover it, off the event loop). Cheap: safe on an event loop.
    */
-  static String recoveredLately(byte[] hash, Parsed parsed) {
-    return RECENT.get(RecoveredSigners.input(hash, parsed));
+  static Optional<Recovered> recoveredLately(byte[] hash, Parsed parsed) {
+    String known = RECENT.get(RecoveredSigners.input(hash, parsed));
+    return known == null ? Optional.empty() : Optional.of(new Recovered(known.isEmpty() ? null : known));
   }
 
   private static String recoverAfresh(byte[] hash, Parsed parsed) {

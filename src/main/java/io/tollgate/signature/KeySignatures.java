@@ -55,9 +55,9 @@ public final class KeySignatures {
     if (mayRecover) {
       recovered = Ecdsa.recover(request.digest().hashUnsafe(), shape.parsed());
     } else {
-      String lately = Ecdsa.recoveredLately(request.digest().hashUnsafe(), shape.parsed());
-      if (lately == null) return null;
-      recovered = lately.isEmpty() ? null : lately;
+      var lately = Ecdsa.recoveredLately(request.digest().hashUnsafe(), shape.parsed());
+      if (lately.isEmpty()) return null;
+      recovered = lately.get().signer();
     }
     return lower.equals(recovered) ? new SignatureCheck.Valid(VerificationMethod.ECDSA, chainId, WalletCode.of(new byte[0]))
         : invalid(InvalidReason.WRONG_SIGNER, "recovered " + recovered);
